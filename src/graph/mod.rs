@@ -1,0 +1,354 @@
+//! The resource graph: resources and the external things they point at, linked by
+//! typed edges.
+//!
+//! In: the [`Model`] of all inputs. Out: a petgraph [`DiGraph`] whose nodes are
+//! resource instances and external endpoints (an id, range or name that no input
+//! owns), and whose edges are `references` (an attribute names another resource) and
+//! `contains` (a VPC holds a subnet, a resource group holds a resource). Links are
+//! found from known values first (an id, ARN or self link that some resource in any
+//! input owns, which is how inputs join), then from the references the input stage
+//! resolved from configuration, then from state `depends_on`. Each edge keeps its
+//! attribute path and [`Derivation`]. The graph knows edge kinds, not rules.
+
+pub mod catalog;
+
+use std::collections::HashMap;
+
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::model::address::{Address, Mode, ModuleStep};
+use crate::model::value::{PathStep, Value, write_path};
+use crate::model::{Derivation, InputId, Model};
+use catalog::By;
+
+/// A node: a resource instance (its index in [`Model::resources`]) or an endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// `model.resources[i]`.
+    Resource(usize),
+    /// Something referenced that no input owns.
+    Endpoint(Endpoint),
+}
+
+/// A thing outside every input: an id, an address range, a container name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Endpoint {
+    /// What kind of value it is.
+    pub kind: EndpointKind,
+    /// The value itself; it is the node's name in every output.
+    pub value: String,
+}
+
+/// Kinds of external endpoints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EndpointKind {
+    /// An id, ARN, self link or Azure resource id.
+    Id,
+    /// An IP address or CIDR range.
+    Range,
+    /// A container named by its name (a resource group, a namespace).
+    Name,
+}
+
+impl EndpointKind {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndpointKind::Id => "id",
+            EndpointKind::Range => "range",
+            EndpointKind::Name => "name",
+        }
+    }
+}
+
+/// An edge between two nodes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// What the edge means.
+    pub kind: EdgeKind,
+    /// The attribute of the referencing resource that makes the link (empty for
+    /// dependency edges).
+    pub attribute: String,
+    /// How the link was established.
+    pub derivation: Derivation,
+}
+
+/// Edge kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EdgeKind {
+    /// `from`'s attribute names `to`.
+    References,
+    /// `from` (a VPC, subnet, resource group, namespace) holds `to`.
+    Contains,
+}
+
+impl EdgeKind {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::References => "references",
+            EdgeKind::Contains => "contains",
+        }
+    }
+}
+
+/// The graph over one model.
+pub struct Graph<'m, 'a> {
+    /// The model the nodes refer to.
+    pub model: &'m Model<'a>,
+    /// Nodes and edges.
+    pub inner: DiGraph<Node, Edge>,
+    /// The node of each resource, by resource index.
+    pub resource_nodes: Vec<NodeIndex>,
+}
+
+impl<'m, 'a> Graph<'m, 'a> {
+    /// Builds the graph of a model.
+    pub fn build(model: &'m Model<'a>) -> Self {
+        Builder::new(model).build()
+    }
+
+    /// The name of a node in reports: the resource address (prefixed with its input
+    /// when several inputs are loaded), or the endpoint's value.
+    pub fn node_name(&self, node: NodeIndex) -> String {
+        match &self.inner[node] {
+            Node::Resource(i) => {
+                let r = &self.model.resources[*i];
+                if self.model.inputs.len() > 1 {
+                    format!("{}:{}", self.model.inputs[r.input].path.display(), r.address)
+                } else {
+                    r.address.to_string()
+                }
+            }
+            Node::Endpoint(e) => e.value.clone(),
+        }
+    }
+}
+
+/// Where an outgoing link of a resource points before nodes exist for endpoints.
+#[derive(PartialEq, Eq)]
+enum To {
+    Resource(usize),
+    Endpoint(EndpointKind, String),
+}
+
+struct Link {
+    to: To,
+    attribute: String,
+    derivation: Derivation,
+    contains: bool,
+}
+
+type ResourceKey<'m> = (InputId, &'m [ModuleStep], Mode, &'m str, &'m str);
+
+struct Builder<'m, 'a> {
+    model: &'m Model<'a>,
+    graph: DiGraph<Node, Edge>,
+    resource_nodes: Vec<NodeIndex>,
+    /// id / ARN / self link → owners.
+    identities: HashMap<&'m str, Vec<usize>>,
+    /// (container type, name) → owners.
+    names: HashMap<(&'m str, &'m str), Vec<usize>>,
+    by_address: HashMap<(InputId, &'m Address), usize>,
+    by_resource: HashMap<ResourceKey<'m>, Vec<usize>>,
+    endpoints: HashMap<(EndpointKind, String), NodeIndex>,
+}
+
+impl<'m, 'a> Builder<'m, 'a> {
+    fn new(model: &'m Model<'a>) -> Self {
+        let n = model.resources.len();
+        let mut graph = DiGraph::with_capacity(n, n * 2);
+        let resource_nodes = (0..n).map(|i| graph.add_node(Node::Resource(i))).collect();
+        let mut b = Builder {
+            model,
+            graph,
+            resource_nodes,
+            identities: HashMap::with_capacity(n * 2),
+            names: HashMap::new(),
+            by_address: HashMap::with_capacity(n),
+            by_resource: HashMap::with_capacity(n),
+            endpoints: HashMap::new(),
+        };
+        b.index();
+        b
+    }
+
+    fn index(&mut self) {
+        let model: &'m Model<'a> = self.model;
+        for (i, r) in model.resources.iter().enumerate() {
+            for attr in catalog::IDENTITY_ATTRIBUTES {
+                if let Some(s) = r.values.get(attr).and_then(Value::as_str) {
+                    if catalog::is_distinctive(s) {
+                        let owners = self.identities.entry(s).or_default();
+                        if owners.last() != Some(&i) {
+                            owners.push(i);
+                        }
+                    }
+                }
+            }
+            if let Some((_, path)) = catalog::NAMED_CONTAINERS.iter().find(|(t, _)| *t == r.address.kind) {
+                let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
+                if let Some(name) = r.values.at(&steps).and_then(Value::as_str) {
+                    self.names.entry((r.address.kind.as_str(), name)).or_default().push(i);
+                }
+            }
+            self.by_address.insert((r.input, &r.address), i);
+            let a = &r.address;
+            self.by_resource.entry((r.input, &a.module, a.mode, &a.kind, &a.name)).or_default().push(i);
+        }
+    }
+
+    fn build(mut self) -> Graph<'m, 'a> {
+        for i in 0..self.model.resources.len() {
+            let links = self.links_of(i);
+            for link in links {
+                let to = match link.to {
+                    To::Resource(j) => self.resource_nodes[j],
+                    To::Endpoint(kind, value) => self.endpoint(kind, value),
+                };
+                let from = self.resource_nodes[i];
+                let edge = Edge {
+                    kind: if link.contains { EdgeKind::Contains } else { EdgeKind::References },
+                    attribute: link.attribute,
+                    derivation: link.derivation,
+                };
+                if link.contains {
+                    self.graph.add_edge(to, from, edge);
+                } else {
+                    self.graph.add_edge(from, to, edge);
+                }
+            }
+        }
+        Graph { model: self.model, inner: self.graph, resource_nodes: self.resource_nodes }
+    }
+
+    fn endpoint(&mut self, kind: EndpointKind, value: String) -> NodeIndex {
+        if let Some(&n) = self.endpoints.get(&(kind, value.clone())) {
+            return n;
+        }
+        let n = self.graph.add_node(Node::Endpoint(Endpoint { kind, value: value.clone() }));
+        self.endpoints.insert((kind, value), n);
+        n
+    }
+
+    /// Owners of a value, preferring those in the same input.
+    fn prefer_same_input(&self, owners: &[usize], input: InputId, me: usize) -> Vec<usize> {
+        let same: Vec<usize> = owners.iter().copied().filter(|&j| j != me && self.model.resources[j].input == input).collect();
+        if !same.is_empty() {
+            return same;
+        }
+        owners.iter().copied().filter(|&j| j != me).collect()
+    }
+
+    fn links_of(&self, i: usize) -> Vec<Link> {
+        let r = &self.model.resources[i];
+        let mut links: Vec<Link> = Vec::new();
+        let push = |links: &mut Vec<Link>, link: Link| {
+            let dup = links.iter().any(|l| l.to == link.to && l.attribute == link.attribute && l.contains == link.contains);
+            if !dup {
+                links.push(link);
+            }
+        };
+        // 1. Known values.
+        r.values.walk(&mut |path, leaf, sensitive| {
+            let Some(PathStep::Key(first)) = path.0.first() else { return };
+            if catalog::SKIPPED_ATTRIBUTES.contains(first) || (path.0.len() == 1 && catalog::IDENTITY_ATTRIBUTES.contains(first)) {
+                return;
+            }
+            let Value::String(s) = leaf else { return };
+            let s: &str = s;
+            if s.is_empty() {
+                return;
+            }
+            let key = path.last_key().unwrap_or("");
+            let containment = catalog::containment(key);
+            let attribute = attribute_label(&path.0);
+            let contains = containment.is_some();
+            let known = |to| Link { to, attribute: attribute.clone(), derivation: Derivation::KnownValue, contains };
+            if let Some(owners) = self.identities.get(s) {
+                for j in self.prefer_same_input(owners, r.input, i) {
+                    push(&mut links, known(To::Resource(j)));
+                }
+                return;
+            }
+            if let Some(By::Name(types)) = containment {
+                let mut found = false;
+                for t in types {
+                    if let Some(owners) = self.names.get(&(*t, s)) {
+                        for j in self.prefer_same_input(owners, r.input, i) {
+                            found = true;
+                            push(&mut links, known(To::Resource(j)));
+                        }
+                    }
+                }
+                if !found && !sensitive && !is_default_name(key, s) {
+                    push(&mut links, known(To::Endpoint(EndpointKind::Name, s.to_owned())));
+                }
+                return;
+            }
+            if sensitive || catalog::is_owned_child(key) {
+                return;
+            }
+            if catalog::RANGE_ATTRIBUTES.contains(&key) && catalog::is_range(s) {
+                push(&mut links, known(To::Endpoint(EndpointKind::Range, s.to_owned())));
+            } else if catalog::is_identity_shaped(s) {
+                push(&mut links, known(To::Endpoint(EndpointKind::Id, s.to_owned())));
+            }
+        });
+        // 2. Configuration references, where no known value already made the link.
+        for reference in &r.references {
+            let Some(&j) = self.by_address.get(&(r.input, &reference.target)) else { continue };
+            let mut attribute = String::new();
+            let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(|s| s.as_step()).collect();
+            let _ = write_path(&mut attribute, &steps);
+            let known = links.iter().any(|l| l.to == To::Resource(j) && l.derivation == Derivation::KnownValue && path_within(&l.attribute, &attribute));
+            if known {
+                continue;
+            }
+            let contains = steps.iter().rev().find_map(|s| match s {
+                PathStep::Key(k) => Some(*k),
+                PathStep::Index(_) => None,
+            })
+            .and_then(catalog::containment)
+            .is_some();
+            push(&mut links, Link { to: To::Resource(j), attribute, derivation: reference.derivation, contains });
+        }
+        // 3. State dependencies, the weakest evidence.
+        for dep in &r.depends_on {
+            let targets: Vec<usize> = match &dep.key {
+                Some(_) => self.by_address.get(&(r.input, dep)).copied().into_iter().collect(),
+                None => self
+                    .by_resource
+                    .get(&(r.input, dep.module.as_slice(), dep.mode, dep.kind.as_str(), dep.name.as_str()))
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            for j in targets {
+                if j != i && !links.iter().any(|l| l.to == To::Resource(j)) {
+                    push(&mut links, Link { to: To::Resource(j), attribute: String::new(), derivation: Derivation::Dependency, contains: false });
+                }
+            }
+        }
+        links
+    }
+}
+
+/// The attribute path of a leaf without its trailing list indexes:
+/// `vpc_security_group_ids[1]` → `vpc_security_group_ids`, while block indexes stay
+/// (`ingress[0].security_groups`).
+fn attribute_label(steps: &[PathStep<'_>]) -> String {
+    let end = steps.iter().rposition(|s| matches!(s, PathStep::Key(_))).map_or(0, |p| p + 1);
+    let mut out = String::new();
+    let _ = write_path(&mut out, &steps[..end]);
+    out
+}
+
+/// Whether attribute path `inner` is `outer` or below it.
+fn path_within(inner: &str, outer: &str) -> bool {
+    inner.strip_prefix(outer).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+/// Names that say nothing about a container (`default` namespace or network).
+fn is_default_name(key: &str, value: &str) -> bool {
+    value == "default" && matches!(key, "namespace" | "network")
+}

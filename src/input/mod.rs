@@ -1,0 +1,243 @@
+//! Inputs → model: detecting what each file is and lowering it into the [`Model`].
+//!
+//! In: paths of plan JSON, state JSON and raw state files. Out: one [`Model`] whose
+//! resources all inputs share, or an [`InputError`] saying what is wrong and where.
+//! Detection is by content, never by file name. This stage resolves references
+//! *within* one input (configuration expressions, through modules); linking
+//! resources *across* inputs is the graph's job.
+
+mod config;
+mod plan;
+mod raw;
+pub mod source;
+mod state;
+
+use std::path::{Path, PathBuf};
+
+use miette::Diagnostic;
+
+use crate::model::{InputKind, Model};
+use raw::RawDoc;
+pub use source::Source;
+
+/// Why an input could not be read. Every variant is a user error (exit code 2).
+#[derive(Debug, thiserror::Error, Diagnostic)]
+pub enum InputError {
+    /// The file could not be read.
+    #[error("cannot read {}: {source}", path.display())]
+    #[diagnostic(code(envwall::input::io))]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// A binary planfile (a ZIP archive) instead of its JSON rendering.
+    #[error("{} is a binary plan file, not JSON", path.display())]
+    #[diagnostic(
+        code(envwall::input::binary_plan),
+        help("render it first: `terraform show -json {} > plan.json` (or `tofu show -json`), then pass plan.json", path.display())
+    )]
+    BinaryPlan {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A plan file written by Terraform before 0.12.
+    #[error("{} is a plan file from Terraform 0.11 or earlier", path.display())]
+    #[diagnostic(
+        code(envwall::input::legacy_plan),
+        help("create the plan with Terraform 0.12 or later and render it with `terraform show -json`")
+    )]
+    LegacyPlan {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Nothing but whitespace.
+    #[error("{} is empty", path.display())]
+    #[diagnostic(
+        code(envwall::input::empty),
+        help("pass the output of `terraform show -json PLANFILE`, `terraform show -json`, or a terraform.tfstate file")
+    )]
+    Empty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// Not UTF-8 or UTF-16 text.
+    #[error("{}: {detail}", path.display())]
+    #[diagnostic(code(envwall::input::encoding))]
+    Encoding {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+    /// Malformed JSON, or a value of the wrong type where Terraform writes another.
+    #[error("{}:{line}:{column}: {message}{}", path.display(), at_pointer(pointer))]
+    #[diagnostic(code(envwall::input::json))]
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// Where in the document, e.g. `resource_changes[3].change.actions`.
+        pointer: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// Valid JSON that no Terraform command writes.
+    #[error("{} is JSON but not Terraform plan or state output ({found})", path.display())]
+    #[diagnostic(
+        code(envwall::input::not_terraform),
+        help("envwall reads `terraform show -json PLANFILE`, `terraform show -json` of a state, and terraform.tfstate files")
+    )]
+    NotTerraform {
+        /// The file.
+        path: PathBuf,
+        /// What the document holds instead.
+        found: String,
+    },
+    /// A `format_version` whose major version envwall does not read.
+    #[error("{} has format_version {version}; envwall reads versions 0.x and 1.x", path.display())]
+    #[diagnostic(
+        code(envwall::input::format_version),
+        help("a new major format version changes the document's shape; upgrade envwall")
+    )]
+    UnsupportedFormat {
+        /// The file.
+        path: PathBuf,
+        /// The declared version.
+        version: String,
+    },
+    /// A raw state `version` envwall does not read.
+    #[error("{} is a raw state file of version {version}; envwall reads versions 3 and 4", path.display())]
+    #[diagnostic(
+        code(envwall::input::state_version),
+        help("refresh or re-save the state with a current Terraform (`terraform state pull > terraform.tfstate`)")
+    )]
+    UnsupportedState {
+        /// The file.
+        path: PathBuf,
+        /// The declared version.
+        version: String,
+    },
+    /// Well-formed JSON whose content breaks Terraform's own rules (an address that
+    /// does not parse, an unknown action).
+    #[error("{}: {pointer}: {message}", path.display())]
+    #[diagnostic(code(envwall::input::invalid))]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// Where in the document.
+        pointer: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+fn at_pointer(pointer: &str) -> String {
+    if pointer.is_empty() || pointer == "." {
+        String::new()
+    } else {
+        format!(" (at `{pointer}`)")
+    }
+}
+
+/// Reads every path and lowers all of them into one model.
+pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, InputError> {
+    paths.iter().map(|p| Source::read(p)).collect()
+}
+
+/// Lowers already-read sources into one model that borrows from them.
+pub fn load(sources: &[Source]) -> Result<Model<'_>, InputError> {
+    let mut model = Model::default();
+    for source in sources {
+        load_one(source, &mut model)?;
+    }
+    Ok(model)
+}
+
+fn load_one<'a>(source: &'a Source, model: &mut Model<'a>) -> Result<(), InputError> {
+    let path = source.path.as_path();
+    let doc = parse_document(path, &source.text)?;
+    let kind = detect(path, &doc)?;
+    let id = model.inputs.len();
+    match kind {
+        InputKind::Plan => plan::lower(path, id, doc, model),
+        InputKind::ShowState => state::lower_show(path, id, doc, model),
+        InputKind::RawState(_) => state::lower_raw(path, id, kind, doc, model),
+    }
+}
+
+fn parse_document<'a>(path: &Path, text: &'a str) -> Result<RawDoc<'a>, InputError> {
+    let trimmed = text.trim_start();
+    if !trimmed.starts_with('{') {
+        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+            Ok(_) => {
+                let what = match trimmed.as_bytes().first() {
+                    Some(b'[') => "the top level is an array",
+                    Some(b'"') => "the top level is a string",
+                    _ => "the top level is not an object",
+                };
+                InputError::NotTerraform { path: path.to_owned(), found: what.to_owned() }
+            }
+            Err(e) => json_error(path, text, &e),
+        });
+    }
+    serde_json::from_str::<RawDoc<'a>>(text).map_err(|e| json_error(path, text, &e))
+}
+
+fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> InputError {
+    let full = e.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(at) => full[..at].to_owned(),
+        None => full,
+    };
+    if let Some(version) = message.strip_prefix(raw::UNSUPPORTED_FORMAT) {
+        return InputError::UnsupportedFormat { path: path.to_owned(), version: version.to_owned() };
+    }
+    // The fast parse does not track where it is; on the error path, parse again
+    // with path tracking to say which field held the bad value.
+    let mut de = serde_json::Deserializer::from_str(text);
+    let pointer = match serde_path_to_error::deserialize::<_, RawDoc<'_>>(&mut de) {
+        Err(err) => err.path().to_string(),
+        Ok(_) => String::new(),
+    };
+    InputError::Json { path: path.to_owned(), line: e.line(), column: e.column(), pointer, message }
+}
+
+fn detect(path: &Path, doc: &RawDoc<'_>) -> Result<InputKind, InputError> {
+    let is_plan = doc.planned_values.is_some()
+        || doc.resource_changes.is_some()
+        || doc.configuration.is_some()
+        || doc.prior_state.is_some();
+    if doc.format_version.is_some() && is_plan {
+        return Ok(InputKind::Plan);
+    }
+    let raw_shape = doc.resources.is_some() || doc.modules.is_some() || doc.lineage.is_some() || doc.serial.is_some();
+    if let (Some(version), true) = (doc.version, raw_shape) {
+        return match version.get().trim() {
+            "4" => Ok(InputKind::RawState(4)),
+            "3" => Ok(InputKind::RawState(3)),
+            other => Err(InputError::UnsupportedState { path: path.to_owned(), version: other.to_owned() }),
+        };
+    }
+    if doc.format_version.is_some() {
+        // `terraform show -json` of an empty state prints only the versions.
+        let only_versions = doc.keys.iter().all(|k| matches!(&**k, "format_version" | "terraform_version" | "values" | "checks"));
+        if doc.values.is_some() || only_versions {
+            return Ok(InputKind::ShowState);
+        }
+    }
+    let found = if doc.keys.is_empty() {
+        "an empty object".to_owned()
+    } else {
+        let mut keys: Vec<String> = doc.keys.iter().take(6).map(|k| format!("`{}`", &**k)).collect();
+        if doc.keys.len() > 6 {
+            keys.push("…".to_owned());
+        }
+        format!("top-level keys: {}", keys.join(", "))
+    };
+    Err(InputError::NotTerraform { path: path.to_owned(), found })
+}

@@ -1,0 +1,163 @@
+//! Lowering a plan (`terraform show -json PLANFILE`) into the model.
+//!
+//! In: the parsed plan document. Out: one [`Resource`] per instance, from
+//! `resource_changes` first (after-apply values with `after_unknown` and
+//! `after_sensitive` folded in; before values for objects the plan destroys), then
+//! `prior_state` and `planned_values` for instances the changes do not list (data
+//! sources read during planning). References come from `configuration`.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::path::Path;
+
+use serde_json::value::RawValue;
+
+use super::InputError;
+use super::config::{ConfigModule, Instances, Resolver};
+use super::raw::{RawDoc, RawModuleValues, RawResourceChange};
+use crate::model::address::Address;
+use crate::model::value::Value;
+use crate::model::{Action, Input, InputId, InputKind, Model, Reference, Resource};
+
+pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
+    let first = model.resources.len();
+    let mut seen: HashSet<Cow<'a, str>> = HashSet::new();
+    let mut deposed = 0usize;
+    let RawDoc { resource_changes, prior_state, planned_values, configuration, variables, terraform_version, .. } = doc;
+    for (i, rc) in resource_changes.into_iter().flatten().enumerate() {
+        if rc.deposed.is_some() {
+            deposed += 1;
+            continue;
+        }
+        let resource = change_to_resource(path, id, i, rc, &mut seen)?;
+        model.resources.push(resource);
+    }
+    let state_modules = prior_state.and_then(|s| s.values).and_then(|v| v.root_module);
+    let planned_modules = planned_values.and_then(|v| v.root_module);
+    for (section, module) in [("prior_state", state_modules), ("planned_values", planned_modules)] {
+        if let Some(module) = module {
+            add_values(path, id, section, module, &mut seen, &mut model.resources)?;
+        }
+    }
+    if deposed > 0 {
+        model.warnings.push(format!(
+            "{}: skipped {deposed} deposed object(s) (left over from create_before_destroy; the plan destroys them)",
+            path.display()
+        ));
+    }
+    if let Some(root) = configuration.as_ref().and_then(|c| c.root_module.as_ref()) {
+        let config = ConfigModule::from_raw(root);
+        let instances = Instances::new(model.resources[first..].iter().map(|r| &r.address));
+        let resolver = Resolver { root: &config, instances: &instances };
+        for resource in &mut model.resources[first..] {
+            resource.references = resolver
+                .resource_references(&resource.address)
+                .into_iter()
+                .map(|(attribute, t)| Reference {
+                    attribute,
+                    target: t.address,
+                    target_attribute: t.attribute,
+                    derivation: t.derivation,
+                })
+                .collect();
+        }
+    }
+    model.inputs.push(Input {
+        path: path.to_owned(),
+        kind: InputKind::Plan,
+        terraform_version: terraform_version.map(|v| v.0.into_owned()),
+        variables: variables.into_iter().flatten().map(|(k, v)| (k.0, v.value)).collect(),
+    });
+    Ok(())
+}
+
+fn invalid(path: &Path, pointer: String, message: impl Into<String>) -> InputError {
+    InputError::Invalid { path: path.to_owned(), pointer, message: message.into() }
+}
+
+fn parse_address(path: &Path, pointer: impl FnOnce() -> String, text: &str) -> Result<Address, InputError> {
+    Address::parse(text).map_err(|e| invalid(path, pointer(), format!("`{text}` is not a resource address ({})", e.message)))
+}
+
+/// Parses a raw JSON slice kept aside during the first pass.
+pub(crate) fn parse_raw<'a>(path: &Path, pointer: impl Fn() -> String, raw: Option<&'a RawValue>) -> Result<Option<Value<'a>>, InputError> {
+    raw.map(|r| serde_json::from_str::<Value<'a>>(r.get()).map_err(|e| invalid(path, pointer(), e.to_string())))
+        .transpose()
+}
+
+fn change_to_resource<'a>(
+    path: &Path,
+    id: InputId,
+    i: usize,
+    rc: RawResourceChange<'a>,
+    seen: &mut HashSet<Cow<'a, str>>,
+) -> Result<Resource<'a>, InputError> {
+    let at = |field: &str| format!("resource_changes[{i}]{field}");
+    let address = parse_address(path, || at(".address"), &rc.address)?;
+    let action = Action::from_actions(&rc.change.actions).ok_or_else(|| {
+        let actions: Vec<&str> = rc.change.actions.iter().map(|a| &**a).collect();
+        invalid(path, at(".change.actions"), format!("unknown actions {actions:?}"))
+    })?;
+    let change = rc.change;
+    let values = if action.exists_after() {
+        let mut after = change.after.unwrap_or_default();
+        after.annotate(change.after_unknown.as_ref(), change.after_sensitive.as_ref());
+        after
+    } else {
+        let mut before = parse_raw(path, || at(".change.before"), change.before)?.unwrap_or_default();
+        let sensitive = parse_raw(path, || at(".change.before_sensitive"), change.before_sensitive)?;
+        before.annotate(None, sensitive.as_ref());
+        before
+    };
+    seen.insert(rc.address.0);
+    Ok(Resource {
+        input: id,
+        address,
+        provider: rc.provider_name.map(|p| p.0),
+        values,
+        action,
+        references: Vec::new(),
+        depends_on: Vec::new(),
+    })
+}
+
+/// Adds the resources of a values representation that are not yet in the model.
+pub(crate) fn add_values<'a>(
+    path: &Path,
+    id: InputId,
+    section: &str,
+    root: RawModuleValues<'a>,
+    seen: &mut HashSet<Cow<'a, str>>,
+    out: &mut Vec<Resource<'a>>,
+) -> Result<(), InputError> {
+    let mut stack = vec![root];
+    while let Some(module) = stack.pop() {
+        for r in module.resources {
+            if r.deposed_key.is_some() {
+                continue;
+            }
+            let address_text: &str = &r.address;
+            if seen.contains(address_text) {
+                continue;
+            }
+            let at = || format!("{section}: resource `{address_text}`");
+            let address = parse_address(path, at, address_text)?;
+            let mut values = parse_raw(path, at, r.values)?.unwrap_or_default();
+            let sensitive = parse_raw(path, at, r.sensitive_values)?;
+            values.annotate(None, sensitive.as_ref());
+            let depends_on = r.depends_on.iter().filter_map(|d| Address::parse(d).ok()).collect();
+            seen.insert(r.address.0.clone());
+            out.push(Resource {
+                input: id,
+                address,
+                provider: r.provider_name.map(|p| p.0),
+                values,
+                action: Action::Existing,
+                references: Vec::new(),
+                depends_on,
+            });
+        }
+        stack.extend(module.child_modules.into_iter().rev());
+    }
+    Ok(())
+}

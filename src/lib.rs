@@ -1,0 +1,12 @@
+//! envwall finds where production can talk to non-production in Terraform.
+//!
+//! The pipeline moves data forward only: inputs → [`model`] → [`graph`] → reports.
+//! [`input`] lowers plan JSON, state JSON and raw state into one [`model::Model`];
+//! [`graph`] links resources (references, containment, across inputs) into a
+//! petgraph graph; [`report`] renders it.
+
+pub mod cli;
+pub mod graph;
+pub mod input;
+pub mod model;
+pub mod report;

@@ -1,0 +1,196 @@
+//! The model: one format-agnostic description of the resources in all inputs.
+//!
+//! In: what the input front-ends lower plan JSON, state JSON and raw state into.
+//! Out: [`Model`], read by every later stage. Rules never learn which format a
+//! resource came from; the model says only what exists, what its values are (known,
+//! sensitive, or unknown until apply) and which other resources its attributes
+//! reference, with how each reference was derived.
+
+pub mod address;
+pub mod value;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::path::PathBuf;
+
+use address::Address;
+use value::{OwnedStep, Value};
+
+/// Index of an input in [`Model::inputs`].
+pub type InputId = usize;
+
+/// Everything loaded from the inputs of one run.
+#[derive(Debug, Default)]
+pub struct Model<'a> {
+    /// The inputs, in the order given.
+    pub inputs: Vec<Input<'a>>,
+    /// Every resource instance of every input, in input order.
+    pub resources: Vec<Resource<'a>>,
+    /// Things worth telling the user that do not stop the run.
+    pub warnings: Vec<String>,
+}
+
+/// One input file.
+#[derive(Debug)]
+pub struct Input<'a> {
+    /// The path as given.
+    pub path: PathBuf,
+    /// What the file turned out to be.
+    pub kind: InputKind,
+    /// `terraform_version` when the file has one.
+    pub terraform_version: Option<String>,
+    /// Root-module input variables of a plan.
+    pub variables: Vec<(Cow<'a, str>, Value<'a>)>,
+}
+
+/// The formats envwall reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// `terraform show -json PLANFILE`.
+    Plan,
+    /// `terraform show -json` of a state.
+    ShowState,
+    /// A raw `terraform.tfstate`, with its `version` (3 or 4).
+    RawState(u32),
+}
+
+impl fmt::Display for InputKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            InputKind::Plan => f.write_str("plan JSON"),
+            InputKind::ShowState => f.write_str("state JSON (terraform show -json)"),
+            InputKind::RawState(v) => write!(f, "raw state file (version {v})"),
+        }
+    }
+}
+
+/// One resource instance.
+#[derive(Debug)]
+pub struct Resource<'a> {
+    /// The input it came from.
+    pub input: InputId,
+    /// Its absolute instance address.
+    pub address: Address,
+    /// The provider source address, e.g. `registry.terraform.io/hashicorp/aws`.
+    pub provider: Option<Cow<'a, str>>,
+    /// Attribute values: after apply for a plan (before, for an object the plan
+    /// destroys), current for a state.
+    pub values: Value<'a>,
+    /// What the plan does to it.
+    pub action: Action,
+    /// The resources its attributes reference, resolved from the configuration.
+    pub references: Vec<Reference>,
+    /// Resource-level dependencies recorded in state (`depends_on`/`dependencies`).
+    pub depends_on: Vec<Address>,
+}
+
+impl Resource<'_> {
+    /// Whether the object exists once the plan is applied.
+    pub fn exists_after(&self) -> bool {
+        self.action.exists_after()
+    }
+}
+
+/// What a plan does to a resource instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Read from a state: it exists and nothing changes it.
+    Existing,
+    /// `["no-op"]`.
+    NoOp,
+    /// `["create"]`.
+    Create,
+    /// `["read"]`: a data source read during apply.
+    Read,
+    /// `["update"]`.
+    Update,
+    /// `["delete","create"]` or `["create","delete"]`.
+    Replace,
+    /// `["delete"]`: gone after apply.
+    Delete,
+    /// `["forget"]`: removed from state, but the object stays.
+    Forget,
+}
+
+impl Action {
+    /// Reads Terraform's `change.actions`. An object exists after apply when the
+    /// actions create, update, read or keep it.
+    pub fn from_actions<S: std::ops::Deref<Target = str>>(actions: &[S]) -> Option<Action> {
+        let has = |a: &str| actions.iter().any(|x| &**x == a);
+        Some(match () {
+            _ if has("delete") && has("create") => Action::Replace,
+            _ if has("delete") => Action::Delete,
+            _ if has("create") => Action::Create,
+            _ if has("update") => Action::Update,
+            _ if has("read") => Action::Read,
+            _ if has("forget") => Action::Forget,
+            _ if has("no-op") => Action::NoOp,
+            _ => return None,
+        })
+    }
+
+    /// Whether the object exists once the plan is applied.
+    pub fn exists_after(self) -> bool {
+        !matches!(self, Action::Delete)
+    }
+
+    /// Whether this plan creates the object (so links from it are new).
+    pub fn creates(self) -> bool {
+        matches!(self, Action::Create | Action::Replace)
+    }
+
+    /// Terraform's name for the action.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Existing => "existing",
+            Action::NoOp => "no-op",
+            Action::Create => "create",
+            Action::Read => "read",
+            Action::Update => "update",
+            Action::Replace => "replace",
+            Action::Delete => "delete",
+            Action::Forget => "forget",
+        }
+    }
+}
+
+/// An attribute of one resource that references another resource instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The attribute path in the referencing resource (`ingress`, `vpc_id`,
+    /// `environment[0].variables`).
+    pub attribute: Vec<OwnedStep>,
+    /// The referenced instance, in the same input.
+    pub target: Address,
+    /// The attribute of the target that is read (`id`, `arn`), when known.
+    pub target_attribute: Option<String>,
+    /// How the link was found.
+    pub derivation: Derivation,
+}
+
+/// How an edge between two resources was established, strongest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Derivation {
+    /// A known value (an id, ARN, self link, name) equals the target's.
+    KnownValue,
+    /// The configuration expression references the target, with an explicit or
+    /// unambiguous instance.
+    ConfigReference,
+    /// The configuration references a repeated resource without a key; the instance
+    /// was paired by the referencing instance's own count index or for_each key.
+    InferredKey,
+    /// Only a resource-level `depends_on` says the two are related.
+    Dependency,
+}
+
+impl Derivation {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Derivation::KnownValue => "known-value",
+            Derivation::ConfigReference => "config-reference",
+            Derivation::InferredKey => "inferred-key",
+            Derivation::Dependency => "dependency",
+        }
+    }
+}

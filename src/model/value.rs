@@ -1,0 +1,461 @@
+//! The value tree of a resource: what every input format lowers attribute values into.
+//!
+//! In: JSON values borrowed from the input text, plus Terraform's `after_unknown` and
+//! `after_sensitive` shape-mirroring trees. Out: one [`Value`] tree whose leaves are
+//! known, [`Value::Unknown`] (the value only exists after apply; where it comes from
+//! is kept beside it as the resource's references) or [`Value::Sensitive`]. Strings
+//! borrow from the input whenever they contain no escapes, so a large plan costs
+//! little more memory than its own text.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// An attribute value.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Value<'a> {
+    /// `null`, or an attribute that is not set.
+    #[default]
+    Null,
+    /// `true` / `false`.
+    Bool(bool),
+    /// A number that fits in an `i64`.
+    Int(i64),
+    /// Any other number.
+    Float(f64),
+    /// A string.
+    String(Cow<'a, str>),
+    /// A list, set or tuple.
+    List(Vec<Value<'a>>),
+    /// A map, object or single nested block, in input order.
+    Map(Vec<(Cow<'a, str>, Value<'a>)>),
+    /// Known only after apply.
+    Unknown,
+    /// Marked sensitive by Terraform: usable for linking, never printed.
+    Sensitive(Box<Value<'a>>),
+}
+
+impl<'a> Value<'a> {
+    /// The value under `key` when this is a map.
+    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+        match self.unwrap_sensitive() {
+            Value::Map(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The value with any sensitive wrapper removed.
+    pub fn unwrap_sensitive(&self) -> &Value<'a> {
+        match self {
+            Value::Sensitive(inner) => inner.unwrap_sensitive(),
+            v => v,
+        }
+    }
+
+    /// The string, when this is a known string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self.unwrap_sensitive() {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Follows a path such as `environment[0].variables`, treating a list where a
+    /// map is expected as "every element" would be ambiguous, so it takes the first
+    /// element (the `MaxItems: 1` block convention) and an object where a list is
+    /// expected as a one-element list.
+    pub fn at(&self, path: &[PathStep<'_>]) -> Option<&Value<'a>> {
+        let mut cur = self;
+        for step in path {
+            cur = match (step, cur.unwrap_sensitive()) {
+                (PathStep::Key(k), Value::Map(_)) => cur.get(k)?,
+                (PathStep::Key(k), Value::List(items)) => items.first()?.get(k)?,
+                (PathStep::Index(i), Value::List(items)) => items.get(*i)?,
+                (PathStep::Index(0), v @ Value::Map(_)) => v,
+                _ => return None,
+            };
+        }
+        Some(cur)
+    }
+
+    /// Calls `f` on every leaf with its path; `sensitive` tells whether the leaf is
+    /// under a sensitive mark.
+    pub fn walk<'s>(&'s self, f: &mut impl FnMut(&Path<'s>, &'s Value<'a>, bool)) {
+        let mut path = Path::default();
+        self.walk_inner(&mut path, false, f);
+    }
+
+    fn walk_inner<'s>(
+        &'s self,
+        path: &mut Path<'s>,
+        sensitive: bool,
+        f: &mut impl FnMut(&Path<'s>, &'s Value<'a>, bool),
+    ) {
+        match self {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.0.push(PathStep::Index(i));
+                    item.walk_inner(path, sensitive, f);
+                    path.0.pop();
+                }
+            }
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    path.0.push(PathStep::Key(k));
+                    v.walk_inner(path, sensitive, f);
+                    path.0.pop();
+                }
+            }
+            Value::Sensitive(inner) => inner.walk_inner(path, true, f),
+            leaf => f(path, leaf, sensitive),
+        }
+    }
+
+    /// Converts an owned `serde_json::Value` (used for small documents built in tests
+    /// and by the legacy state reader).
+    pub fn from_json(v: serde_json::Value) -> Value<'static> {
+        match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Value::String(Cow::Owned(s)),
+            serde_json::Value::Array(a) => Value::List(a.into_iter().map(Value::from_json).collect()),
+            serde_json::Value::Object(m) => {
+                Value::Map(m.into_iter().map(|(k, v)| (Cow::Owned(k), Value::from_json(v))).collect())
+            }
+        }
+    }
+
+    /// Marks the parts of `self` that `unknown` (Terraform's `after_unknown`) says are
+    /// unknown, and wraps the parts `sensitive` (`after_sensitive`) says are sensitive.
+    pub fn annotate(&mut self, unknown: Option<&Value<'_>>, sensitive: Option<&Value<'_>>) {
+        if let Some(u) = unknown {
+            self.mark_unknown(u);
+        }
+        if let Some(s) = sensitive {
+            self.mark_sensitive(s);
+        }
+    }
+
+    fn mark_unknown(&mut self, unknown: &Value<'_>) {
+        match (unknown, &mut *self) {
+            (Value::Bool(true), v) => *v = Value::Unknown,
+            (Value::Map(marks), Value::Map(entries)) => {
+                for (k, mark) in marks {
+                    match entries.iter_mut().find(|(ek, _)| ek == k) {
+                        Some((_, v)) => v.mark_unknown(mark),
+                        None if mark.has_true() => {
+                            let mut v = Value::Null;
+                            v.mark_unknown(mark);
+                            entries.push((Cow::Owned(k.to_string()), v));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            (Value::Map(marks), v @ Value::Null) => {
+                if marks.iter().any(|(_, m)| m.has_true()) {
+                    let mut entries = Vec::new();
+                    for (k, mark) in marks {
+                        let mut child = Value::Null;
+                        child.mark_unknown(mark);
+                        if !matches!(child, Value::Null) {
+                            entries.push((Cow::Owned(k.to_string()), child));
+                        }
+                    }
+                    *v = Value::Map(entries);
+                }
+            }
+            (Value::List(marks), Value::List(items)) => {
+                for (mark, item) in marks.iter().zip(items.iter_mut()) {
+                    item.mark_unknown(mark);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn mark_sensitive(&mut self, sensitive: &Value<'_>) {
+        match (sensitive, &mut *self) {
+            (Value::Bool(true), v) => {
+                if !matches!(v, Value::Sensitive(_)) {
+                    *v = Value::Sensitive(Box::new(std::mem::take(v)));
+                }
+            }
+            (Value::Map(marks), Value::Map(entries)) => {
+                for (k, mark) in marks {
+                    if let Some((_, v)) = entries.iter_mut().find(|(ek, _)| ek == k) {
+                        v.mark_sensitive(mark);
+                    }
+                }
+            }
+            (Value::List(marks), Value::List(items)) => {
+                for (mark, item) in marks.iter().zip(items.iter_mut()) {
+                    item.mark_sensitive(mark);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn has_true(&self) -> bool {
+        match self {
+            Value::Bool(b) => *b,
+            Value::List(items) => items.iter().any(Value::has_true),
+            Value::Map(entries) => entries.iter().any(|(_, v)| v.has_true()),
+            _ => false,
+        }
+    }
+}
+
+/// One step of an attribute path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PathStep<'s> {
+    /// A map key or attribute name.
+    Key(&'s str),
+    /// A list element.
+    Index(usize),
+}
+
+/// An attribute path inside a resource, e.g. `environment[0].variables.DATABASE_URL`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Path<'s>(pub Vec<PathStep<'s>>);
+
+impl Path<'_> {
+    /// The last named step: the attribute or map key the leaf sits under.
+    pub fn last_key(&self) -> Option<&str> {
+        self.0.iter().rev().find_map(|s| match s {
+            PathStep::Key(k) => Some(*k),
+            PathStep::Index(_) => None,
+        })
+    }
+
+    /// Whether `prefix` is a prefix of this path (the same attribute or one above it).
+    pub fn starts_with(&self, prefix: &[PathStep<'_>]) -> bool {
+        self.0.len() >= prefix.len() && self.0.iter().zip(prefix).all(|(a, b)| a == b)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_path(f, &self.0)
+    }
+}
+
+/// Writes a path as `a[0].b.c` (keys that are not plain names as `["k.x"]`).
+pub fn write_path(f: &mut impl fmt::Write, steps: &[PathStep<'_>]) -> fmt::Result {
+    for (i, step) in steps.iter().enumerate() {
+        match step {
+            PathStep::Index(n) => write!(f, "[{n}]")?,
+            PathStep::Key(k) if is_plain_name(k) => {
+                if i > 0 {
+                    f.write_char('.')?;
+                }
+                f.write_str(k)?;
+            }
+            PathStep::Key(k) => {
+                f.write_char('[')?;
+                write!(f, "{}", serde_json::Value::String((*k).to_owned()))?;
+                f.write_char(']')?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_plain_name(k: &str) -> bool {
+    !k.is_empty()
+        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !k.as_bytes()[0].is_ascii_digit()
+}
+
+/// Parses a path written by [`write_path`] into owned steps.
+pub fn parse_path(text: &str) -> Option<Vec<OwnedStep>> {
+    let mut steps = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let end = if r.starts_with('"') {
+                let mut de = serde_json::Deserializer::from_str(r).into_iter::<String>();
+                let key = de.next()?.ok()?;
+                let used = de.byte_offset();
+                steps.push(OwnedStep::Key(key));
+                used
+            } else {
+                let end = r.find(']')?;
+                steps.push(OwnedStep::Index(r[..end].parse().ok()?));
+                end
+            };
+            rest = r[end..].strip_prefix(']')?;
+        } else {
+            let r = rest.strip_prefix('.').unwrap_or(rest);
+            let end = r.find(['.', '[']).unwrap_or(r.len());
+            if end == 0 {
+                return None;
+            }
+            steps.push(OwnedStep::Key(r[..end].to_owned()));
+            rest = &r[end..];
+        }
+    }
+    Some(steps)
+}
+
+/// An owned path step, for paths kept beyond the value tree they came from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OwnedStep {
+    /// A map key or attribute name.
+    Key(String),
+    /// A list element.
+    Index(usize),
+}
+
+impl OwnedStep {
+    /// Borrows the step.
+    pub fn as_step(&self) -> PathStep<'_> {
+        match self {
+            OwnedStep::Key(k) => PathStep::Key(k),
+            OwnedStep::Index(i) => PathStep::Index(*i),
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor(std::marker::PhantomData))
+    }
+}
+
+struct ValueVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
+    type Value = Value<'a>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+        Ok(Value::String(Cow::Borrowed(v)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Value::String(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Value::String(Cow::Owned(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(key) = map.next_key::<Str<'a>>()? {
+            let value = map.next_value()?;
+            entries.push((key.0, value));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// A string that borrows from the input when it can.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Str<'a>(pub Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StrVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for StrVisitor<'a> {
+            type Value = Str<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+}
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Value<'_> {
+        serde_json::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn unknown_attributes_are_added_and_list_elements_replaced() {
+        let mut after = parse(r#"{"a": 1, "ids": [null, "sg-1"], "blk": [{"x": "k"}]}"#);
+        let unknown = parse(r#"{"id": true, "ids": [true, false], "blk": [{"y": true}]}"#);
+        after.annotate(Some(&unknown), None);
+        assert_eq!(after.get("id"), Some(&Value::Unknown));
+        assert_eq!(after.at(&[PathStep::Key("ids"), PathStep::Index(0)]), Some(&Value::Unknown));
+        assert_eq!(after.at(&[PathStep::Key("ids"), PathStep::Index(1)]).and_then(Value::as_str), Some("sg-1"));
+        assert_eq!(after.at(&[PathStep::Key("blk"), PathStep::Index(0), PathStep::Key("y")]), Some(&Value::Unknown));
+    }
+
+    #[test]
+    fn sensitive_leaves_are_wrapped() {
+        let mut after = parse(r#"{"password": "hunter2", "env": [{"variables": {"A": "1", "B": "2"}}]}"#);
+        let sens = parse(r#"{"password": true, "env": [{"variables": {"B": true}}]}"#);
+        after.annotate(None, Some(&sens));
+        assert!(matches!(after.get("password"), Some(Value::Sensitive(_))));
+        let mut seen = Vec::new();
+        after.walk(&mut |p, _, s| seen.push((p.to_string(), s)));
+        assert_eq!(seen, vec![
+            ("password".to_owned(), true),
+            ("env[0].variables.A".to_owned(), false),
+            ("env[0].variables.B".to_owned(), true),
+        ]);
+    }
+
+    #[test]
+    fn paths_print_and_parse() {
+        let p = Path(vec![PathStep::Key("tags"), PathStep::Key("kubernetes.io/role"), PathStep::Index(2)]);
+        let s = p.to_string();
+        assert_eq!(s, r#"tags["kubernetes.io/role"][2]"#);
+        assert_eq!(parse_path(&s).unwrap(), vec![
+            OwnedStep::Key("tags".into()), OwnedStep::Key("kubernetes.io/role".into()), OwnedStep::Index(2)
+        ]);
+    }
+}

@@ -1,0 +1,4 @@
+//! Reporters: turning results into text for people and machines. They see what
+//! they render and nothing else; output is deterministic.
+
+pub mod graph;
