@@ -104,7 +104,10 @@ fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(path: Option<&PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+fn write_output(
+    path: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let target = path.map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
     let result = match path {
         Some(p) => std::fs::File::create(p).and_then(|f| {

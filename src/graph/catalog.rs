@@ -75,8 +75,26 @@ pub(crate) const RANGE_ATTRIBUTES: &[&str] = &[
 
 /// AWS id prefixes of network objects worth a node when no input owns them.
 const AWS_ID_PREFIXES: &[&str] = &[
-    "sg", "vpc", "subnet", "pcx", "tgw", "tgw-attach", "tgw-rtb", "pl", "eni", "igw", "nat", "rtb", "vgw", "cgw",
-    "vpce", "vpce-svc", "acl", "i", "lt", "eigw",
+    "sg",
+    "vpc",
+    "subnet",
+    "pcx",
+    "tgw",
+    "tgw-attach",
+    "tgw-rtb",
+    "pl",
+    "eni",
+    "igw",
+    "nat",
+    "rtb",
+    "vgw",
+    "cgw",
+    "vpce",
+    "vpce-svc",
+    "acl",
+    "i",
+    "lt",
+    "eigw",
 ];
 
 /// Computed attributes naming objects the resource itself owns (a VPC's default
@@ -146,7 +164,14 @@ mod tests {
         ] {
             assert!(is_identity_shaped(yes), "{yes}");
         }
-        for no in ["ami-0123456789abcdef0", "sg-xyz", "sg-abcdefgh", "arn:aws:iam::aws:policy/ReadOnly", "default", "sg-0DB00PROD"] {
+        for no in [
+            "ami-0123456789abcdef0",
+            "sg-xyz",
+            "sg-abcdefgh",
+            "arn:aws:iam::aws:policy/ReadOnly",
+            "default",
+            "sg-0DB00PROD",
+        ] {
             assert!(!is_identity_shaped(no), "{no}");
         }
     }

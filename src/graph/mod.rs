@@ -177,12 +177,12 @@ impl<'m, 'a> Builder<'m, 'a> {
         let model: &'m Model<'a> = self.model;
         for (i, r) in model.resources.iter().enumerate() {
             for attr in catalog::IDENTITY_ATTRIBUTES {
-                if let Some(s) = r.values.get(attr).and_then(Value::as_str) {
-                    if catalog::is_distinctive(s) {
-                        let owners = self.identities.entry(s).or_default();
-                        if owners.last() != Some(&i) {
-                            owners.push(i);
-                        }
+                if let Some(s) = r.values.get(attr).and_then(Value::as_str)
+                    && catalog::is_distinctive(s)
+                {
+                    let owners = self.identities.entry(s).or_default();
+                    if owners.last() != Some(&i) {
+                        owners.push(i);
                     }
                 }
             }
@@ -233,7 +233,8 @@ impl<'m, 'a> Builder<'m, 'a> {
 
     /// Owners of a value, preferring those in the same input.
     fn prefer_same_input(&self, owners: &[usize], input: InputId, me: usize) -> Vec<usize> {
-        let same: Vec<usize> = owners.iter().copied().filter(|&j| j != me && self.model.resources[j].input == input).collect();
+        let same: Vec<usize> =
+            owners.iter().copied().filter(|&j| j != me && self.model.resources[j].input == input).collect();
         if !same.is_empty() {
             return same;
         }
@@ -244,7 +245,11 @@ impl<'m, 'a> Builder<'m, 'a> {
         let r = &self.model.resources[i];
         let mut links: Vec<Link> = Vec::new();
         let push = |links: &mut Vec<Link>, link: Link| {
-            let dup = links.iter().any(|l| l.to == link.to && l.attribute == link.attribute && l.contains == link.contains);
+            // One containment edge per container is enough; references keep one edge
+            // per attribute.
+            let dup = links.iter().any(|l| {
+                l.to == link.to && l.contains == link.contains && (link.contains || l.attribute == link.attribute)
+            });
             if !dup {
                 links.push(link);
             }
@@ -252,7 +257,9 @@ impl<'m, 'a> Builder<'m, 'a> {
         // 1. Known values.
         r.values.walk(&mut |path, leaf, sensitive| {
             let Some(PathStep::Key(first)) = path.0.first() else { return };
-            if catalog::SKIPPED_ATTRIBUTES.contains(first) || (path.0.len() == 1 && catalog::IDENTITY_ATTRIBUTES.contains(first)) {
+            if catalog::SKIPPED_ATTRIBUTES.contains(first)
+                || (path.0.len() == 1 && catalog::IDENTITY_ATTRIBUTES.contains(first))
+            {
                 return;
             }
             let Value::String(s) = leaf else { return };
@@ -301,16 +308,23 @@ impl<'m, 'a> Builder<'m, 'a> {
             let mut attribute = String::new();
             let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(|s| s.as_step()).collect();
             let _ = write_path(&mut attribute, &steps);
-            let known = links.iter().any(|l| l.to == To::Resource(j) && l.derivation == Derivation::KnownValue && path_within(&l.attribute, &attribute));
+            let known = links.iter().any(|l| {
+                l.to == To::Resource(j)
+                    && l.derivation == Derivation::KnownValue
+                    && path_within(&l.attribute, &attribute)
+            });
             if known {
                 continue;
             }
-            let contains = steps.iter().rev().find_map(|s| match s {
-                PathStep::Key(k) => Some(*k),
-                PathStep::Index(_) => None,
-            })
-            .and_then(catalog::containment)
-            .is_some();
+            let contains = steps
+                .iter()
+                .rev()
+                .find_map(|s| match s {
+                    PathStep::Key(k) => Some(*k),
+                    PathStep::Index(_) => None,
+                })
+                .and_then(catalog::containment)
+                .is_some();
             push(&mut links, Link { to: To::Resource(j), attribute, derivation: reference.derivation, contains });
         }
         // 3. State dependencies, the weakest evidence.
@@ -325,7 +339,15 @@ impl<'m, 'a> Builder<'m, 'a> {
             };
             for j in targets {
                 if j != i && !links.iter().any(|l| l.to == To::Resource(j)) {
-                    push(&mut links, Link { to: To::Resource(j), attribute: String::new(), derivation: Derivation::Dependency, contains: false });
+                    push(
+                        &mut links,
+                        Link {
+                            to: To::Resource(j),
+                            attribute: String::new(),
+                            derivation: Derivation::Dependency,
+                            contains: false,
+                        },
+                    );
                 }
             }
         }

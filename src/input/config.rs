@@ -115,13 +115,12 @@ fn collect_expressions(v: &Value<'_>, path: &mut Vec<OwnedStep>, out: &mut Vec<(
 /// each (Terraform lists every prefix: `a.b[0].id`, `a.b[0]`, `a.b`).
 fn expression_references(v: &Value<'_>) -> Vec<Traversal> {
     let Some(Value::List(items)) = v.get("references") else { return Vec::new() };
-    let parsed: Vec<Traversal> = items.iter().filter_map(Value::as_str).filter_map(|s| Traversal::parse(s).ok()).collect();
+    let parsed: Vec<Traversal> =
+        items.iter().filter_map(Value::as_str).filter_map(|s| Traversal::parse(s).ok()).collect();
     let mut kept: Vec<Traversal> = Vec::with_capacity(parsed.len());
     for (i, t) in parsed.iter().enumerate() {
-        let is_prefix_of_other = parsed
-            .iter()
-            .enumerate()
-            .any(|(j, o)| i != j && o.0.len() > t.0.len() && o.0.starts_with(&t.0));
+        let is_prefix_of_other =
+            parsed.iter().enumerate().any(|(j, o)| i != j && o.0.len() > t.0.len() && o.0.starts_with(&t.0));
         if !is_prefix_of_other && !kept.contains(t) {
             kept.push(t.clone());
         }
@@ -225,7 +224,8 @@ impl<'s, 'c> Resolver<'s, 'c> {
                 if t.address == *address {
                     continue;
                 }
-                match out.iter_mut().find(|(p, o): &&mut (Vec<OwnedStep>, Target)| p == path && o.address == t.address) {
+                match out.iter_mut().find(|(p, o): &&mut (Vec<OwnedStep>, Target)| p == path && o.address == t.address)
+                {
                     Some((_, existing)) => existing.derivation = existing.derivation.min(t.derivation),
                     None => out.push((path.clone(), t)),
                 }
@@ -234,7 +234,14 @@ impl<'s, 'c> Resolver<'s, 'c> {
         out
     }
 
-    fn expression(&self, refs: &[Traversal], scope: &Scope<'_, 'c>, depth: usize, derivation: Derivation, out: &mut Vec<Target>) {
+    fn expression(
+        &self,
+        refs: &[Traversal],
+        scope: &Scope<'_, 'c>,
+        depth: usize,
+        derivation: Derivation,
+        out: &mut Vec<Target>,
+    ) {
         if depth > MAX_DEPTH {
             return;
         }
@@ -244,7 +251,15 @@ impl<'s, 'c> Resolver<'s, 'c> {
         }
     }
 
-    fn reference(&self, t: &Traversal, pairs: bool, scope: &Scope<'_, 'c>, depth: usize, derivation: Derivation, out: &mut Vec<Target>) {
+    fn reference(
+        &self,
+        t: &Traversal,
+        pairs: bool,
+        scope: &Scope<'_, 'c>,
+        depth: usize,
+        derivation: Derivation,
+        out: &mut Vec<Target>,
+    ) {
         match t.root() {
             "var" => self.variable(t, scope, depth, derivation, out),
             "module" => self.module_output(t, pairs, scope, depth, derivation, out),
@@ -261,7 +276,14 @@ impl<'s, 'c> Resolver<'s, 'c> {
         }
     }
 
-    fn variable(&self, t: &Traversal, scope: &Scope<'_, 'c>, depth: usize, derivation: Derivation, out: &mut Vec<Target>) {
+    fn variable(
+        &self,
+        t: &Traversal,
+        scope: &Scope<'_, 'c>,
+        depth: usize,
+        derivation: Derivation,
+        out: &mut Vec<Target>,
+    ) {
         let (Some(name), Some((call, parent))) = (t.attr(1), scope.module.split_last()) else {
             return; // a root variable holds a value, not a resource
         };
@@ -277,7 +299,15 @@ impl<'s, 'c> Resolver<'s, 'c> {
         self.expression(refs, &parent_scope, depth + 1, derivation, out);
     }
 
-    fn module_output(&self, t: &Traversal, pairs: bool, scope: &Scope<'_, 'c>, depth: usize, derivation: Derivation, out: &mut Vec<Target>) {
+    fn module_output(
+        &self,
+        t: &Traversal,
+        pairs: bool,
+        scope: &Scope<'_, 'c>,
+        depth: usize,
+        derivation: Derivation,
+        out: &mut Vec<Target>,
+    ) {
         let Some(call_name) = t.attr(1) else { return };
         let Some(call) = scope.config.calls.get(call_name) else { return };
         let (key, output_at) = match t.key(2) {
@@ -310,7 +340,16 @@ impl<'s, 'c> Resolver<'s, 'c> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn resource(&self, mode: Mode, t: &Traversal, at: usize, pairs: bool, scope: &Scope<'_, 'c>, derivation: Derivation, out: &mut Vec<Target>) {
+    fn resource(
+        &self,
+        mode: Mode,
+        t: &Traversal,
+        at: usize,
+        pairs: bool,
+        scope: &Scope<'_, 'c>,
+        derivation: Derivation,
+        out: &mut Vec<Target>,
+    ) {
         let (Some(kind), Some(name)) = (t.attr(at), t.attr(at + 1)) else { return };
         let (key, attr_at) = match t.key(at + 2) {
             Some(k) => (Some(k), at + 3),
@@ -321,7 +360,13 @@ impl<'s, 'c> Resolver<'s, 'c> {
         let (chosen, how) = choose(key, keys, pairs, scope.each_key.as_ref());
         for k in chosen {
             out.push(Target {
-                address: Address { module: scope.module.clone(), mode, kind: kind.to_owned(), name: name.to_owned(), key: k },
+                address: Address {
+                    module: scope.module.clone(),
+                    mode,
+                    kind: kind.to_owned(),
+                    name: name.to_owned(),
+                    key: k,
+                },
                 attribute: attribute.clone(),
                 derivation: derivation.max(how),
             });
@@ -332,17 +377,21 @@ impl<'s, 'c> Resolver<'s, 'c> {
 /// Picks the instances a reference names: the explicit key; the only instance; the
 /// instance with the referencing object's own key when the expression indexes by
 /// `each.key`/`count.index`; otherwise all of them (splats, for-expressions).
-fn choose(key: Option<&Key>, keys: &[Option<Key>], pairs: bool, each_key: Option<&Key>) -> (Vec<Option<Key>>, Derivation) {
+fn choose(
+    key: Option<&Key>,
+    keys: &[Option<Key>],
+    pairs: bool,
+    each_key: Option<&Key>,
+) -> (Vec<Option<Key>>, Derivation) {
     if let Some(k) = key {
         let found = keys.iter().any(|x| x.as_ref() == Some(k));
         return (if found { vec![Some(k.clone())] } else { Vec::new() }, Derivation::ConfigReference);
     }
-    if let (true, Some(own)) = (pairs, each_key) {
-        if keys.len() > 1 || keys.first().is_some_and(Option::is_some) {
-            if keys.iter().any(|x| x.as_ref() == Some(own)) {
-                return (vec![Some(own.clone())], Derivation::InferredKey);
-            }
-        }
+    if let (true, Some(own)) = (pairs, each_key)
+        && (keys.len() > 1 || keys.first().is_some_and(Option::is_some))
+        && keys.iter().any(|x| x.as_ref() == Some(own))
+    {
+        return (vec![Some(own.clone())], Derivation::InferredKey);
     }
     (keys.to_vec(), Derivation::ConfigReference)
 }

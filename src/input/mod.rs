@@ -56,7 +56,9 @@ pub enum InputError {
     #[error("{} is empty", path.display())]
     #[diagnostic(
         code(envwall::input::empty),
-        help("pass the output of `terraform show -json PLANFILE`, `terraform show -json`, or a terraform.tfstate file")
+        help(
+            "pass the output of `terraform show -json PLANFILE`, `terraform show -json`, or a terraform.tfstate file"
+        )
     )]
     Empty {
         /// The file.
@@ -90,7 +92,9 @@ pub enum InputError {
     #[error("{} is JSON but not Terraform plan or state output ({found})", path.display())]
     #[diagnostic(
         code(envwall::input::not_terraform),
-        help("envwall reads `terraform show -json PLANFILE`, `terraform show -json` of a state, and terraform.tfstate files")
+        help(
+            "envwall reads `terraform show -json PLANFILE`, `terraform show -json` of a state, and terraform.tfstate files"
+        )
     )]
     NotTerraform {
         /// The file.
@@ -137,11 +141,7 @@ pub enum InputError {
 }
 
 fn at_pointer(pointer: &str) -> String {
-    if pointer.is_empty() || pointer == "." {
-        String::new()
-    } else {
-        format!(" (at `{pointer}`)")
-    }
+    if pointer.is_empty() || pointer == "." { String::new() } else { format!(" (at `{pointer}`)") }
 }
 
 /// Reads every path and lowers all of them into one model.
@@ -160,7 +160,16 @@ pub fn load(sources: &[Source]) -> Result<Model<'_>, InputError> {
 
 fn load_one<'a>(source: &'a Source, model: &mut Model<'a>) -> Result<(), InputError> {
     let path = source.path.as_path();
-    let doc = parse_document(path, &source.text)?;
+    let doc = match parse_document(path, &source.text) {
+        Err(InputError::Json { message, .. }) if message.starts_with("duplicate field") => {
+            // Go's JSON decoder lets the last duplicate key win; Terraform wrote or
+            // accepted this file, so read it the same way.
+            let text = source.deduplicated.get_or_init(|| deduplicate(&source.text));
+            model.warnings.push(format!("{}: duplicate JSON object keys; the last of each is used", path.display()));
+            parse_document(path, text)?
+        }
+        other => other?,
+    };
     let kind = detect(path, &doc)?;
     let id = model.inputs.len();
     match kind {
@@ -168,6 +177,10 @@ fn load_one<'a>(source: &'a Source, model: &mut Model<'a>) -> Result<(), InputEr
         InputKind::ShowState => state::lower_show(path, id, doc, model),
         InputKind::RawState(_) => state::lower_raw(path, id, kind, doc, model),
     }
+}
+
+fn deduplicate(text: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(text).map_or_else(|_| text.to_owned(), |v| v.to_string())
 }
 
 fn parse_document<'a>(path: &Path, text: &'a str) -> Result<RawDoc<'a>, InputError> {
@@ -204,7 +217,7 @@ fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> InputError {
         Err(err) => err.path().to_string(),
         Ok(_) => String::new(),
     };
-    InputError::Json { path: path.to_owned(), line: e.line(), column: e.column(), pointer, message }
+    InputError::Json { path: path.to_owned(), line: e.line(), column: e.column().max(1), pointer, message }
 }
 
 fn detect(path: &Path, doc: &RawDoc<'_>) -> Result<InputKind, InputError> {
@@ -225,7 +238,8 @@ fn detect(path: &Path, doc: &RawDoc<'_>) -> Result<InputKind, InputError> {
     }
     if doc.format_version.is_some() {
         // `terraform show -json` of an empty state prints only the versions.
-        let only_versions = doc.keys.iter().all(|k| matches!(&**k, "format_version" | "terraform_version" | "values" | "checks"));
+        let only_versions =
+            doc.keys.iter().all(|k| matches!(&**k, "format_version" | "terraform_version" | "values" | "checks"));
         if doc.values.is_some() || only_versions {
             return Ok(InputKind::ShowState);
         }

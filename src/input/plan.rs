@@ -76,11 +76,16 @@ fn invalid(path: &Path, pointer: String, message: impl Into<String>) -> InputErr
 }
 
 fn parse_address(path: &Path, pointer: impl FnOnce() -> String, text: &str) -> Result<Address, InputError> {
-    Address::parse(text).map_err(|e| invalid(path, pointer(), format!("`{text}` is not a resource address ({})", e.message)))
+    Address::parse(text)
+        .map_err(|e| invalid(path, pointer(), format!("`{text}` is not a resource address ({})", e.message)))
 }
 
 /// Parses a raw JSON slice kept aside during the first pass.
-pub(crate) fn parse_raw<'a>(path: &Path, pointer: impl Fn() -> String, raw: Option<&'a RawValue>) -> Result<Option<Value<'a>>, InputError> {
+pub(crate) fn parse_raw<'a>(
+    path: &Path,
+    pointer: impl Fn() -> String,
+    raw: Option<&'a RawValue>,
+) -> Result<Option<Value<'a>>, InputError> {
     raw.map(|r| serde_json::from_str::<Value<'a>>(r.get()).map_err(|e| invalid(path, pointer(), e.to_string())))
         .transpose()
 }

@@ -16,15 +16,15 @@ pub struct Source {
     pub path: PathBuf,
     /// The decoded text.
     pub text: String,
+    /// The text rewritten without duplicate object keys (last one wins, as in
+    /// Terraform's own decoder), made only for the rare file that has them.
+    pub(crate) deduplicated: std::sync::OnceLock<String>,
 }
 
 impl Source {
     /// Reads and decodes a file.
     pub fn read(path: &Path) -> Result<Source, InputError> {
-        let bytes = std::fs::read(path).map_err(|source| InputError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
         Source::from_bytes(path, bytes)
     }
 
@@ -41,7 +41,7 @@ impl Source {
         if text.trim().is_empty() {
             return Err(InputError::Empty { path });
         }
-        Ok(Source { path, text })
+        Ok(Source { path, text, deduplicated: std::sync::OnceLock::new() })
     }
 }
 
@@ -52,7 +52,7 @@ fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
         return decode_utf16(rest, u16::from_le_bytes);
     } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return decode_utf16(rest, u16::from_be_bytes);
-    } else if bytes.len() >= 4 && bytes.len() % 2 == 0 {
+    } else if bytes.len() >= 4 && bytes.len().is_multiple_of(2) {
         // UTF-16 without a byte-order mark: JSON starts with an ASCII character, so
         // one of its first two bytes is zero.
         if bytes[0] != 0 && bytes[1] == 0 && bytes[3] == 0 {
@@ -71,13 +71,13 @@ fn decode(mut bytes: Vec<u8>) -> Result<String, String> {
 }
 
 fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err("the file looks like UTF-16 but has an odd number of bytes".to_owned());
     }
     let units = bytes.chunks_exact(2).map(|c| unit([c[0], c[1]]));
-    char::decode_utf16(units)
-        .collect::<Result<String, _>>()
-        .map_err(|e| format!("the file looks like UTF-16 but holds an unpaired surrogate {:#06x}", e.unpaired_surrogate()))
+    char::decode_utf16(units).collect::<Result<String, _>>().map_err(|e| {
+        format!("the file looks like UTF-16 but holds an unpaired surrogate {:#06x}", e.unpaired_surrogate())
+    })
 }
 
 /// 1-based line and column (in characters) of the end of `prefix`.

@@ -17,7 +17,12 @@ use crate::model::address::{Address, Mode, ModuleStep, parse_module_path};
 use crate::model::value::{Str, Value};
 use crate::model::{Action, Input, InputId, InputKind, Model, Resource};
 
-pub(crate) fn lower_show<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
+pub(crate) fn lower_show<'a>(
+    path: &Path,
+    id: InputId,
+    doc: RawDoc<'a>,
+    model: &mut Model<'a>,
+) -> Result<(), InputError> {
     if let Some(root) = doc.values.and_then(|v| v.root_module) {
         add_values(path, id, "values", root, &mut HashSet::new(), &mut model.resources)?;
     }
@@ -25,7 +30,13 @@ pub(crate) fn lower_show<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &
     Ok(())
 }
 
-pub(crate) fn lower_raw<'a>(path: &Path, id: InputId, kind: InputKind, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
+pub(crate) fn lower_raw<'a>(
+    path: &Path,
+    id: InputId,
+    kind: InputKind,
+    doc: RawDoc<'a>,
+    model: &mut Model<'a>,
+) -> Result<(), InputError> {
     for (i, r) in doc.resources.into_iter().flatten().enumerate() {
         lower_v4_resource(path, id, i, r, &mut model.resources)?;
     }
@@ -37,17 +48,33 @@ pub(crate) fn lower_raw<'a>(path: &Path, id: InputId, kind: InputKind, doc: RawD
 }
 
 fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<Str<'a>>) -> Input<'a> {
-    Input { path: path.to_owned(), kind, terraform_version: terraform_version.map(|v| v.0.into_owned()), variables: Vec::new() }
+    Input {
+        path: path.to_owned(),
+        kind,
+        terraform_version: terraform_version.map(|v| v.0.into_owned()),
+        variables: Vec::new(),
+    }
 }
 
 fn invalid(path: &Path, pointer: String, message: String) -> InputError {
     InputError::Invalid { path: path.to_owned(), pointer, message }
 }
 
-fn lower_v4_resource<'a>(path: &Path, id: InputId, i: usize, r: RawV4Resource<'a>, out: &mut Vec<Resource<'a>>) -> Result<(), InputError> {
+fn lower_v4_resource<'a>(
+    path: &Path,
+    id: InputId,
+    i: usize,
+    r: RawV4Resource<'a>,
+    out: &mut Vec<Resource<'a>>,
+) -> Result<(), InputError> {
     let module_text = r.module.as_deref().unwrap_or("");
-    let module = parse_module_path(module_text)
-        .map_err(|e| invalid(path, format!("resources[{i}].module"), format!("`{module_text}` is not a module address ({})", e.message)))?;
+    let module = parse_module_path(module_text).map_err(|e| {
+        invalid(
+            path,
+            format!("resources[{i}].module"),
+            format!("`{module_text}` is not a module address ({})", e.message),
+        )
+    })?;
     let mode = if r.mode.as_deref() == Some("data") { Mode::Data } else { Mode::Managed };
     let provider = r.provider.as_deref().map(provider_source);
     for instance in r.instances {
@@ -64,10 +91,17 @@ fn lower_v4_resource<'a>(path: &Path, id: InputId, i: usize, r: RawV4Resource<'a
                 mark_sensitive_path(&mut values, p);
             }
         }
-        let depends_on = instance.dependencies.iter().chain(&instance.depends_on).filter_map(|d| Address::parse(d).ok()).collect();
+        let depends_on =
+            instance.dependencies.iter().chain(&instance.depends_on).filter_map(|d| Address::parse(d).ok()).collect();
         out.push(Resource {
             input: id,
-            address: Address { module: module.clone(), mode, kind: r.kind.to_string(), name: r.name.to_string(), key: instance.index_key },
+            address: Address {
+                module: module.clone(),
+                mode,
+                kind: r.kind.to_string(),
+                name: r.name.to_string(),
+                key: instance.index_key,
+            },
             provider: provider.clone(),
             values,
             action: Action::Existing,
@@ -118,9 +152,16 @@ fn mark_sensitive_path(values: &mut Value<'_>, path: &Value<'_>) {
     }
 }
 
-fn lower_v3_module<'a>(path: &Path, id: InputId, i: usize, m: RawV3Module<'a>, out: &mut Vec<Resource<'a>>) -> Result<(), InputError> {
+fn lower_v3_module<'a>(
+    path: &Path,
+    id: InputId,
+    i: usize,
+    m: RawV3Module<'a>,
+    out: &mut Vec<Resource<'a>>,
+) -> Result<(), InputError> {
     // `path` is ["root", "child", "grandchild"]; legacy modules had no count/for_each.
-    let module: Vec<ModuleStep> = m.path.iter().skip(1).map(|name| ModuleStep { name: name.to_string(), key: None }).collect();
+    let module: Vec<ModuleStep> =
+        m.path.iter().skip(1).map(|name| ModuleStep { name: name.to_string(), key: None }).collect();
     for (name, r) in m.resources {
         let pointer = || format!("modules[{i}].resources[\"{}\"]", &*name);
         let (mode, rest) = match name.strip_prefix("data.") {
@@ -129,7 +170,11 @@ fn lower_v3_module<'a>(path: &Path, id: InputId, i: usize, m: RawV3Module<'a>, o
         };
         let mut parts = rest.split('.');
         let (Some(kind), Some(rname)) = (parts.next(), parts.next()) else {
-            return Err(invalid(path, pointer(), format!("`{}` is not a legacy resource key (TYPE.NAME[.INDEX])", &*name)));
+            return Err(invalid(
+                path,
+                pointer(),
+                format!("`{}` is not a legacy resource key (TYPE.NAME[.INDEX])", &*name),
+            ));
         };
         let key = match parts.next() {
             None => None,
@@ -195,7 +240,8 @@ fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> Value<'static> {
 fn child(flat: &BTreeMap<&str, &str>, prefix: &str, seg: &str) -> Value<'static> {
     let base = format!("{prefix}{seg}");
     let inner = format!("{base}.");
-    let under = || flat.range(inner.as_str()..).map(|(k, v)| (*k, *v)).take_while(|(k, _)| k.starts_with(inner.as_str()));
+    let under =
+        || flat.range(inner.as_str()..).map(|(k, v)| (*k, *v)).take_while(|(k, _)| k.starts_with(inner.as_str()));
     if flat.contains_key(format!("{base}.#").as_str()) {
         let mut ids: Vec<&str> = Vec::new();
         for (k, _) in under() {
@@ -248,15 +294,22 @@ mod tests {
             .into_iter(),
         );
         assert_eq!(v.get("id").and_then(Value::as_str), Some("sg-1"));
-        let cidr = v.at(&[PathStep::Key("ingress"), PathStep::Index(0), PathStep::Key("cidr_blocks"), PathStep::Index(1)]);
+        let cidr =
+            v.at(&[PathStep::Key("ingress"), PathStep::Index(0), PathStep::Key("cidr_blocks"), PathStep::Index(1)]);
         assert_eq!(cidr.and_then(Value::as_str), Some("10.1.0.0/16"));
-        assert_eq!(v.at(&[PathStep::Key("tags"), PathStep::Key("kubernetes.io/cluster/x")]).and_then(Value::as_str), Some("owned"));
+        assert_eq!(
+            v.at(&[PathStep::Key("tags"), PathStep::Key("kubernetes.io/cluster/x")]).and_then(Value::as_str),
+            Some("owned")
+        );
         assert_eq!(v.at(&[PathStep::Key("tags"), PathStep::Key("Environment")]).and_then(Value::as_str), Some("prod"));
     }
 
     #[test]
     fn provider_source_is_read_from_the_configuration_address() {
-        assert_eq!(provider_source(r#"module.x.provider["registry.terraform.io/hashicorp/aws"].east"#), "registry.terraform.io/hashicorp/aws");
+        assert_eq!(
+            provider_source(r#"module.x.provider["registry.terraform.io/hashicorp/aws"].east"#),
+            "registry.terraform.io/hashicorp/aws"
+        );
         assert_eq!(provider_source("provider.aws"), "provider.aws");
     }
 }

@@ -117,8 +117,7 @@ impl Address {
             mode = Mode::Data;
             i += 1;
         }
-        let (Some(Step::Attr(kind)), Some(Step::Attr(name))) = (steps.get(i), steps.get(i + 1))
-        else {
+        let (Some(Step::Attr(kind)), Some(Step::Attr(name))) = (steps.get(i), steps.get(i + 1)) else {
             return Err(err("expected `TYPE.NAME`"));
         };
         let key = match steps.get(i + 2) {
@@ -140,10 +139,7 @@ impl Address {
     /// Whether `other` is the same resource (same module instance, mode, type
     /// and name), whatever its instance key.
     pub fn same_resource(&self, other: &Address) -> bool {
-        self.mode == other.mode
-            && self.name == other.name
-            && self.kind == other.kind
-            && self.module == other.module
+        self.mode == other.mode && self.name == other.name && self.kind == other.kind && self.module == other.module
     }
 }
 
@@ -189,18 +185,10 @@ pub fn parse_module_path(text: &str) -> Result<Vec<ModuleStep>, AddressError> {
     let mut it = steps.into_iter().peekable();
     while let Some(step) = it.next() {
         let (Step::Attr(m), Some(Step::Attr(name))) = (step, it.next()) else {
-            return Err(AddressError {
-                message: "expected `module.NAME`",
-                offset: 0,
-                text: text.to_owned(),
-            });
+            return Err(AddressError { message: "expected `module.NAME`", offset: 0, text: text.to_owned() });
         };
         if m != "module" {
-            return Err(AddressError {
-                message: "expected `module.NAME`",
-                offset: 0,
-                text: text.to_owned(),
-            });
+            return Err(AddressError { message: "expected `module.NAME`", offset: 0, text: text.to_owned() });
         }
         let key = match it.peek() {
             Some(Step::Index(_)) => match it.next() {
@@ -348,10 +336,7 @@ impl Parser<'_> {
                 while matches!(self.peek(), Some(b'0'..=b'9')) {
                     self.pos += 1;
                 }
-                self.text[start..self.pos]
-                    .parse()
-                    .map(Key::Int)
-                    .map_err(|_| self.err("invalid number"))
+                self.text[start..self.pos].parse().map(Key::Int).map_err(|_| self.err("invalid number"))
             }
             Some(b'*') => {
                 self.pos += 1;
@@ -430,8 +415,7 @@ mod tests {
 
     #[test]
     fn parses_module_path_data_and_keys() {
-        let a = Address::parse(r#"module.app["eu.west"].module.db[0].data.aws_vpc.main["a\"]b"]"#)
-            .unwrap();
+        let a = Address::parse(r#"module.app["eu.west"].module.db[0].data.aws_vpc.main["a\"]b"]"#).unwrap();
         assert_eq!(a.module.len(), 2);
         assert_eq!(a.module[0], ModuleStep { name: "app".into(), key: Some(Key::Str("eu.west".into())) });
         assert_eq!(a.module[1], ModuleStep { name: "db".into(), key: Some(Key::Int(0)) });
@@ -449,7 +433,17 @@ mod tests {
 
     #[test]
     fn rejects_malformed_addresses() {
-        for bad in ["", "aws_instance", "aws_instance.web.", "aws_instance.web[", "a.b[\"x]", "a.b[x]", "module.m", "a.b.c", "a.b[0]x"] {
+        for bad in [
+            "",
+            "aws_instance",
+            "aws_instance.web.",
+            "aws_instance.web[",
+            "a.b[\"x]",
+            "a.b[x]",
+            "module.m",
+            "a.b.c",
+            "a.b[0]x",
+        ] {
             assert!(Address::parse(bad).is_err(), "{bad} should not parse");
         }
     }

@@ -157,18 +157,16 @@ impl<'a> Value<'a> {
                     }
                 }
             }
-            (Value::Map(marks), v @ Value::Null) => {
-                if marks.iter().any(|(_, m)| m.has_true()) {
-                    let mut entries = Vec::new();
-                    for (k, mark) in marks {
-                        let mut child = Value::Null;
-                        child.mark_unknown(mark);
-                        if !matches!(child, Value::Null) {
-                            entries.push((Cow::Owned(k.to_string()), child));
-                        }
+            (Value::Map(marks), v @ Value::Null) if marks.iter().any(|(_, m)| m.has_true()) => {
+                let mut entries = Vec::new();
+                for (k, mark) in marks {
+                    let mut child = Value::Null;
+                    child.mark_unknown(mark);
+                    if !matches!(child, Value::Null) {
+                        entries.push((Cow::Owned(k.to_string()), child));
                     }
-                    *v = Value::Map(entries);
                 }
+                *v = Value::Map(entries);
             }
             (Value::List(marks), Value::List(items)) => {
                 for (mark, item) in marks.iter().zip(items.iter_mut()) {
@@ -181,10 +179,8 @@ impl<'a> Value<'a> {
 
     fn mark_sensitive(&mut self, sensitive: &Value<'_>) {
         match (sensitive, &mut *self) {
-            (Value::Bool(true), v) => {
-                if !matches!(v, Value::Sensitive(_)) {
-                    *v = Value::Sensitive(Box::new(std::mem::take(v)));
-                }
+            (Value::Bool(true), v) if !matches!(v, Value::Sensitive(_)) => {
+                *v = Value::Sensitive(Box::new(std::mem::take(v)));
             }
             (Value::Map(marks), Value::Map(entries)) => {
                 for (k, mark) in marks {
@@ -442,11 +438,14 @@ mod tests {
         assert!(matches!(after.get("password"), Some(Value::Sensitive(_))));
         let mut seen = Vec::new();
         after.walk(&mut |p, _, s| seen.push((p.to_string(), s)));
-        assert_eq!(seen, vec![
-            ("password".to_owned(), true),
-            ("env[0].variables.A".to_owned(), false),
-            ("env[0].variables.B".to_owned(), true),
-        ]);
+        assert_eq!(
+            seen,
+            vec![
+                ("password".to_owned(), true),
+                ("env[0].variables.A".to_owned(), false),
+                ("env[0].variables.B".to_owned(), true),
+            ]
+        );
     }
 
     #[test]
@@ -454,8 +453,9 @@ mod tests {
         let p = Path(vec![PathStep::Key("tags"), PathStep::Key("kubernetes.io/role"), PathStep::Index(2)]);
         let s = p.to_string();
         assert_eq!(s, r#"tags["kubernetes.io/role"][2]"#);
-        assert_eq!(parse_path(&s).unwrap(), vec![
-            OwnedStep::Key("tags".into()), OwnedStep::Key("kubernetes.io/role".into()), OwnedStep::Index(2)
-        ]);
+        assert_eq!(
+            parse_path(&s).unwrap(),
+            vec![OwnedStep::Key("tags".into()), OwnedStep::Key("kubernetes.io/role".into()), OwnedStep::Index(2)]
+        );
     }
 }

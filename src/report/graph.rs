@@ -100,7 +100,9 @@ pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()> {
     for n in graph.inner.node_indices() {
         let name = dot_escape(&graph.node_name(n));
         let style = match &graph.inner[n] {
-            Node::Resource(i) if !graph.model.resources[*i].exists_after() => ", style=dashed, color=grey, fontcolor=grey",
+            Node::Resource(i) if !graph.model.resources[*i].exists_after() => {
+                ", style=dashed, color=grey, fontcolor=grey"
+            }
             Node::Resource(_) => "",
             Node::Endpoint(_) => ", shape=ellipse",
         };
@@ -150,7 +152,13 @@ pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()>
         if edge.attribute.is_empty() {
             writeln!(w, "  n{} {arrow} n{}", e.source().index(), e.target().index())?;
         } else {
-            writeln!(w, "  n{} {arrow}|\"{}\"| n{}", e.source().index(), mermaid_escape(&edge.attribute), e.target().index())?;
+            writeln!(
+                w,
+                "  n{} {arrow}|\"{}\"| n{}",
+                e.source().index(),
+                mermaid_escape(&edge.attribute),
+                e.target().index()
+            )?;
         }
     }
     Ok(())

@@ -1,0 +1,64 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use envwall::graph::{EdgeKind, Graph};
+use envwall::input;
+use petgraph::visit::EdgeRef;
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under `fixtures/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    root().join("fixtures").join(rel)
+}
+
+/// Every edge of the graph of `paths`, in the referencing direction
+/// (`FROM -> TO ATTRIBUTE DERIVATION`, the member first for containment), with
+/// node names as `envwall graph` prints them.
+pub fn edges(paths: &[PathBuf]) -> BTreeSet<String> {
+    let sources = input::read_sources(paths).expect("inputs read");
+    let model = input::load(&sources).expect("inputs load");
+    let graph = Graph::build(&model);
+    graph
+        .inner
+        .edge_references()
+        .map(|e| {
+            let (from, to) = match e.weight().kind {
+                EdgeKind::References => (e.source(), e.target()),
+                EdgeKind::Contains => (e.target(), e.source()),
+            };
+            let attribute = if e.weight().attribute.is_empty() { "-" } else { &e.weight().attribute };
+            format!(
+                "{} -> {} {} {}",
+                strip(&graph.node_name(from)),
+                strip(&graph.node_name(to)),
+                attribute,
+                e.weight().derivation.as_str()
+            )
+        })
+        .collect()
+}
+
+/// Node names carry the input path when there are several inputs; tests compare
+/// them relative to the repository.
+fn strip(name: &str) -> String {
+    let prefix = format!("{}/", root().display());
+    name.strip_prefix(&prefix).unwrap_or(name).to_owned()
+}
+
+/// The lines of an expectation file, without blanks and `#` comments.
+pub fn expected(path: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_owned)
+        .collect()
+}
