@@ -68,3 +68,20 @@ fn usage_errors_are_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'svg'"));
 }
+
+#[test]
+fn unknown_values_through_locals_are_warned_about() {
+    let out = Command::cargo_bin("envwall")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["graph", "--format", "json", "fixtures/resolve/each-value/plan.json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "warning: fixtures/resolve/each-value/plan.json: 1 value(s) unknown at plan time come through locals, which plan \
+         JSON leaves out, so their links are not followed: aws_security_group_rule.via_local.source_security_group_id \
+         (local.blue_sg)\n"
+    );
+}

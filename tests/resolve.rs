@@ -51,6 +51,11 @@ fn existing_group_known_from_prior_state() {
 }
 
 #[test]
+fn each_value_pairs_with_the_for_each_collection_element() {
+    check("each-value");
+}
+
+#[test]
 fn module_for_each_variable_and_output_chain() {
     check("appendix");
 }

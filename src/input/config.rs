@@ -135,6 +135,24 @@ pub(crate) struct Target {
     pub derivation: Derivation,
 }
 
+/// What resolving an expression found: targets, and the locals it passed through
+/// (which plan JSON does not describe, so they end the trail).
+#[derive(Default)]
+pub(crate) struct Found {
+    targets: Vec<Target>,
+    locals: Vec<String>,
+}
+
+/// The references of one resource instance.
+#[derive(Default)]
+pub(crate) struct ResourceReferences {
+    /// (attribute path, target).
+    pub targets: Vec<(Vec<OwnedStep>, Target)>,
+    /// Attributes whose expression found no resource because it goes through a
+    /// local, with the locals named.
+    pub through_locals: Vec<(Vec<OwnedStep>, Vec<String>)>,
+}
+
 /// The instances that exist in one plan, for resolving references against.
 pub(crate) struct Instances {
     /// `module path|mode|type|name` → instance keys.
@@ -205,8 +223,8 @@ pub(crate) struct Resolver<'s, 'c> {
 impl<'s, 'c> Resolver<'s, 'c> {
     /// Every attribute reference of the resource instance at `address`, as
     /// (attribute path, target).
-    pub(crate) fn resource_references(&self, address: &Address) -> Vec<(Vec<OwnedStep>, Target)> {
-        let mut out = Vec::new();
+    pub(crate) fn resource_references(&self, address: &Address) -> ResourceReferences {
+        let mut out = ResourceReferences::default();
         let Some(config) = self.root.at(&address.module) else { return out };
         let Some(resource) = config.resources.get(&(address.mode, address.kind.as_str(), address.name.as_str())) else {
             return out;
@@ -218,16 +236,20 @@ impl<'s, 'c> Resolver<'s, 'c> {
             for_each: &resource.for_each,
         };
         for (path, refs) in &resource.attributes {
-            let mut targets = Vec::new();
-            self.expression(refs, &scope, 0, Derivation::ConfigReference, &mut targets);
-            for t in targets {
+            let mut found = Found::default();
+            self.expression(refs, &scope, 0, Derivation::ConfigReference, &mut found);
+            if found.targets.is_empty() && !found.locals.is_empty() {
+                out.through_locals.push((path.clone(), found.locals));
+                continue;
+            }
+            for t in found.targets {
                 if t.address == *address {
                     continue;
                 }
-                match out.iter_mut().find(|(p, o): &&mut (Vec<OwnedStep>, Target)| p == path && o.address == t.address)
-                {
+                let same = |(p, o): &&mut (Vec<OwnedStep>, Target)| p == path && o.address == t.address;
+                match out.targets.iter_mut().find(same) {
                     Some((_, existing)) => existing.derivation = existing.derivation.min(t.derivation),
-                    None => out.push((path.clone(), t)),
+                    None => out.targets.push((path.clone(), t)),
                 }
             }
         }
@@ -240,7 +262,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         scope: &Scope<'_, 'c>,
         depth: usize,
         derivation: Derivation,
-        out: &mut Vec<Target>,
+        out: &mut Found,
     ) {
         if depth > MAX_DEPTH {
             return;
@@ -258,7 +280,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         scope: &Scope<'_, 'c>,
         depth: usize,
         derivation: Derivation,
-        out: &mut Vec<Target>,
+        out: &mut Found,
     ) {
         match t.root() {
             "var" => self.variable(t, scope, depth, derivation, out),
@@ -270,20 +292,14 @@ impl<'s, 'c> Resolver<'s, 'c> {
                     self.reference(r, true, scope, depth + 1, derivation, out);
                 }
             }
-            "each" | "count" | "local" | "path" | "terraform" | "self" => {}
+            "local" => out.locals.push(t.to_string()),
+            "each" | "count" | "path" | "terraform" | "self" => {}
             "data" => self.resource(Mode::Data, t, 1, pairs, scope, derivation, out),
             _ => self.resource(Mode::Managed, t, 0, pairs, scope, derivation, out),
         }
     }
 
-    fn variable(
-        &self,
-        t: &Traversal,
-        scope: &Scope<'_, 'c>,
-        depth: usize,
-        derivation: Derivation,
-        out: &mut Vec<Target>,
-    ) {
+    fn variable(&self, t: &Traversal, scope: &Scope<'_, 'c>, depth: usize, derivation: Derivation, out: &mut Found) {
         let (Some(name), Some((call, parent))) = (t.attr(1), scope.module.split_last()) else {
             return; // a root variable holds a value, not a resource
         };
@@ -306,7 +322,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         scope: &Scope<'_, 'c>,
         depth: usize,
         derivation: Derivation,
-        out: &mut Vec<Target>,
+        out: &mut Found,
     ) {
         let Some(call_name) = t.attr(1) else { return };
         let Some(call) = scope.config.calls.get(call_name) else { return };
@@ -348,7 +364,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         pairs: bool,
         scope: &Scope<'_, 'c>,
         derivation: Derivation,
-        out: &mut Vec<Target>,
+        out: &mut Found,
     ) {
         let (Some(kind), Some(name)) = (t.attr(at), t.attr(at + 1)) else { return };
         let (key, attr_at) = match t.key(at + 2) {
@@ -359,7 +375,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         let Some(keys) = self.instances.resources.get(&resource_key(&scope.module, mode, kind, name)) else { return };
         let (chosen, how) = choose(key, keys, pairs, scope.each_key.as_ref());
         for k in chosen {
-            out.push(Target {
+            out.targets.push(Target {
                 address: Address {
                     module: scope.module.clone(),
                     mode,

@@ -16,7 +16,7 @@ use super::InputError;
 use super::config::{ConfigModule, Instances, Resolver};
 use super::raw::{RawDoc, RawModuleValues, RawResourceChange};
 use crate::model::address::Address;
-use crate::model::value::Value;
+use crate::model::value::{OwnedStep, PathStep, Value, write_path};
 use crate::model::{Action, Input, InputId, InputKind, Model, Reference, Resource};
 
 pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
@@ -49,9 +49,11 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         let config = ConfigModule::from_raw(root);
         let instances = Instances::new(model.resources[first..].iter().map(|r| &r.address));
         let resolver = Resolver { root: &config, instances: &instances };
+        let mut through_locals = Vec::new();
         for resource in &mut model.resources[first..] {
-            resource.references = resolver
-                .resource_references(&resource.address)
+            let found = resolver.resource_references(&resource.address);
+            resource.references = found
+                .targets
                 .into_iter()
                 .map(|(attribute, t)| Reference {
                     attribute,
@@ -60,6 +62,24 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
                     derivation: t.derivation,
                 })
                 .collect();
+            for (attribute, locals) in found.through_locals {
+                let steps: Vec<PathStep<'_>> = attribute.iter().map(OwnedStep::as_step).collect();
+                if resource.values.at(&steps).is_some_and(Value::contains_unknown) {
+                    let mut name = format!("{}.", resource.address);
+                    let _ = write_path(&mut name, &steps);
+                    through_locals.push(format!("{name} ({})", locals.join(", ")));
+                }
+            }
+        }
+        if !through_locals.is_empty() {
+            let shown = through_locals.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+            let more = through_locals.len().saturating_sub(5);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            model.warnings.push(format!(
+                "{}: {} value(s) unknown at plan time come through locals, which plan JSON leaves out, so their links are not followed: {shown}{more}",
+                path.display(),
+                through_locals.len()
+            ));
         }
     }
     model.inputs.push(Input {

@@ -198,6 +198,17 @@ impl<'a> Value<'a> {
         }
     }
 
+    /// Whether any part of the value is unknown.
+    pub fn contains_unknown(&self) -> bool {
+        match self {
+            Value::Unknown => true,
+            Value::List(items) => items.iter().any(Value::contains_unknown),
+            Value::Map(entries) => entries.iter().any(|(_, v)| v.contains_unknown()),
+            Value::Sensitive(inner) => inner.contains_unknown(),
+            _ => false,
+        }
+    }
+
     fn has_true(&self) -> bool {
         match self {
             Value::Bool(b) => *b,
