@@ -104,3 +104,22 @@ fn raw_state_and_show_json_state_give_the_same_graph() {
     assert_eq!(raw, show);
     assert_eq!(raw.len(), 1);
 }
+
+#[test]
+fn provider_configuration_is_kept_without_credentials() {
+    let sources = envwall::input::read_sources(&[fixture("resolve/appendix/plan.json")]).unwrap();
+    let model = envwall::input::load(&sources).unwrap();
+    let providers = &model.inputs[0].providers;
+    assert_eq!(providers.len(), 1);
+    assert_eq!(
+        (providers[0].key.as_str(), providers[0].name.as_str(), providers[0].alias.as_deref()),
+        ("aws", "aws", None)
+    );
+    assert_eq!(providers[0].settings.get("region").and_then(|v| v.as_str()), Some("eu-west-1"));
+    for secret in ["access_key", "secret_key"] {
+        assert!(providers[0].settings.get(secret).is_none(), "{secret} must not be kept");
+    }
+    assert!(model.resources.iter().all(|r| r.provider_config == Some(0)));
+    // Root variables of the plan are kept too.
+    assert!(model.inputs[0].variables.is_empty());
+}

@@ -70,6 +70,28 @@ impl<'c> ConfigModule<'c> {
         module
     }
 
+    /// `module.path.mode.type.name` (module names without keys) → provider config key.
+    pub(crate) fn provider_keys(root: Option<&RawConfigModule<'_>>) -> HashMap<String, String> {
+        fn walk(m: &RawConfigModule<'_>, prefix: &str, out: &mut HashMap<String, String>) {
+            for r in &m.resources {
+                if let Some(key) = &r.provider_config_key {
+                    let mode = if r.mode.as_deref() == Some("data") { "data" } else { "managed" };
+                    out.insert(format!("{prefix}{mode}.{}.{}", &*r.kind, &*r.name), key.to_string());
+                }
+            }
+            for (name, call) in &m.module_calls {
+                if let Some(child) = &call.module {
+                    walk(child, &format!("{prefix}{}.", &**name), out);
+                }
+            }
+        }
+        let mut out = HashMap::new();
+        if let Some(root) = root {
+            walk(root, "", &mut out);
+        }
+        out
+    }
+
     fn at(&self, path: &[ModuleStep]) -> Option<&ConfigModule<'c>> {
         let mut cur = self;
         for step in path {

@@ -14,10 +14,10 @@ use serde_json::value::RawValue;
 
 use super::InputError;
 use super::config::{ConfigModule, Instances, Resolver};
-use super::raw::{RawDoc, RawModuleValues, RawResourceChange};
+use super::raw::{RawConfig, RawDoc, RawModuleValues, RawResourceChange};
 use crate::model::address::Address;
 use crate::model::value::{OwnedStep, PathStep, Value, write_path};
-use crate::model::{Action, Input, InputId, InputKind, Model, Reference, Resource};
+use crate::model::{Action, Input, InputId, InputKind, Model, ProviderConfig, Reference, Resource};
 
 pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
     let first = model.resources.len();
@@ -44,6 +44,15 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
             "{}: skipped {deposed} deposed object(s) (left over from create_before_destroy; the plan destroys them)",
             path.display()
         ));
+    }
+    let mut providers = Vec::new();
+    if let Some(configuration) = &configuration {
+        providers = provider_configs(configuration);
+        let keys = ConfigModule::provider_keys(configuration.root_module.as_ref());
+        for resource in &mut model.resources[first..] {
+            let key = keys.get(&config_key(&resource.address));
+            resource.provider_config = key.and_then(|k| providers.iter().position(|p| p.key == *k));
+        }
     }
     if let Some(root) = configuration.as_ref().and_then(|c| c.root_module.as_ref()) {
         let config = ConfigModule::from_raw(root);
@@ -87,6 +96,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         kind: InputKind::Plan,
         terraform_version: terraform_version.map(|v| v.0.into_owned()),
         variables: variables.into_iter().flatten().map(|(k, v)| (k.0, v.value)).collect(),
+        providers,
     });
     Ok(())
 }
@@ -143,6 +153,7 @@ fn change_to_resource<'a>(
         action,
         references: Vec::new(),
         depends_on: Vec::new(),
+        provider_config: None,
     })
 }
 
@@ -180,9 +191,80 @@ pub(crate) fn add_values<'a>(
                 action: Action::Existing,
                 references: Vec::new(),
                 depends_on,
+                provider_config: None,
             });
         }
         stack.extend(module.child_modules.into_iter().rev());
     }
     Ok(())
+}
+
+/// Provider settings worth keeping: where resources live, never credentials.
+const PROVIDER_SETTINGS: &[&str] = &[
+    "region",
+    "assume_role",
+    "allowed_account_ids",
+    "forbidden_account_ids",
+    "default_tags",
+    "profile",
+    "project",
+    "default_labels",
+    "subscription_id",
+    "tenant_id",
+    "config_context",
+    "host",
+];
+
+fn provider_configs<'a>(configuration: &RawConfig<'a>) -> Vec<ProviderConfig<'a>> {
+    configuration
+        .provider_config
+        .iter()
+        .map(|(key, p)| {
+            let settings = match &p.expressions {
+                Some(Value::Map(entries)) => Value::Map(
+                    entries
+                        .iter()
+                        .filter(|(k, _)| PROVIDER_SETTINGS.contains(&&**k))
+                        .map(|(k, v)| (k.clone(), expression_value(v)))
+                        .collect(),
+                ),
+                _ => Value::Null,
+            };
+            ProviderConfig {
+                key: key.to_string(),
+                name: p.name.as_deref().or(p.full_name.as_deref()).unwrap_or(key).to_owned(),
+                alias: p.alias.as_deref().map(str::to_owned),
+                settings,
+            }
+        })
+        .collect()
+}
+
+/// A block-expressions tree as values: an expression's `constant_value`, or
+/// unknown when it has references.
+fn expression_value<'a>(v: &Value<'a>) -> Value<'a> {
+    match v {
+        Value::Map(entries) if entries.iter().any(|(k, _)| k == "constant_value" || k == "references") => {
+            v.get("constant_value").cloned().unwrap_or(Value::Unknown)
+        }
+        Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), expression_value(v))).collect()),
+        Value::List(items) => Value::List(items.iter().map(expression_value).collect()),
+        other => other.clone(),
+    }
+}
+
+/// The key of a resource's configuration block: its module path without instance
+/// keys, mode, type and name.
+fn config_key(address: &Address) -> String {
+    let mut s = String::new();
+    for step in &address.module {
+        s.push_str(&step.name);
+        s.push('.');
+    }
+    s.push_str(address.mode.as_str());
+    s.push('.');
+    s.push_str(&address.kind);
+    s.push('.');
+    s.push_str(&address.name);
+    s
 }

@@ -171,7 +171,21 @@ pub(crate) struct RawChange<'a> {
 #[derive(Deserialize, Default)]
 pub(crate) struct RawConfig<'a> {
     #[serde(borrow, default)]
+    pub provider_config: BTreeMap<Str<'a>, RawProviderConfig<'a>>,
+    #[serde(borrow, default)]
     pub root_module: Option<RawConfigModule<'a>>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct RawProviderConfig<'a> {
+    #[serde(borrow, default)]
+    pub name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub full_name: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub alias: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub expressions: Option<Value<'a>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -194,6 +208,8 @@ pub(crate) struct RawOutput<'a> {
 pub(crate) struct RawConfigResource<'a> {
     #[serde(borrow, default)]
     pub mode: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    pub provider_config_key: Option<Str<'a>>,
     #[serde(borrow, rename = "type")]
     pub kind: Str<'a>,
     #[serde(borrow)]

@@ -53,6 +53,7 @@ fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<Str<'a>>) -
         kind,
         terraform_version: terraform_version.map(|v| v.0.into_owned()),
         variables: Vec::new(),
+        providers: Vec::new(),
     }
 }
 
@@ -107,6 +108,7 @@ fn lower_v4_resource<'a>(
             action: Action::Existing,
             references: Vec::new(),
             depends_on,
+            provider_config: None,
         });
     }
     Ok(())
@@ -193,6 +195,7 @@ fn lower_v3_module<'a>(
             action: Action::Existing,
             references: Vec::new(),
             depends_on,
+            provider_config: None,
         });
     }
     Ok(())

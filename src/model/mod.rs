@@ -41,6 +41,23 @@ pub struct Input<'a> {
     pub terraform_version: Option<String>,
     /// Root-module input variables of a plan.
     pub variables: Vec<(Cow<'a, str>, Value<'a>)>,
+    /// Provider configurations of a plan (`configuration.provider_config`).
+    pub providers: Vec<ProviderConfig<'a>>,
+}
+
+/// A provider configuration, reduced to the settings that say where resources live.
+#[derive(Debug)]
+pub struct ProviderConfig<'a> {
+    /// Terraform's opaque key (`aws`, `aws.east`, `module.child:aws`).
+    pub key: String,
+    /// Provider name (`aws`).
+    pub name: String,
+    /// The alias, if any.
+    pub alias: Option<String>,
+    /// Settings envwall reads (`region`, `assume_role`, `allowed_account_ids`,
+    /// `project`, `subscription_id`, `default_tags`, ...), as values: constants are
+    /// known, expressions with references unknown. Credentials are never kept.
+    pub settings: Value<'a>,
 }
 
 /// The formats envwall reads.
@@ -82,6 +99,8 @@ pub struct Resource<'a> {
     pub references: Vec<Reference>,
     /// Resource-level dependencies recorded in state (`depends_on`/`dependencies`).
     pub depends_on: Vec<Address>,
+    /// Index of its provider configuration in its input's `providers`.
+    pub provider_config: Option<usize>,
 }
 
 impl Resource<'_> {
