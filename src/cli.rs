@@ -10,9 +10,12 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+use crate::env::{self, Environments, StackOptions};
 use crate::graph::Graph;
 use crate::input::{self, InputError};
+use crate::policy::{POLICY_FILE, Policy, PolicyError};
 use crate::report;
+use crate::rules::{self, Context, Finding};
 
 /// envwall finds where production can talk to non-production in Terraform.
 #[derive(Debug, Parser)]
@@ -26,17 +29,39 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Print the resource graph of one or more plan/state files.
+    /// Print the resource graph of one or more plan/state files, with each node's environment.
     Graph(GraphArgs),
+    /// Explain why a resource is in its environment, and show its links.
+    Explain(ExplainArgs),
+    /// Write a commented starter policy (.envwall.hcl).
+    Init(InitArgs),
+    /// List the rules, or print one rule's documentation.
+    Rules(RulesArgs),
+}
+
+/// Inputs and how to place them in environments; shared by the analysing commands.
+#[derive(Debug, clap::Args)]
+pub struct AnalysisArgs {
+    /// Plan JSON (`terraform show -json PLANFILE`), state JSON (`terraform show -json`)
+    /// or raw `terraform.tfstate` files; several form one graph.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Policy file, or a directory of *.hcl policy files [default: the nearest .envwall.hcl, else built in].
+    #[arg(long, value_name = "PATH")]
+    pub policy: Option<PathBuf>,
+    /// The environment the inputs belong to (a policy environment name or alias).
+    #[arg(long, value_name = "NAME")]
+    pub env: Option<String>,
+    /// The Terraform workspace the inputs come from.
+    #[arg(long, value_name = "NAME", env = "TF_WORKSPACE")]
+    pub workspace: Option<String>,
 }
 
 /// `envwall graph`.
 #[derive(Debug, clap::Args)]
 pub struct GraphArgs {
-    /// Plan JSON (`terraform show -json PLANFILE`), state JSON (`terraform show -json`)
-    /// or raw `terraform.tfstate` files; several form one graph.
-    #[arg(required = true, value_name = "INPUT")]
-    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
     pub format: GraphFormat,
@@ -48,12 +73,54 @@ pub struct GraphArgs {
 /// Formats of `envwall graph`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum GraphFormat {
-    /// Graphviz DOT (`dot -Tsvg`).
+    /// Graphviz DOT (`dot -Tsvg`), nodes grouped per environment.
     Dot,
-    /// A Mermaid flowchart.
+    /// A Mermaid flowchart, nodes grouped per environment.
     Mermaid,
     /// JSON: `{"nodes": [...], "edges": [...]}`.
     Json,
+}
+
+/// `envwall explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// The resource address (`module.app["x"].aws_instance.web[0]`), or
+    /// `INPUT:ADDRESS` to pick one input, or an endpoint (`10.0.0.0/8`).
+    #[arg(value_name = "ADDRESS")]
+    pub address: String,
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TextFormat::Text)]
+    pub format: TextFormat,
+}
+
+/// Text or JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// For people.
+    Text,
+    /// For scripts.
+    Json,
+}
+
+/// `envwall init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write it.
+    #[arg(default_value = POLICY_FILE, value_name = "PATH")]
+    pub path: PathBuf,
+    /// Overwrite an existing file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `envwall rules`.
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    /// A rule code (`EW301`) or name (`environment-label-conflict`).
+    #[arg(value_name = "CODE")]
+    pub code: Option<String>,
 }
 
 /// Why a run failed.
@@ -63,6 +130,20 @@ pub enum Error {
     #[error(transparent)]
     #[diagnostic(transparent)]
     Input(#[from] InputError),
+    /// The policy has a mistake.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Policy(#[from] PolicyError),
+    /// A command-line value that is not valid.
+    #[error("{message}")]
+    #[diagnostic(code(envwall::usage))]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        #[help]
+        help: Option<String>,
+    },
     /// Writing the output failed.
     #[error("cannot write {target}: {source}")]
     #[diagnostic(code(envwall::output))]
@@ -86,28 +167,116 @@ impl Error {
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Graph(args) => graph(&args),
+        Command::Explain(args) => explain(&args),
+        Command::Init(args) => init(&args),
+        Command::Rules(args) => rules_command(&args),
     }
 }
 
-fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {
+/// Everything an analysing command works on.
+struct Analysis<'g, 'm, 'a, 'p> {
+    graph: &'g Graph<'m, 'a>,
+    envs: &'g Environments<'p>,
+    findings: Vec<Finding>,
+}
+
+/// Loads the inputs and the policy, builds the graph, classifies it, runs the rules,
+/// and hands the result to `f`.
+fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> Result<R, Error>) -> Result<R, Error> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let policy = Policy::discover(args.policy.as_deref(), &cwd)?;
+    let env = match &args.env {
+        Some(name) => Some(policy.environment(name).ok_or_else(|| Error::Usage {
+            message: format!("--env {name}: no such environment"),
+            help: Some(format!(
+                "the policy's environments are {}",
+                policy.environments.iter().map(|e| e.name.as_str()).collect::<Vec<_>>().join(", ")
+            )),
+        })?),
+        None => None,
+    };
     let sources = input::read_sources(&args.inputs)?;
     let model = input::load(&sources)?;
     for warning in &model.warnings {
         eprintln!("warning: {warning}");
     }
     let graph = Graph::build(&model);
-    write_output(args.output.as_ref(), |w| match args.format {
-        GraphFormat::Dot => report::graph::write_dot(w, &graph),
-        GraphFormat::Mermaid => report::graph::write_mermaid(w, &graph),
-        GraphFormat::Json => report::graph::write_json(w, &graph),
+    let options = StackOptions { env, workspace: args.workspace.clone().filter(|w| !w.is_empty()) };
+    let envs = env::classify(&graph, &policy, &options);
+    let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
+    f(&Analysis { graph: &graph, envs: &envs, findings })
+}
+
+fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {
+    analyse(&args.analysis, |a| {
+        write_output(args.output.as_ref(), |w| match args.format {
+            GraphFormat::Dot => report::graph::write_dot(w, a.graph, a.envs),
+            GraphFormat::Mermaid => report::graph::write_mermaid(w, a.graph, a.envs),
+            GraphFormat::Json => report::graph::write_json(w, a.graph, a.envs),
+        })
     })?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(
-    path: Option<&PathBuf>,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Error> {
+fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
+    analyse(&args.analysis, |a| {
+        let nodes = report::explain::find(a.graph, &args.address);
+        if nodes.is_empty() {
+            let near = report::explain::suggestions(a.graph, &args.address);
+            return Err(Error::Usage {
+                message: format!("no resource or endpoint `{}` in the inputs", args.address),
+                help: (!near.is_empty()).then(|| format!("did you mean {}?", near.join(", "))),
+            });
+        }
+        write_output(None, |w| match args.format {
+            TextFormat::Text => report::explain::write_text(w, a.graph, a.envs, &a.findings, &nodes),
+            TextFormat::Json => report::explain::write_json(w, a.graph, a.envs, &a.findings, &nodes),
+        })
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The starter policy `envwall init` writes.
+pub const STARTER_POLICY: &str = include_str!("../policies/starter.hcl");
+
+fn init(args: &InitArgs) -> Result<ExitCode, Error> {
+    if args.path.exists() && !args.force {
+        return Err(Error::Usage {
+            message: format!("{} already exists", args.path.display()),
+            help: Some("pass --force to overwrite it".to_owned()),
+        });
+    }
+    std::fs::write(&args.path, STARTER_POLICY)
+        .map_err(|source| Error::Output { target: args.path.display().to_string(), source })?;
+    eprintln!("wrote {}; declare your environments' accounts, ranges and domains in it", args.path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rules_command(args: &RulesArgs) -> Result<ExitCode, Error> {
+    match &args.code {
+        None => write_output(None, |w| {
+            for r in rules::RULES {
+                writeln!(w, "{}  {:<32} {:<8} {}", r.code, r.name, r.severity.as_str(), r.summary)?;
+            }
+            Ok(())
+        })?,
+        Some(code) => {
+            let rule = rules::RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code).ok_or_else(|| {
+                Error::Usage {
+                    message: format!("no rule `{code}`"),
+                    help: Some(format!("the rules are {}", rules::RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", "))),
+                }
+            })?;
+            write_output(None, |w| {
+                writeln!(w, "# {} {}\n\nDefault severity: {}. {}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary)?;
+                w.write_all(rule.docs.as_bytes())
+            })?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_output(path: Option<&PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
     let target = path.map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
     let result = match path {
         Some(p) => std::fs::File::create(p).and_then(|f| {
@@ -123,3 +292,4 @@ fn write_output(
     };
     result.map_err(|source| Error::Output { target, source })
 }
+

@@ -10,3 +10,6 @@ pub mod graph;
 pub mod input;
 pub mod model;
 pub mod report;
+pub mod env;
+pub mod policy;
+pub mod rules;

@@ -69,9 +69,11 @@ fn load_and_graph(bytes: Vec<u8>) {
         let sources = [source];
         if let Ok(model) = input::load(&sources) {
             let graph = Graph::build(&model);
+            let policy = envwall::policy::Policy::builtin();
+            let envs = envwall::env::classify(&graph, &policy, &envwall::env::StackOptions::default());
             let mut out = Vec::new();
-            envwall::report::graph::write_json(&mut out, &graph).unwrap();
-            envwall::report::graph::write_dot(&mut out, &graph).unwrap();
+            envwall::report::graph::write_json(&mut out, &graph, &envs).unwrap();
+            envwall::report::graph::write_dot(&mut out, &graph, &envs).unwrap();
         }
     }
 }

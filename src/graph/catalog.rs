@@ -30,6 +30,10 @@ pub(crate) const CONTAINMENT: &[(&str, By)] = &[
     ("db_subnet_group_name", By::Name(&["aws_db_subnet_group"])),
     ("subnet_group_name", By::Name(&["aws_elasticache_subnet_group"])),
     ("project", By::Name(&["google_project"])),
+    // A standalone rule is part of the group it is added to.
+    ("security_group_id", By::Identity),
+    ("network_security_group_id", By::Identity),
+    ("network_security_group_name", By::Name(&["azurerm_network_security_group"])),
 ];
 
 /// Resource types whose `name` (or equivalent) other resources use to place
@@ -44,6 +48,7 @@ pub(crate) const NAMED_CONTAINERS: &[(&str, &[&str])] = &[
     ("google_compute_network", &["name"]),
     ("google_compute_subnetwork", &["name"]),
     ("google_project", &["project_id"]),
+    ("azurerm_network_security_group", &["name"]),
 ];
 
 /// Top-level attributes that identify a resource itself.

@@ -1,16 +1,21 @@
 //! `envwall graph` output: DOT, Mermaid and JSON renderings of the resource graph.
 //!
-//! In: a [`Graph`]. Out: text. Nodes come in model order (inputs as given, resources
-//! as each input lists them) followed by endpoints in discovery order, and edges in
-//! the order they were found, so the same inputs always give the same bytes.
+//! In: a [`Graph`] and the [`Environments`] of its nodes. Out: text. Nodes come in
+//! model order (inputs as given, resources as each input lists them) followed by
+//! endpoints in discovery order, and edges in the order they were found, so the
+//! same inputs always give the same bytes. DOT and Mermaid group nodes per
+//! environment, coloured by tier.
 
 use std::io::{self, Write};
 
+use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use serde::Serialize;
 
+use crate::env::Environments;
 use crate::graph::{EdgeKind, Graph, Node};
 use crate::model::Derivation;
+use crate::policy::Tier;
 
 #[derive(Serialize)]
 struct JsonGraph<'g> {
@@ -24,7 +29,7 @@ struct JsonNode<'g> {
     #[serde(rename = "type")]
     kind: Option<&'g str>,
     environment: Option<&'g str>,
-    tier: Option<&'g str>,
+    tier: Option<&'static str>,
     /// `resource` or the endpoint kind (`id`, `range`, `name`).
     node: &'static str,
     /// The input file, for resources.
@@ -42,34 +47,44 @@ struct JsonEdge<'g> {
     derivation: &'static str,
 }
 
+/// The environment name and tier of a node for output (`None` when unknown).
+fn env_of<'e>(envs: &'e Environments<'_>, n: NodeIndex) -> (Option<&'e str>, Option<&'static str>) {
+    let c = envs.of(n);
+    let tier = (c.tier != Tier::Unknown || c.ambiguous).then_some(if c.ambiguous { "ambiguous" } else { c.tier.as_str() });
+    (c.environment.map(|e| envs.name(e)), tier)
+}
+
 /// Writes `{"nodes": [...], "edges": [...]}`.
-pub fn write_json(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()> {
+pub fn write_json(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>) -> io::Result<()> {
     let names: Vec<String> = graph.inner.node_indices().map(|n| graph.node_name(n)).collect();
     let nodes = graph
         .inner
         .node_indices()
-        .map(|n| match &graph.inner[n] {
-            Node::Resource(i) => {
-                let r = &graph.model.resources[*i];
-                JsonNode {
-                    address: names[n.index()].clone(),
-                    kind: Some(&r.address.kind),
-                    environment: None,
-                    tier: None,
-                    node: "resource",
-                    input: Some(graph.model.inputs[r.input].path.display().to_string()),
-                    action: Some(r.action.as_str()),
+        .map(|n| {
+            let (environment, tier) = env_of(envs, n);
+            match &graph.inner[n] {
+                Node::Resource(i) => {
+                    let r = &graph.model.resources[*i];
+                    JsonNode {
+                        address: names[n.index()].clone(),
+                        kind: Some(&r.address.kind),
+                        environment,
+                        tier,
+                        node: "resource",
+                        input: Some(graph.model.inputs[r.input].path.display().to_string()),
+                        action: Some(r.action.as_str()),
+                    }
                 }
+                Node::Endpoint(e) => JsonNode {
+                    address: names[n.index()].clone(),
+                    kind: None,
+                    environment,
+                    tier,
+                    node: e.kind.as_str(),
+                    input: None,
+                    action: None,
+                },
             }
-            Node::Endpoint(e) => JsonNode {
-                address: names[n.index()].clone(),
-                kind: None,
-                environment: None,
-                tier: None,
-                node: e.kind.as_str(),
-                input: None,
-                action: None,
-            },
         })
         .collect();
     let edges = graph
@@ -90,23 +105,64 @@ pub fn write_json(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()> {
     writeln!(w)
 }
 
-/// Writes a Graphviz digraph. Endpoints are ellipses; containment edges are dashed;
-/// inferred links dotted; resources the plan destroys are grey.
-pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()> {
+/// Nodes grouped by environment (in policy order), then the unclassified ones.
+fn groups(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> (Vec<(usize, Vec<NodeIndex>)>, Vec<NodeIndex>) {
+    let mut grouped: Vec<(usize, Vec<NodeIndex>)> = Vec::new();
+    let mut loose = Vec::new();
+    for n in graph.inner.node_indices() {
+        match envs.of(n).environment {
+            Some(e) => match grouped.iter_mut().find(|(g, _)| *g == e) {
+                Some((_, members)) => members.push(n),
+                None => grouped.push((e, vec![n])),
+            },
+            None => loose.push(n),
+        }
+    }
+    grouped.sort_by_key(|(e, _)| *e);
+    (grouped, loose)
+}
+
+fn tier_colour(tier: Tier) -> &'static str {
+    match tier {
+        Tier::Production => "#fde0dc",
+        Tier::NonProduction => "#dcecfd",
+        Tier::Shared => "#e8e8e8",
+        Tier::Unknown => "#ffffff",
+    }
+}
+
+/// Writes a Graphviz digraph: one cluster per environment, filled by tier;
+/// endpoints are ellipses; containment edges dashed; inferred links dotted;
+/// resources the plan destroys grey.
+pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>) -> io::Result<()> {
     writeln!(w, "digraph envwall {{")?;
     writeln!(w, "  rankdir=LR;")?;
     writeln!(w, "  node [shape=box, fontname=\"Helvetica\", fontsize=10];")?;
     writeln!(w, "  edge [fontname=\"Helvetica\", fontsize=9];")?;
-    for n in graph.inner.node_indices() {
+    let dot_node = |w: &mut dyn Write, n: NodeIndex, indent: &str| -> io::Result<()> {
         let name = dot_escape(&graph.node_name(n));
         let style = match &graph.inner[n] {
             Node::Resource(i) if !graph.model.resources[*i].exists_after() => {
-                ", style=dashed, color=grey, fontcolor=grey"
+                ", style=\"dashed,filled\", fillcolor=white, color=grey, fontcolor=grey"
             }
-            Node::Resource(_) => "",
-            Node::Endpoint(_) => ", shape=ellipse",
+            Node::Resource(_) => ", style=filled, fillcolor=white",
+            Node::Endpoint(_) => ", shape=ellipse, style=filled, fillcolor=white",
         };
-        writeln!(w, "  n{} [label=\"{name}\"{style}];", n.index())?;
+        writeln!(w, "{indent}n{} [label=\"{name}\"{style}];", n.index())
+    };
+    let (grouped, loose) = groups(graph, envs);
+    for (env, members) in &grouped {
+        let e = &envs.policy.environments[*env];
+        writeln!(w, "  subgraph cluster_{env} {{")?;
+        writeln!(w, "    label=\"{} ({})\";", dot_escape(&e.name), e.tier.as_str())?;
+        writeln!(w, "    style=filled; color=\"{}\";", tier_colour(e.tier))?;
+        for &n in members {
+            dot_node(w, n, "    ")?;
+        }
+        writeln!(w, "  }}")?;
+    }
+    for &n in &loose {
+        dot_node(w, n, "  ")?;
     }
     for e in graph.inner.edge_references() {
         let edge = e.weight();
@@ -136,15 +192,28 @@ fn dot_escape(s: &str) -> String {
     out
 }
 
-/// Writes a Mermaid flowchart.
-pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()> {
+/// Writes a Mermaid flowchart with one subgraph per environment.
+pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>) -> io::Result<()> {
     writeln!(w, "flowchart LR")?;
-    for n in graph.inner.node_indices() {
+    let node = |w: &mut dyn Write, n: NodeIndex, indent: &str| -> io::Result<()> {
         let name = mermaid_escape(&graph.node_name(n));
         match &graph.inner[n] {
-            Node::Resource(_) => writeln!(w, "  n{}[\"{name}\"]", n.index())?,
-            Node::Endpoint(_) => writeln!(w, "  n{}([\"{name}\"])", n.index())?,
+            Node::Resource(_) => writeln!(w, "{indent}n{}[\"{name}\"]", n.index()),
+            Node::Endpoint(_) => writeln!(w, "{indent}n{}([\"{name}\"])", n.index()),
         }
+    };
+    let (grouped, loose) = groups(graph, envs);
+    for (env, members) in &grouped {
+        let e = &envs.policy.environments[*env];
+        writeln!(w, "  subgraph env{env}[\"{} ({})\"]", mermaid_escape(&e.name), e.tier.as_str())?;
+        for &n in members {
+            node(w, n, "    ")?;
+        }
+        writeln!(w, "  end")?;
+        writeln!(w, "  style env{env} fill:{}", tier_colour(e.tier))?;
+    }
+    for &n in &loose {
+        node(w, n, "  ")?;
     }
     for e in graph.inner.edge_references() {
         let edge = e.weight();
@@ -152,13 +221,7 @@ pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>) -> io::Result<()>
         if edge.attribute.is_empty() {
             writeln!(w, "  n{} {arrow} n{}", e.source().index(), e.target().index())?;
         } else {
-            writeln!(
-                w,
-                "  n{} {arrow}|\"{}\"| n{}",
-                e.source().index(),
-                mermaid_escape(&edge.attribute),
-                e.target().index()
-            )?;
+            writeln!(w, "  n{} {arrow}|\"{}\"| n{}", e.source().index(), mermaid_escape(&edge.attribute), e.target().index())?;
         }
     }
     Ok(())

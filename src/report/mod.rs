@@ -2,3 +2,4 @@
 //! they render and nothing else; output is deterministic.
 
 pub mod graph;
+pub mod explain;

@@ -1,0 +1,593 @@
+//! Environments: every node of the graph gets an environment, a tier and the
+//! evidence for them.
+//!
+//! In: the [`Graph`] (resources, endpoints and `contains` edges) and the
+//! [`Policy`]. Out: [`Environments`], one [`Classification`] per node and the
+//! environment of each input (stack). Signals, strongest first: the policy's
+//! inventory (address and path patterns, accounts, projects, subscriptions, CIDR
+//! ranges, domains), tags and labels, name words, containment (a subnet is where
+//! its VPC is), and the stack's own environment (`--env`, a path like `envs/prod`,
+//! the workspace, a root `environment` variable). All signals are kept as evidence;
+//! the strongest level wins, and production against non-production at that level
+//! is ambiguous rather than guessed. Rules read this; they never re-derive it.
+
+pub mod prefix;
+pub mod tokens;
+
+use std::fmt;
+
+use ipnet::IpNet;
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use crate::graph::{EdgeKind, EndpointKind, Graph, Node};
+use crate::model::value::{PathStep, Value};
+use crate::model::{InputId, Resource};
+use crate::policy::{Policy, Tier, normalize_key};
+use prefix::{PrefixIndex, parse_range};
+use tokens::{find, find_in_run, tokenize};
+
+/// How strong a signal is; earlier variants are stronger.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Strength {
+    /// The policy's inventory says so.
+    Inventory,
+    /// A tag or label says so.
+    Tag,
+    /// A word in a name says so.
+    Name,
+    /// The container it is placed in is in that environment.
+    Containment,
+    /// The stack (input) it belongs to is in that environment.
+    Stack,
+}
+
+impl Strength {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Inventory => "inventory",
+            Strength::Tag => "tag",
+            Strength::Name => "name",
+            Strength::Containment => "containment",
+            Strength::Stack => "stack",
+        }
+    }
+}
+
+/// One signal about a node's environment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Evidence {
+    /// How strong it is.
+    pub strength: Strength,
+    /// The environment it points to (index in the policy's environments).
+    pub environment: usize,
+    /// What was seen, for people: `tag Environment = "prod"`.
+    pub detail: String,
+    /// The container it was inherited from, for containment evidence.
+    pub container: Option<NodeIndex>,
+    /// Whether the stack signal is the user's `--env` declaration.
+    pub declared: bool,
+}
+
+/// The environment of one node.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Classification {
+    /// The winning environment, if any.
+    pub environment: Option<usize>,
+    /// Its tier (`Unknown` when there is none or the signals disagree).
+    pub tier: Tier,
+    /// Every signal, strongest first; the winner's evidence comes first.
+    pub evidence: Vec<Evidence>,
+    /// Whether the strongest signals disagree between production and non-production.
+    pub ambiguous: bool,
+}
+
+/// Options that say which environment the inputs themselves are in.
+#[derive(Debug, Clone, Default)]
+pub struct StackOptions {
+    /// `--env NAME`: the environment of every input (validated against the policy).
+    pub env: Option<usize>,
+    /// `--workspace` or `TF_WORKSPACE`.
+    pub workspace: Option<String>,
+}
+
+/// The result of the environment stage.
+#[derive(Debug)]
+pub struct Environments<'p> {
+    /// The policy the environments come from.
+    pub policy: &'p Policy,
+    /// One classification per graph node, by node index.
+    pub nodes: Vec<Classification>,
+    /// The stack evidence of each input.
+    pub stacks: Vec<Vec<Evidence>>,
+}
+
+impl Environments<'_> {
+    /// The classification of a node.
+    pub fn of(&self, node: NodeIndex) -> &Classification {
+        &self.nodes[node.index()]
+    }
+
+    /// The name of an environment index.
+    pub fn name(&self, env: usize) -> &str {
+        &self.policy.environments[env].name
+    }
+}
+
+/// Root variables that commonly hold the stack's environment.
+const ENV_VARIABLES: &[&str] = &["environment", "env", "stage", "environment_name", "env_name", "deployment_environment"];
+
+/// Attributes holding a resource's own network range or address.
+const OWN_RANGES: &[&[&str]] = &[
+    &["cidr_block"],
+    &["ipv6_cidr_block"],
+    &["address_space"],
+    &["address_prefixes"],
+    &["address_prefix"],
+    &["ip_cidr_range"],
+    &["private_ip"],
+    &["private_ips"],
+    &["network_interface", "network_ip"],
+];
+
+/// Attributes holding a resource's own host name.
+const OWN_HOSTS: &[&str] = &[
+    "fqdn",
+    "endpoint",
+    "address",
+    "dns_name",
+    "hostname",
+    "domain_name",
+    "default_hostname",
+    "primary_endpoint_address",
+    "private_dns",
+];
+
+/// Attributes holding a resource's name.
+const NAME_ATTRIBUTES: &[&[&str]] = &[
+    &["name"],
+    &["name_prefix"],
+    &["identifier"],
+    &["cluster_identifier"],
+    &["bucket"],
+    &["function_name"],
+    &["cluster_name"],
+    &["project_id"],
+    &["display_name"],
+    &["metadata", "name"],
+    &["tags", "Name"],
+];
+
+/// Resource types whose names cannot hold separators.
+const RUN_TOGETHER_NAMES: &[&str] = &["azurerm_storage_account", "azurerm_container_registry"];
+
+struct Vocabulary {
+    aliases: Vec<Vec<String>>,
+    /// Environment of each alias.
+    owner: Vec<usize>,
+}
+
+struct Classifier<'g, 'm, 'a, 'p> {
+    graph: &'g Graph<'m, 'a>,
+    policy: &'p Policy,
+    vocab: Vocabulary,
+    cidrs: PrefixIndex<usize>,
+}
+
+/// Classifies every node of the graph.
+pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOptions) -> Environments<'p> {
+    let mut vocab = Vocabulary { aliases: Vec::new(), owner: Vec::new() };
+    let mut cidrs = PrefixIndex::default();
+    for (i, env) in policy.environments.iter().enumerate() {
+        for alias in env.alias_tokens() {
+            vocab.aliases.push(alias);
+            vocab.owner.push(i);
+        }
+        for net in &env.cidrs {
+            cidrs.insert(*net, i);
+        }
+    }
+    let c = Classifier { graph, policy, vocab, cidrs };
+    let stacks: Vec<Vec<Evidence>> =
+        graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
+    let own: Vec<Vec<Evidence>> = graph.inner.node_indices().map(|n| c.own_evidence(n)).collect();
+    let mut nodes: Vec<Option<Classification>> = vec![None; own.len()];
+    let mut visiting = vec![false; own.len()];
+    for n in graph.inner.node_indices() {
+        c.resolve(n, &own, &stacks, &mut nodes, &mut visiting);
+    }
+    Environments { policy, nodes: nodes.into_iter().map(Option::unwrap_or_default).collect(), stacks }
+}
+
+impl Classifier<'_, '_, '_, '_> {
+    fn evidence(&self, strength: Strength, environment: usize, detail: String) -> Evidence {
+        Evidence { strength, environment, detail, container: None, declared: false }
+    }
+
+    /// Environments named by the words of `text`.
+    fn words(&self, text: &str) -> Vec<(usize, String)> {
+        let tokens = tokenize(text);
+        let mut out: Vec<(usize, String)> = Vec::new();
+        for hit in find(&tokens, &self.vocab.aliases, &self.policy.ignore_words) {
+            let env = self.vocab.owner[hit.alias];
+            if !out.iter().any(|(e, _)| *e == env) {
+                out.push((env, hit.words));
+            }
+        }
+        out
+    }
+
+    fn stack_evidence(&self, input: InputId, options: &StackOptions) -> Vec<Evidence> {
+        let model = self.graph.model;
+        let mut out = Vec::new();
+        if let Some(env) = options.env {
+            let mut e = self.evidence(Strength::Stack, env, "declared with --env".to_owned());
+            e.declared = true;
+            out.push(e);
+        }
+        let path = &model.inputs[input].path;
+        let segments: Vec<String> =
+            path.parent().into_iter().flat_map(|p| p.components()).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        for (i, seg) in segments.iter().enumerate() {
+            // `live/` holds every environment in Terragrunt layouts: only what follows it counts.
+            if seg == "live" && i + 1 < segments.len() {
+                continue;
+            }
+            for (env, word) in self.words(seg) {
+                out.push(self.evidence(Strength::Stack, env, format!("path segment `{seg}` of {} (word `{word}`)", path.display())));
+            }
+        }
+        if let Some(ws) = &options.workspace {
+            for (env, word) in self.words(ws) {
+                out.push(self.evidence(Strength::Stack, env, format!("workspace `{ws}` (word `{word}`)")));
+            }
+        }
+        for (name, value) in &model.inputs[input].variables {
+            if ENV_VARIABLES.contains(&name.as_ref())
+                && let Some(v) = value.as_str()
+                && !matches!(value, Value::Sensitive(_))
+            {
+                for (env, word) in self.words(v) {
+                    out.push(self.evidence(Strength::Stack, env, format!("root variable {name} = \"{v}\" (word `{word}`)")));
+                }
+            }
+        }
+        out
+    }
+
+    fn own_evidence(&self, node: NodeIndex) -> Vec<Evidence> {
+        match &self.graph.inner[node] {
+            Node::Resource(i) => self.resource_evidence(&self.graph.model.resources[*i]),
+            Node::Endpoint(e) => {
+                let mut out = Vec::new();
+                match e.kind {
+                    EndpointKind::Range => {
+                        if let Some(net) = parse_range(&e.value) {
+                            out.extend(self.range_evidence(net, "range"));
+                        }
+                    }
+                    EndpointKind::Id => {
+                        out.extend(self.identity_evidence(&e.value, "id"));
+                        if e.value.starts_with("/subscriptions/") || e.value.contains("projects/") {
+                            for (env, word) in self.words(&e.value) {
+                                out.push(self.evidence(Strength::Name, env, format!("word `{word}` in id `{}`", e.value)));
+                            }
+                        }
+                    }
+                    EndpointKind::Name => {
+                        for (env, word) in self.words(&e.value) {
+                            out.push(self.evidence(Strength::Name, env, format!("word `{word}` in name `{}`", e.value)));
+                        }
+                    }
+                }
+                out
+            }
+        }
+    }
+
+    fn range_evidence(&self, net: IpNet, what: &str) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        if let Some((found, &env)) = self.cidrs.containing(net).into_iter().next() {
+            let name = &self.policy.environments[env].name;
+            out.push(self.evidence(Strength::Inventory, env, format!("{what} {net} is inside {found}, a range of policy environment {name}")));
+        }
+        out
+    }
+
+    /// Accounts in ARNs, Azure subscriptions, Google projects in an id or self link.
+    fn identity_evidence(&self, value: &str, what: &str) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        let envs = &self.policy.environments;
+        if let Some(account) = arn_account(value) {
+            if let Some(env) = envs.iter().position(|e| e.accounts.iter().any(|a| a == account)) {
+                out.push(self.evidence(Strength::Inventory, env, format!("account {account} in {what} `{value}` belongs to policy environment {}", envs[env].name)));
+            }
+        }
+        if let Some(sub) = value.strip_prefix("/subscriptions/").and_then(|r| r.split('/').next()) {
+            let sub = sub.to_lowercase();
+            if let Some(env) = envs.iter().position(|e| e.subscriptions.contains(&sub)) {
+                out.push(self.evidence(Strength::Inventory, env, format!("subscription {sub} of {what} belongs to policy environment {}", envs[env].name)));
+            }
+        }
+        if let Some(project) = project_of(value) {
+            if let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project)) {
+                out.push(self.evidence(Strength::Inventory, env, format!("project {project} of {what} belongs to policy environment {}", envs[env].name)));
+            }
+        }
+        out
+    }
+
+    fn resource_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        let address = r.address.to_string();
+        let envs = &self.policy.environments;
+        // Inventory: patterns, accounts, projects, subscriptions, ranges, domains.
+        for (i, env) in envs.iter().enumerate() {
+            if let Some(p) = env.addresses.iter().find(|p| p.matches(&address)) {
+                out.push(self.evidence(Strength::Inventory, i, format!("address matches `{}` of policy environment {}", p.0, env.name)));
+            }
+            let path = self.graph.model.inputs[r.input].path.to_string_lossy();
+            if let Some(p) = env.paths.iter().find(|p| p.matches(&path)) {
+                out.push(self.evidence(Strength::Inventory, i, format!("input {path} matches `{}` of policy environment {}", p.0, env.name)));
+            }
+        }
+        for attr in ["arn", "owner_id", "id", "self_link", "project"] {
+            if let Some(v) = r.values.get(attr).and_then(Value::as_str) {
+                let v = if attr == "owner_id" { format!("arn:aws:::{v}:") } else { v.to_owned() };
+                let shown = if attr == "owner_id" { "owner_id".to_owned() } else { attr.to_owned() };
+                for e in self.identity_evidence(&v, &shown) {
+                    if !out.iter().any(|o: &Evidence| o.environment == e.environment && o.strength == Strength::Inventory) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+        if let Some(project) = r.values.get("project").and_then(Value::as_str)
+            && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project))
+            && !out.iter().any(|o| o.environment == env)
+        {
+            out.push(self.evidence(Strength::Inventory, env, format!("project {project} belongs to policy environment {}", envs[env].name)));
+        }
+        out.extend(self.provider_evidence(r));
+        for path in OWN_RANGES {
+            let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
+            let Some(v) = r.values.at(&steps) else { continue };
+            let values: Vec<&str> = match v.unwrap_sensitive() {
+                Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
+                other => other.as_str().into_iter().collect(),
+            };
+            for s in values {
+                if let Some(net) = parse_range(s) {
+                    out.extend(self.range_evidence(net, &path.join(".")));
+                }
+            }
+        }
+        for attr in OWN_HOSTS {
+            if let Some(host) = r.values.get(attr).and_then(Value::as_str).map(host_of)
+                && let Some((env, domain)) = self.domain_of(host)
+            {
+                out.push(self.evidence(Strength::Inventory, env, format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name)));
+            }
+        }
+        // Tags and labels.
+        out.extend(self.label_evidence(r));
+        // Names: attributes, then the address (module names and keys, the resource name).
+        let mut names: Vec<Evidence> = Vec::new();
+        for path in NAME_ATTRIBUTES {
+            let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
+            let Some(name) = r.values.at(&steps).and_then(Value::as_str) else { continue };
+            if matches!(r.values.at(&steps), Some(Value::Sensitive(_))) {
+                continue;
+            }
+            let shown = path.join(".");
+            let mut hits = self.words(name);
+            if hits.is_empty() && RUN_TOGETHER_NAMES.contains(&r.address.kind.as_str()) {
+                if let Some(hit) = find_in_run(name, &self.vocab.aliases) {
+                    hits.push((self.vocab.owner[hit.alias], hit.words));
+                }
+            }
+            for (env, word) in hits {
+                names.push(self.evidence(Strength::Name, env, format!("word `{word}` in {shown} \"{name}\"")));
+            }
+        }
+        let mut addr_text = String::new();
+        for step in &r.address.module {
+            addr_text.push_str(&step.name);
+            addr_text.push(' ');
+            if let Some(k) = &step.key {
+                addr_text.push_str(&k.to_string());
+                addr_text.push(' ');
+            }
+        }
+        addr_text.push_str(&r.address.name);
+        if let Some(k) = &r.address.key {
+            addr_text.push(' ');
+            addr_text.push_str(&k.to_string());
+        }
+        for (env, word) in self.words(&addr_text) {
+            names.push(self.evidence(Strength::Name, env, format!("word `{word}` in address {address}")));
+        }
+        for e in names {
+            if !out.iter().any(|o| o.strength == Strength::Name && o.environment == e.environment) {
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    /// The provider configuration: the account of the role it assumes, its only
+    /// allowed account, its project or subscription, its default tags.
+    fn provider_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        let Some(p) = r.provider_config.and_then(|i| self.graph.model.inputs[r.input].providers.get(i)) else { return out };
+        let what = format!("provider {}", p.key);
+        let role = p.settings.at(&[PathStep::Key("assume_role"), PathStep::Index(0), PathStep::Key("role_arn")]).and_then(Value::as_str);
+        if let Some(role) = role {
+            out.extend(self.identity_evidence(role, &format!("{what} assume_role")));
+        }
+        if let Some(Value::List(ids)) = p.settings.get("allowed_account_ids")
+            && let [only] = ids.as_slice()
+            && let Some(id) = only.as_str()
+        {
+            out.extend(self.identity_evidence(&format!("arn:aws:::{id}:"), &format!("{what} allowed_account_ids")));
+        }
+        let envs = &self.policy.environments;
+        if let Some(project) = p.settings.get("project").and_then(Value::as_str)
+            && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|x| x == project))
+        {
+            out.push(self.evidence(Strength::Inventory, env, format!("{what} project {project} belongs to policy environment {}", envs[env].name)));
+        }
+        if let Some(sub) = p.settings.get("subscription_id").and_then(Value::as_str)
+            && let Some(env) = envs.iter().position(|e| e.subscriptions.contains(&sub.to_lowercase()))
+        {
+            out.push(self.evidence(Strength::Inventory, env, format!("{what} subscription {sub} belongs to policy environment {}", envs[env].name)));
+        }
+        out
+    }
+
+    fn label_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
+        let mut out: Vec<Evidence> = Vec::new();
+        let sources: [(&[&str], &str); 7] = [
+            (&["tags_all"], "tag"),
+            (&["tags"], "tag"),
+            (&["labels"], "label"),
+            (&["user_labels"], "label"),
+            (&["terraform_labels"], "label"),
+            (&["effective_labels"], "label"),
+            (&["metadata", "labels"], "label"),
+        ];
+        for (path, what) in sources {
+            let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
+            let Some(Value::Map(entries)) = r.values.at(&steps).map(Value::unwrap_sensitive) else { continue };
+            // Keys in the policy's order of preference.
+            for wanted in &self.policy.label_keys {
+                for (key, value) in entries {
+                    if normalize_key(key) != *wanted || matches!(value, Value::Sensitive(_)) {
+                        continue;
+                    }
+                    let Some(v) = value.as_str() else { continue };
+                    for (env, word) in self.words(v) {
+                        if !out.iter().any(|o| o.environment == env) {
+                            let detail = if word == v.to_lowercase() { format!("{what} {key} = \"{v}\"") } else { format!("{what} {key} = \"{v}\" (word `{word}`)") };
+                            out.push(self.evidence(Strength::Tag, env, detail));
+                        }
+                    }
+                }
+            }
+            if !out.is_empty() {
+                break; // `tags_all` already holds `tags`; GCP's label maps repeat each other.
+            }
+        }
+        out
+    }
+
+    fn domain_of<'h>(&self, host: &'h str) -> Option<(usize, String)> {
+        let host = host.trim_end_matches('.').to_lowercase();
+        let mut best: Option<(usize, &String)> = None;
+        for (i, env) in self.policy.environments.iter().enumerate() {
+            for d in &env.domains {
+                let inside = host == *d || host.ends_with(&format!(".{d}"));
+                if inside && best.is_none_or(|(_, b)| d.len() > b.len()) {
+                    best = Some((i, d));
+                }
+            }
+        }
+        best.map(|(i, d)| (i, d.clone()))
+    }
+
+    /// The final classification of a node: its own evidence, what its containers
+    /// say (resolved first), and its stack's.
+    fn resolve(
+        &self,
+        node: NodeIndex,
+        own: &[Vec<Evidence>],
+        stacks: &[Vec<Evidence>],
+        done: &mut Vec<Option<Classification>>,
+        visiting: &mut Vec<bool>,
+    ) -> Classification {
+        if let Some(c) = &done[node.index()] {
+            return c.clone();
+        }
+        let mut evidence = own[node.index()].clone();
+        if !visiting[node.index()] {
+            visiting[node.index()] = true;
+            let containers: Vec<(NodeIndex, String)> = self
+                .graph
+                .inner
+                .edges_directed(node, Direction::Incoming)
+                .filter(|e| e.weight().kind == EdgeKind::Contains)
+                .map(|e| (e.source(), e.weight().attribute.clone()))
+                .collect();
+            for (container, attribute) in containers {
+                let c = self.resolve(container, own, stacks, done, visiting);
+                if let (Some(env), false) = (c.environment, c.ambiguous) {
+                    let name = self.graph.node_name(container);
+                    let mut e = self.evidence(
+                        Strength::Containment,
+                        env,
+                        format!("inside {name} (via {attribute}), which is {}", self.policy.environments[env].name),
+                    );
+                    e.container = Some(container);
+                    if !evidence.iter().any(|o| o.container == e.container) {
+                        evidence.push(e);
+                    }
+                }
+            }
+            visiting[node.index()] = false;
+        }
+        if let Node::Resource(i) = &self.graph.inner[node] {
+            evidence.extend(stacks[self.graph.model.resources[*i].input].iter().cloned());
+        }
+        let c = decide(self.policy, evidence);
+        done[node.index()] = Some(c.clone());
+        c
+    }
+}
+
+/// Picks the winner: the strongest level with evidence; production against
+/// non-production at that level is ambiguous.
+fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
+    evidence.sort_by_key(|e| (e.strength, !e.declared));
+    let Some(top) = evidence.first().map(|e| e.strength) else { return Classification::default() };
+    let level: Vec<&Evidence> = evidence.iter().filter(|e| e.strength == top).collect();
+    let tiers: Vec<Tier> = level.iter().map(|e| policy.environments[e.environment].tier).collect();
+    let ambiguous = tiers.iter().any(|t| tiers.iter().any(|u| t.crosses(*u)));
+    if ambiguous {
+        return Classification { environment: None, tier: Tier::Unknown, evidence, ambiguous: true };
+    }
+    // Prefer a production or non-production environment over a shared one at the
+    // same level (`prod-network` is production).
+    let winner = level.iter().find(|e| policy.environments[e.environment].tier != Tier::Shared).unwrap_or(&level[0]).environment;
+    let winner_at = evidence.iter().position(|e| e.environment == winner && e.strength == top).unwrap_or(0);
+    let first = evidence.remove(winner_at);
+    evidence.insert(0, first);
+    Classification { environment: Some(winner), tier: policy.environments[winner].tier, evidence, ambiguous: false }
+}
+
+/// The account field of an ARN.
+fn arn_account(value: &str) -> Option<&str> {
+    let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
+    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
+}
+
+/// The project in a Google id or self link (`projects/<p>/...`).
+fn project_of(value: &str) -> Option<&str> {
+    let at = value.find("projects/")?;
+    value[at + "projects/".len()..].split('/').next().filter(|p| !p.is_empty())
+}
+
+/// The host of a URL, `host:port` or bare host.
+fn host_of(value: &str) -> &str {
+    let rest = value.split_once("://").map_or(value, |(_, r)| r);
+    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let end = rest.find(['/', ':', '?']).unwrap_or(rest.len());
+    &rest[..end]
+}
+
+impl fmt::Display for Strength {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

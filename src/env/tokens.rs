@@ -1,0 +1,151 @@
+//! Splitting names into words and finding environment words among them.
+//!
+//! In: a name (`ordersProdDb`, `rg-payments-preprod-weu`, `prod2`). Out: lowercase
+//! word tokens, split on anything not a letter or digit, on case changes and on
+//! letter/digit boundaries; and the aliases found as whole token sequences, so that
+//! `product-catalog` holds no `prod` and `pre-prod` is one alias, not `prod`.
+
+/// Splits a name into lowercase tokens.
+pub fn tokenize(name: &str) -> Vec<String> {
+    let mut tokens = Vec::new();
+    let mut cur = String::new();
+    let chars: Vec<char> = name.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            flush(&mut cur, &mut tokens);
+            continue;
+        }
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
+            let next = chars.get(i + 1).copied();
+            let boundary = (prev.is_lowercase() && c.is_uppercase())
+                || (prev.is_alphabetic() && c.is_numeric())
+                || (prev.is_numeric() && c.is_alphabetic())
+                // `HTTPServer` → `http`, `server`
+                || (prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase));
+            if boundary && prev.is_alphanumeric() {
+                flush(&mut cur, &mut tokens);
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    flush(&mut cur, &mut tokens);
+    tokens
+}
+
+fn flush(cur: &mut String, tokens: &mut Vec<String>) {
+    if !cur.is_empty() {
+        tokens.push(std::mem::take(cur));
+    }
+}
+
+/// A match of an alias in a token list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index of the matched alias in the list given to [`find`].
+    pub alias: usize,
+    /// The matched words, joined with `-`.
+    pub words: String,
+}
+
+/// Finds aliases (each a token sequence) in `tokens`, longest alias first at each
+/// position, skipping sequences in `ignore`.
+pub fn find(tokens: &[String], aliases: &[Vec<String>], ignore: &[Vec<String>]) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    let mut i = 0;
+    'outer: while i < tokens.len() {
+        for ig in ignore {
+            if starts_with(&tokens[i..], ig) {
+                i += ig.len();
+                continue 'outer;
+            }
+        }
+        let best = aliases
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.is_empty() && starts_with(&tokens[i..], a))
+            .max_by_key(|(j, a)| (a.len(), std::cmp::Reverse(*j)));
+        match best {
+            Some((j, a)) => {
+                hits.push(Hit { alias: j, words: a.join("-") });
+                i += a.len();
+            }
+            None => i += 1,
+        }
+    }
+    hits
+}
+
+fn starts_with(tokens: &[String], seq: &[String]) -> bool {
+    tokens.len() >= seq.len() && tokens.iter().zip(seq).all(|(t, s)| t == s)
+}
+
+/// For names written without separators (Azure storage accounts:
+/// `stordersprodweu01`): an alias followed only by a region code and digits, or by
+/// digits, or at the very end. Weaker than a token match.
+pub fn find_in_run(name: &str, aliases: &[Vec<String>]) -> Option<Hit> {
+    const REGIONS: &[&str] = &[
+        "weu", "neu", "eus", "eus2", "wus", "wus2", "cus", "scus", "ncus", "uks", "ukw", "frc", "gwc", "sea", "ea",
+        "jpe", "aue", "cac", "cae", "brs", "inc", "use1", "use2", "usw2", "euw1", "euc1",
+    ];
+    let lower = name.to_lowercase();
+    if !lower.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return None;
+    }
+    let mut best: Option<(usize, usize)> = None;
+    for (j, alias) in aliases.iter().enumerate() {
+        let [word] = alias.as_slice() else { continue };
+        if word.len() < 3 {
+            continue;
+        }
+        for (at, _) in lower.match_indices(word.as_str()) {
+            let rest = lower[at + word.len()..].trim_end_matches(|c: char| c.is_ascii_digit());
+            let ends_well = rest.is_empty() || REGIONS.contains(&rest);
+            if ends_well && best.is_none_or(|(_, len)| word.len() > len) {
+                best = Some((j, word.len()));
+            }
+        }
+    }
+    best.map(|(j, _)| Hit { alias: j, words: aliases[j][0].clone() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<String> {
+        tokenize(s)
+    }
+
+    #[test]
+    fn splits_on_separators_case_and_digits() {
+        assert_eq!(toks("ordersProdDb"), ["orders", "prod", "db"]);
+        assert_eq!(toks("rg-payments_preprod.weu/01:x"), ["rg", "payments", "preprod", "weu", "01", "x"]);
+        assert_eq!(toks("prod2"), ["prod", "2"]);
+        assert_eq!(toks("HTTPServerProd"), ["http", "server", "prod"]);
+        assert_eq!(toks("QA"), ["qa"]);
+        assert_eq!(toks(""), Vec::<String>::new());
+    }
+
+    #[test]
+    fn finds_whole_token_sequences_longest_first() {
+        let aliases: Vec<Vec<String>> = vec![toks("prod"), toks("pre-prod"), toks("non-prod")];
+        let hit = |s: &str| find(&toks(s), &aliases, &[]).into_iter().map(|h| h.alias).collect::<Vec<_>>();
+        assert_eq!(hit("app-pre-prod-db"), [1]);
+        assert_eq!(hit("non_prod"), [2]);
+        assert_eq!(hit("product-catalog"), Vec::<usize>::new());
+        assert_eq!(hit("orders-prod"), [0]);
+        let ignore = vec![toks("production-line")];
+        let aliases = vec![toks("production")];
+        assert!(find(&toks("production-line-api"), &aliases, &ignore).is_empty());
+    }
+
+    #[test]
+    fn finds_aliases_in_names_without_separators() {
+        let aliases: Vec<Vec<String>> = vec![toks("prod"), toks("dev"), toks("staging")];
+        assert_eq!(find_in_run("stordersprodweu01", &aliases).map(|h| h.alias), Some(0));
+        assert_eq!(find_in_run("acrsharedstaging", &aliases).map(|h| h.alias), Some(2));
+        assert_eq!(find_in_run("stproductcatalog", &aliases), None);
+        assert_eq!(find_in_run("stdevicesweu", &aliases), None);
+        assert_eq!(find_in_run("st-prod", &aliases), None);
+    }
+}

@@ -1,0 +1,400 @@
+//! Policy: which environments exist, how to recognise them, and how rules behave.
+//!
+//! In: the built-in `policies/default.hcl` (embedded) plus the user's policy files
+//! (`--policy PATH`, else the nearest `.envwall.hcl`). Out: one [`Policy`]. A user
+//! file adds to the built-in policy: a new environment is added; one with a built-in
+//! name is merged into it; an alias a user environment claims is taken from every
+//! built-in environment. Parsing and every mistake in a file (with the span to
+//! show) live in [`parse`].
+
+mod date;
+mod parse;
+
+use std::path::{Path, PathBuf};
+
+use ipnet::IpNet;
+
+pub use date::Date;
+pub use parse::PolicyError;
+
+use crate::env::tokens::tokenize;
+
+/// The embedded built-in policy.
+pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.hcl");
+
+/// The file name looked up in the current directory and its parents.
+pub const POLICY_FILE: &str = ".envwall.hcl";
+
+/// How production-like an environment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Tier {
+    /// Production.
+    Production,
+    /// Anything that is not production: staging, test, development, sandbox.
+    NonProduction,
+    /// Platform and hub networks that legitimately reach every environment.
+    Shared,
+    /// Not known.
+    #[default]
+    Unknown,
+}
+
+impl Tier {
+    /// The name used in policy files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Production => "production",
+            Tier::NonProduction => "non-production",
+            Tier::Shared => "shared",
+            Tier::Unknown => "unknown",
+        }
+    }
+
+    pub(crate) fn parse(s: &str) -> Option<Tier> {
+        Some(match s {
+            "production" => Tier::Production,
+            "non-production" => Tier::NonProduction,
+            "shared" => Tier::Shared,
+            _ => return None,
+        })
+    }
+
+    /// Whether two tiers are production on one side and non-production on the other.
+    pub fn crosses(self, other: Tier) -> bool {
+        matches!(
+            (self, other),
+            (Tier::Production, Tier::NonProduction) | (Tier::NonProduction, Tier::Production)
+        )
+    }
+}
+
+/// Finding severities, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    /// For information only.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// The name used in policy files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    /// Parses a severity name.
+    pub fn parse(s: &str) -> Option<Severity> {
+        Some(match s {
+            "info" => Severity::Info,
+            "low" => Severity::Low,
+            "medium" => Severity::Medium,
+            "high" => Severity::High,
+            "critical" => Severity::Critical,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a policy item was declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `policies/default.hcl`, embedded.
+    BuiltIn,
+    /// A user's policy file.
+    File(PathBuf),
+}
+
+/// One environment and what identifies it.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    /// Its name, e.g. `production`.
+    pub name: String,
+    /// Its tier.
+    pub tier: Tier,
+    /// Other words for it (the name is always one).
+    pub aliases: Vec<String>,
+    /// Address ranges that belong to it.
+    pub cidrs: Vec<IpNet>,
+    /// AWS account ids.
+    pub accounts: Vec<String>,
+    /// Google Cloud project ids.
+    pub projects: Vec<String>,
+    /// Azure subscription ids.
+    pub subscriptions: Vec<String>,
+    /// DNS domains (a host is in it when it equals or ends with `.domain`).
+    pub domains: Vec<String>,
+    /// Resource address patterns (`*` matches anything).
+    pub addresses: Vec<Pattern>,
+    /// Input path patterns (`*` matches anything).
+    pub paths: Vec<Pattern>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+impl Environment {
+    /// The name and aliases as token sequences, for matching words.
+    pub fn alias_tokens(&self) -> impl Iterator<Item = Vec<String>> + '_ {
+        std::iter::once(&self.name).chain(&self.aliases).map(|a| tokenize(a))
+    }
+}
+
+/// A `*`/`?` wildcard pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern(pub String);
+
+impl Pattern {
+    /// Whether `text` matches: `*` is any run of characters, `?` one character.
+    pub fn matches(&self, text: &str) -> bool {
+        fn go(p: &[char], t: &[char]) -> bool {
+            let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+            while ti < t.len() {
+                if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+                    pi += 1;
+                    ti += 1;
+                } else if pi < p.len() && p[pi] == '*' {
+                    star = Some(pi);
+                    mark = ti;
+                    pi += 1;
+                } else if let Some(s) = star {
+                    pi = s + 1;
+                    mark += 1;
+                    ti = mark;
+                } else {
+                    return false;
+                }
+            }
+            p[pi..].iter().all(|&c| c == '*')
+        }
+        let p: Vec<char> = self.0.chars().collect();
+        let t: Vec<char> = text.chars().collect();
+        go(&p, &t)
+    }
+}
+
+/// `rule "CODE" { enabled, severity }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSetting {
+    /// The rule code.
+    pub code: String,
+    /// Whether the rule runs (default: yes).
+    pub enabled: Option<bool>,
+    /// Its severity instead of the default.
+    pub severity: Option<Severity>,
+}
+
+/// `exception "name" { rules, address, reason, expires }`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// Its name.
+    pub name: String,
+    /// The rule codes it suppresses (empty: all).
+    pub rules: Vec<String>,
+    /// The addresses it applies to.
+    pub address: Pattern,
+    /// Why it is accepted.
+    pub reason: String,
+    /// The last day it applies.
+    pub expires: Option<Date>,
+}
+
+/// The policy in force for a run.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Environments, built-in first.
+    pub environments: Vec<Environment>,
+    /// Normalised tag/label keys (lowercase, no `-`, `_` or spaces).
+    pub label_keys: Vec<String>,
+    /// Word sequences that never name an environment.
+    pub ignore_words: Vec<Vec<String>>,
+    /// Rule settings.
+    pub rules: Vec<RuleSetting>,
+    /// Accepted exceptions.
+    pub exceptions: Vec<Exception>,
+    /// The user files the policy was read from (none: built-in only).
+    pub files: Vec<PathBuf>,
+}
+
+/// Normalises a tag or label key: lowercase, without `-`, `_`, `.`, `:` or spaces.
+pub fn normalize_key(key: &str) -> String {
+    key.chars().filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | ':')).flat_map(char::to_lowercase).collect()
+}
+
+impl Policy {
+    /// The built-in policy alone.
+    pub fn builtin() -> Policy {
+        // The embedded file is tested to parse (policy::tests); failing here would be
+        // a build defect, reported as such rather than as a user error.
+        let file = parse::parse(Origin::BuiltIn, "policies/default.hcl", DEFAULT_POLICY, &[])
+            .unwrap_or_else(|e| panic!("the built-in policy does not parse: {e}"));
+        let mut policy =
+            Policy { environments: Vec::new(), label_keys: Vec::new(), ignore_words: Vec::new(), rules: Vec::new(), exceptions: Vec::new(), files: Vec::new() };
+        policy.merge(file);
+        policy
+    }
+
+    /// Loads the policy for a run: `explicit` (a file or a directory of `*.hcl`
+    /// files) if given, else the nearest `.envwall.hcl` from `cwd` up to the
+    /// repository root, on top of the built-in policy.
+    pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Policy, PolicyError> {
+        let mut policy = Policy::builtin();
+        let files = match explicit {
+            Some(p) => explicit_files(p)?,
+            None => find_policy_file(cwd).into_iter().collect(),
+        };
+        for path in files {
+            let text = std::fs::read_to_string(&path).map_err(|e| PolicyError::io(&path, &e))?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let builtin: Vec<String> = policy.environments.iter().map(|e| e.name.clone()).collect();
+            let file = parse::parse(Origin::File(path.clone()), &path.display().to_string(), text, &builtin)?;
+            policy.merge(file);
+            policy.files.push(path);
+        }
+        Ok(policy)
+    }
+
+    fn merge(&mut self, file: parse::PolicyFile) {
+        let user = matches!(file.origin, Origin::File(_));
+        for env in file.environments {
+            if user {
+                // An alias a user environment claims is theirs alone.
+                let claimed: Vec<String> = std::iter::once(env.name.clone()).chain(env.aliases.iter().cloned()).collect();
+                for other in self.environments.iter_mut().filter(|e| e.name != env.name) {
+                    other.aliases.retain(|a| !claimed.contains(a));
+                }
+            }
+            match self.environments.iter_mut().find(|e| e.name == env.name) {
+                Some(existing) => {
+                    if env.tier != Tier::Unknown {
+                        existing.tier = env.tier;
+                    }
+                    for a in env.aliases {
+                        if !existing.aliases.contains(&a) {
+                            existing.aliases.push(a);
+                        }
+                    }
+                    existing.cidrs.extend(env.cidrs);
+                    existing.accounts.extend(env.accounts);
+                    existing.projects.extend(env.projects);
+                    existing.subscriptions.extend(env.subscriptions);
+                    existing.domains.extend(env.domains);
+                    existing.addresses.extend(env.addresses);
+                    existing.paths.extend(env.paths);
+                    existing.origin = env.origin;
+                }
+                None => self.environments.push(env),
+            }
+        }
+        for key in file.label_keys {
+            let key = normalize_key(&key);
+            if !self.label_keys.contains(&key) {
+                self.label_keys.push(key);
+            }
+        }
+        self.ignore_words.extend(file.ignore_words.iter().map(|w| tokenize(w)));
+        for rule in file.rules {
+            match self.rules.iter_mut().find(|r| r.code == rule.code) {
+                Some(existing) => {
+                    existing.enabled = rule.enabled.or(existing.enabled);
+                    existing.severity = rule.severity.or(existing.severity);
+                }
+                None => self.rules.push(rule),
+            }
+        }
+        self.exceptions.extend(file.exceptions);
+    }
+
+    /// The environment with this name or alias.
+    pub fn environment(&self, name: &str) -> Option<usize> {
+        let tokens = tokenize(name);
+        self.environments.iter().position(|e| e.name == name || e.alias_tokens().any(|a| a == tokens))
+    }
+
+    /// The setting for a rule, if the policy has one.
+    pub fn rule(&self, code: &str) -> Option<&RuleSetting> {
+        self.rules.iter().find(|r| r.code == code)
+    }
+}
+
+fn explicit_files(path: &Path) -> Result<Vec<PathBuf>, PolicyError> {
+    if path.is_dir() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(path)
+            .map_err(|e| PolicyError::io(path, &e))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "hcl"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(PolicyError::io(path, &std::io::Error::other("the directory holds no .hcl files")));
+        }
+        Ok(files)
+    } else {
+        Ok(vec![path.to_owned()])
+    }
+}
+
+/// `.envwall.hcl` in `start` or the nearest parent, stopping at the repository root
+/// (the first directory with a `.git`).
+fn find_policy_file(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        let candidate = d.join(POLICY_FILE);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_policy_parses_and_has_every_tier() {
+        let p = Policy::builtin();
+        let tiers: Vec<Tier> = p.environments.iter().map(|e| e.tier).collect();
+        for t in [Tier::Production, Tier::NonProduction, Tier::Shared] {
+            assert!(tiers.contains(&t));
+        }
+        assert_eq!(p.environment("prd").map(|i| p.environments[i].name.as_str()), Some("production"));
+        assert_eq!(p.environment("pre-prod").map(|i| p.environments[i].name.as_str()), Some("staging"));
+        assert!(p.label_keys.contains(&"environment".to_owned()));
+    }
+
+    #[test]
+    fn patterns() {
+        let p = Pattern("aws_security_group_rule.bastion_*".into());
+        assert!(p.matches("aws_security_group_rule.bastion_ssh"));
+        assert!(!p.matches("aws_security_group_rule.db"));
+        assert!(Pattern("module.*.aws_*.x?".into()).matches("module.a[\"k\"].aws_vpc.x1"));
+        assert!(Pattern("*".into()).matches(""));
+    }
+
+    #[test]
+    fn user_environments_claim_aliases() {
+        let mut p = Policy::builtin();
+        let text = "environment \"perf\" {\n  tier = \"production\"\n}\n";
+        p.merge(parse::parse(Origin::File("x.hcl".into()), "x.hcl", text, &[]).unwrap());
+        let perf = p.environment("perf").map(|i| p.environments[i].name.clone());
+        assert_eq!(perf.as_deref(), Some("perf"));
+        let staging = &p.environments[p.environment("staging").unwrap()];
+        assert!(!staging.aliases.contains(&"perf".to_owned()));
+    }
+}

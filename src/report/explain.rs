@@ -1,0 +1,222 @@
+//! `envwall explain`: why a node is in its environment, and its links.
+//!
+//! In: the graph, the environments, the findings and the nodes asked about. Out:
+//! for each node its environment, tier and every piece of evidence (strongest
+//! first, the winner marked), the findings that involve it, and its edges in and
+//! out with the environment of each neighbour. Values are never printed beyond what
+//! the evidence quotes (tags and names), and sensitive values never are.
+
+use std::io::{self, Write};
+
+use petgraph::Direction;
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use crate::env::Environments;
+use crate::graph::{EdgeKind, Graph, Node};
+use crate::rules::Finding;
+
+/// The nodes an explain argument names: `ADDRESS`, `INPUT:ADDRESS`, or an endpoint.
+pub fn find(graph: &Graph<'_, '_>, query: &str) -> Vec<NodeIndex> {
+    graph
+        .inner
+        .node_indices()
+        .filter(|&n| match &graph.inner[n] {
+            Node::Resource(i) => {
+                let r = &graph.model.resources[*i];
+                let address = r.address.to_string();
+                address == query || format!("{}:{address}", graph.model.inputs[r.input].path.display()) == query
+            }
+            Node::Endpoint(e) => e.value == query,
+        })
+        .collect()
+}
+
+/// Up to five addresses that contain the query's last word, for "did you mean".
+pub fn suggestions(graph: &Graph<'_, '_>, query: &str) -> Vec<String> {
+    let needle = query.rsplit(['.', ':']).next().unwrap_or(query);
+    let mut out: Vec<String> = graph
+        .model
+        .resources
+        .iter()
+        .map(|r| r.address.to_string())
+        .filter(|a| !needle.is_empty() && a.contains(needle))
+        .collect();
+    out.sort();
+    out.dedup();
+    out.truncate(5);
+    out
+}
+
+#[derive(Serialize)]
+struct Explanation {
+    address: String,
+    node: &'static str,
+    input: Option<String>,
+    action: Option<&'static str>,
+    environment: Option<String>,
+    tier: &'static str,
+    ambiguous: bool,
+    evidence: Vec<EvidenceOut>,
+    findings: Vec<FindingOut>,
+    outgoing: Vec<Link>,
+    incoming: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct EvidenceOut {
+    environment: String,
+    tier: &'static str,
+    strength: &'static str,
+    detail: String,
+    winner: bool,
+}
+
+#[derive(Serialize)]
+struct FindingOut {
+    rule: &'static str,
+    severity: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Link {
+    kind: &'static str,
+    address: String,
+    environment: Option<String>,
+    tier: &'static str,
+    attribute: Option<String>,
+    derivation: &'static str,
+}
+
+fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Finding], n: NodeIndex) -> Explanation {
+    let c = envs.of(n);
+    let (node, input, action) = match &graph.inner[n] {
+        Node::Resource(i) => {
+            let r = &graph.model.resources[*i];
+            ("resource", Some(graph.model.inputs[r.input].path.display().to_string()), Some(r.action.as_str()))
+        }
+        Node::Endpoint(e) => (e.kind.as_str(), None, None),
+    };
+    let evidence = c
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(i, e)| EvidenceOut {
+            environment: envs.name(e.environment).to_owned(),
+            tier: envs.policy.environments[e.environment].tier.as_str(),
+            strength: e.strength.as_str(),
+            detail: e.detail.clone(),
+            winner: i == 0 && c.environment.is_some(),
+        })
+        .collect();
+    let findings = findings
+        .iter()
+        .filter(|f| f.from.node == Some(n) || f.to.node == Some(n) || f.via.node == n)
+        .map(|f| FindingOut { rule: f.rule, severity: f.severity.as_str(), message: f.message.clone() })
+        .collect();
+    let link = |other: NodeIndex, kind: &'static str, e: &crate::graph::Edge| {
+        let oc = envs.of(other);
+        Link {
+            kind,
+            address: graph.node_name(other),
+            environment: oc.environment.map(|x| envs.name(x).to_owned()),
+            tier: if oc.ambiguous { "ambiguous" } else { oc.tier.as_str() },
+            attribute: (!e.attribute.is_empty()).then(|| e.attribute.clone()),
+            derivation: e.derivation.as_str(),
+        }
+    };
+    let outgoing = graph
+        .inner
+        .edges_directed(n, Direction::Outgoing)
+        .map(|e| link(e.target(), if e.weight().kind == EdgeKind::Contains { "contains" } else { "references" }, e.weight()))
+        .chain(
+            graph
+                .inner
+                .edges_directed(n, Direction::Incoming)
+                .filter(|e| e.weight().kind == EdgeKind::Contains)
+                .map(|e| link(e.source(), "inside", e.weight())),
+        )
+        .collect();
+    let incoming = graph
+        .inner
+        .edges_directed(n, Direction::Incoming)
+        .filter(|e| e.weight().kind == EdgeKind::References)
+        .map(|e| link(e.source(), "referenced-by", e.weight()))
+        .collect();
+    let mut outgoing: Vec<Link> = outgoing;
+    let mut incoming: Vec<Link> = incoming;
+    // petgraph lists edges newest first; show them in the order they were found.
+    outgoing.sort_by(|a, b| (a.kind, &a.address, &a.attribute).cmp(&(b.kind, &b.address, &b.attribute)));
+    incoming.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
+    Explanation {
+        address: graph.node_name(n),
+        node,
+        input,
+        action,
+        environment: c.environment.map(|e| envs.name(e).to_owned()),
+        tier: if c.ambiguous { "ambiguous" } else { c.tier.as_str() },
+        ambiguous: c.ambiguous,
+        evidence,
+        findings,
+        outgoing,
+        incoming,
+    }
+}
+
+/// Writes the explanations as a JSON array.
+pub fn write_json(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Finding], nodes: &[NodeIndex]) -> io::Result<()> {
+    let all: Vec<Explanation> = nodes.iter().map(|&n| explanation(graph, envs, findings, n)).collect();
+    serde_json::to_writer_pretty(&mut *w, &all)?;
+    writeln!(w)
+}
+
+/// Writes the explanations for people.
+pub fn write_text(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Finding], nodes: &[NodeIndex]) -> io::Result<()> {
+    for (i, &n) in nodes.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        let x = explanation(graph, envs, findings, n);
+        writeln!(w, "{}", x.address)?;
+        match (&x.input, x.action) {
+            (Some(input), Some(action)) => writeln!(w, "  input:       {input} ({action})")?,
+            _ => writeln!(w, "  endpoint:    {}", x.node)?,
+        }
+        match (&x.environment, x.ambiguous) {
+            (Some(env), _) => writeln!(w, "  environment: {env} ({})", x.tier)?,
+            (None, true) => writeln!(w, "  environment: ambiguous (the strongest signals disagree)")?,
+            (None, false) => writeln!(w, "  environment: unknown (no signal)")?,
+        }
+        if !x.evidence.is_empty() {
+            writeln!(w, "  evidence, strongest first:")?;
+            for e in &x.evidence {
+                let mark = if e.winner { "*" } else { "-" };
+                writeln!(w, "    {mark} {:<12} {:<12} {}", e.strength, e.environment, e.detail)?;
+            }
+        }
+        if !x.findings.is_empty() {
+            writeln!(w, "  findings:")?;
+            for f in &x.findings {
+                writeln!(w, "    {} ({}): {}", f.rule, f.severity, f.message)?;
+            }
+        }
+        for (title, links) in [("links out", &x.outgoing), ("links in", &x.incoming)] {
+            if links.is_empty() {
+                continue;
+            }
+            writeln!(w, "  {title}:")?;
+            for l in links {
+                let env = match l.environment.as_deref() {
+                    Some(e) if e == l.tier => e.to_owned(),
+                    Some(e) => format!("{e}, {}", l.tier),
+                    None => l.tier.to_owned(),
+                };
+                let attr = l.attribute.as_deref().map_or_else(String::new, |a| format!(" via {a}"));
+                writeln!(w, "    {:<13} {} [{env}]{attr} ({})", l.kind, l.address, l.derivation)?;
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Rules: questions asked of the graph and its environments, answered with
+//! findings.
+//!
+//! In: the [`Graph`], the [`Environments`] and the [`Policy`]. Out: [`Finding`]s.
+//! Each rule is one file with its documentation and fixtures in a folder beside
+//! it; [`RULES`] lists them all, once. Rules never re-derive an environment: they
+//! read the classification and its evidence.
+
+pub mod environment_label_conflict;
+
+use petgraph::graph::NodeIndex;
+
+use crate::env::Environments;
+use crate::graph::Graph;
+use crate::policy::{Policy, Severity, Tier};
+
+/// What a rule needs to look at.
+pub struct Context<'c, 'm, 'a, 'p> {
+    /// The graph.
+    pub graph: &'c Graph<'m, 'a>,
+    /// Every node's environment.
+    pub envs: &'c Environments<'p>,
+    /// The policy.
+    pub policy: &'p Policy,
+}
+
+/// A rule's metadata and its check.
+pub struct Rule {
+    /// Stable code, e.g. `EW301`.
+    pub code: &'static str,
+    /// Kebab-case name of the pattern it flags.
+    pub name: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// One line: what it flags.
+    pub summary: &'static str,
+    /// Its documentation (What it does / Why is this bad? / How to fix / Example).
+    pub docs: &'static str,
+    /// The check.
+    pub check: fn(&Context<'_, '_, '_, '_>) -> Vec<Finding>,
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[&environment_label_conflict::RULE];
+
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
+}
+
+/// Which way a finding points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// The production side opens toward non-production.
+    ProdToNonprod,
+    /// The non-production side opens toward production.
+    NonprodToProd,
+}
+
+impl Direction {
+    /// From the tier of the `from` end.
+    pub fn from_tier(tier: Tier) -> Direction {
+        if tier == Tier::Production { Direction::ProdToNonprod } else { Direction::NonprodToProd }
+    }
+
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::ProdToNonprod => "prod-to-nonprod",
+            Direction::NonprodToProd => "nonprod-to-prod",
+        }
+    }
+}
+
+/// One end of a finding: a node of the graph, or something outside it (a stack).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct End {
+    /// The node, when the end is a resource or an endpoint of the graph.
+    pub node: Option<NodeIndex>,
+    /// A description when the end is not a node (`stack plan.json`).
+    pub label: Option<String>,
+    /// Its environment.
+    pub environment: Option<usize>,
+    /// Its tier.
+    pub tier: Tier,
+    /// Why it is in that environment, strongest signal first.
+    pub evidence: Vec<String>,
+}
+
+/// What creates the link.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Via {
+    /// The resource that creates it.
+    pub node: NodeIndex,
+    /// The attribute path, if one attribute does.
+    pub attribute: Option<String>,
+}
+
+/// One result of one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    /// The rule's code.
+    pub rule: &'static str,
+    /// Its severity (the policy may change the default).
+    pub severity: Severity,
+    /// Which way it points.
+    pub direction: Direction,
+    /// The side that opens the link (for a label conflict, the mislabelled resource).
+    pub from: End,
+    /// The other side.
+    pub to: End,
+    /// What creates it.
+    pub via: Via,
+    /// The message, in plain words.
+    pub message: String,
+}
+
+/// Runs every enabled rule and applies the policy's severities.
+pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in RULES {
+        let setting = ctx.policy.rule(rule.code);
+        if setting.and_then(|s| s.enabled) == Some(false) {
+            continue;
+        }
+        let severity = setting.and_then(|s| s.severity).unwrap_or(rule.severity);
+        findings.extend((rule.check)(ctx).into_iter().map(|f| Finding { severity, ..f }));
+    }
+    findings
+}
+
+/// The evidence lines of a classification.
+pub(crate) fn evidence_lines(envs: &Environments<'_>, node: NodeIndex) -> Vec<String> {
+    envs.of(node).evidence.iter().map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail)).collect()
+}
