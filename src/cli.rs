@@ -133,7 +133,7 @@ pub enum Error {
     /// The policy has a mistake.
     #[error(transparent)]
     #[diagnostic(transparent)]
-    Policy(#[from] PolicyError),
+    Policy(Box<PolicyError>),
     /// A command-line value that is not valid.
     #[error("{message}")]
     #[diagnostic(code(envwall::usage))]
@@ -153,6 +153,12 @@ pub enum Error {
         /// The OS error.
         source: std::io::Error,
     },
+}
+
+impl From<PolicyError> for Error {
+    fn from(e: PolicyError) -> Self {
+        Error::Policy(Box::new(e))
+    }
 }
 
 impl Error {
@@ -261,14 +267,25 @@ fn rules_command(args: &RulesArgs) -> Result<ExitCode, Error> {
             Ok(())
         })?,
         Some(code) => {
-            let rule = rules::RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code).ok_or_else(|| {
-                Error::Usage {
-                    message: format!("no rule `{code}`"),
-                    help: Some(format!("the rules are {}", rules::RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", "))),
-                }
-            })?;
+            let rule =
+                rules::RULES.iter().find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code).ok_or_else(|| {
+                    Error::Usage {
+                        message: format!("no rule `{code}`"),
+                        help: Some(format!(
+                            "the rules are {}",
+                            rules::RULES.iter().map(|r| r.code).collect::<Vec<_>>().join(", ")
+                        )),
+                    }
+                })?;
             write_output(None, |w| {
-                writeln!(w, "# {} {}\n\nDefault severity: {}. {}\n", rule.code, rule.name, rule.severity.as_str(), rule.summary)?;
+                writeln!(
+                    w,
+                    "# {} {}\n\nDefault severity: {}. {}\n",
+                    rule.code,
+                    rule.name,
+                    rule.severity.as_str(),
+                    rule.summary
+                )?;
                 w.write_all(rule.docs.as_bytes())
             })?;
         }
@@ -276,7 +293,10 @@ fn rules_command(args: &RulesArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(path: Option<&PathBuf>, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Error> {
+fn write_output(
+    path: Option<&PathBuf>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Error> {
     let target = path.map_or_else(|| "standard output".to_owned(), |p| p.display().to_string());
     let result = match path {
         Some(p) => std::fs::File::create(p).and_then(|f| {
@@ -292,4 +312,3 @@ fn write_output(path: Option<&PathBuf>, write: impl FnOnce(&mut dyn Write) -> st
     };
     result.map_err(|source| Error::Output { target, source })
 }
-

@@ -6,10 +6,10 @@
 //! petgraph graph; [`report`] renders it.
 
 pub mod cli;
+pub mod env;
 pub mod graph;
 pub mod input;
 pub mod model;
-pub mod report;
-pub mod env;
 pub mod policy;
+pub mod report;
 pub mod rules;

@@ -78,7 +78,11 @@ fn containment_attributes_make_contains_edges() {
         vec![
             ("aws_vpc.main".to_owned(), "aws_security_group.app".to_owned(), "vpc_id".to_owned()),
             ("aws_vpc.main".to_owned(), "aws_security_group.db".to_owned(), "vpc_id".to_owned()),
-            ("aws_security_group.db".to_owned(), "aws_security_group_rule.db_from_app".to_owned(), "security_group_id".to_owned()),
+            (
+                "aws_security_group.db".to_owned(),
+                "aws_security_group_rule.db_from_app".to_owned(),
+                "security_group_id".to_owned()
+            ),
         ]
     );
 }

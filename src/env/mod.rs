@@ -117,7 +117,8 @@ impl Environments<'_> {
 }
 
 /// Root variables that commonly hold the stack's environment.
-const ENV_VARIABLES: &[&str] = &["environment", "env", "stage", "environment_name", "env_name", "deployment_environment"];
+const ENV_VARIABLES: &[&str] =
+    &["environment", "env", "stage", "environment_name", "env_name", "deployment_environment"];
 
 /// Attributes holding a resource's own network range or address.
 const OWN_RANGES: &[&[&str]] = &[
@@ -228,15 +229,23 @@ impl Classifier<'_, '_, '_, '_> {
             out.push(e);
         }
         let path = &model.inputs[input].path;
-        let segments: Vec<String> =
-            path.parent().into_iter().flat_map(|p| p.components()).map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let segments: Vec<String> = path
+            .parent()
+            .into_iter()
+            .flat_map(|p| p.components())
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         for (i, seg) in segments.iter().enumerate() {
             // `live/` holds every environment in Terragrunt layouts: only what follows it counts.
             if seg == "live" && i + 1 < segments.len() {
                 continue;
             }
             for (env, word) in self.words(seg) {
-                out.push(self.evidence(Strength::Stack, env, format!("path segment `{seg}` of {} (word `{word}`)", path.display())));
+                out.push(self.evidence(
+                    Strength::Stack,
+                    env,
+                    format!("path segment `{seg}` of {} (word `{word}`)", path.display()),
+                ));
             }
         }
         if let Some(ws) = &options.workspace {
@@ -250,7 +259,11 @@ impl Classifier<'_, '_, '_, '_> {
                 && !matches!(value, Value::Sensitive(_))
             {
                 for (env, word) in self.words(v) {
-                    out.push(self.evidence(Strength::Stack, env, format!("root variable {name} = \"{v}\" (word `{word}`)")));
+                    out.push(self.evidence(
+                        Strength::Stack,
+                        env,
+                        format!("root variable {name} = \"{v}\" (word `{word}`)"),
+                    ));
                 }
             }
         }
@@ -272,13 +285,21 @@ impl Classifier<'_, '_, '_, '_> {
                         out.extend(self.identity_evidence(&e.value, "id"));
                         if e.value.starts_with("/subscriptions/") || e.value.contains("projects/") {
                             for (env, word) in self.words(&e.value) {
-                                out.push(self.evidence(Strength::Name, env, format!("word `{word}` in id `{}`", e.value)));
+                                out.push(self.evidence(
+                                    Strength::Name,
+                                    env,
+                                    format!("word `{word}` in id `{}`", e.value),
+                                ));
                             }
                         }
                     }
                     EndpointKind::Name => {
                         for (env, word) in self.words(&e.value) {
-                            out.push(self.evidence(Strength::Name, env, format!("word `{word}` in name `{}`", e.value)));
+                            out.push(self.evidence(
+                                Strength::Name,
+                                env,
+                                format!("word `{word}` in name `{}`", e.value),
+                            ));
                         }
                     }
                 }
@@ -291,7 +312,11 @@ impl Classifier<'_, '_, '_, '_> {
         let mut out = Vec::new();
         if let Some((found, &env)) = self.cidrs.containing(net).into_iter().next() {
             let name = &self.policy.environments[env].name;
-            out.push(self.evidence(Strength::Inventory, env, format!("{what} {net} is inside {found}, a range of policy environment {name}")));
+            out.push(self.evidence(
+                Strength::Inventory,
+                env,
+                format!("{what} {net} is inside {found}, a range of policy environment {name}"),
+            ));
         }
         out
     }
@@ -300,21 +325,33 @@ impl Classifier<'_, '_, '_, '_> {
     fn identity_evidence(&self, value: &str, what: &str) -> Vec<Evidence> {
         let mut out = Vec::new();
         let envs = &self.policy.environments;
-        if let Some(account) = arn_account(value) {
-            if let Some(env) = envs.iter().position(|e| e.accounts.iter().any(|a| a == account)) {
-                out.push(self.evidence(Strength::Inventory, env, format!("account {account} in {what} `{value}` belongs to policy environment {}", envs[env].name)));
-            }
+        if let Some(account) = arn_account(value)
+            && let Some(env) = envs.iter().position(|e| e.accounts.iter().any(|a| a == account))
+        {
+            out.push(self.evidence(
+                Strength::Inventory,
+                env,
+                format!("account {account} in {what} `{value}` belongs to policy environment {}", envs[env].name),
+            ));
         }
         if let Some(sub) = value.strip_prefix("/subscriptions/").and_then(|r| r.split('/').next()) {
             let sub = sub.to_lowercase();
             if let Some(env) = envs.iter().position(|e| e.subscriptions.contains(&sub)) {
-                out.push(self.evidence(Strength::Inventory, env, format!("subscription {sub} of {what} belongs to policy environment {}", envs[env].name)));
+                out.push(self.evidence(
+                    Strength::Inventory,
+                    env,
+                    format!("subscription {sub} of {what} belongs to policy environment {}", envs[env].name),
+                ));
             }
         }
-        if let Some(project) = project_of(value) {
-            if let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project)) {
-                out.push(self.evidence(Strength::Inventory, env, format!("project {project} of {what} belongs to policy environment {}", envs[env].name)));
-            }
+        if let Some(project) = project_of(value)
+            && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project))
+        {
+            out.push(self.evidence(
+                Strength::Inventory,
+                env,
+                format!("project {project} of {what} belongs to policy environment {}", envs[env].name),
+            ));
         }
         out
     }
@@ -326,11 +363,19 @@ impl Classifier<'_, '_, '_, '_> {
         // Inventory: patterns, accounts, projects, subscriptions, ranges, domains.
         for (i, env) in envs.iter().enumerate() {
             if let Some(p) = env.addresses.iter().find(|p| p.matches(&address)) {
-                out.push(self.evidence(Strength::Inventory, i, format!("address matches `{}` of policy environment {}", p.0, env.name)));
+                out.push(self.evidence(
+                    Strength::Inventory,
+                    i,
+                    format!("address matches `{}` of policy environment {}", p.0, env.name),
+                ));
             }
             let path = self.graph.model.inputs[r.input].path.to_string_lossy();
             if let Some(p) = env.paths.iter().find(|p| p.matches(&path)) {
-                out.push(self.evidence(Strength::Inventory, i, format!("input {path} matches `{}` of policy environment {}", p.0, env.name)));
+                out.push(self.evidence(
+                    Strength::Inventory,
+                    i,
+                    format!("input {path} matches `{}` of policy environment {}", p.0, env.name),
+                ));
             }
         }
         for attr in ["arn", "owner_id", "id", "self_link", "project"] {
@@ -338,7 +383,10 @@ impl Classifier<'_, '_, '_, '_> {
                 let v = if attr == "owner_id" { format!("arn:aws:::{v}:") } else { v.to_owned() };
                 let shown = if attr == "owner_id" { "owner_id".to_owned() } else { attr.to_owned() };
                 for e in self.identity_evidence(&v, &shown) {
-                    if !out.iter().any(|o: &Evidence| o.environment == e.environment && o.strength == Strength::Inventory) {
+                    if !out
+                        .iter()
+                        .any(|o: &Evidence| o.environment == e.environment && o.strength == Strength::Inventory)
+                    {
                         out.push(e);
                     }
                 }
@@ -348,7 +396,11 @@ impl Classifier<'_, '_, '_, '_> {
             && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project))
             && !out.iter().any(|o| o.environment == env)
         {
-            out.push(self.evidence(Strength::Inventory, env, format!("project {project} belongs to policy environment {}", envs[env].name)));
+            out.push(self.evidence(
+                Strength::Inventory,
+                env,
+                format!("project {project} belongs to policy environment {}", envs[env].name),
+            ));
         }
         out.extend(self.provider_evidence(r));
         for path in OWN_RANGES {
@@ -368,7 +420,11 @@ impl Classifier<'_, '_, '_, '_> {
             if let Some(host) = r.values.get(attr).and_then(Value::as_str).map(host_of)
                 && let Some((env, domain)) = self.domain_of(host)
             {
-                out.push(self.evidence(Strength::Inventory, env, format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name)));
+                out.push(self.evidence(
+                    Strength::Inventory,
+                    env,
+                    format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name),
+                ));
             }
         }
         // Tags and labels.
@@ -383,10 +439,11 @@ impl Classifier<'_, '_, '_, '_> {
             }
             let shown = path.join(".");
             let mut hits = self.words(name);
-            if hits.is_empty() && RUN_TOGETHER_NAMES.contains(&r.address.kind.as_str()) {
-                if let Some(hit) = find_in_run(name, &self.vocab.aliases) {
-                    hits.push((self.vocab.owner[hit.alias], hit.words));
-                }
+            if hits.is_empty()
+                && RUN_TOGETHER_NAMES.contains(&r.address.kind.as_str())
+                && let Some(hit) = find_in_run(name, &self.vocab.aliases)
+            {
+                hits.push((self.vocab.owner[hit.alias], hit.words));
             }
             for (env, word) in hits {
                 names.push(self.evidence(Strength::Name, env, format!("word `{word}` in {shown} \"{name}\"")));
@@ -421,9 +478,14 @@ impl Classifier<'_, '_, '_, '_> {
     /// allowed account, its project or subscription, its default tags.
     fn provider_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
         let mut out = Vec::new();
-        let Some(p) = r.provider_config.and_then(|i| self.graph.model.inputs[r.input].providers.get(i)) else { return out };
+        let Some(p) = r.provider_config.and_then(|i| self.graph.model.inputs[r.input].providers.get(i)) else {
+            return out;
+        };
         let what = format!("provider {}", p.key);
-        let role = p.settings.at(&[PathStep::Key("assume_role"), PathStep::Index(0), PathStep::Key("role_arn")]).and_then(Value::as_str);
+        let role = p
+            .settings
+            .at(&[PathStep::Key("assume_role"), PathStep::Index(0), PathStep::Key("role_arn")])
+            .and_then(Value::as_str);
         if let Some(role) = role {
             out.extend(self.identity_evidence(role, &format!("{what} assume_role")));
         }
@@ -437,12 +499,20 @@ impl Classifier<'_, '_, '_, '_> {
         if let Some(project) = p.settings.get("project").and_then(Value::as_str)
             && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|x| x == project))
         {
-            out.push(self.evidence(Strength::Inventory, env, format!("{what} project {project} belongs to policy environment {}", envs[env].name)));
+            out.push(self.evidence(
+                Strength::Inventory,
+                env,
+                format!("{what} project {project} belongs to policy environment {}", envs[env].name),
+            ));
         }
         if let Some(sub) = p.settings.get("subscription_id").and_then(Value::as_str)
             && let Some(env) = envs.iter().position(|e| e.subscriptions.contains(&sub.to_lowercase()))
         {
-            out.push(self.evidence(Strength::Inventory, env, format!("{what} subscription {sub} belongs to policy environment {}", envs[env].name)));
+            out.push(self.evidence(
+                Strength::Inventory,
+                env,
+                format!("{what} subscription {sub} belongs to policy environment {}", envs[env].name),
+            ));
         }
         out
     }
@@ -470,7 +540,11 @@ impl Classifier<'_, '_, '_, '_> {
                     let Some(v) = value.as_str() else { continue };
                     for (env, word) in self.words(v) {
                         if !out.iter().any(|o| o.environment == env) {
-                            let detail = if word == v.to_lowercase() { format!("{what} {key} = \"{v}\"") } else { format!("{what} {key} = \"{v}\" (word `{word}`)") };
+                            let detail = if word == v.to_lowercase() {
+                                format!("{what} {key} = \"{v}\"")
+                            } else {
+                                format!("{what} {key} = \"{v}\" (word `{word}`)")
+                            };
                             out.push(self.evidence(Strength::Tag, env, detail));
                         }
                     }
@@ -483,7 +557,7 @@ impl Classifier<'_, '_, '_, '_> {
         out
     }
 
-    fn domain_of<'h>(&self, host: &'h str) -> Option<(usize, String)> {
+    fn domain_of(&self, host: &str) -> Option<(usize, String)> {
         let host = host.trim_end_matches('.').to_lowercase();
         let mut best: Option<(usize, &String)> = None;
         for (i, env) in self.policy.environments.iter().enumerate() {
@@ -550,8 +624,11 @@ impl Classifier<'_, '_, '_, '_> {
 /// non-production at that level is ambiguous.
 fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
     evidence.sort_by_key(|e| (e.strength, !e.declared));
-    let Some(top) = evidence.first().map(|e| e.strength) else { return Classification::default() };
-    let level: Vec<&Evidence> = evidence.iter().filter(|e| e.strength == top).collect();
+    let Some((top, declared)) = evidence.first().map(|e| (e.strength, e.declared)) else {
+        return Classification::default();
+    };
+    // What the user declared (`--env`) outranks what the stack's path or workspace suggests.
+    let level: Vec<&Evidence> = evidence.iter().filter(|e| e.strength == top && e.declared == declared).collect();
     let tiers: Vec<Tier> = level.iter().map(|e| policy.environments[e.environment].tier).collect();
     let ambiguous = tiers.iter().any(|t| tiers.iter().any(|u| t.crosses(*u)));
     if ambiguous {
@@ -559,8 +636,12 @@ fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
     }
     // Prefer a production or non-production environment over a shared one at the
     // same level (`prod-network` is production).
-    let winner = level.iter().find(|e| policy.environments[e.environment].tier != Tier::Shared).unwrap_or(&level[0]).environment;
-    let winner_at = evidence.iter().position(|e| e.environment == winner && e.strength == top).unwrap_or(0);
+    let winner =
+        level.iter().find(|e| policy.environments[e.environment].tier != Tier::Shared).unwrap_or(&level[0]).environment;
+    let winner_at = evidence
+        .iter()
+        .position(|e| e.environment == winner && e.strength == top && e.declared == declared)
+        .unwrap_or(0);
     let first = evidence.remove(winner_at);
     evidence.insert(0, first);
     Classification { environment: Some(winner), tier: policy.environments[winner].tier, evidence, ambiguous: false }

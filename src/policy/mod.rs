@@ -61,10 +61,7 @@ impl Tier {
 
     /// Whether two tiers are production on one side and non-production on the other.
     pub fn crosses(self, other: Tier) -> bool {
-        matches!(
-            (self, other),
-            (Tier::Production, Tier::NonProduction) | (Tier::NonProduction, Tier::Production)
-        )
+        matches!((self, other), (Tier::Production, Tier::NonProduction) | (Tier::NonProduction, Tier::Production))
     }
 }
 
@@ -239,8 +236,14 @@ impl Policy {
         // a build defect, reported as such rather than as a user error.
         let file = parse::parse(Origin::BuiltIn, "policies/default.hcl", DEFAULT_POLICY, &[])
             .unwrap_or_else(|e| panic!("the built-in policy does not parse: {e}"));
-        let mut policy =
-            Policy { environments: Vec::new(), label_keys: Vec::new(), ignore_words: Vec::new(), rules: Vec::new(), exceptions: Vec::new(), files: Vec::new() };
+        let mut policy = Policy {
+            environments: Vec::new(),
+            label_keys: Vec::new(),
+            ignore_words: Vec::new(),
+            rules: Vec::new(),
+            exceptions: Vec::new(),
+            files: Vec::new(),
+        };
         policy.merge(file);
         policy
     }
@@ -270,7 +273,8 @@ impl Policy {
         for env in file.environments {
             if user {
                 // An alias a user environment claims is theirs alone.
-                let claimed: Vec<String> = std::iter::once(env.name.clone()).chain(env.aliases.iter().cloned()).collect();
+                let claimed: Vec<String> =
+                    std::iter::once(env.name.clone()).chain(env.aliases.iter().cloned()).collect();
                 for other in self.environments.iter_mut().filter(|e| e.name != env.name) {
                     other.aliases.retain(|a| !claimed.contains(a));
                 }

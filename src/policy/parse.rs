@@ -35,7 +35,7 @@ pub struct PolicyError {
     /// What is wrong.
     pub message: String,
     #[source_code]
-    src: NamedSource<String>,
+    src: std::sync::Arc<NamedSource<String>>,
     /// Where.
     #[label("{label}")]
     pub span: Option<SourceSpan>,
@@ -49,7 +49,7 @@ impl PolicyError {
     pub(crate) fn io(path: &Path, e: &std::io::Error) -> PolicyError {
         PolicyError {
             message: format!("cannot read policy {}: {e}", path.display()),
-            src: NamedSource::new(path.display().to_string(), String::new()),
+            src: std::sync::Arc::new(NamedSource::new(path.display().to_string(), String::new())),
             span: None,
             label: String::new(),
             help: None,
@@ -68,10 +68,16 @@ struct Ctx<'t> {
 }
 
 impl Ctx<'_> {
-    fn err(&self, span: Option<Range<usize>>, message: impl Into<String>, label: &str, help: Option<String>) -> PolicyError {
+    fn err(
+        &self,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        label: &str,
+        help: Option<String>,
+    ) -> PolicyError {
         PolicyError {
             message: message.into(),
-            src: NamedSource::new(self.name, self.text.to_owned()),
+            src: std::sync::Arc::new(NamedSource::new(self.name, self.text.to_owned())),
             span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
             label: label.to_owned(),
             help,
@@ -79,11 +85,21 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) fn parse(origin: Origin, name: &str, text: &str, builtin_envs: &[String]) -> Result<PolicyFile, PolicyError> {
+pub(crate) fn parse(
+    origin: Origin,
+    name: &str,
+    text: &str,
+    builtin_envs: &[String],
+) -> Result<PolicyFile, PolicyError> {
     let ctx = Ctx { name, text };
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
         let at = e.location().offset().min(text.len());
-        ctx.err(Some(at..at + usize::from(at < text.len())), format!("policy syntax error: {}", e.message()), "here", None)
+        ctx.err(
+            Some(at..at + usize::from(at < text.len())),
+            format!("policy syntax error: {}", e.message()),
+            "here",
+            None,
+        )
     })?;
     let mut file = PolicyFile {
         origin,
@@ -154,12 +170,22 @@ fn one_label(ctx: &Ctx<'_>, b: &Block, what: &str) -> Result<String, PolicyError
 }
 
 /// The attributes of a block body, refusing nested blocks and unknown keys.
-fn attributes<'b>(ctx: &Ctx<'_>, body: &'b Body, block: &str, allowed: &[&str]) -> Result<Vec<&'b Attribute>, PolicyError> {
+fn attributes<'b>(
+    ctx: &Ctx<'_>,
+    body: &'b Body,
+    block: &str,
+    allowed: &[&str],
+) -> Result<Vec<&'b Attribute>, PolicyError> {
     let mut out = Vec::new();
     for s in body.iter() {
         match s {
             Structure::Block(b) => {
-                return Err(ctx.err(b.ident.span(), format!("unexpected block `{}` in `{block}`", b.ident.as_str()), "not allowed here", None));
+                return Err(ctx.err(
+                    b.ident.span(),
+                    format!("unexpected block `{}` in `{block}`", b.ident.as_str()),
+                    "not allowed here",
+                    None,
+                ));
             }
             Structure::Attribute(a) => {
                 if !allowed.contains(&a.key.as_str()) {
@@ -167,7 +193,10 @@ fn attributes<'b>(ctx: &Ctx<'_>, body: &'b Body, block: &str, allowed: &[&str]) 
                         a.key.span(),
                         format!("unknown attribute `{}` in `{block}`", a.key.as_str()),
                         "unknown attribute",
-                        Some(format!("`{block}` takes {}", allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))),
+                        Some(format!(
+                            "`{block}` takes {}",
+                            allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )),
                     ));
                 }
                 out.push(a);
@@ -180,19 +209,37 @@ fn attributes<'b>(ctx: &Ctx<'_>, body: &'b Body, block: &str, allowed: &[&str]) 
 fn string(ctx: &Ctx<'_>, a: &Attribute) -> Result<String, PolicyError> {
     match &a.value {
         Expression::String(s) => Ok(s.value().to_string()),
-        other => Err(ctx.err(other.span(), format!("`{}` must be a string", a.key.as_str()), "expected a quoted string", None)),
+        other => Err(ctx.err(
+            other.span(),
+            format!("`{}` must be a string", a.key.as_str()),
+            "expected a quoted string",
+            None,
+        )),
     }
 }
 
-fn strings(ctx: &Ctx<'_>, a: &Attribute) -> Result<Vec<(String, Option<Range<usize>>)>, PolicyError> {
+/// A string of a list, with the span of its literal.
+type Spanned = (String, Option<Range<usize>>);
+
+fn strings(ctx: &Ctx<'_>, a: &Attribute) -> Result<Vec<Spanned>, PolicyError> {
     let Expression::Array(items) = &a.value else {
-        return Err(ctx.err(a.value.span(), format!("`{}` must be a list of strings", a.key.as_str()), "expected [\"...\", ...]", None));
+        return Err(ctx.err(
+            a.value.span(),
+            format!("`{}` must be a list of strings", a.key.as_str()),
+            "expected [\"...\", ...]",
+            None,
+        ));
     };
     items
         .iter()
         .map(|e| match e {
             Expression::String(s) => Ok((s.value().to_string(), e.span())),
-            other => Err(ctx.err(other.span(), format!("`{}` must be a list of strings", a.key.as_str()), "expected a quoted string", None)),
+            other => Err(ctx.err(
+                other.span(),
+                format!("`{}` must be a list of strings", a.key.as_str()),
+                "expected a quoted string",
+                None,
+            )),
         })
         .collect()
 }
@@ -200,13 +247,19 @@ fn strings(ctx: &Ctx<'_>, a: &Attribute) -> Result<Vec<(String, Option<Range<usi
 fn boolean(ctx: &Ctx<'_>, a: &Attribute) -> Result<bool, PolicyError> {
     match &a.value {
         Expression::Bool(b) => Ok(*b.value()),
-        other => Err(ctx.err(other.span(), format!("`{}` must be true or false", a.key.as_str()), "expected a boolean", None)),
+        other => Err(ctx.err(
+            other.span(),
+            format!("`{}` must be true or false", a.key.as_str()),
+            "expected a boolean",
+            None,
+        )),
     }
 }
 
 fn environment(ctx: &Ctx<'_>, b: &Block, origin: &Origin, builtin_envs: &[String]) -> Result<Environment, PolicyError> {
     let name = one_label(ctx, b, "the environment's name")?;
-    const ALLOWED: &[&str] = &["tier", "aliases", "cidrs", "accounts", "projects", "subscriptions", "domains", "addresses", "paths"];
+    const ALLOWED: &[&str] =
+        &["tier", "aliases", "cidrs", "accounts", "projects", "subscriptions", "domains", "addresses", "paths"];
     let mut env = Environment {
         name,
         tier: Tier::Unknown,
@@ -237,9 +290,16 @@ fn environment(ctx: &Ctx<'_>, b: &Block, origin: &Origin, builtin_envs: &[String
             }
             "cidrs" => {
                 for (c, span) in strings(ctx, a)? {
-                    let net = c.parse::<IpNet>().or_else(|_| c.parse::<std::net::IpAddr>().map(IpNet::from)).map_err(|_| {
-                        ctx.err(span.clone(), format!("`{c}` is not a CIDR range"), "not a CIDR", Some("write ranges like \"10.10.0.0/16\" or \"2001:db8::/32\"".to_owned()))
-                    })?;
+                    let net = c.parse::<IpNet>().or_else(|_| c.parse::<std::net::IpAddr>().map(IpNet::from)).map_err(
+                        |_| {
+                            ctx.err(
+                                span.clone(),
+                                format!("`{c}` is not a CIDR range"),
+                                "not a CIDR",
+                                Some("write ranges like \"10.10.0.0/16\" or \"2001:db8::/32\"".to_owned()),
+                            )
+                        },
+                    )?;
                     if net.trunc() != net {
                         return Err(ctx.err(
                             span,
@@ -255,15 +315,25 @@ fn environment(ctx: &Ctx<'_>, b: &Block, origin: &Origin, builtin_envs: &[String
             "accounts" => {
                 for (acct, span) in strings(ctx, a)? {
                     if acct.len() != 12 || !acct.bytes().all(|c| c.is_ascii_digit()) {
-                        return Err(ctx.err(span, format!("`{acct}` is not an AWS account id"), "expected 12 digits", None));
+                        return Err(ctx.err(
+                            span,
+                            format!("`{acct}` is not an AWS account id"),
+                            "expected 12 digits",
+                            None,
+                        ));
                     }
                     env.accounts.push(acct);
                 }
             }
             "projects" => env.projects = strings(ctx, a)?.into_iter().map(|(s, _)| s).collect(),
-            "subscriptions" => env.subscriptions = strings(ctx, a)?.into_iter().map(|(s, _)| s.to_lowercase()).collect(),
+            "subscriptions" => {
+                env.subscriptions = strings(ctx, a)?.into_iter().map(|(s, _)| s.to_lowercase()).collect()
+            }
             "domains" => {
-                env.domains = strings(ctx, a)?.into_iter().map(|(s, _)| s.trim_start_matches('.').trim_end_matches('.').to_lowercase()).collect();
+                env.domains = strings(ctx, a)?
+                    .into_iter()
+                    .map(|(s, _)| s.trim_start_matches('.').trim_end_matches('.').to_lowercase())
+                    .collect();
             }
             "addresses" => env.addresses = strings(ctx, a)?.into_iter().map(|(s, _)| Pattern(s)).collect(),
             "paths" => env.paths = strings(ctx, a)?.into_iter().map(|(s, _)| Pattern(s)).collect(),
@@ -302,7 +372,12 @@ fn rule_code(ctx: &Ctx<'_>, code: &str, span: Option<Range<usize>>, known: &[&st
     if known.contains(&code) {
         return Ok(());
     }
-    Err(ctx.err(span, format!("unknown rule `{code}`"), "no such rule", Some(format!("the rules are {}; `envwall rules` lists them", known.join(", ")))))
+    Err(ctx.err(
+        span,
+        format!("unknown rule `{code}`"),
+        "no such rule",
+        Some(format!("the rules are {}; `envwall rules` lists them", known.join(", "))),
+    ))
 }
 
 fn rule(ctx: &Ctx<'_>, b: &Block, known: &[&str]) -> Result<RuleSetting, PolicyError> {
@@ -315,7 +390,12 @@ fn rule(ctx: &Ctx<'_>, b: &Block, known: &[&str]) -> Result<RuleSetting, PolicyE
             _ => {
                 let s = string(ctx, a)?;
                 setting.severity = Some(Severity::parse(&s).ok_or_else(|| {
-                    ctx.err(a.value.span(), format!("unknown severity `{s}`"), "unknown severity", Some("a severity is info, low, medium, high or critical".to_owned()))
+                    ctx.err(
+                        a.value.span(),
+                        format!("unknown severity `{s}`"),
+                        "unknown severity",
+                        Some("a severity is info, low, medium, high or critical".to_owned()),
+                    )
                 })?);
             }
         }
@@ -339,7 +419,12 @@ fn exception(ctx: &Ctx<'_>, b: &Block, known: &[&str]) -> Result<Exception, Poli
             _ => {
                 let s = string(ctx, a)?;
                 expires = Some(Date::parse(&s).ok_or_else(|| {
-                    ctx.err(a.value.span(), format!("`{s}` is not a date"), "expected YYYY-MM-DD", Some("write a calendar date such as \"2027-03-31\"".to_owned()))
+                    ctx.err(
+                        a.value.span(),
+                        format!("`{s}` is not a date"),
+                        "expected YYYY-MM-DD",
+                        Some("write a calendar date such as \"2027-03-31\"".to_owned()),
+                    )
                 })?);
             }
         }

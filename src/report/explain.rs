@@ -130,7 +130,9 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
     let outgoing = graph
         .inner
         .edges_directed(n, Direction::Outgoing)
-        .map(|e| link(e.target(), if e.weight().kind == EdgeKind::Contains { "contains" } else { "references" }, e.weight()))
+        .map(|e| {
+            link(e.target(), if e.weight().kind == EdgeKind::Contains { "contains" } else { "references" }, e.weight())
+        })
         .chain(
             graph
                 .inner
@@ -166,14 +168,26 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
 }
 
 /// Writes the explanations as a JSON array.
-pub fn write_json(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Finding], nodes: &[NodeIndex]) -> io::Result<()> {
+pub fn write_json(
+    w: &mut dyn Write,
+    graph: &Graph<'_, '_>,
+    envs: &Environments<'_>,
+    findings: &[Finding],
+    nodes: &[NodeIndex],
+) -> io::Result<()> {
     let all: Vec<Explanation> = nodes.iter().map(|&n| explanation(graph, envs, findings, n)).collect();
     serde_json::to_writer_pretty(&mut *w, &all)?;
     writeln!(w)
 }
 
 /// Writes the explanations for people.
-pub fn write_text(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Finding], nodes: &[NodeIndex]) -> io::Result<()> {
+pub fn write_text(
+    w: &mut dyn Write,
+    graph: &Graph<'_, '_>,
+    envs: &Environments<'_>,
+    findings: &[Finding],
+    nodes: &[NodeIndex],
+) -> io::Result<()> {
     for (i, &n) in nodes.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;

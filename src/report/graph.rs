@@ -50,7 +50,8 @@ struct JsonEdge<'g> {
 /// The environment name and tier of a node for output (`None` when unknown).
 fn env_of<'e>(envs: &'e Environments<'_>, n: NodeIndex) -> (Option<&'e str>, Option<&'static str>) {
     let c = envs.of(n);
-    let tier = (c.tier != Tier::Unknown || c.ambiguous).then_some(if c.ambiguous { "ambiguous" } else { c.tier.as_str() });
+    let tier =
+        (c.tier != Tier::Unknown || c.ambiguous).then_some(if c.ambiguous { "ambiguous" } else { c.tier.as_str() });
     (c.environment.map(|e| envs.name(e)), tier)
 }
 
@@ -221,7 +222,13 @@ pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environmen
         if edge.attribute.is_empty() {
             writeln!(w, "  n{} {arrow} n{}", e.source().index(), e.target().index())?;
         } else {
-            writeln!(w, "  n{} {arrow}|\"{}\"| n{}", e.source().index(), mermaid_escape(&edge.attribute), e.target().index())?;
+            writeln!(
+                w,
+                "  n{} {arrow}|\"{}\"| n{}",
+                e.source().index(),
+                mermaid_escape(&edge.attribute),
+                e.target().index()
+            )?;
         }
     }
     Ok(())

@@ -1,5 +1,5 @@
 //! Reporters: turning results into text for people and machines. They see what
 //! they render and nothing else; output is deterministic.
 
-pub mod graph;
 pub mod explain;
+pub mod graph;

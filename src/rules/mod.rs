@@ -131,5 +131,9 @@ pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
 
 /// The evidence lines of a classification.
 pub(crate) fn evidence_lines(envs: &Environments<'_>, node: NodeIndex) -> Vec<String> {
-    envs.of(node).evidence.iter().map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail)).collect()
+    envs.of(node)
+        .evidence
+        .iter()
+        .map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail))
+        .collect()
 }
