@@ -159,6 +159,7 @@ exception "legacy" {
 #[test]
 fn discovery_finds_the_nearest_policy_up_to_the_repository_root() {
     let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("discovery");
+    let _ = std::fs::remove_dir_all(&root);
     let nested = root.join("repo/stacks/app");
     std::fs::create_dir_all(&nested).unwrap();
     std::fs::create_dir_all(root.join("repo/.git")).unwrap();
