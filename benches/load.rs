@@ -1,1 +1,125 @@
-fn main() {}
+//! Load + graph against a plain `serde_json::Value` parse, on generated plans of
+//! 1k, 5k, 10k and 50k resources.
+//!
+//! `cargo bench --bench load` (add `-- --quick` for 1k and 10k only). Each
+//! measurement runs in a child process so that its peak memory (VmHWM) is its own;
+//! the process uses mimalloc, as the baseline the targets are stated against does.
+//! Targets (issue 2): load + graph of the 50k plan takes no longer than the
+//! `Value` parse; peak memory at most 4× the file size; 10× more resources cost at
+//! most 12× the time.
+
+#[path = "support/gen_plan.rs"]
+mod gen_plan;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const SEED: u64 = 7;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        child(&args[i + 1], Path::new(&args[i + 2]), args[i + 3].parse().expect("runs"));
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[1_000, 5_000, 10_000, 50_000] };
+    println!(
+        "{:>8} {:>10} {:>12} {:>12} {:>7} {:>12} {:>12}",
+        "resources", "file MB", "Value ms", "envwall ms", "ratio", "Value mem×", "envwall mem×"
+    );
+    let mut ours = Vec::new();
+    for &n in sizes {
+        let file = plan_file(n);
+        let size = std::fs::metadata(&file).expect("plan file").len() as f64;
+        let runs = if n >= 50_000 { 3 } else { 5 };
+        let (base_t, base_m) = measure("value", &file, runs);
+        let (our_t, our_m) = measure("envwall", &file, runs);
+        ours.push((n, our_t));
+        println!(
+            "{n:>8} {:>10.1} {:>12.1} {:>12.1} {:>7.2} {:>12.2} {:>12.2}",
+            size / 1e6,
+            ms(base_t),
+            ms(our_t),
+            our_t.as_secs_f64() / base_t.as_secs_f64(),
+            base_m as f64 / size,
+            our_m as f64 / size,
+        );
+    }
+    for (small, big) in [(1_000, 10_000), (5_000, 50_000)] {
+        let t = |n| ours.iter().find(|(m, _)| *m == n).map(|(_, t)| t.as_secs_f64());
+        if let (Some(a), Some(b)) = (t(small), t(big)) {
+            println!("scaling {small} → {big} resources: {:.1}× the time (target ≤ 12×)", b / a);
+        }
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The generated plan with `n` resources, written once under target/.
+fn plan_file(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).expect("bench data dir");
+    let path = dir.join(format!("plan-{n}-{SEED}.json"));
+    if !path.exists() {
+        let tmp = path.with_extension("tmp");
+        let mut w = std::io::BufWriter::new(std::fs::File::create(&tmp).expect("create plan"));
+        gen_plan::write_plan(&mut w, n, SEED).expect("write plan");
+        drop(w);
+        std::fs::rename(&tmp, &path).expect("rename plan");
+    }
+    path
+}
+
+/// Runs one measurement in a child process: (fastest run, peak memory growth).
+fn measure(mode: &str, file: &Path, runs: usize) -> (Duration, u64) {
+    let exe = std::env::current_exe().expect("own path");
+    let out = Command::new(exe).args(["--child", mode]).arg(file).arg(runs.to_string()).output().expect("run child");
+    assert!(out.status.success(), "child failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let mut parts = text.split_whitespace();
+    let nanos: u64 = parts.next().and_then(|s| s.parse().ok()).expect("time");
+    let peak: u64 = parts.next().and_then(|s| s.parse().ok()).expect("memory");
+    (Duration::from_nanos(nanos), peak)
+}
+
+fn child(mode: &str, file: &Path, runs: usize) {
+    let before = peak_rss();
+    let mut best = Duration::MAX;
+    for _ in 0..runs {
+        let bytes = std::fs::read(file).expect("read plan");
+        let start = Instant::now();
+        match mode {
+            "value" => {
+                let v: serde_json::Value = serde_json::from_slice(&bytes).expect("valid JSON");
+                best = best.min(start.elapsed());
+                drop(v);
+            }
+            _ => {
+                let source = envwall::input::Source::from_bytes(file, bytes).expect("decodes");
+                let sources = [source];
+                let model = envwall::input::load(&sources).expect("loads");
+                let graph = envwall::graph::Graph::build(&model);
+                best = best.min(start.elapsed());
+                assert!(graph.inner.node_count() >= model.resources.len());
+            }
+        }
+    }
+    println!("{} {}", best.as_nanos(), peak_rss().saturating_sub(before));
+}
+
+/// Peak resident memory of this process, in bytes (Linux `VmHWM`).
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}

@@ -201,16 +201,45 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
         })?),
         None => None,
     };
+    let timer = Timings::new();
     let sources = input::read_sources(&args.inputs)?;
+    timer.lap("read");
     let model = input::load(&sources)?;
+    timer.lap("load");
     for warning in &model.warnings {
         eprintln!("warning: {warning}");
     }
     let graph = Graph::build(&model);
+    timer.lap("graph");
     let options = StackOptions { env, workspace: args.workspace.clone().filter(|w| !w.is_empty()) };
     let envs = env::classify(&graph, &policy, &options);
+    timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
+    timer.lap("rules");
     f(&Analysis { graph: &graph, envs: &envs, findings })
+}
+
+/// Stage times on standard error when `ENVWALL_TIMINGS` is set.
+struct Timings {
+    enabled: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl Timings {
+    fn new() -> Self {
+        Timings {
+            enabled: std::env::var_os("ENVWALL_TIMINGS").is_some(),
+            last: std::cell::Cell::new(std::time::Instant::now()),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            let now = std::time::Instant::now();
+            eprintln!("timing: {stage:<13} {:>8.1} ms", (now - self.last.get()).as_secs_f64() * 1e3);
+            self.last.set(now);
+        }
+    }
 }
 
 fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {

@@ -2275,7 +2275,7 @@ impl Gen {
         b.push_str("{\"address\":");
         esc(b, &abs_addr(inst, s, ri.idx));
         // Now and then a group was renamed with a `moved` block.
-        if inst.kind == Kind::App && ri.slot == A_SG_LB && matches!(ri.act, Act::NoOp | Act::Update) && ri.h % 8 == 0 {
+        if inst.kind == Kind::App && ri.slot == A_SG_LB && matches!(ri.act, Act::NoOp | Act::Update) && ri.h & 7 == 0 {
             b.push_str(",\"previous_address\":");
             esc(b, &format!("{}aws_security_group.alb", inst.prefix()));
         }

@@ -26,7 +26,7 @@ use crate::model::value::{PathStep, Value};
 use crate::model::{InputId, Resource};
 use crate::policy::{Policy, Tier, normalize_key};
 use prefix::{PrefixIndex, parse_range};
-use tokens::{find, find_in_run, tokenize};
+use tokens::{Vocabulary, find_in_run, tokenize};
 
 /// How strong a signal is; earlier variants are stronger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -120,21 +120,122 @@ impl Environments<'_> {
 const ENV_VARIABLES: &[&str] =
     &["environment", "env", "stage", "environment_name", "env_name", "deployment_environment"];
 
-/// Attributes holding a resource's own network range or address.
-const OWN_RANGES: &[&[&str]] = &[
-    &["cidr_block"],
-    &["ipv6_cidr_block"],
-    &["address_space"],
-    &["address_prefixes"],
-    &["address_prefix"],
-    &["ip_cidr_range"],
-    &["private_ip"],
-    &["private_ips"],
-    &["network_interface", "network_ip"],
-];
+/// The attributes of a resource that say where it is, read in one pass over its
+/// top-level attributes (resources have dozens; looking each up by name is slow).
+#[derive(Default)]
+struct View<'v, 'a> {
+    /// `arn`, `id`, `self_link`, `owner_id`, `project` values.
+    identities: Vec<(&'static str, &'v str)>,
+    /// A bare Google project id.
+    project: Option<&'v str>,
+    /// The resource's own ranges and addresses.
+    ranges: Vec<(&'static str, &'v str)>,
+    /// Its own host names.
+    hosts: Vec<(&'static str, &'v str)>,
+    /// Its names, with the attribute they came from.
+    names: Vec<(&'static str, &'v str)>,
+    /// Label maps, in order of preference: `tags_all`, `tags`, `labels`,
+    /// `user_labels`, `terraform_labels`, `effective_labels`, `metadata.labels`.
+    labels: [Option<(&'v Value<'a>, &'static str)>; 7],
+}
 
-/// Attributes holding a resource's own host name.
-const OWN_HOSTS: &[&str] = &[
+impl<'v, 'a> View<'v, 'a> {
+    fn of(values: &'v Value<'a>) -> Self {
+        let mut view = View::default();
+        let Value::Map(entries) = values else { return view };
+        let text = |v: &'v Value<'a>| match v {
+            Value::String(s) => Some(&**s),
+            _ => None,
+        };
+        let texts = |v: &'v Value<'a>| -> Vec<&'v str> {
+            match v {
+                Value::List(items) => items.iter().filter_map(|i| text(i)).collect(),
+                other => text(other).into_iter().collect(),
+            }
+        };
+        for (key, value) in entries {
+            match key.as_ref() {
+                k @ ("arn" | "id" | "self_link" | "owner_id") => {
+                    let k = match k {
+                        "arn" => "arn",
+                        "id" => "id",
+                        "self_link" => "self_link",
+                        _ => "owner_id",
+                    };
+                    view.identities.extend(text(value).map(|v| (k, v)));
+                }
+                "project" => {
+                    view.project = text(value);
+                    view.identities.extend(text(value).map(|v| ("project", v)));
+                }
+                k @ ("cidr_block" | "ipv6_cidr_block" | "address_space" | "address_prefixes" | "address_prefix"
+                | "ip_cidr_range" | "private_ip" | "private_ips") => {
+                    let k = RANGE_KEYS.iter().find(|r| **r == k).copied().unwrap_or("range");
+                    view.ranges.extend(texts(value).into_iter().map(|v| (k, v)));
+                }
+                "network_interface" => {
+                    if let Value::List(items) = value {
+                        for item in items {
+                            view.ranges.extend(
+                                item.get("network_ip").and_then(text).map(|v| ("network_interface.network_ip", v)),
+                            );
+                        }
+                    }
+                }
+                k @ ("fqdn"
+                | "endpoint"
+                | "address"
+                | "dns_name"
+                | "hostname"
+                | "domain_name"
+                | "default_hostname"
+                | "primary_endpoint_address"
+                | "private_dns") => {
+                    let k = HOST_KEYS.iter().find(|r| **r == k).copied().unwrap_or("host");
+                    view.hosts.extend(text(value).map(|v| (k, v)));
+                }
+                k @ ("name" | "name_prefix" | "identifier" | "cluster_identifier" | "bucket" | "function_name"
+                | "cluster_name" | "project_id" | "display_name") => {
+                    let k = NAME_KEYS.iter().find(|r| **r == k).copied().unwrap_or("name");
+                    view.names.extend(text(value).map(|v| (k, v)));
+                }
+                "tags_all" => view.labels[0] = Some((value, "tag")),
+                "tags" => {
+                    view.labels[1] = Some((value, "tag"));
+                    view.names.extend(value.get("Name").and_then(text).map(|v| ("tags.Name", v)));
+                }
+                "labels" => view.labels[2] = Some((value, "label")),
+                "user_labels" => view.labels[3] = Some((value, "label")),
+                "terraform_labels" => view.labels[4] = Some((value, "label")),
+                "effective_labels" => view.labels[5] = Some((value, "label")),
+                "metadata" => {
+                    let meta = match value {
+                        Value::List(items) => items.first(),
+                        other => Some(other),
+                    };
+                    if let Some(meta) = meta {
+                        view.names.extend(meta.get("name").and_then(text).map(|v| ("metadata.name", v)));
+                        view.labels[6] = meta.get("labels").map(|l| (l, "label"));
+                    }
+                }
+                _ => {}
+            }
+        }
+        view
+    }
+}
+
+const RANGE_KEYS: &[&str] = &[
+    "cidr_block",
+    "ipv6_cidr_block",
+    "address_space",
+    "address_prefixes",
+    "address_prefix",
+    "ip_cidr_range",
+    "private_ip",
+    "private_ips",
+];
+const HOST_KEYS: &[&str] = &[
     "fqdn",
     "endpoint",
     "address",
@@ -145,27 +246,23 @@ const OWN_HOSTS: &[&str] = &[
     "primary_endpoint_address",
     "private_dns",
 ];
-
-/// Attributes holding a resource's name.
-const NAME_ATTRIBUTES: &[&[&str]] = &[
-    &["name"],
-    &["name_prefix"],
-    &["identifier"],
-    &["cluster_identifier"],
-    &["bucket"],
-    &["function_name"],
-    &["cluster_name"],
-    &["project_id"],
-    &["display_name"],
-    &["metadata", "name"],
-    &["tags", "Name"],
+const NAME_KEYS: &[&str] = &[
+    "name",
+    "name_prefix",
+    "identifier",
+    "cluster_identifier",
+    "bucket",
+    "function_name",
+    "cluster_name",
+    "project_id",
+    "display_name",
 ];
 
 /// Resource types whose names cannot hold separators.
 const RUN_TOGETHER_NAMES: &[&str] = &["azurerm_storage_account", "azurerm_container_registry"];
 
-struct Vocabulary {
-    aliases: Vec<Vec<String>>,
+struct EnvVocabulary {
+    words: Vocabulary,
     /// Environment of each alias.
     owner: Vec<usize>,
 }
@@ -173,24 +270,33 @@ struct Vocabulary {
 struct Classifier<'g, 'm, 'a, 'p> {
     graph: &'g Graph<'m, 'a>,
     policy: &'p Policy,
-    vocab: Vocabulary,
+    vocab: EnvVocabulary,
     cidrs: PrefixIndex<usize>,
+    /// Whether any environment lists accounts, projects or subscriptions.
+    has_identities: bool,
+    /// Whether any environment lists domains.
+    has_domains: bool,
 }
 
 /// Classifies every node of the graph.
 pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOptions) -> Environments<'p> {
-    let mut vocab = Vocabulary { aliases: Vec::new(), owner: Vec::new() };
+    let (mut aliases, mut owner) = (Vec::new(), Vec::new());
     let mut cidrs = PrefixIndex::default();
     for (i, env) in policy.environments.iter().enumerate() {
         for alias in env.alias_tokens() {
-            vocab.aliases.push(alias);
-            vocab.owner.push(i);
+            aliases.push(alias);
+            owner.push(i);
         }
         for net in &env.cidrs {
             cidrs.insert(*net, i);
         }
     }
-    let c = Classifier { graph, policy, vocab, cidrs };
+    let vocab = EnvVocabulary { words: Vocabulary::new(aliases, policy.ignore_words.clone()), owner };
+    let envs = &policy.environments;
+    let has_identities =
+        envs.iter().any(|e| !e.accounts.is_empty() || !e.projects.is_empty() || !e.subscriptions.is_empty());
+    let has_domains = envs.iter().any(|e| !e.domains.is_empty());
+    let c = Classifier { graph, policy, vocab, cidrs, has_identities, has_domains };
     let stacks: Vec<Vec<Evidence>> =
         graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
     let own: Vec<Vec<Evidence>> = graph.inner.node_indices().map(|n| c.own_evidence(n)).collect();
@@ -211,7 +317,7 @@ impl Classifier<'_, '_, '_, '_> {
     fn words(&self, text: &str) -> Vec<(usize, String)> {
         let tokens = tokenize(text);
         let mut out: Vec<(usize, String)> = Vec::new();
-        for hit in find(&tokens, &self.vocab.aliases, &self.policy.ignore_words) {
+        for hit in self.vocab.words.find(&tokens) {
             let env = self.vocab.owner[hit.alias];
             if !out.iter().any(|(e, _)| *e == env) {
                 out.push((env, hit.words));
@@ -358,31 +464,39 @@ impl Classifier<'_, '_, '_, '_> {
 
     fn resource_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
         let mut out = Vec::new();
-        let address = r.address.to_string();
         let envs = &self.policy.environments;
         // Inventory: patterns, accounts, projects, subscriptions, ranges, domains.
-        for (i, env) in envs.iter().enumerate() {
-            if let Some(p) = env.addresses.iter().find(|p| p.matches(&address)) {
-                out.push(self.evidence(
-                    Strength::Inventory,
-                    i,
-                    format!("address matches `{}` of policy environment {}", p.0, env.name),
-                ));
-            }
+        if envs.iter().any(|e| !e.addresses.is_empty() || !e.paths.is_empty()) {
+            let address = r.address.to_string();
             let path = self.graph.model.inputs[r.input].path.to_string_lossy();
-            if let Some(p) = env.paths.iter().find(|p| p.matches(&path)) {
-                out.push(self.evidence(
-                    Strength::Inventory,
-                    i,
-                    format!("input {path} matches `{}` of policy environment {}", p.0, env.name),
-                ));
+            for (i, env) in envs.iter().enumerate() {
+                if let Some(p) = env.addresses.iter().find(|p| p.matches(&address)) {
+                    out.push(self.evidence(
+                        Strength::Inventory,
+                        i,
+                        format!("address matches `{}` of policy environment {}", p.0, env.name),
+                    ));
+                }
+                if let Some(p) = env.paths.iter().find(|p| p.matches(&path)) {
+                    out.push(self.evidence(
+                        Strength::Inventory,
+                        i,
+                        format!("input {path} matches `{}` of policy environment {}", p.0, env.name),
+                    ));
+                }
             }
         }
-        for attr in ["arn", "owner_id", "id", "self_link", "project"] {
-            if let Some(v) = r.values.get(attr).and_then(Value::as_str) {
-                let v = if attr == "owner_id" { format!("arn:aws:::{v}:") } else { v.to_owned() };
-                let shown = if attr == "owner_id" { "owner_id".to_owned() } else { attr.to_owned() };
-                for e in self.identity_evidence(&v, &shown) {
+        let view = View::of(&r.values);
+        if self.has_identities {
+            for (attr, v) in &view.identities {
+                let owned;
+                let v: &str = if *attr == "owner_id" {
+                    owned = format!("arn:aws:::{v}:");
+                    &owned
+                } else {
+                    v
+                };
+                for e in self.identity_evidence(v, attr) {
                     if !out
                         .iter()
                         .any(|o: &Evidence| o.environment == e.environment && o.strength == Strength::Inventory)
@@ -391,57 +505,46 @@ impl Classifier<'_, '_, '_, '_> {
                     }
                 }
             }
-        }
-        if let Some(project) = r.values.get("project").and_then(Value::as_str)
-            && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project))
-            && !out.iter().any(|o| o.environment == env)
-        {
-            out.push(self.evidence(
-                Strength::Inventory,
-                env,
-                format!("project {project} belongs to policy environment {}", envs[env].name),
-            ));
-        }
-        out.extend(self.provider_evidence(r));
-        for path in OWN_RANGES {
-            let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
-            let Some(v) = r.values.at(&steps) else { continue };
-            let values: Vec<&str> = match v.unwrap_sensitive() {
-                Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
-                other => other.as_str().into_iter().collect(),
-            };
-            for s in values {
-                if let Some(net) = parse_range(s) {
-                    out.extend(self.range_evidence(net, &path.join(".")));
-                }
-            }
-        }
-        for attr in OWN_HOSTS {
-            if let Some(host) = r.values.get(attr).and_then(Value::as_str).map(host_of)
-                && let Some((env, domain)) = self.domain_of(host)
+            if let Some(project) = view.project
+                && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|p| p == project))
+                && !out.iter().any(|o| o.environment == env)
             {
                 out.push(self.evidence(
                     Strength::Inventory,
                     env,
-                    format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name),
+                    format!("project {project} belongs to policy environment {}", envs[env].name),
                 ));
+            }
+            out.extend(self.provider_evidence(r));
+        }
+        if !self.cidrs.is_empty() {
+            for (attr, s) in &view.ranges {
+                if let Some(net) = parse_range(s) {
+                    out.extend(self.range_evidence(net, attr));
+                }
+            }
+        }
+        if self.has_domains {
+            for (attr, value) in &view.hosts {
+                let host = host_of(value);
+                if let Some((env, domain)) = self.domain_of(host) {
+                    out.push(self.evidence(
+                        Strength::Inventory,
+                        env,
+                        format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name),
+                    ));
+                }
             }
         }
         // Tags and labels.
-        out.extend(self.label_evidence(r));
+        out.extend(self.label_evidence(&view));
         // Names: attributes, then the address (module names and keys, the resource name).
         let mut names: Vec<Evidence> = Vec::new();
-        for path in NAME_ATTRIBUTES {
-            let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
-            let Some(name) = r.values.at(&steps).and_then(Value::as_str) else { continue };
-            if matches!(r.values.at(&steps), Some(Value::Sensitive(_))) {
-                continue;
-            }
-            let shown = path.join(".");
+        for (shown, name) in &view.names {
             let mut hits = self.words(name);
             if hits.is_empty()
                 && RUN_TOGETHER_NAMES.contains(&r.address.kind.as_str())
-                && let Some(hit) = find_in_run(name, &self.vocab.aliases)
+                && let Some(hit) = find_in_run(name, self.vocab.words.aliases())
             {
                 hits.push((self.vocab.owner[hit.alias], hit.words));
             }
@@ -464,7 +567,7 @@ impl Classifier<'_, '_, '_, '_> {
             addr_text.push_str(&k.to_string());
         }
         for (env, word) in self.words(&addr_text) {
-            names.push(self.evidence(Strength::Name, env, format!("word `{word}` in address {address}")));
+            names.push(self.evidence(Strength::Name, env, format!("word `{word}` in address {}", r.address)));
         }
         for e in names {
             if !out.iter().any(|o| o.strength == Strength::Name && o.environment == e.environment) {
@@ -517,24 +620,15 @@ impl Classifier<'_, '_, '_, '_> {
         out
     }
 
-    fn label_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
+    fn label_evidence(&self, view: &View<'_, '_>) -> Vec<Evidence> {
         let mut out: Vec<Evidence> = Vec::new();
-        let sources: [(&[&str], &str); 7] = [
-            (&["tags_all"], "tag"),
-            (&["tags"], "tag"),
-            (&["labels"], "label"),
-            (&["user_labels"], "label"),
-            (&["terraform_labels"], "label"),
-            (&["effective_labels"], "label"),
-            (&["metadata", "labels"], "label"),
-        ];
-        for (path, what) in sources {
-            let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
-            let Some(Value::Map(entries)) = r.values.at(&steps).map(Value::unwrap_sensitive) else { continue };
+        for (map, what) in view.labels.iter().flatten() {
+            let Value::Map(entries) = map.unwrap_sensitive() else { continue };
             // Keys in the policy's order of preference.
+            let keys: Vec<String> = entries.iter().map(|(k, _)| normalize_key(k)).collect();
             for wanted in &self.policy.label_keys {
-                for (key, value) in entries {
-                    if normalize_key(key) != *wanted || matches!(value, Value::Sensitive(_)) {
+                for ((key, value), normalized) in entries.iter().zip(&keys) {
+                    if normalized != wanted || matches!(value, Value::Sensitive(_)) {
                         continue;
                     }
                     let Some(v) = value.as_str() else { continue };

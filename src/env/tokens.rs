@@ -5,6 +5,8 @@
 //! letter/digit boundaries; and the aliases found as whole token sequences, so that
 //! `product-catalog` holds no `prod` and `pre-prod` is one alias, not `prod`.
 
+use std::collections::HashMap;
+
 /// Splits a name into lowercase tokens.
 pub fn tokenize(name: &str) -> Vec<String> {
     let mut tokens = Vec::new();
@@ -47,32 +49,68 @@ pub struct Hit {
     pub words: String,
 }
 
-/// Finds aliases (each a token sequence) in `tokens`, longest alias first at each
-/// position, skipping sequences in `ignore`.
-pub fn find(tokens: &[String], aliases: &[Vec<String>], ignore: &[Vec<String>]) -> Vec<Hit> {
-    let mut hits = Vec::new();
-    let mut i = 0;
-    'outer: while i < tokens.len() {
-        for ig in ignore {
-            if starts_with(&tokens[i..], ig) {
-                i += ig.len();
-                continue 'outer;
+/// Aliases (token sequences) indexed by their first word, and the word sequences
+/// that never count.
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    aliases: Vec<Vec<String>>,
+    by_first: HashMap<String, Vec<usize>>,
+    ignore: Vec<Vec<String>>,
+    ignore_by_first: HashMap<String, Vec<usize>>,
+}
+
+impl Vocabulary {
+    /// Indexes `aliases` (whose positions [`Hit::alias`] reports) and `ignore`.
+    pub fn new(aliases: Vec<Vec<String>>, ignore: Vec<Vec<String>>) -> Self {
+        let index = |seqs: &[Vec<String>]| {
+            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, seq) in seqs.iter().enumerate() {
+                if let Some(first) = seq.first() {
+                    map.entry(first.clone()).or_default().push(i);
+                }
             }
-        }
-        let best = aliases
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| !a.is_empty() && starts_with(&tokens[i..], a))
-            .max_by_key(|(j, a)| (a.len(), std::cmp::Reverse(*j)));
-        match best {
-            Some((j, a)) => {
-                hits.push(Hit { alias: j, words: a.join("-") });
-                i += a.len();
-            }
-            None => i += 1,
-        }
+            map
+        };
+        Vocabulary { by_first: index(&aliases), ignore_by_first: index(&ignore), aliases, ignore }
     }
-    hits
+
+    /// The aliases, in the order given.
+    pub fn aliases(&self) -> &[Vec<String>] {
+        &self.aliases
+    }
+
+    /// Finds aliases in `tokens`, longest first at each position, skipping ignored
+    /// sequences.
+    pub fn find(&self, tokens: &[String]) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut i = 0;
+        'outer: while i < tokens.len() {
+            let rest = &tokens[i..];
+            if let Some(candidates) = self.ignore_by_first.get(&tokens[i]) {
+                for &c in candidates {
+                    if starts_with(rest, &self.ignore[c]) {
+                        i += self.ignore[c].len();
+                        continue 'outer;
+                    }
+                }
+            }
+            let best = self.by_first.get(&tokens[i]).and_then(|candidates| {
+                candidates
+                    .iter()
+                    .copied()
+                    .filter(|&c| starts_with(rest, &self.aliases[c]))
+                    .max_by_key(|&c| (self.aliases[c].len(), std::cmp::Reverse(c)))
+            });
+            match best {
+                Some(c) => {
+                    hits.push(Hit { alias: c, words: self.aliases[c].join("-") });
+                    i += self.aliases[c].len();
+                }
+                None => i += 1,
+            }
+        }
+        hits
+    }
 }
 
 fn starts_with(tokens: &[String], seq: &[String]) -> bool {
@@ -128,15 +166,15 @@ mod tests {
 
     #[test]
     fn finds_whole_token_sequences_longest_first() {
-        let aliases: Vec<Vec<String>> = vec![toks("prod"), toks("pre-prod"), toks("non-prod")];
-        let hit = |s: &str| find(&toks(s), &aliases, &[]).into_iter().map(|h| h.alias).collect::<Vec<_>>();
+        let vocab = Vocabulary::new(vec![toks("prod"), toks("pre-prod"), toks("non-prod")], Vec::new());
+        let hit = |s: &str| vocab.find(&toks(s)).into_iter().map(|h| h.alias).collect::<Vec<_>>();
         assert_eq!(hit("app-pre-prod-db"), [1]);
         assert_eq!(hit("non_prod"), [2]);
         assert_eq!(hit("product-catalog"), Vec::<usize>::new());
         assert_eq!(hit("orders-prod"), [0]);
-        let ignore = vec![toks("production-line")];
-        let aliases = vec![toks("production")];
-        assert!(find(&toks("production-line-api"), &aliases, &ignore).is_empty());
+        let vocab = Vocabulary::new(vec![toks("production")], vec![toks("production-line")]);
+        assert!(vocab.find(&toks("production-line-api")).is_empty());
+        assert_eq!(vocab.find(&toks("production-api")).len(), 1);
     }
 
     #[test]
