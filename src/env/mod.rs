@@ -149,7 +149,7 @@ impl<'v, 'a> View<'v, 'a> {
         };
         let texts = |v: &'v Value<'a>| -> Vec<&'v str> {
             match v {
-                Value::List(items) => items.iter().filter_map(|i| text(i)).collect(),
+                Value::List(items) => items.iter().filter_map(&text).collect(),
                 other => text(other).into_iter().collect(),
             }
         };
