@@ -128,3 +128,17 @@ fn provider_configuration_is_kept_without_credentials() {
     // Root variables of the plan are kept too.
     assert!(model.inputs[0].variables.is_empty());
 }
+
+#[test]
+fn a_destroyed_resource_stays_in_the_model_with_its_last_values() {
+    check("delete");
+    let sources = envwall::input::read_sources(&[fixture("resolve/delete/plan.json")]).unwrap();
+    let model = envwall::input::load(&sources).unwrap();
+    let db = model.resources.iter().find(|r| r.address.to_string() == "aws_security_group.db").unwrap();
+    assert_eq!(db.action, envwall::model::Action::Delete);
+    assert!(!db.exists_after());
+    assert_eq!(db.values.get("id").and_then(|v| v.as_str()), Some("sg-0db00prod0000001"));
+    let vpc = model.resources.iter().find(|r| r.address.to_string() == "aws_vpc.main").unwrap();
+    assert_eq!(vpc.action, envwall::model::Action::NoOp);
+    assert!(vpc.exists_after());
+}
