@@ -4,7 +4,7 @@
 //! function here that returns `Result<ExitCode, Error>`, and [`Error`] says which
 //! errors are the user's (exit 2).
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::env::{self, Environments, StackOptions};
 use crate::graph::Graph;
 use crate::input::{self, InputError};
-use crate::policy::{POLICY_FILE, Policy, PolicyError};
+use crate::policy::{POLICY_FILE, Policy, PolicyError, Severity};
 use crate::report;
 use crate::rules::{self, Context, Finding};
 
@@ -29,6 +29,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Find links between production and non-production; exit 1 when there are any.
+    Check(CheckArgs),
     /// Print the resource graph of one or more plan/state files, with each node's environment.
     Graph(GraphArgs),
     /// Explain why a resource is in its environment, and show its links.
@@ -55,6 +57,53 @@ pub struct AnalysisArgs {
     /// The Terraform workspace the inputs come from.
     #[arg(long, value_name = "NAME", env = "TF_WORKSPACE")]
     pub workspace: Option<String>,
+}
+
+/// `envwall check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    analysis: AnalysisArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Pretty)]
+    pub format: CheckFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The lowest severity that fails the run (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Medium, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+    /// Report only links this plan adds (for CI gates), not those that exist already.
+    #[arg(long)]
+    pub only_changes: bool,
+}
+
+/// Formats of `envwall check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// For people, with the evidence for each end.
+    Pretty,
+    /// The JSON report (docs/json-report.md).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+/// `--fail-on` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Any finding.
+    Info,
+    /// Low and above.
+    Low,
+    /// Medium and above.
+    Medium,
+    /// High and above.
+    High,
+    /// Critical only.
+    Critical,
+    /// Never fail on findings.
+    None,
 }
 
 /// `envwall graph`.
@@ -172,6 +221,7 @@ impl Error {
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
+        Command::Check(args) => check(&args),
         Command::Graph(args) => graph(&args),
         Command::Explain(args) => explain(&args),
         Command::Init(args) => init(&args),
@@ -183,7 +233,10 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 struct Analysis<'g, 'm, 'a, 'p> {
     graph: &'g Graph<'m, 'a>,
     envs: &'g Environments<'p>,
+    policy: &'p Policy,
+    sources: &'g [input::Source],
     findings: Vec<Finding>,
+    timer: Timings,
 }
 
 /// Loads the inputs and the policy, builds the graph, classifies it, runs the rules,
@@ -216,7 +269,7 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
     timer.lap("rules");
-    f(&Analysis { graph: &graph, envs: &envs, findings })
+    f(&Analysis { graph: &graph, envs: &envs, policy: &policy, sources: &sources, findings, timer })
 }
 
 /// Stage times on standard error when `ENVWALL_TIMINGS` is set.
@@ -240,6 +293,38 @@ impl Timings {
             self.last.set(now);
         }
     }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
+    analyse(&args.analysis, |a| {
+        let filter = crate::findings::Filter { only_changes: args.only_changes };
+        let report = crate::findings::report(
+            a.graph,
+            a.envs,
+            a.policy,
+            a.sources,
+            a.findings.clone(),
+            filter,
+            crate::policy::Date::today(),
+        );
+        let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        write_output(args.output.as_ref(), |w| match args.format {
+            CheckFormat::Pretty => report::pretty::write(w, &report, color),
+            CheckFormat::Json => report::json::write(w, &report),
+            CheckFormat::Sarif => report::sarif::write(w, &report),
+        })?;
+        a.timer.lap("report");
+        let threshold = match args.fail_on {
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::High => Some(Severity::High),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::None => None,
+        };
+        let failed = threshold.is_some_and(|t| crate::findings::fails(&report, t));
+        Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    })
 }
 
 fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {

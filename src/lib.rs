@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod env;
+pub mod findings;
 pub mod graph;
 pub mod input;
 pub mod model;

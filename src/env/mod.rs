@@ -11,10 +11,12 @@
 //! the strongest level wins, and production against non-production at that level
 //! is ambiguous rather than guessed. Rules read this; they never re-derive it.
 
+pub mod networks;
 pub mod prefix;
 pub mod tokens;
 
 use std::fmt;
+
 
 use ipnet::IpNet;
 use petgraph::Direction;
@@ -25,6 +27,7 @@ use crate::graph::{EdgeKind, EndpointKind, Graph, Node};
 use crate::model::value::{PathStep, Value};
 use crate::model::{InputId, Resource};
 use crate::policy::{Policy, Tier, normalize_key};
+use networks::{Networks, is_public};
 use prefix::{PrefixIndex, parse_range};
 use tokens::{Vocabulary, find_in_run, tokenize};
 
@@ -82,6 +85,8 @@ pub struct Classification {
     pub evidence: Vec<Evidence>,
     /// Whether the strongest signals disagree between production and non-production.
     pub ambiguous: bool,
+    /// A public address range: the internet, not an environment.
+    pub internet: bool,
 }
 
 /// Options that say which environment the inputs themselves are in.
@@ -102,6 +107,10 @@ pub struct Environments<'p> {
     pub nodes: Vec<Classification>,
     /// The stack evidence of each input.
     pub stacks: Vec<Vec<Evidence>>,
+    /// The network ranges of the inputs.
+    pub networks: Networks,
+    /// The policy's CIDR ranges, by environment.
+    pub policy_ranges: Vec<(IpNet, usize)>,
 }
 
 impl Environments<'_> {
@@ -258,6 +267,20 @@ const NAME_KEYS: &[&str] = &[
     "display_name",
 ];
 
+/// Resource types that are parts of a container (a rule of a security group): their
+/// names usually describe the peer (`db_from_prod`), not where they are.
+const PARTS: &[&str] = &[
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_network_acl_rule",
+    "aws_route",
+    "azurerm_network_security_rule",
+    "azurerm_mssql_firewall_rule",
+    "azurerm_postgresql_flexible_server_firewall_rule",
+    "azurerm_mysql_flexible_server_firewall_rule",
+];
+
 /// Resource types whose names cannot hold separators.
 const RUN_TOGETHER_NAMES: &[&str] = &["azurerm_storage_account", "azurerm_container_registry"];
 
@@ -272,6 +295,7 @@ struct Classifier<'g, 'm, 'a, 'p> {
     policy: &'p Policy,
     vocab: EnvVocabulary,
     cidrs: PrefixIndex<usize>,
+    networks: Networks,
     /// Whether any environment lists accounts, projects or subscriptions.
     has_identities: bool,
     /// Whether any environment lists domains.
@@ -296,7 +320,8 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     let has_identities =
         envs.iter().any(|e| !e.accounts.is_empty() || !e.projects.is_empty() || !e.subscriptions.is_empty());
     let has_domains = envs.iter().any(|e| !e.domains.is_empty());
-    let c = Classifier { graph, policy, vocab, cidrs, has_identities, has_domains };
+    let networks = Networks::of(graph);
+    let c = Classifier { graph, policy, vocab, cidrs, networks, has_identities, has_domains };
     let stacks: Vec<Vec<Evidence>> =
         graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
     let own: Vec<Vec<Evidence>> = graph.inner.node_indices().map(|n| c.own_evidence(n)).collect();
@@ -305,7 +330,14 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     for n in graph.inner.node_indices() {
         c.resolve(n, &own, &stacks, &mut nodes, &mut visiting);
     }
-    Environments { policy, nodes: nodes.into_iter().map(Option::unwrap_or_default).collect(), stacks }
+    let policy_ranges = policy.environments.iter().enumerate().flat_map(|(i, e)| e.cidrs.iter().map(move |c| (*c, i))).collect();
+    Environments {
+        policy,
+        nodes: nodes.into_iter().map(Option::unwrap_or_default).collect(),
+        stacks,
+        networks: c.networks,
+        policy_ranges,
+    }
 }
 
 impl Classifier<'_, '_, '_, '_> {
@@ -539,6 +571,9 @@ impl Classifier<'_, '_, '_, '_> {
         // Tags and labels.
         out.extend(self.label_evidence(&view));
         // Names: attributes, then the address (module names and keys, the resource name).
+        if PARTS.contains(&r.address.kind.as_str()) {
+            return out;
+        }
         let mut names: Vec<Evidence> = Vec::new();
         for (shown, name) in &view.names {
             let mut hits = self.words(name);
@@ -705,12 +740,66 @@ impl Classifier<'_, '_, '_, '_> {
             }
             visiting[node.index()] = false;
         }
-        if let Node::Resource(i) = &self.graph.inner[node] {
-            evidence.extend(stacks[self.graph.model.resources[*i].input].iter().cloned());
+        let mut internet = false;
+        match &self.graph.inner[node] {
+            Node::Resource(i) => evidence.extend(stacks[self.graph.model.resources[*i].input].iter().cloned()),
+            Node::Endpoint(e) if e.kind == EndpointKind::Range => {
+                if let Some(net) = parse_range(&e.value) {
+                    if is_public(&net) && evidence.is_empty() {
+                        internet = true;
+                    } else {
+                        evidence.extend(self.range_network_evidence(net, own, stacks, done, visiting));
+                    }
+                }
+            }
+            Node::Endpoint(_) => {}
         }
-        let c = decide(self.policy, evidence);
+        let mut c = decide(self.policy, evidence);
+        c.internet = internet;
         done[node.index()] = Some(c.clone());
         c
+    }
+}
+
+impl Classifier<'_, '_, '_, '_> {
+    /// A range is where the smallest input network holding it is; a range holding
+    /// networks is where they all are (if they agree).
+    fn range_network_evidence(
+        &self,
+        net: IpNet,
+        own: &[Vec<Evidence>],
+        stacks: &[Vec<Evidence>],
+        done: &mut Vec<Option<Classification>>,
+        visiting: &mut Vec<bool>,
+    ) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        let envs = &self.policy.environments;
+        if let Some((found, network)) = self.networks.containing(net).into_iter().next() {
+            let c = self.resolve(network, own, stacks, done, visiting);
+            if let (Some(env), false) = (c.environment, c.ambiguous) {
+                let mut e = self.evidence(
+                    Strength::Containment,
+                    env,
+                    format!("range {net} is inside {} ({found}), which is {}", self.graph.node_name(network), envs[env].name),
+                );
+                e.container = Some(network);
+                out.push(e);
+            }
+            return out;
+        }
+        for (found, network) in self.networks.covered_by(net) {
+            let c = self.resolve(network, own, stacks, done, visiting);
+            if let (Some(env), false) = (c.environment, c.ambiguous)
+                && !out.iter().any(|o: &Evidence| o.environment == env)
+            {
+                out.push(self.evidence(
+                    Strength::Containment,
+                    env,
+                    format!("range {net} covers {} ({found}), which is {}", self.graph.node_name(network), envs[env].name),
+                ));
+            }
+        }
+        out
     }
 }
 
@@ -726,7 +815,7 @@ fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
     let tiers: Vec<Tier> = level.iter().map(|e| policy.environments[e.environment].tier).collect();
     let ambiguous = tiers.iter().any(|t| tiers.iter().any(|u| t.crosses(*u)));
     if ambiguous {
-        return Classification { environment: None, tier: Tier::Unknown, evidence, ambiguous: true };
+        return Classification { environment: None, tier: Tier::Unknown, evidence, ambiguous: true, internet: false };
     }
     // Prefer a production or non-production environment over a shared one at the
     // same level (`prod-network` is production).
@@ -738,7 +827,7 @@ fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
         .unwrap_or(0);
     let first = evidence.remove(winner_at);
     evidence.insert(0, first);
-    Classification { environment: Some(winner), tier: policy.environments[winner].tier, evidence, ambiguous: false }
+    Classification { environment: Some(winner), tier: policy.environments[winner].tier, evidence, ambiguous: false, internet: false }
 }
 
 /// The account field of an ARN.

@@ -11,6 +11,7 @@
 //! attribute path and [`Derivation`]. The graph knows edge kinds, not rules.
 
 pub mod catalog;
+mod traffic;
 
 use std::collections::HashMap;
 
@@ -71,6 +72,35 @@ pub struct Edge {
     pub attribute: String,
     /// How the link was established.
     pub derivation: Derivation,
+    /// For `allows-traffic` and `peers` edges: what creates the link.
+    pub link: Option<Box<Link>>,
+}
+
+/// What lets traffic through, or joins two networks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The resource that creates it (a rule, a security group, a firewall, a peering).
+    pub via: NodeIndex,
+    /// The protocol (`tcp`, `udp`, `icmp`, `all`); empty for peerings.
+    pub protocol: String,
+    /// Port ranges; empty means every port.
+    pub ports: Vec<(u32, u32)>,
+    /// Other resources that take part (the routes that use a peering).
+    pub related: Vec<NodeIndex>,
+}
+
+impl Link {
+    /// The ports as people write them: `5432`, `8000-8080`, `all`.
+    pub fn ports_text(&self) -> String {
+        if self.ports.is_empty() {
+            return "all".to_owned();
+        }
+        self.ports
+            .iter()
+            .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 /// Edge kinds.
@@ -80,6 +110,10 @@ pub enum EdgeKind {
     References,
     /// `from` (a VPC, subnet, resource group, namespace) holds `to`.
     Contains,
+    /// A rule lets `from` open connections to `to`.
+    AllowsTraffic,
+    /// A peering, transit gateway or shared network joins `from` and `to` (both ways).
+    Peers,
 }
 
 impl EdgeKind {
@@ -88,6 +122,8 @@ impl EdgeKind {
         match self {
             EdgeKind::References => "references",
             EdgeKind::Contains => "contains",
+            EdgeKind::AllowsTraffic => "allows-traffic",
+            EdgeKind::Peers => "peers",
         }
     }
 }
@@ -106,6 +142,14 @@ impl<'m, 'a> Graph<'m, 'a> {
     /// Builds the graph of a model.
     pub fn build(model: &'m Model<'a>) -> Self {
         Builder::new(model).build()
+    }
+
+    /// The resource of a node, if it is one.
+    pub fn resource(&self, node: NodeIndex) -> Option<&'m crate::model::Resource<'a>> {
+        match &self.inner[node] {
+            Node::Resource(i) => Some(&self.model.resources[*i]),
+            Node::Endpoint(_) => None,
+        }
     }
 
     /// The name of a node in reports: the resource address (prefixed with its input
@@ -132,7 +176,7 @@ enum To {
     Endpoint(EndpointKind, String),
 }
 
-struct Link {
+struct Candidate {
     to: To,
     attribute: String,
     derivation: Derivation,
@@ -211,6 +255,7 @@ impl<'m, 'a> Builder<'m, 'a> {
                     kind: if link.contains { EdgeKind::Contains } else { EdgeKind::References },
                     attribute: link.attribute,
                     derivation: link.derivation,
+                    link: None,
                 };
                 if link.contains {
                     self.graph.add_edge(to, from, edge);
@@ -219,7 +264,9 @@ impl<'m, 'a> Builder<'m, 'a> {
                 }
             }
         }
-        Graph { model: self.model, inner: self.graph, resource_nodes: self.resource_nodes }
+        let mut graph = Graph { model: self.model, inner: self.graph, resource_nodes: self.resource_nodes };
+        traffic::add(&mut graph, self.endpoints);
+        graph
     }
 
     fn endpoint(&mut self, kind: EndpointKind, value: String) -> NodeIndex {
@@ -241,10 +288,10 @@ impl<'m, 'a> Builder<'m, 'a> {
         owners.iter().copied().filter(|&j| j != me).collect()
     }
 
-    fn links_of(&self, i: usize) -> Vec<Link> {
+    fn links_of(&self, i: usize) -> Vec<Candidate> {
         let r = &self.model.resources[i];
-        let mut links: Vec<Link> = Vec::new();
-        let push = |links: &mut Vec<Link>, link: Link| {
+        let mut links: Vec<Candidate> = Vec::new();
+        let push = |links: &mut Vec<Candidate>, link: Candidate| {
             // One containment edge per container is enough; references keep one edge
             // per attribute.
             let dup = links.iter().any(|l| {
@@ -271,7 +318,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             let containment = catalog::containment(key);
             let attribute = attribute_label(&path.0);
             let contains = containment.is_some();
-            let known = |to| Link { to, attribute: attribute.clone(), derivation: Derivation::KnownValue, contains };
+            let known = |to| Candidate { to, attribute: attribute.clone(), derivation: Derivation::KnownValue, contains };
             if let Some(owners) = self.identities.get(s) {
                 for j in self.prefer_same_input(owners, r.input, i) {
                     push(&mut links, known(To::Resource(j)));
@@ -325,7 +372,7 @@ impl<'m, 'a> Builder<'m, 'a> {
                 })
                 .and_then(catalog::containment)
                 .is_some();
-            push(&mut links, Link { to: To::Resource(j), attribute, derivation: reference.derivation, contains });
+            push(&mut links, Candidate { to: To::Resource(j), attribute, derivation: reference.derivation, contains });
         }
         // 3. State dependencies, the weakest evidence.
         for dep in &r.depends_on {
@@ -341,7 +388,7 @@ impl<'m, 'a> Builder<'m, 'a> {
                 if j != i && !links.iter().any(|l| l.to == To::Resource(j)) {
                     push(
                         &mut links,
-                        Link {
+                        Candidate {
                             to: To::Resource(j),
                             attribute: String::new(),
                             derivation: Derivation::Dependency,

@@ -81,7 +81,7 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> Result<String, String
 }
 
 /// 1-based line and column (in characters) of the end of `prefix`.
-pub(crate) fn line_column(prefix: &[u8]) -> (usize, usize) {
+pub fn line_column(prefix: &[u8]) -> (usize, usize) {
     let line = prefix.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = prefix.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
     let column = String::from_utf8_lossy(&prefix[line_start..]).chars().count() + 1;

@@ -3,3 +3,6 @@
 
 pub mod explain;
 pub mod graph;
+pub mod json;
+pub mod pretty;
+pub mod sarif;

@@ -112,6 +112,10 @@ fn finding(ctx: &Context<'_, '_, '_, '_>, node: NodeIndex, label: &Evidence, pla
         to,
         via: Via { node, attribute: None },
         message,
+        traffic: None,
+        status: super::Status::Existing,
+        suppressed: None,
+        notes: Vec::new(),
     }
 }
 

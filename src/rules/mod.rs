@@ -7,6 +7,11 @@
 //! read the classification and its evidence.
 
 pub mod environment_label_conflict;
+pub mod nonprod_traffic_into_prod;
+pub mod prod_traffic_into_nonprod;
+pub mod cross_env_network_peering;
+pub mod rule_range_spans_environments;
+mod traffic;
 
 use petgraph::graph::NodeIndex;
 
@@ -41,7 +46,13 @@ pub struct Rule {
 }
 
 /// Every rule, in code order.
-pub static RULES: &[&Rule] = &[&environment_label_conflict::RULE];
+pub static RULES: &[&Rule] = &[
+    &nonprod_traffic_into_prod::RULE,
+    &prod_traffic_into_nonprod::RULE,
+    &cross_env_network_peering::RULE,
+    &rule_range_spans_environments::RULE,
+    &environment_label_conflict::RULE,
+];
 
 /// The rule with this code.
 pub fn rule(code: &str) -> Option<&'static Rule> {
@@ -113,6 +124,44 @@ pub struct Finding {
     pub via: Via,
     /// The message, in plain words.
     pub message: String,
+    /// Protocol and ports, for traffic.
+    pub traffic: Option<(String, String)>,
+    /// Whether this plan adds the link or it exists already.
+    pub status: Status,
+    /// Set when a policy exception accepts the finding.
+    pub suppressed: Option<Suppression>,
+    /// Notes for people (an exception that expired).
+    pub notes: Vec<String>,
+}
+
+/// Whether the plan adds a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// The plan creates or changes what makes the link.
+    Added,
+    /// The link exists before and after this plan.
+    Existing,
+}
+
+impl Status {
+    /// The name used in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Existing => "existing",
+        }
+    }
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suppression {
+    /// `exception` (a policy exception) or `inline` (a comment in the source).
+    pub kind: &'static str,
+    /// The exception's name.
+    pub name: String,
+    /// Its reason.
+    pub reason: String,
 }
 
 /// Runs every enabled rule and applies the policy's severities.
@@ -126,7 +175,46 @@ pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
         let severity = setting.and_then(|s| s.severity).unwrap_or(rule.severity);
         findings.extend((rule.check)(ctx).into_iter().map(|f| Finding { severity, ..f }));
     }
+    for f in &mut findings {
+        f.status = status(ctx, f);
+    }
+    dedupe(&mut findings);
     findings
+}
+
+/// A group's inline blocks repeat its standalone rules (state shows both): keep one
+/// finding per link, the one made by the standalone rule.
+fn dedupe(findings: &mut Vec<Finding>) {
+    use std::collections::HashMap;
+    let standalone = |f: &Finding| Some(f.via.node) != f.from.node && Some(f.via.node) != f.to.node;
+    let mut by_link: HashMap<(&str, Option<NodeIndex>, Option<NodeIndex>, Option<&(String, String)>), bool> = HashMap::new();
+    for f in findings.iter() {
+        *by_link.entry((f.rule, f.from.node, f.to.node, f.traffic.as_ref())).or_default() |= standalone(f);
+    }
+    let keep: Vec<bool> = findings
+        .iter()
+        .map(|f| standalone(f) || !by_link[&(f.rule, f.from.node, f.to.node, f.traffic.as_ref())])
+        .collect();
+    let mut it = keep.into_iter();
+    findings.retain(|_| it.next().unwrap_or(true));
+}
+
+/// A link is added by this plan when what creates it, or one of its ends, is
+/// created, replaced or updated by it.
+fn status(ctx: &Context<'_, '_, '_, '_>, f: &Finding) -> Status {
+    let changed = |n: Option<NodeIndex>| n.and_then(|n| ctx.graph.resource(n)).is_some_and(|r| r.action.creates() || r.action == crate::model::Action::Update);
+    if changed(Some(f.via.node)) || changed(f.from.node) || changed(f.to.node) { Status::Added } else { Status::Existing }
+}
+
+/// Whether every resource a finding names exists after the plan is applied.
+pub(crate) fn all_exist(ctx: &Context<'_, '_, '_, '_>, nodes: &[NodeIndex]) -> bool {
+    nodes.iter().all(|&n| ctx.graph.resource(n).is_none_or(|r| r.exists_after()))
+}
+
+/// An end of a finding for a node, with its environment and evidence.
+pub(crate) fn end(ctx: &Context<'_, '_, '_, '_>, node: NodeIndex) -> End {
+    let c = ctx.envs.of(node);
+    End { node: Some(node), label: None, environment: c.environment, tier: c.tier, evidence: evidence_lines(ctx.envs, node) }
 }
 
 /// The evidence lines of a classification.

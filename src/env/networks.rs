@@ -1,0 +1,139 @@
+//! The address ranges of the networks in the inputs (VPCs, subnets, virtual
+//! networks, subnetworks), indexed two ways: which networks contain a range (a
+//! prefix index) and which networks a range covers (sorted by start address).
+//! Neither query compares a range against every network.
+
+use ipnet::IpNet;
+use petgraph::graph::NodeIndex;
+
+use super::prefix::{PrefixIndex, parse_range};
+use crate::graph::{Graph, Node};
+use crate::model::value::Value;
+
+/// Network ranges of the inputs.
+#[derive(Debug, Default)]
+pub struct Networks {
+    containing: PrefixIndex<NodeIndex>,
+    /// (first address, last address, range, node), sorted; IPv4 mapped into u128.
+    sorted: Vec<(u128, u128, IpNet, NodeIndex)>,
+}
+
+/// The attributes that hold a network resource's own ranges.
+fn range_attributes(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "aws_vpc" | "aws_subnet" | "aws_vpc_ipv4_cidr_block_association" => &["cidr_block", "ipv6_cidr_block"],
+        "aws_default_vpc" | "aws_default_subnet" => &["cidr_block"],
+        "azurerm_virtual_network" => &["address_space"],
+        "azurerm_subnet" => &["address_prefixes", "address_prefix"],
+        "google_compute_subnetwork" => &["ip_cidr_range"],
+        _ => &[],
+    }
+}
+
+fn bounds(net: &IpNet) -> (u128, u128) {
+    match net {
+        IpNet::V4(n) => (u128::from(u32::from(n.network())), u128::from(u32::from(n.broadcast()))),
+        IpNet::V6(n) => (u128::from(n.network()) | (1 << 127), u128::from(n.broadcast()) | (1 << 127)),
+    }
+}
+
+impl Networks {
+    /// Indexes the networks of a graph.
+    pub fn of(graph: &Graph<'_, '_>) -> Networks {
+        let mut nets = Networks::default();
+        for &n in &graph.resource_nodes {
+            let Node::Resource(i) = graph.inner[n] else { continue };
+            let r = &graph.model.resources[i];
+            if !r.exists_after() {
+                continue;
+            }
+            for attr in range_attributes(&r.address.kind) {
+                let values: Vec<&str> = match r.values.get(attr).map(Value::unwrap_sensitive) {
+                    Some(Value::List(items)) => items.iter().filter_map(Value::as_str).collect(),
+                    Some(v) => v.as_str().into_iter().collect(),
+                    None => Vec::new(),
+                };
+                for v in values {
+                    if let Some(net) = parse_range(v) {
+                        nets.add(net.trunc(), n);
+                    }
+                }
+            }
+            if r.address.kind == "google_compute_subnetwork"
+                && let Some(Value::List(secondary)) = r.values.get("secondary_ip_range")
+            {
+                for s in secondary {
+                    if let Some(net) = s.get("ip_cidr_range").and_then(Value::as_str).and_then(parse_range) {
+                        nets.add(net.trunc(), n);
+                    }
+                }
+            }
+        }
+        nets.sorted.sort_by_key(|&(a, b, _, n)| (a, b, n));
+        nets
+    }
+
+    fn add(&mut self, net: IpNet, node: NodeIndex) {
+        self.containing.insert(net, node);
+        let (a, b) = bounds(&net);
+        self.sorted.push((a, b, net, node));
+    }
+
+    /// The networks that contain `range`, smallest first.
+    pub fn containing(&self, range: IpNet) -> Vec<(IpNet, NodeIndex)> {
+        self.containing.containing(range).into_iter().map(|(net, &n)| (net, n)).collect()
+    }
+
+    /// The networks inside `range` (smaller than it; equal ranges count as containing).
+    pub fn covered_by(&self, range: IpNet) -> Vec<(IpNet, NodeIndex)> {
+        let (a, b) = bounds(&range);
+        let start = self.sorted.partition_point(|&(s, _, _, _)| s < a);
+        self.sorted[start..]
+            .iter()
+            .take_while(|&&(s, _, _, _)| s <= b)
+            .filter(|&&(_, e, net, _)| e <= b && net.prefix_len() > range.prefix_len())
+            .map(|&(_, _, net, n)| (net, n))
+            .collect()
+    }
+}
+
+/// Whether a range is public internet address space (not private, loopback,
+/// link-local, shared CGNAT or unique-local).
+pub fn is_public(net: &IpNet) -> bool {
+    match net {
+        IpNet::V4(n) => {
+            let a = n.network();
+            let o = a.octets();
+            let private = a.is_private() || a.is_loopback() || a.is_link_local() || (o[0] == 100 && (o[1] & 0xC0) == 64);
+            !private || n.prefix_len() < 8
+        }
+        IpNet::V6(n) => {
+            let s = n.network().segments()[0];
+            let private = n.network().is_loopback() || (s & 0xfe00) == 0xfc00 || (s & 0xffc0) == 0xfe80;
+            !private || n.prefix_len() < 7
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_ranges() {
+        for (r, public) in [
+            ("0.0.0.0/0", true),
+            ("::/0", true),
+            ("8.8.8.8/32", true),
+            ("10.0.0.0/8", false),
+            ("10.20.0.0/16", false),
+            ("172.16.0.0/12", false),
+            ("192.168.1.0/24", false),
+            ("100.64.0.0/10", false),
+            ("fd00::/8", false),
+            ("2001:db8::/32", true),
+        ] {
+            assert_eq!(is_public(&r.parse().unwrap()), public, "{r}");
+        }
+    }
+}

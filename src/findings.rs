@@ -1,0 +1,317 @@
+//! Findings → report: rule results made ready for every reporter.
+//!
+//! In: the rules' [`Finding`]s, the graph and environments they point into, the
+//! policy's exceptions and the input texts. Out: a [`Report`]: findings with every
+//! name resolved to text, a source location in the input file, exceptions applied
+//! (suppressed findings stay, marked), a stable fingerprint, in a deterministic
+//! order. Reporters see only this.
+
+use serde::Serialize;
+
+use crate::env::Environments;
+use crate::graph::{Graph, Node};
+use crate::input::Source;
+use crate::policy::{Date, Policy, Severity, Tier};
+use crate::rules::{End, Finding, Suppression};
+
+/// The report of one run.
+#[derive(Debug, Serialize)]
+pub struct Report {
+    /// Schema version of the JSON report.
+    pub version: u32,
+    /// The findings, most severe first.
+    pub findings: Vec<ReportFinding>,
+    /// Counts.
+    pub summary: Summary,
+}
+
+/// Counts for the report.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Resources in all inputs.
+    pub resources: usize,
+    /// Findings that are not suppressed.
+    pub findings: usize,
+    /// Findings accepted by an exception.
+    pub suppressed: usize,
+    /// Unsuppressed findings per severity (critical, high, medium, low, info).
+    pub by_severity: SeverityCounts,
+}
+
+/// Counts per severity.
+#[derive(Debug, Default, Serialize)]
+pub struct SeverityCounts {
+    /// Critical.
+    pub critical: usize,
+    /// High.
+    pub high: usize,
+    /// Medium.
+    pub medium: usize,
+    /// Low.
+    pub low: usize,
+    /// Info.
+    pub info: usize,
+}
+
+/// One finding, every name resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportFinding {
+    /// Rule code.
+    pub rule: &'static str,
+    /// Rule name.
+    pub name: &'static str,
+    /// Severity.
+    pub severity: Severity,
+    /// `prod-to-nonprod` or `nonprod-to-prod`.
+    pub direction: &'static str,
+    /// The side that opens the connection.
+    pub from: ReportEnd,
+    /// The other side.
+    pub to: ReportEnd,
+    /// What creates the link.
+    pub via: ReportVia,
+    /// Protocol, for traffic.
+    pub protocol: Option<String>,
+    /// Ports, for traffic (`5432`, `8000-8080`, `all`).
+    pub ports: Option<String>,
+    /// `added` (this plan creates or changes it) or `existing`.
+    pub status: &'static str,
+    /// The message.
+    pub message: String,
+    /// Where in the input the resource that creates the link is.
+    pub location: Option<Location>,
+    /// Stable across runs and unrelated changes.
+    pub fingerprint: String,
+    /// Set when an exception accepts the finding.
+    pub suppressed: Option<ReportSuppression>,
+    /// Notes (an exception that expired).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// One end of a finding.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportEnd {
+    /// Resource address, when the end is a resource.
+    pub address: Option<String>,
+    /// The endpoint (a range, an id, a stack), when it is not a resource.
+    pub endpoint: Option<String>,
+    /// The input it comes from, when several inputs are analysed.
+    pub stack: Option<String>,
+    /// Environment name.
+    pub environment: Option<String>,
+    /// Tier.
+    pub tier: &'static str,
+    /// Why it is in that environment, strongest first.
+    pub evidence: Vec<String>,
+}
+
+/// What creates the link.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportVia {
+    /// The resource.
+    pub address: String,
+    /// The attribute.
+    pub attribute: Option<String>,
+}
+
+/// A place in an input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Location {
+    /// The input file, as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+}
+
+/// Why a finding is suppressed.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportSuppression {
+    /// `exception` (policy) or `inline` (source comment).
+    pub kind: &'static str,
+    /// The exception's name.
+    pub name: String,
+    /// Its reason.
+    pub reason: String,
+}
+
+impl Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What `check` was asked to keep.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Only links this plan adds.
+    pub only_changes: bool,
+}
+
+/// Builds the report.
+pub fn report(
+    graph: &Graph<'_, '_>,
+    envs: &Environments<'_>,
+    policy: &Policy,
+    sources: &[Source],
+    findings: Vec<Finding>,
+    filter: Filter,
+    today: Date,
+) -> Report {
+    let several = graph.model.inputs.len() > 1;
+    let mut out: Vec<ReportFinding> = findings
+        .into_iter()
+        .filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added)
+        .map(|mut f| {
+            apply_exceptions(graph, policy, &mut f, today);
+            resolve(graph, envs, sources, several, f)
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (b.severity, a.rule, &a.via.address, &a.via.attribute, &a.from.address, &a.from.endpoint, &a.to.address, &a.to.endpoint).cmp(&(
+            a.severity,
+            b.rule,
+            &b.via.address,
+            &b.via.attribute,
+            &b.from.address,
+            &b.from.endpoint,
+            &b.to.address,
+            &b.to.endpoint,
+        ))
+    });
+    let mut by_severity = SeverityCounts::default();
+    for f in out.iter().filter(|f| f.suppressed.is_none()) {
+        match f.severity {
+            Severity::Critical => by_severity.critical += 1,
+            Severity::High => by_severity.high += 1,
+            Severity::Medium => by_severity.medium += 1,
+            Severity::Low => by_severity.low += 1,
+            Severity::Info => by_severity.info += 1,
+        }
+    }
+    let suppressed = out.iter().filter(|f| f.suppressed.is_some()).count();
+    let summary = Summary { resources: graph.model.resources.len(), findings: out.len() - suppressed, suppressed, by_severity };
+    Report { version: 1, findings: out, summary }
+}
+
+fn apply_exceptions(graph: &Graph<'_, '_>, policy: &Policy, f: &mut Finding, today: Date) {
+    let names: Vec<String> = [Some(f.via.node), f.from.node, f.to.node]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| graph.resource(n).map(|r| r.address.to_string()))
+        .collect();
+    for e in &policy.exceptions {
+        if !(e.rules.is_empty() || e.rules.iter().any(|r| r == f.rule)) || !names.iter().any(|n| e.address.matches(n)) {
+            continue;
+        }
+        match e.expires {
+            Some(until) if until < today => {
+                f.notes.push(format!("exception `{}` expired on {until} and no longer suppresses this finding", e.name));
+            }
+            _ => {
+                f.suppressed = Some(Suppression { kind: "exception", name: e.name.clone(), reason: e.reason.clone() });
+                return;
+            }
+        }
+    }
+}
+
+fn resolve(graph: &Graph<'_, '_>, envs: &Environments<'_>, sources: &[Source], several: bool, f: Finding) -> ReportFinding {
+    let rule = crate::rules::rule(f.rule);
+    let end = |e: &End| -> ReportEnd {
+        let (address, endpoint, stack) = match e.node.map(|n| &graph.inner[n]) {
+            Some(Node::Resource(i)) => {
+                let r = &graph.model.resources[*i];
+                let stack = several.then(|| graph.model.inputs[r.input].path.display().to_string());
+                (Some(r.address.to_string()), None, stack)
+            }
+            Some(Node::Endpoint(x)) => (None, Some(x.value.clone()), None),
+            None => (None, e.label.clone(), None),
+        };
+        let internet = e.node.is_some_and(|n| envs.of(n).internet);
+        ReportEnd {
+            address,
+            endpoint,
+            stack,
+            environment: e.environment.map(|x| envs.name(x).to_owned()),
+            tier: if internet { "internet" } else { tier_name(e.tier) },
+            evidence: e.evidence.clone(),
+        }
+    };
+    let via = graph.resource(f.via.node);
+    let location = via.and_then(|r| {
+        let source = sources.get(r.input)?;
+        let (line, column) = locate(&source.text, r);
+        Some(Location { file: source.path.display().to_string(), line, column })
+    });
+    let via_address = via.map_or_else(|| graph.node_name(f.via.node), |r| r.address.to_string());
+    let (from, to) = (end(&f.from), end(&f.to));
+    let fingerprint = fingerprint(&[
+        f.rule,
+        from.address.as_deref().or(from.endpoint.as_deref()).unwrap_or(""),
+        to.address.as_deref().or(to.endpoint.as_deref()).unwrap_or(""),
+        &via_address,
+        f.via.attribute.as_deref().unwrap_or(""),
+        from.stack.as_deref().unwrap_or(""),
+    ]);
+    let (protocol, ports) = f.traffic.map_or((None, None), |(p, q)| (Some(p), Some(q)));
+    ReportFinding {
+        rule: f.rule,
+        name: rule.map_or("", |r| r.name),
+        severity: f.severity,
+        direction: f.direction.as_str(),
+        from,
+        to,
+        via: ReportVia { address: via_address, attribute: f.via.attribute },
+        protocol,
+        ports,
+        status: f.status.as_str(),
+        message: f.message,
+        location,
+        fingerprint,
+        suppressed: f.suppressed.map(|s| ReportSuppression { kind: s.kind, name: s.name, reason: s.reason }),
+        notes: f.notes,
+    }
+}
+
+fn tier_name(t: Tier) -> &'static str {
+    t.as_str()
+}
+
+/// Where a resource is written in a plan or state file: its `"address"` (plan,
+/// `show -json`), else its `"name"` near its `"type"` (raw state).
+fn locate(text: &str, r: &crate::model::Resource<'_>) -> (usize, usize) {
+    let address = serde_json::to_string(&r.address.to_string()).unwrap_or_default();
+    let found = ["\"address\":", "\"address\": "].iter().find_map(|k| text.find(&format!("{k}{address}")));
+    let found = found.or_else(|| {
+        let name = serde_json::to_string(&r.address.name).unwrap_or_default();
+        let kind = serde_json::to_string(&r.address.kind).unwrap_or_default();
+        ["\"name\": ", "\"name\":"].iter().find_map(|k| {
+            let needle = format!("{k}{name}");
+            text.match_indices(&needle).map(|(at, _)| at).find(|&at| text[at.saturating_sub(300)..at].contains(&kind))
+        })
+    });
+    match found {
+        Some(at) => crate::input::source::line_column(&text.as_bytes()[..at]),
+        None => (1, 1),
+    }
+}
+
+/// FNV-1a over the parts, as 16 hex digits.
+fn fingerprint(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Whether a run fails: an unsuppressed finding at or above `threshold`.
+pub fn fails(report: &Report, threshold: Severity) -> bool {
+    report.findings.iter().any(|f| f.suppressed.is_none() && f.severity >= threshold)
+}

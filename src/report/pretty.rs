@@ -1,0 +1,117 @@
+//! The report for people (`check`, the default): one miette diagnostic per finding
+//! with its severity and code, the two ends and why each is in its environment, the
+//! link, where it is written, and how to fix it; then a summary.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+
+use crate::findings::{Report, ReportEnd, ReportFinding};
+use crate::policy::Severity;
+use crate::report::sarif::section;
+
+struct FindingDiagnostic<'r> {
+    finding: &'r ReportFinding,
+    help: String,
+}
+
+impl fmt::Debug for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.finding.message)
+    }
+}
+
+impl fmt::Display for FindingDiagnostic<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let x = self.finding;
+        writeln!(f, "{}", x.message)?;
+        end_lines(f, "from", &x.from)?;
+        end_lines(f, "to", &x.to)?;
+        let attribute = x.via.attribute.as_deref().map_or_else(String::new, |a| format!(" ({a})"));
+        write!(f, "via   {}{attribute}", x.via.address)?;
+        if let (Some(p), Some(ports)) = (&x.protocol, &x.ports) {
+            write!(f, ", {p} ports {ports}")?;
+        }
+        if let Some(loc) = &x.location {
+            write!(f, "\n      at {}:{}:{}", loc.file, loc.line, loc.column)?;
+        }
+        write!(f, "\nstatus {}", if x.status == "added" { "added by this plan" } else { "already exists" })?;
+        if let Some(s) = &x.suppressed {
+            write!(f, "\nsuppressed by {} `{}`: {}", s.kind, s.name, s.reason)?;
+        }
+        for note in &x.notes {
+            write!(f, "\nnote: {note}")?;
+        }
+        Ok(())
+    }
+}
+
+fn end_lines(f: &mut fmt::Formatter<'_>, label: &str, e: &ReportEnd) -> fmt::Result {
+    let name = e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?");
+    let stack = e.stack.as_deref().map_or_else(String::new, |s| format!(" in {s}"));
+    let env = match &e.environment {
+        Some(env) if env == e.tier => env.clone(),
+        Some(env) => format!("{env}, {}", e.tier),
+        None => e.tier.to_owned(),
+    };
+    writeln!(f, "{label:<5} {name}{stack} [{env}]")?;
+    for ev in e.evidence.iter().take(3) {
+        writeln!(f, "        because {ev}")?;
+    }
+    Ok(())
+}
+
+impl std::error::Error for FindingDiagnostic<'_> {}
+
+impl Diagnostic for FindingDiagnostic<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("{} {} ({})", self.finding.rule, self.finding.name, self.finding.severity.as_str())))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.finding.severity {
+            Severity::Critical | Severity::High => miette::Severity::Error,
+            Severity::Medium | Severity::Low => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(&self.help))
+    }
+}
+
+/// Writes every finding and a summary. `color` picks the terminal theme.
+pub fn write(w: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+    for finding in &report.findings {
+        let docs = crate::rules::rule(finding.rule).map_or("", |r| r.docs);
+        let help = format!("{} (`envwall rules {}`)", section(docs, "## How to fix").split_whitespace().collect::<Vec<_>>().join(" "), finding.rule);
+        let diagnostic = FindingDiagnostic { finding, help };
+        let mut out = String::new();
+        handler.render_report(&mut out, &diagnostic).map_err(io::Error::other)?;
+        w.write_all(out.as_bytes())?;
+        writeln!(w)?;
+    }
+    let s = &report.summary;
+    let counts: Vec<String> = [
+        (s.by_severity.critical, "critical"),
+        (s.by_severity.high, "high"),
+        (s.by_severity.medium, "medium"),
+        (s.by_severity.low, "low"),
+        (s.by_severity.info, "info"),
+    ]
+    .iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, l)| format!("{n} {l}"))
+    .collect();
+    let findings = match s.findings {
+        0 => "no cross-environment findings".to_owned(),
+        1 => format!("1 finding ({})", counts.join(", ")),
+        n => format!("{n} findings ({})", counts.join(", ")),
+    };
+    let suppressed = if s.suppressed > 0 { format!(", {} suppressed", s.suppressed) } else { String::new() };
+    writeln!(w, "envwall: {findings}{suppressed} in {} resources", s.resources)
+}

@@ -1,0 +1,84 @@
+//! EW104 `rule-range-spans-environments`: one address range in a rule covers both
+//! production and non-production networks, so the rule opens more than it means to.
+
+use petgraph::visit::EdgeRef;
+
+use super::traffic::{env_name, finding, traffic_text};
+use super::{Context, End, Finding, Rule, all_exist, end};
+use crate::env::prefix::parse_range;
+use crate::graph::{EdgeKind, EndpointKind, Node};
+use crate::policy::{Severity, Tier};
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "EW104",
+    name: "rule-range-spans-environments",
+    severity: Severity::Medium,
+    summary: "one CIDR in a rule covers both production and non-production ranges",
+    docs: include_str!("rule_range_spans_environments/docs.md"),
+    check: rule_range_spans_environments,
+};
+
+fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for e in ctx.graph.inner.edge_references() {
+        let (Some(link), EdgeKind::AllowsTraffic) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
+        let (range_node, other) = match (&ctx.graph.inner[e.source()], &ctx.graph.inner[e.target()]) {
+            (Node::Endpoint(x), _) if x.kind == EndpointKind::Range => (e.source(), e.target()),
+            (_, Node::Endpoint(x)) if x.kind == EndpointKind::Range => (e.target(), e.source()),
+            _ => continue,
+        };
+        let Node::Endpoint(range) = &ctx.graph.inner[range_node] else { continue };
+        let Some(net) = parse_range(&range.value) else { continue };
+        if ctx.envs.of(range_node).internet || !all_exist(ctx, &[other, link.via]) {
+            continue;
+        }
+        // What the range covers: networks of the inputs and ranges of the policy.
+        let mut prod: Vec<String> = Vec::new();
+        let mut nonprod: Vec<String> = Vec::new();
+        for (found, node) in ctx.envs.networks.covered_by(net) {
+            let c = ctx.envs.of(node);
+            let name = format!("{} ({found}, {})", ctx.graph.node_name(node), c.environment.map_or("?", |x| ctx.envs.name(x)));
+            match c.tier {
+                Tier::Production => prod.push(name),
+                Tier::NonProduction => nonprod.push(name),
+                _ => {}
+            }
+        }
+        for (cidr, env) in &ctx.envs.policy_ranges {
+            if net.contains(cidr) && net != *cidr {
+                let name = format!("{cidr} (policy environment {})", ctx.envs.name(*env));
+                match ctx.policy.environments[*env].tier {
+                    Tier::Production => prod.push(name),
+                    Tier::NonProduction => nonprod.push(name),
+                    _ => {}
+                }
+            }
+        }
+        if prod.is_empty() || nonprod.is_empty() {
+            continue;
+        }
+        let from = End {
+            node: Some(range_node),
+            label: None,
+            environment: None,
+            tier: Tier::Unknown,
+            evidence: prod.iter().chain(&nonprod).map(|n| format!("covers {n}")).collect(),
+        };
+        let to = end(ctx, other);
+        let message = format!(
+            "{} allows {} over {}, a range that covers production ({}) and non-production ({}); other end {} ({})",
+            ctx.graph.node_name(link.via),
+            range.value,
+            traffic_text(link),
+            prod.join(", "),
+            nonprod.join(", "),
+            ctx.graph.node_name(other),
+            env_name(ctx, &to),
+        );
+        let mut f = finding(ctx, RULE.code, from, to, link, &e.weight().attribute, message, e.id());
+        f.direction = super::Direction::from_tier(if ctx.envs.of(other).tier == Tier::Production { Tier::NonProduction } else { Tier::Production });
+        out.push(f);
+    }
+    out
+}

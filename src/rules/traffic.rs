@@ -1,0 +1,80 @@
+//! What the traffic and peering rules share: the `allows-traffic` and `peers` edges
+//! whose two ends are in different tiers, as findings.
+
+use petgraph::graph::EdgeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::{Context, Direction, Finding, Status, Via, all_exist, end};
+use crate::graph::{EdgeKind, Graph, Link};
+use crate::policy::Tier;
+
+/// An `allows-traffic` edge from a tier to another.
+pub(crate) fn crossing_traffic(ctx: &Context<'_, '_, '_, '_>, from: Tier, to: Tier, code: &'static str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for e in ctx.graph.inner.edge_references() {
+        let (Some(link), EdgeKind::AllowsTraffic) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
+        let (a, b) = (ctx.envs.of(e.source()), ctx.envs.of(e.target()));
+        if a.tier != from || b.tier != to || a.internet || b.internet {
+            continue;
+        }
+        if !all_exist(ctx, &[e.source(), e.target(), link.via]) {
+            continue;
+        }
+        let (f, t) = (end(ctx, e.source()), end(ctx, e.target()));
+        let message = format!(
+            "{} lets {} ({}) reach {} ({}) over {}",
+            describe_via(ctx.graph, link, &e.weight().attribute),
+            ctx.graph.node_name(e.source()),
+            env_name(ctx, &f),
+            ctx.graph.node_name(e.target()),
+            env_name(ctx, &t),
+            traffic_text(link),
+        );
+        out.push(finding(ctx, code, f, t, link, &e.weight().attribute, message, e.id()));
+    }
+    out
+}
+
+pub(crate) fn env_name(ctx: &Context<'_, '_, '_, '_>, e: &super::End) -> String {
+    e.environment.map_or_else(|| e.tier.as_str().to_owned(), |env| ctx.envs.name(env).to_owned())
+}
+
+fn describe_via(graph: &Graph<'_, '_>, link: &Link, attribute: &str) -> String {
+    if attribute.is_empty() { graph.node_name(link.via) } else { format!("{} ({attribute})", graph.node_name(link.via)) }
+}
+
+/// `tcp/5432`, `all traffic`.
+pub(crate) fn traffic_text(link: &Link) -> String {
+    match (link.protocol.as_str(), link.ports.is_empty()) {
+        ("all", _) => "all traffic".to_owned(),
+        (p, true) => format!("{p} on every port"),
+        (p, false) => format!("{p}/{}", link.ports_text()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn finding(
+    ctx: &Context<'_, '_, '_, '_>,
+    code: &'static str,
+    from: super::End,
+    to: super::End,
+    link: &Link,
+    attribute: &str,
+    message: String,
+    _edge: EdgeIndex,
+) -> Finding {
+    let _ = ctx;
+    Finding {
+        rule: code,
+        severity: crate::policy::Severity::Info,
+        direction: Direction::from_tier(from.tier),
+        from,
+        to,
+        via: Via { node: link.via, attribute: (!attribute.is_empty()).then(|| attribute.to_owned()) },
+        message,
+        traffic: (!link.protocol.is_empty()).then(|| (link.protocol.clone(), link.ports_text())),
+        status: Status::Existing,
+        suppressed: None,
+        notes: Vec::new(),
+    }
+}
