@@ -28,11 +28,11 @@ fn findings(case: &Path, code: &str) -> BTreeSet<String> {
         .ok()
         .map(|s| policy.environment(s.trim()).expect("env file names an environment"));
     let envs = classify(&graph, &policy, &StackOptions { env, workspace: None });
-    let rule = RULES.iter().find(|r| r.code == code).unwrap();
     let ctx = Context { graph: &graph, envs: &envs, policy: &policy };
     let prefix = format!("{}/", case.display());
-    (rule.check)(&ctx)
+    envwall::rules::run(&ctx)
         .into_iter()
+        .filter(|f| f.rule == code)
         .map(|f| {
             let end = |e: &envwall::rules::End| match (e.node, &e.label) {
                 (Some(n), _) => graph.node_name(n),

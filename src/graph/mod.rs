@@ -152,6 +152,14 @@ impl<'m, 'a> Graph<'m, 'a> {
         }
     }
 
+    /// The resource address or endpoint value, without the input prefix.
+    pub fn short_name(&self, node: NodeIndex) -> String {
+        match &self.inner[node] {
+            Node::Resource(i) => self.model.resources[*i].address.to_string(),
+            Node::Endpoint(e) => e.value.clone(),
+        }
+    }
+
     /// The name of a node in reports: the resource address (prefixed with its input
     /// when several inputs are loaded), or the endpoint's value.
     pub fn node_name(&self, node: NodeIndex) -> String {

@@ -580,7 +580,7 @@ impl Builder<'_, '_, '_> {
     }
 
     fn network_policy(&mut self, node: NodeIndex, r: &Resource<'_>) {
-        let own = self.container(node, "namespace").or_else(|| {
+        let own = self.container(node, "metadata[0].namespace").or_else(|| {
             let ns = r.values.at(&[
                 crate::model::value::PathStep::Key("metadata"),
                 crate::model::value::PathStep::Index(0),

@@ -131,7 +131,13 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
         .inner
         .edges_directed(n, Direction::Outgoing)
         .map(|e| {
-            link(e.target(), if e.weight().kind == EdgeKind::Contains { "contains" } else { "references" }, e.weight())
+            let kind = match e.weight().kind {
+                EdgeKind::Contains => "contains",
+                EdgeKind::References => "references",
+                EdgeKind::AllowsTraffic => "traffic-to",
+                EdgeKind::Peers => "peers-with",
+            };
+            link(e.target(), kind, e.weight())
         })
         .chain(
             graph
@@ -144,8 +150,15 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
     let incoming = graph
         .inner
         .edges_directed(n, Direction::Incoming)
-        .filter(|e| e.weight().kind == EdgeKind::References)
-        .map(|e| link(e.source(), "referenced-by", e.weight()))
+        .filter_map(|e| {
+            let kind = match e.weight().kind {
+                EdgeKind::Contains => return None,
+                EdgeKind::References => "referenced-by",
+                EdgeKind::AllowsTraffic => "traffic-from",
+                EdgeKind::Peers => "peers-with",
+            };
+            Some(link(e.source(), kind, e.weight()))
+        })
         .collect();
     let mut outgoing: Vec<Link> = outgoing;
     let mut incoming: Vec<Link> = incoming;

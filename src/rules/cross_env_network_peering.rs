@@ -31,14 +31,14 @@ fn cross_env_network_peering(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
         let (from, to) = (end(ctx, p), end(ctx, n));
         let mut message = format!(
             "{} joins {} ({}) and {} ({})",
-            ctx.graph.node_name(link.via),
-            ctx.graph.node_name(p),
+            ctx.graph.short_name(link.via),
+            ctx.graph.short_name(p),
             env_name(ctx, &from),
-            ctx.graph.node_name(n),
+            ctx.graph.short_name(n),
             env_name(ctx, &to),
         );
         if !link.related.is_empty() {
-            let names: Vec<String> = link.related.iter().map(|&r| ctx.graph.node_name(r)).collect();
+            let names: Vec<String> = link.related.iter().map(|&r| ctx.graph.short_name(r)).collect();
             message.push_str(&format!("; also involved: {}", names.join(", ")));
         }
         out.push(finding(ctx, RULE.code, from, to, link, &e.weight().attribute, message, e.id()));

@@ -38,7 +38,7 @@ fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> 
         let mut nonprod: Vec<String> = Vec::new();
         for (found, node) in ctx.envs.networks.covered_by(net) {
             let c = ctx.envs.of(node);
-            let name = format!("{} ({found}, {})", ctx.graph.node_name(node), c.environment.map_or("?", |x| ctx.envs.name(x)));
+            let name = format!("{} ({found}, {})", ctx.graph.short_name(node), c.environment.map_or("?", |x| ctx.envs.name(x)));
             match c.tier {
                 Tier::Production => prod.push(name),
                 Tier::NonProduction => nonprod.push(name),
@@ -68,12 +68,12 @@ fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> 
         let to = end(ctx, other);
         let message = format!(
             "{} allows {} over {}, a range that covers production ({}) and non-production ({}); other end {} ({})",
-            ctx.graph.node_name(link.via),
+            ctx.graph.short_name(link.via),
             range.value,
             traffic_text(link),
             prod.join(", "),
             nonprod.join(", "),
-            ctx.graph.node_name(other),
+            ctx.graph.short_name(other),
             env_name(ctx, &to),
         );
         let mut f = finding(ctx, RULE.code, from, to, link, &e.weight().attribute, message, e.id());

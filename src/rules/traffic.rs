@@ -24,9 +24,9 @@ pub(crate) fn crossing_traffic(ctx: &Context<'_, '_, '_, '_>, from: Tier, to: Ti
         let message = format!(
             "{} lets {} ({}) reach {} ({}) over {}",
             describe_via(ctx.graph, link, &e.weight().attribute),
-            ctx.graph.node_name(e.source()),
+            ctx.graph.short_name(e.source()),
             env_name(ctx, &f),
-            ctx.graph.node_name(e.target()),
+            ctx.graph.short_name(e.target()),
             env_name(ctx, &t),
             traffic_text(link),
         );
@@ -40,7 +40,7 @@ pub(crate) fn env_name(ctx: &Context<'_, '_, '_, '_>, e: &super::End) -> String 
 }
 
 fn describe_via(graph: &Graph<'_, '_>, link: &Link, attribute: &str) -> String {
-    if attribute.is_empty() { graph.node_name(link.via) } else { format!("{} ({attribute})", graph.node_name(link.via)) }
+    if attribute.is_empty() { graph.short_name(link.via) } else { format!("{} ({attribute})", graph.short_name(link.via)) }
 }
 
 /// `tcp/5432`, `all traffic`.

@@ -18,7 +18,7 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("fixtures").join(rel)
 }
 
-/// Every edge of the graph of `paths`, in the referencing direction
+/// Every reference and containment edge of the graph of `paths`, in the referencing direction
 /// (`FROM -> TO ATTRIBUTE DERIVATION`, the member first for containment), with
 /// node names as `envwall graph` prints them.
 pub fn edges(paths: &[PathBuf]) -> BTreeSet<String> {
@@ -28,19 +28,21 @@ pub fn edges(paths: &[PathBuf]) -> BTreeSet<String> {
     graph
         .inner
         .edge_references()
-        .map(|e| {
+        .filter_map(|e| {
             let (from, to) = match e.weight().kind {
                 EdgeKind::References => (e.source(), e.target()),
                 EdgeKind::Contains => (e.target(), e.source()),
+                // Traffic and peering edges are the rules' business (tests/rules.rs).
+                EdgeKind::AllowsTraffic | EdgeKind::Peers => return None,
             };
             let attribute = if e.weight().attribute.is_empty() { "-" } else { &e.weight().attribute };
-            format!(
+            Some(format!(
                 "{} -> {} {} {}",
                 strip(&graph.node_name(from)),
                 strip(&graph.node_name(to)),
                 attribute,
                 e.weight().derivation.as_str()
-            )
+            ))
         })
         .collect()
 }
