@@ -99,10 +99,14 @@ fn init_writes_a_starter_policy_that_loads() {
 fn rules_lists_and_documents() {
     let (code, out, _) = envwall(&["rules"]);
     assert_eq!(code, 0);
-    assert_eq!(
-        out,
-        "EW301  environment-label-conflict       medium   a resource's own label contradicts where it is placed\n"
-    );
+    let want = [
+        "EW101  nonprod-traffic-into-prod        high     a rule lets a non-production source reach a production resource",
+        "EW102  prod-traffic-into-nonprod        high     a rule lets production reach a non-production resource",
+        "EW103  cross-env-network-peering        high     a peering, transit gateway or shared VPC joins production and non-production networks",
+        "EW104  rule-range-spans-environments    medium   one CIDR in a rule covers both production and non-production ranges",
+        "EW301  environment-label-conflict       medium   a resource's own label contradicts where it is placed",
+    ];
+    assert_eq!(out.lines().collect::<Vec<_>>(), want);
     let (code, out, _) = envwall(&["rules", "ew301"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("# EW301 environment-label-conflict\n\nDefault severity: medium."), "{out}");
