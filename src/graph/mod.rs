@@ -380,6 +380,10 @@ impl<'m, 'a> Builder<'m, 'a> {
                 })
                 .and_then(catalog::containment)
                 .is_some();
+            // A value known at plan time that the configuration takes from a resource
+            // (`cidr_ipv4 = aws_vpc.staging.cidr_block`): link the resource, not a
+            // detached endpoint.
+            links.retain(|l| !(matches!(l.to, To::Endpoint(..)) && l.attribute == attribute));
             push(&mut links, Candidate { to: To::Resource(j), attribute, derivation: reference.derivation, contains });
         }
         // 3. State dependencies, the weakest evidence.

@@ -133,8 +133,8 @@ fn tier_colour(tier: Tier) -> &'static str {
 }
 
 /// Writes a Graphviz digraph: one cluster per environment, filled by tier;
-/// endpoints are ellipses; containment edges dashed; inferred links dotted;
-/// resources the plan destroys grey.
+/// endpoints are ellipses; containment edges dashed; inferred links dotted; traffic
+/// edges red and peerings purple; resources the plan destroys grey.
 pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'_>) -> io::Result<()> {
     writeln!(w, "digraph envwall {{")?;
     writeln!(w, "  rankdir=LR;")?;
@@ -167,12 +167,29 @@ pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'
     }
     for e in graph.inner.edge_references() {
         let edge = e.weight();
-        let mut attrs = vec![format!("label=\"{}\"", dot_escape(&edge.attribute))];
-        if edge.kind == EdgeKind::Contains {
-            attrs.push("style=dashed".to_owned());
-            attrs.push("arrowhead=odiamond".to_owned());
-        } else if matches!(edge.derivation, Derivation::InferredKey | Derivation::Dependency) {
-            attrs.push("style=dotted".to_owned());
+        let label = match edge.link.as_deref() {
+            Some(link) if edge.kind == EdgeKind::AllowsTraffic => format!("{} {}/{}", edge.attribute, link.protocol, link.ports_text()),
+            _ => edge.attribute.clone(),
+        };
+        let mut attrs = vec![format!("label=\"{}\"", dot_escape(&label))];
+        match edge.kind {
+            EdgeKind::Contains => {
+                attrs.push("style=dashed".to_owned());
+                attrs.push("arrowhead=odiamond".to_owned());
+            }
+            EdgeKind::AllowsTraffic => {
+                attrs.push("color=\"#b03a2e\"".to_owned());
+                attrs.push("penwidth=2".to_owned());
+            }
+            EdgeKind::Peers => {
+                attrs.push("color=\"#6c3483\"".to_owned());
+                attrs.push("penwidth=2".to_owned());
+                attrs.push("dir=both".to_owned());
+            }
+            EdgeKind::References if matches!(edge.derivation, Derivation::InferredKey | Derivation::Dependency) => {
+                attrs.push("style=dotted".to_owned());
+            }
+            EdgeKind::References => {}
         }
         writeln!(w, "  n{} -> n{} [{}];", e.source().index(), e.target().index(), attrs.join(", "))?;
     }
@@ -218,7 +235,12 @@ pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environmen
     }
     for e in graph.inner.edge_references() {
         let edge = e.weight();
-        let arrow = if edge.kind == EdgeKind::Contains { "-.->" } else { "-->" };
+        let arrow = match edge.kind {
+            EdgeKind::Contains => "-.->",
+            EdgeKind::References => "-->",
+            EdgeKind::AllowsTraffic => "==>",
+            EdgeKind::Peers => "<==>",
+        };
         if edge.attribute.is_empty() {
             writeln!(w, "  n{} {arrow} n{}", e.source().index(), e.target().index())?;
         } else {
