@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::env::Environments;
 use crate::graph::{Graph, Node};
 use crate::input::Source;
-use crate::policy::{Date, Policy, Severity, Tier};
+use crate::policy::{Date, Policy, Severity};
 use crate::rules::{End, Finding, Suppression};
 
 /// The report of one run.
@@ -230,13 +230,18 @@ fn resolve(graph: &Graph<'_, '_>, envs: &Environments<'_>, sources: &[Source], s
             Some(Node::Endpoint(x)) => (None, Some(x.value.clone()), None),
             None => (None, e.label.clone(), None),
         };
-        let internet = e.node.is_some_and(|n| envs.of(n).internet);
+        let class = e.node.map(|n| envs.of(n));
+        let tier = match class {
+            Some(c) if c.internet => "internet",
+            Some(c) if c.ambiguous && e.environment.is_none() => "ambiguous",
+            _ => e.tier.as_str(),
+        };
         ReportEnd {
             address,
             endpoint,
             stack,
             environment: e.environment.map(|x| envs.name(x).to_owned()),
-            tier: if internet { "internet" } else { tier_name(e.tier) },
+            tier,
             evidence: e.evidence.clone(),
         }
     };
@@ -274,10 +279,6 @@ fn resolve(graph: &Graph<'_, '_>, envs: &Environments<'_>, sources: &[Source], s
         suppressed: f.suppressed.map(|s| ReportSuppression { kind: s.kind, name: s.name, reason: s.reason }),
         notes: f.notes,
     }
-}
-
-fn tier_name(t: Tier) -> &'static str {
-    t.as_str()
 }
 
 /// Where a resource is written in a plan or state file: its `"address"` (plan,

@@ -1,0 +1,188 @@
+//! `envwall check` end to end: reports in every format, exit codes, the CI gate
+//! options and policy exceptions.
+
+mod common;
+
+use assert_cmd::Command;
+
+fn envwall(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("envwall")
+        .unwrap()
+        .current_dir(common::root())
+        .env_remove("TF_WORKSPACE")
+        .env("ENVWALL_TODAY", "2026-11-26")
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+const NETWORK: &str = "fixtures/network/plan.json";
+const PROD: &str = "fixtures/incident/prod/plan.json";
+const STAGING: &str = "fixtures/incident/staging/terraform.tfstate";
+
+#[test]
+fn pretty_report() {
+    let (code, out, err) = envwall(&["check", NETWORK]);
+    assert_eq!(code, 1, "{err}");
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn json_report() {
+    let (code, out, _) = envwall(&["check", NETWORK, "--format", "json"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_report() {
+    let (code, out, _) = envwall(&["check", NETWORK, "--format", "sarif"]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sarif_parses_and_carries_rule_metadata_and_locations() {
+    let (_, out, _) = envwall(&["check", NETWORK, "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["EW101", "EW102", "EW103", "EW104", "EW301"]);
+    for r in rules {
+        assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 80, "{r}");
+        assert!(r["help"]["markdown"].as_str().unwrap().contains("## How to fix"));
+        assert!(["error", "warning", "note"].contains(&r["defaultConfiguration"]["level"].as_str().unwrap()));
+    }
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    for r in results {
+        let index = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let loc = &r["locations"][0]["physicalLocation"];
+        assert_eq!(loc["artifactLocation"]["uri"], NETWORK);
+        assert!(loc["region"]["startLine"].as_u64().unwrap() >= 1);
+        assert_eq!(r["partialFingerprints"]["envwall/v1"].as_str().unwrap().len(), 16);
+    }
+}
+
+#[test]
+fn reports_are_deterministic() {
+    for format in ["pretty", "json", "sarif"] {
+        let a = envwall(&["check", PROD, STAGING, "--format", format]).1;
+        let b = envwall(&["check", PROD, STAGING, "--format", format]).1;
+        assert_eq!(a, b, "{format}");
+    }
+}
+
+fn findings(args: &[&str]) -> (i32, Vec<String>) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = envwall(&all);
+    assert!(code < 2, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let lines = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let end = |e: &serde_json::Value| e["address"].as_str().or(e["endpoint"].as_str()).unwrap().to_owned();
+            let suppressed = if f["suppressed"].is_null() { "" } else { " (suppressed)" };
+            format!("{} {} -> {} {}{suppressed}", f["rule"].as_str().unwrap(), end(&f["from"]), end(&f["to"]), f["status"].as_str().unwrap())
+        })
+        .collect();
+    (code, lines)
+}
+
+#[test]
+fn the_incident_across_two_stacks() {
+    assert_eq!(
+        findings(&[PROD, STAGING]),
+        (1, vec![
+            "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing".to_owned(),
+            "EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned(),
+        ])
+    );
+}
+
+#[test]
+fn only_changes_keeps_what_the_plan_adds() {
+    assert_eq!(findings(&[PROD, STAGING, "--only-changes"]), (1, vec!["EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned()]));
+}
+
+#[test]
+fn fail_on_sets_the_threshold() {
+    // The network fixture has high and medium findings.
+    assert_eq!(envwall(&["check", NETWORK, "--format", "json", "--fail-on", "critical"]).0, 0);
+    assert_eq!(envwall(&["check", NETWORK, "--format", "json", "--fail-on", "high"]).0, 1);
+    assert_eq!(envwall(&["check", NETWORK, "--format", "json", "--fail-on", "none"]).0, 0);
+    // Nothing to report: exit 0.
+    let (code, out, _) = envwall(&["check", "fixtures/resolve/count/plan.json"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, "envwall: no cross-environment findings in 7 resources\n");
+    // Bad usage: exit 2.
+    assert_eq!(envwall(&["check", NETWORK, "--fail-on", "severe"]).0, 2);
+}
+
+fn policy(name: &str, text: &str) -> String {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("check-policies");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn exceptions_suppress_until_they_expire() {
+    let valid = policy(
+        "valid.hcl",
+        "exception \"migration\" {\n  rules   = [\"EW102\"]\n  address = \"aws_security_group_rule.orders_db_from_*\"\n  reason  = \"migration job until cut-over\"\n  expires = \"2027-01-31\"\n}\n",
+    );
+    let (code, lines) = findings(&[PROD, STAGING, "--policy", &valid]);
+    assert_eq!(code, 1, "the other finding still fails the run");
+    assert_eq!(lines, [
+        "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing (suppressed)",
+        "EW102 aws_security_group.app -> aws_security_group.orders_db added",
+    ]);
+    let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &valid, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["summary"]["suppressed"], 1);
+    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(
+        report["findings"][0]["suppressed"],
+        serde_json::json!({"kind": "exception", "name": "migration", "reason": "migration job until cut-over"})
+    );
+    let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &valid, "--format", "sarif"]);
+    assert!(out.contains("\"justification\": \"exception `migration`: migration job until cut-over\""), "{out}");
+    // Suppressing both passes the run.
+    let all = policy("all.hcl", "exception \"all\" {\n  address = \"*\"\n  reason  = \"accepted\"\n}\n");
+    assert_eq!(findings(&[PROD, STAGING, "--policy", &all]).0, 0);
+    // An expired exception no longer suppresses, and says so.
+    let expired = policy(
+        "expired.hcl",
+        "exception \"migration\" {\n  address = \"aws_security_group_rule.orders_db_from_*\"\n  reason  = \"r\"\n  expires = \"2026-01-31\"\n}\n",
+    );
+    let (_, lines) = findings(&[PROD, STAGING, "--policy", &expired]);
+    assert!(!lines[0].ends_with("(suppressed)"), "{lines:?}");
+    let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &expired, "--format", "json"]);
+    assert!(out.contains("exception `migration` expired on 2026-01-31 and no longer suppresses this finding"), "{out}");
+}
+
+#[test]
+fn rule_settings_change_severity_and_turn_rules_off() {
+    let low = policy("low.hcl", "rule \"EW102\" {\n  severity = \"low\"\n}\n");
+    assert_eq!(findings(&[PROD, STAGING, "--policy", &low]).0, 0, "low is below the default threshold");
+    let off = policy("off.hcl", "rule \"EW102\" {\n  enabled = false\n}\n");
+    assert_eq!(findings(&[PROD, STAGING, "--policy", &off]), (0, Vec::new()));
+}
+
+#[test]
+fn output_flag_writes_the_report() {
+    let path = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report.sarif");
+    let _ = std::fs::remove_file(&path);
+    let (code, out, _) = envwall(&["check", NETWORK, "--format", "sarif", "--output", path.to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), envwall(&["check", NETWORK, "--format", "sarif"]).1);
+}
