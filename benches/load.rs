@@ -1,12 +1,12 @@
-//! Load + graph against a plain `serde_json::Value` parse, on generated plans of
-//! 1k, 5k, 10k and 50k resources.
+//! Load + graph, and a whole `check --format json`, against a plain
+//! `serde_json::Value` parse, on generated plans of 1k, 5k, 10k and 50k resources.
 //!
 //! `cargo bench --bench load` (add `-- --quick` for 1k and 10k only). Each
 //! measurement runs in a child process so that its peak memory (VmHWM) is its own;
 //! the process uses mimalloc, as the baseline the targets are stated against does.
-//! Targets (issue 2): load + graph of the 50k plan takes no longer than the
-//! `Value` parse; peak memory at most 4× the file size; 10× more resources cost at
-//! most 12× the time.
+//! Targets: load + graph of the 50k plan takes no longer than the `Value` parse,
+//! and `check --format json` at most 1.25× it; peak memory at most 4× the file
+//! size; 10× more resources cost at most 12× the time.
 
 #[path = "support/gen_plan.rs"]
 mod gen_plan;
@@ -39,15 +39,19 @@ fn main() {
         let runs = if n >= 50_000 { 3 } else { 5 };
         let (base_t, base_m) = measure("value", &file, runs);
         let (our_t, our_m) = measure("envwall", &file, runs);
+        let (check_t, check_m) = measure("check", &file, runs);
         ours.push((n, our_t));
         println!(
-            "{n:>8} {:>10.1} {:>12.1} {:>12.1} {:>7.2} {:>12.2} {:>12.2}",
+            "{n:>8} {:>8.1} {:>9.1} {:>11.1} {:>6.2} {:>11.1} {:>6.2} {:>8.2}× {:>8.2}× {:>8.2}×",
             size / 1e6,
             ms(base_t),
             ms(our_t),
             our_t.as_secs_f64() / base_t.as_secs_f64(),
+            ms(check_t),
+            check_t.as_secs_f64() / base_t.as_secs_f64(),
             base_m as f64 / size,
             our_m as f64 / size,
+            check_m as f64 / size,
         );
     }
     for (small, big) in [(1_000, 10_000), (5_000, 50_000)] {
@@ -100,6 +104,29 @@ fn child(mode: &str, file: &Path, runs: usize) {
                 let v: serde_json::Value = serde_json::from_slice(&bytes).expect("valid JSON");
                 best = best.min(start.elapsed());
                 drop(v);
+            }
+            "check" => {
+                let source = envwall::input::Source::from_bytes(file, bytes).expect("decodes");
+                let sources = [source];
+                let model = envwall::input::load(&sources).expect("loads");
+                let graph = envwall::graph::Graph::build(&model);
+                let policy = envwall::policy::Policy::builtin();
+                let envs = envwall::env::classify(&graph, &policy, &envwall::env::StackOptions::default());
+                let ctx = envwall::rules::Context { graph: &graph, envs: &envs, policy: &policy };
+                let findings = envwall::rules::run(&ctx);
+                let report = envwall::findings::report(
+                    &graph,
+                    &envs,
+                    &policy,
+                    &sources,
+                    findings,
+                    envwall::findings::Filter::default(),
+                    envwall::policy::Date::today(),
+                );
+                let mut out = Vec::new();
+                envwall::report::json::write(&mut out, &report).expect("writes");
+                best = best.min(start.elapsed());
+                assert!(!out.is_empty());
             }
             _ => {
                 let source = envwall::input::Source::from_bytes(file, bytes).expect("decodes");

@@ -161,25 +161,37 @@ pub fn report(
     today: Date,
 ) -> Report {
     let several = graph.model.inputs.len() > 1;
+    let findings: Vec<Finding> =
+        findings.into_iter().filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added).collect();
+    let locations = locate_all(graph, sources, &findings);
     let mut out: Vec<ReportFinding> = findings
         .into_iter()
-        .filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added)
         .map(|mut f| {
             apply_exceptions(graph, policy, &mut f, today);
-            resolve(graph, envs, sources, several, f)
+            resolve(graph, envs, sources, &locations, several, f)
         })
         .collect();
     out.sort_by(|a, b| {
-        (b.severity, a.rule, &a.via.address, &a.via.attribute, &a.from.address, &a.from.endpoint, &a.to.address, &a.to.endpoint).cmp(&(
-            a.severity,
-            b.rule,
-            &b.via.address,
-            &b.via.attribute,
-            &b.from.address,
-            &b.from.endpoint,
-            &b.to.address,
-            &b.to.endpoint,
-        ))
+        (
+            b.severity,
+            a.rule,
+            &a.via.address,
+            &a.via.attribute,
+            &a.from.address,
+            &a.from.endpoint,
+            &a.to.address,
+            &a.to.endpoint,
+        )
+            .cmp(&(
+                a.severity,
+                b.rule,
+                &b.via.address,
+                &b.via.attribute,
+                &b.from.address,
+                &b.from.endpoint,
+                &b.to.address,
+                &b.to.endpoint,
+            ))
     });
     let mut by_severity = SeverityCounts::default();
     for f in out.iter().filter(|f| f.suppressed.is_none()) {
@@ -192,7 +204,8 @@ pub fn report(
         }
     }
     let suppressed = out.iter().filter(|f| f.suppressed.is_some()).count();
-    let summary = Summary { resources: graph.model.resources.len(), findings: out.len() - suppressed, suppressed, by_severity };
+    let summary =
+        Summary { resources: graph.model.resources.len(), findings: out.len() - suppressed, suppressed, by_severity };
     Report { version: 1, findings: out, summary }
 }
 
@@ -208,7 +221,8 @@ fn apply_exceptions(graph: &Graph<'_, '_>, policy: &Policy, f: &mut Finding, tod
         }
         match e.expires {
             Some(until) if until < today => {
-                f.notes.push(format!("exception `{}` expired on {until} and no longer suppresses this finding", e.name));
+                f.notes
+                    .push(format!("exception `{}` expired on {until} and no longer suppresses this finding", e.name));
             }
             _ => {
                 f.suppressed = Some(Suppression { kind: "exception", name: e.name.clone(), reason: e.reason.clone() });
@@ -218,7 +232,14 @@ fn apply_exceptions(graph: &Graph<'_, '_>, policy: &Policy, f: &mut Finding, tod
     }
 }
 
-fn resolve(graph: &Graph<'_, '_>, envs: &Environments<'_>, sources: &[Source], several: bool, f: Finding) -> ReportFinding {
+fn resolve(
+    graph: &Graph<'_, '_>,
+    envs: &Environments<'_>,
+    sources: &[Source],
+    locations: &Locations,
+    several: bool,
+    f: Finding,
+) -> ReportFinding {
     let rule = crate::rules::rule(f.rule);
     let end = |e: &End| -> ReportEnd {
         let (address, endpoint, stack) = match e.node.map(|n| &graph.inner[n]) {
@@ -248,7 +269,7 @@ fn resolve(graph: &Graph<'_, '_>, envs: &Environments<'_>, sources: &[Source], s
     let via = graph.resource(f.via.node);
     let location = via.and_then(|r| {
         let source = sources.get(r.input)?;
-        let (line, column) = locate(&source.text, r);
+        let (line, column) = locations.get(&(r.input, r.address.to_string())).copied().unwrap_or((1, 1));
         Some(Location { file: source.path.display().to_string(), line, column })
     });
     let via_address = via.map_or_else(|| graph.node_name(f.via.node), |r| r.address.to_string());
@@ -281,23 +302,84 @@ fn resolve(graph: &Graph<'_, '_>, envs: &Environments<'_>, sources: &[Source], s
     }
 }
 
-/// Where a resource is written in a plan or state file: its `"address"` (plan,
-/// `show -json`), else its `"name"` near its `"type"` (raw state).
-fn locate(text: &str, r: &crate::model::Resource<'_>) -> (usize, usize) {
-    let address = serde_json::to_string(&r.address.to_string()).unwrap_or_default();
-    let found = ["\"address\":", "\"address\": "].iter().find_map(|k| text.find(&format!("{k}{address}")));
-    let found = found.or_else(|| {
-        let name = serde_json::to_string(&r.address.name).unwrap_or_default();
-        let kind = serde_json::to_string(&r.address.kind).unwrap_or_default();
-        ["\"name\": ", "\"name\":"].iter().find_map(|k| {
-            let needle = format!("{k}{name}");
-            text.match_indices(&needle).map(|(at, _)| at).find(|&at| text[at.saturating_sub(300)..at].contains(&kind))
-        })
-    });
-    match found {
-        Some(at) => crate::input::source::line_column(&text.as_bytes()[..at]),
-        None => (1, 1),
+/// (input, address) → (line, column).
+type Locations = std::collections::HashMap<(usize, String), (usize, usize)>;
+
+/// Where the resources that create the findings are written in their input files:
+/// their `"address"` (plan, `show -json`), else their `"name"` after their
+/// `"type"` (raw state). One pass over each input that has findings, however many
+/// findings there are.
+fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -> Locations {
+    use std::collections::HashMap;
+    let mut wanted: HashMap<usize, Vec<&crate::model::Resource<'_>>> = HashMap::new();
+    for f in findings {
+        if let Some(r) = graph.resource(f.via.node) {
+            wanted.entry(r.input).or_default().push(r);
+        }
     }
+    let mut out = Locations::new();
+    for (input, resources) in wanted {
+        let Some(source) = sources.get(input) else { continue };
+        let text = source.text.as_str();
+        // Byte offsets of every `"address"` value, and of every `"name"` with the
+        // `"type"` before it.
+        let mut by_address: HashMap<String, usize> = HashMap::new();
+        for (at, _) in text.match_indices("\"address\"") {
+            let rest = text[at + 9..].trim_start().strip_prefix(':').map(str::trim_start);
+            if let Some(rest) = rest
+                && let Some(value) =
+                    serde_json::Deserializer::from_str(rest).into_iter::<String>().next().and_then(Result::ok)
+            {
+                by_address.entry(value).or_insert(at);
+            }
+        }
+        let mut by_type_name: HashMap<(String, String), usize> = HashMap::new();
+        if by_address.is_empty() {
+            for (at, _) in text.match_indices("\"type\"") {
+                let next_string = |from: &str| {
+                    let rest = from.trim_start().strip_prefix(':')?.trim_start();
+                    serde_json::Deserializer::from_str(rest).into_iter::<String>().next()?.ok()
+                };
+                let Some(kind) = next_string(&text[at + 6..]) else { continue };
+                let window = &text[at..(at + 400).min(text.len())];
+                let window = &window[..window.char_indices().last().map_or(0, |(i, c)| i + c.len_utf8())];
+                if let Some(n) = window.find("\"name\"")
+                    && let Some(name) = next_string(&window[n + 6..])
+                {
+                    by_type_name.entry((kind, name)).or_insert(at + n);
+                }
+            }
+        }
+        let mut offsets: Vec<(usize, String)> = resources
+            .iter()
+            .map(|r| {
+                let address = r.address.to_string();
+                let at = by_address
+                    .get(&address)
+                    .or_else(|| by_type_name.get(&(r.address.kind.clone(), r.address.name.clone())))
+                    .copied()
+                    .unwrap_or(0);
+                (at, address)
+            })
+            .collect();
+        offsets.sort();
+        offsets.dedup();
+        // Walk the text once, in offset order, counting lines and characters.
+        let (mut pos, mut line, mut column) = (0usize, 1usize, 1usize);
+        for (at, address) in offsets {
+            for c in text[pos..at].chars() {
+                if c == '\n' {
+                    line += 1;
+                    column = 1;
+                } else {
+                    column += 1;
+                }
+            }
+            pos = at;
+            out.insert((input, address), (line, column));
+        }
+    }
+    out
 }
 
 /// FNV-1a over the parts, as 16 hex digits.

@@ -90,7 +90,13 @@ fn findings(args: &[&str]) -> (i32, Vec<String>) {
         .map(|f| {
             let end = |e: &serde_json::Value| e["address"].as_str().or(e["endpoint"].as_str()).unwrap().to_owned();
             let suppressed = if f["suppressed"].is_null() { "" } else { " (suppressed)" };
-            format!("{} {} -> {} {}{suppressed}", f["rule"].as_str().unwrap(), end(&f["from"]), end(&f["to"]), f["status"].as_str().unwrap())
+            format!(
+                "{} {} -> {} {}{suppressed}",
+                f["rule"].as_str().unwrap(),
+                end(&f["from"]),
+                end(&f["to"]),
+                f["status"].as_str().unwrap()
+            )
         })
         .collect();
     (code, lines)
@@ -100,16 +106,22 @@ fn findings(args: &[&str]) -> (i32, Vec<String>) {
 fn the_incident_across_two_stacks() {
     assert_eq!(
         findings(&[PROD, STAGING]),
-        (1, vec![
-            "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing".to_owned(),
-            "EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned(),
-        ])
+        (
+            1,
+            vec![
+                "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing".to_owned(),
+                "EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned(),
+            ]
+        )
     );
 }
 
 #[test]
 fn only_changes_keeps_what_the_plan_adds() {
-    assert_eq!(findings(&[PROD, STAGING, "--only-changes"]), (1, vec!["EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned()]));
+    assert_eq!(
+        findings(&[PROD, STAGING, "--only-changes"]),
+        (1, vec!["EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned()])
+    );
 }
 
 #[test]
@@ -142,10 +154,13 @@ fn exceptions_suppress_until_they_expire() {
     );
     let (code, lines) = findings(&[PROD, STAGING, "--policy", &valid]);
     assert_eq!(code, 1, "the other finding still fails the run");
-    assert_eq!(lines, [
-        "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing (suppressed)",
-        "EW102 aws_security_group.app -> aws_security_group.orders_db added",
-    ]);
+    assert_eq!(
+        lines,
+        [
+            "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing (suppressed)",
+            "EW102 aws_security_group.app -> aws_security_group.orders_db added",
+        ]
+    );
     let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &valid, "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["suppressed"], 1);

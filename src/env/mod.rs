@@ -17,7 +17,6 @@ pub mod tokens;
 
 use std::fmt;
 
-
 use ipnet::IpNet;
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
@@ -335,7 +334,8 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     for n in graph.inner.node_indices() {
         c.resolve(n, &own, &stacks, &mut nodes, &mut visiting);
     }
-    let policy_ranges = policy.environments.iter().enumerate().flat_map(|(i, e)| e.cidrs.iter().map(move |c| (*c, i))).collect();
+    let policy_ranges =
+        policy.environments.iter().enumerate().flat_map(|(i, e)| e.cidrs.iter().map(move |c| (*c, i))).collect();
     Environments {
         policy,
         nodes: nodes.into_iter().map(Option::unwrap_or_default).collect(),
@@ -785,7 +785,11 @@ impl Classifier<'_, '_, '_, '_> {
                 let mut e = self.evidence(
                     Strength::Containment,
                     env,
-                    format!("range {net} is inside {} ({found}), which is {}", self.graph.node_name(network), envs[env].name),
+                    format!(
+                        "range {net} is inside {} ({found}), which is {}",
+                        self.graph.node_name(network),
+                        envs[env].name
+                    ),
                 );
                 e.container = Some(network);
                 out.push(e);
@@ -800,7 +804,11 @@ impl Classifier<'_, '_, '_, '_> {
                 out.push(self.evidence(
                     Strength::Containment,
                     env,
-                    format!("range {net} covers {} ({found}), which is {}", self.graph.node_name(network), envs[env].name),
+                    format!(
+                        "range {net} covers {} ({found}), which is {}",
+                        self.graph.node_name(network),
+                        envs[env].name
+                    ),
                 ));
             }
         }
@@ -832,7 +840,13 @@ fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
         .unwrap_or(0);
     let first = evidence.remove(winner_at);
     evidence.insert(0, first);
-    Classification { environment: Some(winner), tier: policy.environments[winner].tier, evidence, ambiguous: false, internet: false }
+    Classification {
+        environment: Some(winner),
+        tier: policy.environments[winner].tier,
+        evidence,
+        ambiguous: false,
+        internet: false,
+    }
 }
 
 /// The account field of an ARN.

@@ -104,7 +104,8 @@ pub fn is_public(net: &IpNet) -> bool {
         IpNet::V4(n) => {
             let a = n.network();
             let o = a.octets();
-            let private = a.is_private() || a.is_loopback() || a.is_link_local() || (o[0] == 100 && (o[1] & 0xC0) == 64);
+            let private =
+                a.is_private() || a.is_loopback() || a.is_link_local() || (o[0] == 100 && (o[1] & 0xC0) == 64);
             !private || n.prefix_len() < 8
         }
         IpNet::V6(n) => {

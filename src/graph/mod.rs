@@ -326,7 +326,8 @@ impl<'m, 'a> Builder<'m, 'a> {
             let containment = catalog::containment(key);
             let attribute = attribute_label(&path.0);
             let contains = containment.is_some();
-            let known = |to| Candidate { to, attribute: attribute.clone(), derivation: Derivation::KnownValue, contains };
+            let known =
+                |to| Candidate { to, attribute: attribute.clone(), derivation: Derivation::KnownValue, contains };
             if let Some(owners) = self.identities.get(s) {
                 for j in self.prefer_same_input(owners, r.input, i) {
                     push(&mut links, known(To::Resource(j)));

@@ -60,7 +60,9 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, S
             "aws_vpc_peering_connection" | "aws_vpc_peering_connection_accepter" => b.aws_peering(node),
             "aws_ec2_transit_gateway_vpc_attachment" => attachments.push(node),
             "google_compute_firewall" => firewalls.push(node),
-            "google_sql_database_instance" => b.ranges_into(node, r, &["settings", "ip_configuration", "authorized_networks", "value"], "tcp"),
+            "google_sql_database_instance" => {
+                b.ranges_into(node, r, &["settings", "ip_configuration", "authorized_networks", "value"], "tcp")
+            }
             "google_container_cluster" => {
                 b.ranges_into(node, r, &["master_authorized_networks_config", "cidr_blocks", "cidr_block"], "tcp")
             }
@@ -94,12 +96,8 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, S
     b.transit_gateways(&attachments);
     let Builder { graph, edges, .. } = b;
     for e in edges {
-        let edge = Edge {
-            kind: e.kind,
-            attribute: e.attribute,
-            derivation: e.derivation,
-            link: Some(Box::new(e.link)),
-        };
+        let edge =
+            Edge { kind: e.kind, attribute: e.attribute, derivation: e.derivation, link: Some(Box::new(e.link)) };
         graph.inner.add_edge(e.from, e.to, edge);
     }
 }
@@ -195,11 +193,26 @@ impl Builder<'_, '_, '_> {
         });
         if !duplicate {
             let link = Link { via, protocol: protocol.to_owned(), ports, related: Vec::new() };
-            self.edges.push(NewEdge { from, to, kind: EdgeKind::AllowsTraffic, attribute: attribute.to_owned(), derivation, link });
+            self.edges.push(NewEdge {
+                from,
+                to,
+                kind: EdgeKind::AllowsTraffic,
+                attribute: attribute.to_owned(),
+                derivation,
+                link,
+            });
         }
     }
 
-    fn push(&mut self, from: NodeIndex, to: NodeIndex, attribute: &str, via: NodeIndex, protocol: &str, ports: Vec<(u32, u32)>) {
+    fn push(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        attribute: &str,
+        via: NodeIndex,
+        protocol: &str,
+        ports: Vec<(u32, u32)>,
+    ) {
         self.push_derived(from, to, attribute, via, protocol, ports, Derivation::KnownValue);
     }
 
@@ -207,7 +220,10 @@ impl Builder<'_, '_, '_> {
         if a == b {
             return;
         }
-        let seen = self.edges.iter().any(|e| e.kind == EdgeKind::Peers && ((e.from, e.to) == (a, b) || (e.from, e.to) == (b, a)));
+        let seen = self
+            .edges
+            .iter()
+            .any(|e| e.kind == EdgeKind::Peers && ((e.from, e.to) == (a, b) || (e.from, e.to) == (b, a)));
         if !seen {
             let link = Link { via, protocol: String::new(), ports: Vec::new(), related };
             self.edges.push(NewEdge {
@@ -270,7 +286,9 @@ impl Builder<'_, '_, '_> {
             return vec![list];
         }
         let cidrs: Vec<String> = match r.values.get("entry") {
-            Some(Value::List(entries)) => entries.iter().filter_map(|e| e.get("cidr")?.as_str().map(str::to_owned)).collect(),
+            Some(Value::List(entries)) => {
+                entries.iter().filter_map(|e| e.get("cidr")?.as_str().map(str::to_owned)).collect()
+            }
             _ => Vec::new(),
         };
         cidrs.iter().map(|c| self.endpoint(EndpointKind::Range, c)).collect()
@@ -387,7 +405,8 @@ impl Builder<'_, '_, '_> {
     }
 
     fn aws_peering(&mut self, peering: NodeIndex) {
-        let (Some(a), Some(b)) = (self.named(peering, "vpc_id").first().copied(), self.named(peering, "peer_vpc_id").first().copied())
+        let (Some(a), Some(b)) =
+            (self.named(peering, "vpc_id").first().copied(), self.named(peering, "peer_vpc_id").first().copied())
         else {
             return;
         };
@@ -396,7 +415,9 @@ impl Builder<'_, '_, '_> {
             .graph
             .inner
             .edges_directed(peering, Direction::Incoming)
-            .filter(|e| e.weight().kind == EdgeKind::References && e.weight().attribute.ends_with("vpc_peering_connection_id"))
+            .filter(|e| {
+                e.weight().kind == EdgeKind::References && e.weight().attribute.ends_with("vpc_peering_connection_id")
+            })
             .map(|e| e.source())
             .collect();
         self.peer(a, b, peering, "peer_vpc_id", routes);
@@ -404,7 +425,9 @@ impl Builder<'_, '_, '_> {
 
     /// Generic peering: `local` names this side's network, `remote` the other's.
     fn peering(&mut self, node: NodeIndex, local: &str, remote: &str) {
-        if let (Some(a), Some(b)) = (self.named(node, local).first().copied(), self.named(node, remote).first().copied()) {
+        if let (Some(a), Some(b)) =
+            (self.named(node, local).first().copied(), self.named(node, remote).first().copied())
+        {
             self.peer(a, b, node, remote, Vec::new());
         }
     }
@@ -499,7 +522,10 @@ impl Builder<'_, '_, '_> {
                 let r = &model.resources[i];
                 matches!(r.address.kind.as_str(), "google_compute_instance" | "google_compute_instance_template")
                     && strings(r.values.get("tags")).contains(&tag)
-                    && network.is_none_or(|net| self.named(n, "network_interface[0].network").contains(&net) || self.container(n, "network").is_none_or(|c| c == net))
+                    && network.is_none_or(|net| {
+                        self.named(n, "network_interface[0].network").contains(&net)
+                            || self.container(n, "network").is_none_or(|c| c == net)
+                    })
             })
             .collect()
     }
@@ -524,7 +550,8 @@ impl Builder<'_, '_, '_> {
     }
 
     fn azure_nsg_rules(&mut self, rules: &[(NodeIndex, NodeIndex, Option<usize>, &Value<'_>)]) {
-        let parsed: Vec<NsgRule> = rules.iter().map(|&(via, group, index, v)| NsgRule::read(self, via, group, index, v)).collect();
+        let parsed: Vec<NsgRule> =
+            rules.iter().map(|&(via, group, index, v)| NsgRule::read(self, via, group, index, v)).collect();
         for rule in parsed.iter().filter(|r| r.allow) {
             for (source, source_attr) in &rule.sources {
                 for (dest, dest_attr) in &rule.destinations {
@@ -636,7 +663,9 @@ impl Builder<'_, '_, '_> {
         }
         let Some(selector) = first(peer.get("namespace_selector")) else { return vec![own] };
         let labels: Vec<(String, String)> = match selector.get("match_labels") {
-            Some(Value::Map(entries)) => entries.iter().filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_owned()))).collect(),
+            Some(Value::Map(entries)) => {
+                entries.iter().filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_owned()))).collect()
+            }
             _ => Vec::new(),
         };
         let model = self.graph.model;
@@ -654,7 +683,9 @@ impl Builder<'_, '_, '_> {
                     Value::List(items) => items.first(),
                     other => Some(other),
                 });
-                labels.iter().all(|(k, v)| meta.and_then(|m| m.get("labels")).and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v))
+                labels.iter().all(|(k, v)| {
+                    meta.and_then(|m| m.get("labels")).and_then(|l| l.get(k)).and_then(Value::as_str) == Some(v)
+                })
             })
             .filter(|&n| n != own)
             .collect()
@@ -702,21 +733,26 @@ impl Builder<'_, '_, '_> {
                 for &b in &members[x + 1..] {
                     let joined = if explicit {
                         let reaches = |from: NodeIndex, to: NodeIndex| {
-                            associated.get(&from).is_some_and(|rts| rts.iter().any(|rt| propagates.get(&to).is_some_and(|p| p.contains(rt))))
+                            associated.get(&from).is_some_and(|rts| {
+                                rts.iter().any(|rt| propagates.get(&to).is_some_and(|p| p.contains(rt)))
+                            })
                         };
                         reaches(a, b) || reaches(b, a)
                     } else {
                         let default = |n: NodeIndex| {
                             let r = self.graph.resource(n);
                             let flag = |k: &str| r.and_then(|r| r.values.get(k)) != Some(&Value::Bool(false));
-                            flag("transit_gateway_default_route_table_association") && flag("transit_gateway_default_route_table_propagation")
+                            flag("transit_gateway_default_route_table_association")
+                                && flag("transit_gateway_default_route_table_propagation")
                         };
                         default(a) && default(b)
                     };
                     if !joined {
                         continue;
                     }
-                    if let (Some(va), Some(vb)) = (self.named(a, "vpc_id").first().copied(), self.named(b, "vpc_id").first().copied()) {
+                    if let (Some(va), Some(vb)) =
+                        (self.named(a, "vpc_id").first().copied(), self.named(b, "vpc_id").first().copied())
+                    {
                         self.peer(va, vb, a, "transit_gateway_id", vec![b, tgw]);
                     }
                 }
@@ -733,7 +769,9 @@ fn to_json(v: &Value<'_>) -> serde_json::Value {
         Value::Float(f) => serde_json::json!(f),
         Value::String(s) => serde_json::Value::String(s.to_string()),
         Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
+        Value::Map(entries) => {
+            serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect())
+        }
         Value::Sensitive(inner) => to_json(inner),
     }
 }
@@ -745,7 +783,9 @@ fn attribute_is(have: &str, want: &str) -> bool {
 
 /// The CIDR blocks that exactly cover an inclusive IPv4 address range.
 fn cover(start: &str, end: &str) -> Vec<String> {
-    let (Ok(a), Ok(b)) = (start.parse::<std::net::Ipv4Addr>(), end.parse::<std::net::Ipv4Addr>()) else { return Vec::new() };
+    let (Ok(a), Ok(b)) = (start.parse::<std::net::Ipv4Addr>(), end.parse::<std::net::Ipv4Addr>()) else {
+        return Vec::new();
+    };
     let (mut lo, hi) = (u64::from(u32::from(a)), u64::from(u32::from(b)));
     let mut out = Vec::new();
     while lo <= hi && out.len() < 64 {
@@ -785,7 +825,8 @@ impl Firewall {
         if matches!(r.values.get("disabled"), Some(Value::Bool(true))) {
             return None;
         }
-        let ingress = r.values.get("direction").and_then(Value::as_str).is_none_or(|d| d.eq_ignore_ascii_case("INGRESS"));
+        let ingress =
+            r.values.get("direction").and_then(Value::as_str).is_none_or(|d| d.eq_ignore_ascii_case("INGRESS"));
         let deny = matches!(r.values.get("deny"), Some(Value::List(items)) if !items.is_empty());
         let blocks = r.values.get(if deny { "deny" } else { "allow" });
         let protocols = match blocks {
@@ -803,10 +844,14 @@ impl Firewall {
         let mut sources: Vec<Source> = ranges.iter().map(|s| Source::Range((*s).to_owned())).collect();
         if ingress {
             sources.extend(strings(r.values.get("source_tags")).iter().map(|t| Source::Tag((*t).to_owned())));
-            sources.extend(strings(r.values.get("source_service_accounts")).iter().map(|t| Source::Account((*t).to_owned())));
+            sources.extend(
+                strings(r.values.get("source_service_accounts")).iter().map(|t| Source::Account((*t).to_owned())),
+            );
         }
-        let mut targets: Vec<Source> = strings(r.values.get("target_tags")).iter().map(|t| Source::Tag((*t).to_owned())).collect();
-        targets.extend(strings(r.values.get("target_service_accounts")).iter().map(|t| Source::Account((*t).to_owned())));
+        let mut targets: Vec<Source> =
+            strings(r.values.get("target_tags")).iter().map(|t| Source::Tag((*t).to_owned())).collect();
+        targets
+            .extend(strings(r.values.get("target_service_accounts")).iter().map(|t| Source::Account((*t).to_owned())));
         Some(Firewall {
             node,
             network: b.named(node, "network").first().copied(),
@@ -858,7 +903,13 @@ enum NsgEnd {
 }
 
 impl NsgRule {
-    fn read(b: &mut Builder<'_, '_, '_>, via: NodeIndex, group: NodeIndex, index: Option<usize>, v: &Value<'_>) -> NsgRule {
+    fn read(
+        b: &mut Builder<'_, '_, '_>,
+        via: NodeIndex,
+        group: NodeIndex,
+        index: Option<usize>,
+        v: &Value<'_>,
+    ) -> NsgRule {
         let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
         let mut ports: Vec<&str> = strings(v.get("destination_port_ranges"));
         if ports.is_empty() {
@@ -867,7 +918,8 @@ impl NsgRule {
         let prefix = format!("security_rule[{}].", index.unwrap_or(0));
         let ends = |single: &'static str, plural: &'static str, groups: &'static str| -> Vec<(NsgEnd, &'static str)> {
             let mut out = Vec::new();
-            let mut values: Vec<(&str, &'static str)> = strings(v.get(plural)).into_iter().map(|p| (p, plural)).collect();
+            let mut values: Vec<(&str, &'static str)> =
+                strings(v.get(plural)).into_iter().map(|p| (p, plural)).collect();
             let one = text(single);
             if !one.is_empty() {
                 values.push((one, single));
@@ -888,8 +940,11 @@ impl NsgRule {
             out
         };
         let sources = ends("source_address_prefix", "source_address_prefixes", "source_application_security_group_ids");
-        let destinations =
-            ends("destination_address_prefix", "destination_address_prefixes", "destination_application_security_group_ids");
+        let destinations = ends(
+            "destination_address_prefix",
+            "destination_address_prefixes",
+            "destination_application_security_group_ids",
+        );
         NsgRule {
             via,
             group,
@@ -926,7 +981,10 @@ fn is_public(net: &IpNet) -> bool {
     match net {
         IpNet::V4(n) => {
             let a = n.network();
-            !(a.is_private() || a.is_loopback() || a.is_link_local() || a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64)
+            !(a.is_private()
+                || a.is_loopback()
+                || a.is_link_local()
+                || a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64)
         }
         IpNet::V6(n) => {
             let a = n.network();

@@ -163,6 +163,9 @@ pub(crate) struct Target {
 pub(crate) struct Found {
     targets: Vec<Target>,
     locals: Vec<String>,
+    /// A module was referenced without naming an output (Terraform drops the
+    /// output name from `module.x[each.key].out`), so every output was followed.
+    every_output: bool,
 }
 
 /// The references of one resource instance.
@@ -263,6 +266,9 @@ impl<'s, 'c> Resolver<'s, 'c> {
             if found.targets.is_empty() && !found.locals.is_empty() {
                 out.through_locals.push((path.clone(), found.locals));
                 continue;
+            }
+            if found.every_output {
+                narrow_to_attribute(path, &mut found.targets);
             }
             for t in found.targets {
                 if t.address == *address {
@@ -367,6 +373,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
                     }
                 }
                 None => {
+                    out.every_output = true;
                     let mut names: Vec<&&str> = call.module.outputs.keys().collect();
                     names.sort();
                     for o in names {
@@ -409,6 +416,21 @@ impl<'s, 'c> Resolver<'s, 'c> {
                 derivation: derivation.max(how),
             });
         }
+    }
+}
+
+/// When every output of a module had to be followed, keep the targets whose type
+/// fits the attribute (`referenced_security_group_id` → `*_security_group`,
+/// `subnet_ids` → `*_subnet`), if any does.
+fn narrow_to_attribute(path: &[OwnedStep], targets: &mut Vec<Target>) {
+    let Some(OwnedStep::Key(key)) = path.iter().rev().find(|s| matches!(s, OwnedStep::Key(_))) else { return };
+    let hint = ["_ids", "_id", "_arns", "_arn", "_names", "_name", "s"]
+        .iter()
+        .find_map(|suffix| key.strip_suffix(suffix))
+        .unwrap_or(key);
+    let fits = |t: &Target| t.address.kind.split_once('_').is_some_and(|(_, name)| hint.ends_with(name));
+    if targets.iter().any(fits) {
+        targets.retain(fits);
     }
 }
 

@@ -168,7 +168,9 @@ pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'
     for e in graph.inner.edge_references() {
         let edge = e.weight();
         let label = match edge.link.as_deref() {
-            Some(link) if edge.kind == EdgeKind::AllowsTraffic => format!("{} {}/{}", edge.attribute, link.protocol, link.ports_text()),
+            Some(link) if edge.kind == EdgeKind::AllowsTraffic => {
+                format!("{} {}/{}", edge.attribute, link.protocol, link.ports_text())
+            }
             _ => edge.attribute.clone(),
         };
         let mut attrs = vec![format!("label=\"{}\"", dot_escape(&label))];

@@ -88,7 +88,11 @@ pub fn write(w: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> 
     let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
     for finding in &report.findings {
         let docs = crate::rules::rule(finding.rule).map_or("", |r| r.docs);
-        let help = format!("{} (`envwall rules {}`)", section(docs, "## How to fix").split_whitespace().collect::<Vec<_>>().join(" "), finding.rule);
+        let help = format!(
+            "{} (`envwall rules {}`)",
+            section(docs, "## How to fix").split_whitespace().collect::<Vec<_>>().join(" "),
+            finding.rule
+        );
         let diagnostic = FindingDiagnostic { finding, help };
         let mut out = String::new();
         handler.render_report(&mut out, &diagnostic).map_err(io::Error::other)?;

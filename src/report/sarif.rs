@@ -69,7 +69,8 @@ fn result(f: &ReportFinding, rule_index: usize) -> Value {
         }]);
     }
     if let Some(s) = &f.suppressed {
-        r["suppressions"] = json!([{ "kind": "external", "justification": format!("{} `{}`: {}", s.kind, s.name, s.reason) }]);
+        r["suppressions"] =
+            json!([{ "kind": "external", "justification": format!("{} `{}`: {}", s.kind, s.name, s.reason) }]);
     }
     r
 }
@@ -94,11 +95,8 @@ pub fn write(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             })
         })
         .collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, RULES.iter().position(|r| r.code == f.rule).unwrap_or(0)))
-        .collect();
+    let results: Vec<Value> =
+        report.findings.iter().map(|f| result(f, RULES.iter().position(|r| r.code == f.rule).unwrap_or(0))).collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",

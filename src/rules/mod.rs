@@ -6,10 +6,10 @@
 //! it; [`RULES`] lists them all, once. Rules never re-derive an environment: they
 //! read the classification and its evidence.
 
+pub mod cross_env_network_peering;
 pub mod environment_label_conflict;
 pub mod nonprod_traffic_into_prod;
 pub mod prod_traffic_into_nonprod;
-pub mod cross_env_network_peering;
 pub mod rule_range_spans_environments;
 mod traffic;
 
@@ -187,7 +187,8 @@ pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
 fn dedupe(findings: &mut Vec<Finding>) {
     use std::collections::HashMap;
     let standalone = |f: &Finding| Some(f.via.node) != f.from.node && Some(f.via.node) != f.to.node;
-    let mut by_link: HashMap<(&str, Option<NodeIndex>, Option<NodeIndex>, Option<&(String, String)>), bool> = HashMap::new();
+    type LinkKey<'f> = (&'f str, Option<NodeIndex>, Option<NodeIndex>, Option<&'f (String, String)>);
+    let mut by_link: HashMap<LinkKey<'_>, bool> = HashMap::new();
     for f in findings.iter() {
         *by_link.entry((f.rule, f.from.node, f.to.node, f.traffic.as_ref())).or_default() |= standalone(f);
     }
@@ -202,8 +203,15 @@ fn dedupe(findings: &mut Vec<Finding>) {
 /// A link is added by this plan when what creates it, or one of its ends, is
 /// created, replaced or updated by it.
 fn status(ctx: &Context<'_, '_, '_, '_>, f: &Finding) -> Status {
-    let changed = |n: Option<NodeIndex>| n.and_then(|n| ctx.graph.resource(n)).is_some_and(|r| r.action.creates() || r.action == crate::model::Action::Update);
-    if changed(Some(f.via.node)) || changed(f.from.node) || changed(f.to.node) { Status::Added } else { Status::Existing }
+    let changed = |n: Option<NodeIndex>| {
+        n.and_then(|n| ctx.graph.resource(n))
+            .is_some_and(|r| r.action.creates() || r.action == crate::model::Action::Update)
+    };
+    if changed(Some(f.via.node)) || changed(f.from.node) || changed(f.to.node) {
+        Status::Added
+    } else {
+        Status::Existing
+    }
 }
 
 /// Whether every resource a finding names exists after the plan is applied.
@@ -214,7 +222,13 @@ pub(crate) fn all_exist(ctx: &Context<'_, '_, '_, '_>, nodes: &[NodeIndex]) -> b
 /// An end of a finding for a node, with its environment and evidence.
 pub(crate) fn end(ctx: &Context<'_, '_, '_, '_>, node: NodeIndex) -> End {
     let c = ctx.envs.of(node);
-    End { node: Some(node), label: None, environment: c.environment, tier: c.tier, evidence: evidence_lines(ctx.envs, node) }
+    End {
+        node: Some(node),
+        label: None,
+        environment: c.environment,
+        tier: c.tier,
+        evidence: evidence_lines(ctx.envs, node),
+    }
 }
 
 /// The evidence lines of a classification.

@@ -1,6 +1,8 @@
 //! EW104 `rule-range-spans-environments`: one address range in a rule covers both
 //! production and non-production networks, so the rule opens more than it means to.
 
+use ipnet::IpNet;
+use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::traffic::{env_name, finding, traffic_text};
@@ -21,6 +23,7 @@ pub static RULE: Rule = Rule {
 
 fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut cache: std::collections::HashMap<NodeIndex, Option<(String, String)>> = std::collections::HashMap::new();
     for e in ctx.graph.inner.edge_references() {
         let (Some(link), EdgeKind::AllowsTraffic) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
         let (range_node, other) = match (&ctx.graph.inner[e.source()], &ctx.graph.inner[e.target()]) {
@@ -33,37 +36,16 @@ fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> 
         if ctx.envs.of(range_node).internet || !all_exist(ctx, &[other, link.via]) {
             continue;
         }
-        // What the range covers: networks of the inputs and ranges of the policy.
-        let mut prod: Vec<String> = Vec::new();
-        let mut nonprod: Vec<String> = Vec::new();
-        for (found, node) in ctx.envs.networks.covered_by(net) {
-            let c = ctx.envs.of(node);
-            let name = format!("{} ({found}, {})", ctx.graph.short_name(node), c.environment.map_or("?", |x| ctx.envs.name(x)));
-            match c.tier {
-                Tier::Production => prod.push(name),
-                Tier::NonProduction => nonprod.push(name),
-                _ => {}
-            }
-        }
-        for (cidr, env) in &ctx.envs.policy_ranges {
-            if net.contains(cidr) && net != *cidr {
-                let name = format!("{cidr} (policy environment {})", ctx.envs.name(*env));
-                match ctx.policy.environments[*env].tier {
-                    Tier::Production => prod.push(name),
-                    Tier::NonProduction => nonprod.push(name),
-                    _ => {}
-                }
-            }
-        }
-        if prod.is_empty() || nonprod.is_empty() {
-            continue;
-        }
+        // What the range covers: networks of the inputs and ranges of the policy,
+        // worked out once per range.
+        let spans = cache.entry(range_node).or_insert_with(|| spans(ctx, net)).clone();
+        let Some((prod, nonprod)) = spans else { continue };
         let from = End {
             node: Some(range_node),
             label: None,
             environment: None,
             tier: Tier::Unknown,
-            evidence: prod.iter().chain(&nonprod).map(|n| format!("covers {n}")).collect(),
+            evidence: vec![format!("covers production {prod}"), format!("covers non-production {nonprod}")],
         };
         let to = end(ctx, other);
         let message = format!(
@@ -71,14 +53,68 @@ fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> 
             ctx.graph.short_name(link.via),
             range.value,
             traffic_text(link),
-            prod.join(", "),
-            nonprod.join(", "),
+            prod,
+            nonprod,
             ctx.graph.short_name(other),
             env_name(ctx, &to),
         );
         let mut f = finding(ctx, RULE.code, from, to, link, &e.weight().attribute, message, e.id());
-        f.direction = super::Direction::from_tier(if ctx.envs.of(other).tier == Tier::Production { Tier::NonProduction } else { Tier::Production });
+        f.direction = super::Direction::from_tier(if ctx.envs.of(other).tier == Tier::Production {
+            Tier::NonProduction
+        } else {
+            Tier::Production
+        });
         out.push(f);
     }
     out
+}
+
+/// The production and non-production networks a range covers, described (the
+/// first few of each), when it covers both.
+fn spans(ctx: &Context<'_, '_, '_, '_>, net: IpNet) -> Option<(String, String)> {
+    enum Covered {
+        Network(IpNet, NodeIndex),
+        Policy(IpNet, usize),
+    }
+    let mut prod: Vec<Covered> = Vec::new();
+    let mut nonprod: Vec<Covered> = Vec::new();
+    for (found, node) in ctx.envs.networks.covered_by(net) {
+        match ctx.envs.of(node).tier {
+            Tier::Production => prod.push(Covered::Network(found, node)),
+            Tier::NonProduction => nonprod.push(Covered::Network(found, node)),
+            _ => {}
+        }
+    }
+    for (cidr, env) in &ctx.envs.policy_ranges {
+        if net.contains(cidr) && net != *cidr {
+            match ctx.policy.environments[*env].tier {
+                Tier::Production => prod.push(Covered::Policy(*cidr, *env)),
+                Tier::NonProduction => nonprod.push(Covered::Policy(*cidr, *env)),
+                _ => {}
+            }
+        }
+    }
+    if prod.is_empty() || nonprod.is_empty() {
+        return None;
+    }
+    let describe = |items: &[Covered]| {
+        const SHOWN: usize = 3;
+        let mut out = items
+            .iter()
+            .take(SHOWN)
+            .map(|c| match c {
+                Covered::Network(found, node) => {
+                    let env = ctx.envs.of(*node).environment.map_or("?", |x| ctx.envs.name(x));
+                    format!("{} ({found}, {env})", ctx.graph.short_name(*node))
+                }
+                Covered::Policy(cidr, env) => format!("{cidr} (policy environment {})", ctx.envs.name(*env)),
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if items.len() > SHOWN {
+            out.push_str(&format!(" and {} more", items.len() - SHOWN));
+        }
+        out
+    };
+    Some((describe(&prod), describe(&nonprod)))
 }

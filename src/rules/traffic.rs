@@ -9,7 +9,12 @@ use crate::graph::{EdgeKind, Graph, Link};
 use crate::policy::Tier;
 
 /// An `allows-traffic` edge from a tier to another.
-pub(crate) fn crossing_traffic(ctx: &Context<'_, '_, '_, '_>, from: Tier, to: Tier, code: &'static str) -> Vec<Finding> {
+pub(crate) fn crossing_traffic(
+    ctx: &Context<'_, '_, '_, '_>,
+    from: Tier,
+    to: Tier,
+    code: &'static str,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for e in ctx.graph.inner.edge_references() {
         let (Some(link), EdgeKind::AllowsTraffic) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
@@ -40,7 +45,11 @@ pub(crate) fn env_name(ctx: &Context<'_, '_, '_, '_>, e: &super::End) -> String 
 }
 
 fn describe_via(graph: &Graph<'_, '_>, link: &Link, attribute: &str) -> String {
-    if attribute.is_empty() { graph.short_name(link.via) } else { format!("{} ({attribute})", graph.short_name(link.via)) }
+    if attribute.is_empty() {
+        graph.short_name(link.via)
+    } else {
+        format!("{} ({attribute})", graph.short_name(link.via))
+    }
 }
 
 /// `tcp/5432`, `all traffic`.
