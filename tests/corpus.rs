@@ -28,12 +28,13 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// (resources, edges) of one file.
-fn counts(path: &Path) -> Result<(usize, usize), String> {
+/// (resources, reference and containment edges, traffic and peering edges) of one file.
+fn counts(path: &Path) -> Result<(usize, usize, usize), String> {
     let sources = input::read_sources(&[path.to_owned()]).map_err(|e| e.to_string())?;
     let model = input::load(&sources).map_err(|e| e.to_string())?;
     let graph = Graph::build(&model);
-    Ok((model.resources.len(), graph.inner.edge_count()))
+    let links = graph.inner.edge_weights().filter(|e| e.link.is_some()).count();
+    Ok((model.resources.len(), graph.inner.edge_count() - links, links))
 }
 
 #[test]
@@ -48,24 +49,24 @@ fn every_corpus_file_loads() {
 
 #[test]
 fn selected_corpus_files_give_exact_counts() {
-    let cases: &[(&str, (usize, usize))] = &[
+    let cases: &[(&str, (usize, usize, usize))] = &[
         // UTF-16 LE with a byte-order mark.
-        ("bridgecrewio__checkov/tests__terraform__parser__resources__plan_encodings__tfplan_win_utf16.json", (1, 0)),
+        ("bridgecrewio__checkov/tests__terraform__parser__resources__plan_encodings__tfplan_win_utf16.json", (1, 0, 0)),
         // Legacy v3 state with flatmap attributes in a child module.
-        ("cycloidio__inframap/generate__testdata__version_3_state.json", (12, 33)),
+        ("cycloidio__inframap/generate__testdata__version_3_state.json", (12, 33, 12)),
         // Duplicate keys in a v4 state (the last one wins).
         (
             "opentofu__opentofu/internal__states__statefile__testdata__roundtrip__v4-legacy-modules.in.tfstate.json",
             (4, 2),
         ),
-        // Security groups and rules.
-        ("GoogleCloudPlatform__terraform-validator/testdata__templates__full_compute_firewall.tfplan.json", (4, 7)),
+        // Google firewall rules: one disabled, two that deny: no traffic edges.
+        ("GoogleCloudPlatform__terraform-validator/testdata__templates__full_compute_firewall.tfplan.json", (4, 7, 0)),
         // An empty plan from Terraform 0.13.
-        ("GoogleCloudPlatform__terraform-google-conversion/tfplan2cai__testdata__empty-0.13.7.tfplan.json", (0, 0)),
+        ("GoogleCloudPlatform__terraform-google-conversion/tfplan2cai__testdata__empty-0.13.7.tfplan.json", (0, 0, 0)),
         // A state whose groups reference each other by id, with a standalone rule.
-        ("cycloidio__inframap/generate__testdata__aws_state_sgr.json", (9, 9)),
+        ("cycloidio__inframap/generate__testdata__aws_state_sgr.json", (9, 9, 7)),
         // A rule whose group is created in the same plan (config reference).
-        ("terraform-compliance__cli/tests__functional__test_issue-275__plan.out.json", (2, 3)),
+        ("terraform-compliance__cli/tests__functional__test_issue-275__plan.out.json", (2, 3, 1)),
     ];
     for (rel, want) in cases {
         let got = counts(&corpus_dir().join(rel)).unwrap();
