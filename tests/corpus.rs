@@ -57,7 +57,7 @@ fn selected_corpus_files_give_exact_counts() {
         // Duplicate keys in a v4 state (the last one wins).
         (
             "opentofu__opentofu/internal__states__statefile__testdata__roundtrip__v4-legacy-modules.in.tfstate.json",
-            (4, 2),
+            (4, 2, 0),
         ),
         // Google firewall rules: one disabled, two that deny: no traffic edges.
         ("GoogleCloudPlatform__terraform-validator/testdata__templates__full_compute_firewall.tfplan.json", (4, 7, 0)),
