@@ -33,14 +33,25 @@ struct NewEdge {
     link: Link,
 }
 
+/// What makes two traffic edges the same.
+type TrafficKey = (NodeIndex, NodeIndex, NodeIndex, String, String, Vec<(u32, u32)>);
+
 struct Builder<'g, 'm, 'a> {
     graph: &'g mut Graph<'m, 'a>,
     endpoints: HashMap<(EndpointKind, String), NodeIndex>,
     edges: Vec<NewEdge>,
+    traffic_seen: std::collections::HashSet<TrafficKey>,
+    peers_seen: std::collections::HashSet<(NodeIndex, NodeIndex)>,
 }
 
 pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, String), NodeIndex>) {
-    let mut b = Builder { graph, endpoints, edges: Vec::new() };
+    let mut b = Builder {
+        graph,
+        endpoints,
+        edges: Vec::new(),
+        traffic_seen: std::collections::HashSet::new(),
+        peers_seen: std::collections::HashSet::new(),
+    };
     let nodes: Vec<NodeIndex> = b.graph.resource_nodes.clone();
     let model = b.graph.model;
     let mut firewalls = Vec::new();
@@ -182,16 +193,8 @@ impl Builder<'_, '_, '_> {
         if from == to && from != via {
             return;
         }
-        let duplicate = self.edges.iter().any(|e| {
-            e.kind == EdgeKind::AllowsTraffic
-                && e.from == from
-                && e.to == to
-                && e.link.via == via
-                && e.attribute == attribute
-                && e.link.protocol == protocol
-                && e.link.ports == ports
-        });
-        if !duplicate {
+        let key = (from, to, via, attribute.to_owned(), protocol.to_owned(), ports.clone());
+        if self.traffic_seen.insert(key) {
             let link = Link { via, protocol: protocol.to_owned(), ports, related: Vec::new() };
             self.edges.push(NewEdge {
                 from,
@@ -220,11 +223,7 @@ impl Builder<'_, '_, '_> {
         if a == b {
             return;
         }
-        let seen = self
-            .edges
-            .iter()
-            .any(|e| e.kind == EdgeKind::Peers && ((e.from, e.to) == (a, b) || (e.from, e.to) == (b, a)));
-        if !seen {
+        if self.peers_seen.insert((a.min(b), a.max(b))) {
             let link = Link { via, protocol: String::new(), ports: Vec::new(), related };
             self.edges.push(NewEdge {
                 from: a,
