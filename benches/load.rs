@@ -29,20 +29,20 @@ fn main() {
     let quick = args.iter().any(|a| a == "--quick");
     let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[1_000, 5_000, 10_000, 50_000] };
     println!(
-        "{:>8} {:>10} {:>12} {:>12} {:>7} {:>12} {:>12}",
-        "resources", "file MB", "Value ms", "envwall ms", "ratio", "Value mem×", "envwall mem×"
+        "{:>9} {:>8} {:>9} {:>11} {:>6} {:>11} {:>6} {:>9} {:>9} {:>9}",
+        "resources", "file MB", "Value ms", "load+graph", "ratio", "check json", "ratio", "Value mem", "load mem", "check mem"
     );
     let mut ours = Vec::new();
     for &n in sizes {
         let file = plan_file(n);
         let size = std::fs::metadata(&file).expect("plan file").len() as f64;
-        let runs = if n >= 50_000 { 3 } else { 5 };
+        let runs = if n >= 50_000 { 5 } else { 7 };
         let (base_t, base_m) = measure("value", &file, runs);
         let (our_t, our_m) = measure("envwall", &file, runs);
         let (check_t, check_m) = measure("check", &file, runs);
         ours.push((n, our_t));
         println!(
-            "{n:>8} {:>8.1} {:>9.1} {:>11.1} {:>6.2} {:>11.1} {:>6.2} {:>8.2}× {:>8.2}× {:>8.2}×",
+            "{n:>9} {:>8.1} {:>9.1} {:>11.1} {:>6.2} {:>11.1} {:>6.2} {:>8.2}× {:>8.2}× {:>8.2}×",
             size / 1e6,
             ms(base_t),
             ms(our_t),
