@@ -30,7 +30,16 @@ fn main() {
     let sizes: &[usize] = if quick { &[1_000, 10_000] } else { &[1_000, 5_000, 10_000, 50_000] };
     println!(
         "{:>9} {:>8} {:>9} {:>11} {:>6} {:>11} {:>6} {:>9} {:>9} {:>9}",
-        "resources", "file MB", "Value ms", "load+graph", "ratio", "check json", "ratio", "Value mem", "load mem", "check mem"
+        "resources",
+        "file MB",
+        "Value ms",
+        "load+graph",
+        "ratio",
+        "check json",
+        "ratio",
+        "Value mem",
+        "load mem",
+        "check mem"
     );
     let mut ours = Vec::new();
     for &n in sizes {

@@ -42,6 +42,10 @@ struct Builder<'g, 'm, 'a> {
     edges: Vec<NewEdge>,
     traffic_seen: std::collections::HashSet<TrafficKey>,
     peers_seen: std::collections::HashSet<(NodeIndex, NodeIndex)>,
+    /// Resource nodes by type, so lookups scan only the type they need.
+    by_kind: HashMap<String, Vec<NodeIndex>>,
+    /// Google instances by network tag.
+    by_tag: HashMap<String, Vec<NodeIndex>>,
 }
 
 pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, String), NodeIndex>) {
@@ -51,7 +55,10 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, S
         edges: Vec::new(),
         traffic_seen: std::collections::HashSet::new(),
         peers_seen: std::collections::HashSet::new(),
+        by_kind: HashMap::new(),
+        by_tag: HashMap::new(),
     };
+    b.index();
     let nodes: Vec<NodeIndex> = b.graph.resource_nodes.clone();
     let model = b.graph.model;
     let mut firewalls = Vec::new();
@@ -177,6 +184,24 @@ fn ports_within(inner: &[(u32, u32)], outer: &[(u32, u32)]) -> bool {
 }
 
 impl Builder<'_, '_, '_> {
+    fn index(&mut self) {
+        let model = self.graph.model;
+        for &n in &self.graph.resource_nodes {
+            let Node::Resource(i) = self.graph.inner[n] else { continue };
+            let r = &model.resources[i];
+            self.by_kind.entry(r.address.kind.clone()).or_default().push(n);
+            if matches!(r.address.kind.as_str(), "google_compute_instance" | "google_compute_instance_template") {
+                for tag in strings(r.values.get("tags")) {
+                    self.by_tag.entry(tag.to_owned()).or_default().push(n);
+                }
+            }
+        }
+    }
+
+    fn of_kind(&self, kinds: &[&str]) -> Vec<NodeIndex> {
+        kinds.iter().flat_map(|k| self.by_kind.get(*k).into_iter().flatten().copied()).collect()
+    }
+
     /// Adds a traffic edge. `derivation` is how the peer was found (a known id, a
     /// configuration reference); literal ranges are known values.
     #[allow(clippy::too_many_arguments)]
@@ -444,12 +469,9 @@ impl Builder<'_, '_, '_> {
     /// A Google project: its `google_project` resource, else a name endpoint.
     fn project(&mut self, id: &str) -> NodeIndex {
         let model = self.graph.model;
-        let found = self.graph.resource_nodes.iter().copied().find(|&n| {
-            let r = &model.resources[match self.graph.inner[n] {
-                Node::Resource(i) => i,
-                Node::Endpoint(_) => return false,
-            }];
-            r.address.kind == "google_project" && r.values.get("project_id").and_then(Value::as_str) == Some(id)
+        let found = self.of_kind(&["google_project"]).into_iter().find(|&n| {
+            let Node::Resource(i) = self.graph.inner[n] else { return false };
+            model.resources[i].values.get("project_id").and_then(Value::as_str) == Some(id)
         });
         found.unwrap_or_else(|| self.endpoint(EndpointKind::Name, id))
     }
@@ -511,39 +533,31 @@ impl Builder<'_, '_, '_> {
     }
 
     fn tagged_instances(&self, tag: &str, network: Option<NodeIndex>) -> Vec<NodeIndex> {
-        let model = self.graph.model;
-        self.graph
-            .resource_nodes
+        let Some(tagged) = self.by_tag.get(tag) else { return Vec::new() };
+        tagged
             .iter()
             .copied()
             .filter(|&n| {
-                let Node::Resource(i) = self.graph.inner[n] else { return false };
-                let r = &model.resources[i];
-                matches!(r.address.kind.as_str(), "google_compute_instance" | "google_compute_instance_template")
-                    && strings(r.values.get("tags")).contains(&tag)
-                    && network.is_none_or(|net| {
-                        self.named(n, "network_interface[0].network").contains(&net)
-                            || self.container(n, "network").is_none_or(|c| c == net)
-                    })
+                network.is_none_or(|net| {
+                    self.named(n, "network_interface[0].network").contains(&net)
+                        || self.container(n, "network").is_none_or(|c| c == net)
+                })
             })
             .collect()
     }
 
     fn service_account_instances(&self, account: &str) -> Vec<NodeIndex> {
         let model = self.graph.model;
-        self.graph
-            .resource_nodes
-            .iter()
-            .copied()
+        self.of_kind(&["google_compute_instance"])
+            .into_iter()
             .filter(|&n| {
                 let Node::Resource(i) = self.graph.inner[n] else { return false };
-                let r = &model.resources[i];
-                let email = r.values.at(&[
+                let email = model.resources[i].values.at(&[
                     crate::model::value::PathStep::Key("service_account"),
                     crate::model::value::PathStep::Index(0),
                     crate::model::value::PathStep::Key("email"),
                 ]);
-                r.address.kind == "google_compute_instance" && email.and_then(Value::as_str) == Some(account)
+                email.and_then(Value::as_str) == Some(account)
             })
             .collect()
     }
@@ -668,16 +682,11 @@ impl Builder<'_, '_, '_> {
             _ => Vec::new(),
         };
         let model = self.graph.model;
-        self.graph
-            .resource_nodes
-            .iter()
-            .copied()
+        self.of_kind(&["kubernetes_namespace", "kubernetes_namespace_v1"])
+            .into_iter()
             .filter(|&n| {
                 let Node::Resource(i) = self.graph.inner[n] else { return false };
                 let r = &model.resources[i];
-                if !matches!(r.address.kind.as_str(), "kubernetes_namespace" | "kubernetes_namespace_v1") {
-                    return false;
-                }
                 let meta = r.values.get("metadata").and_then(|m| match m {
                     Value::List(items) => items.first(),
                     other => Some(other),
@@ -711,12 +720,15 @@ impl Builder<'_, '_, '_> {
         // association/propagation resources: attachment → route tables
         let mut associated: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
         let mut propagates: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
-        for &n in &self.graph.resource_nodes {
+        let tables = self.of_kind(&[
+            "aws_ec2_transit_gateway_route_table_association",
+            "aws_ec2_transit_gateway_route_table_propagation",
+        ]);
+        for n in tables {
             let Node::Resource(i) = self.graph.inner[n] else { continue };
             let target = match model.resources[i].address.kind.as_str() {
                 "aws_ec2_transit_gateway_route_table_association" => &mut associated,
-                "aws_ec2_transit_gateway_route_table_propagation" => &mut propagates,
-                _ => continue,
+                _ => &mut propagates,
             };
             if let (Some(att), Some(rt)) = (
                 self.named(n, "transit_gateway_attachment_id").first().copied(),
