@@ -104,6 +104,9 @@ pub struct ReportEnd {
     pub tier: &'static str,
     /// Why it is in that environment, strongest first.
     pub evidence: Vec<String>,
+    /// The workloads it protects, when it is a security group or NSG.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub protects: Vec<String>,
 }
 
 /// What creates the link.
@@ -264,6 +267,7 @@ fn resolve(
             environment: e.environment.map(|x| envs.name(x).to_owned()),
             tier,
             evidence: e.evidence.clone(),
+            protects: e.node.map(|n| graph.protected_by(n)).unwrap_or_default().into_iter().map(|n| graph.short_name(n)).collect(),
         }
     };
     let via = graph.resource(f.via.node);

@@ -152,6 +152,47 @@ impl<'m, 'a> Graph<'m, 'a> {
         }
     }
 
+    /// The workloads a security group, network security group or network protects:
+    /// resources that attach it (`vpc_security_group_ids`, `security_group_ids`,
+    /// `security_groups`, `network_interface[].network`), and the subnets an NSG is
+    /// associated with. Other groups that name it in their own rules are not
+    /// workloads.
+    pub fn protected_by(&self, node: NodeIndex) -> Vec<NodeIndex> {
+        use petgraph::Direction::{Incoming, Outgoing};
+        use petgraph::visit::EdgeRef;
+        let is_group = |n: NodeIndex| {
+            self.resource(n).is_some_and(|r| {
+                matches!(r.address.kind.as_str(), "aws_security_group" | "aws_default_security_group")
+            })
+        };
+        let mut out: Vec<NodeIndex> = Vec::new();
+        for e in self.inner.edges_directed(node, Incoming) {
+            let attribute = e.weight().attribute.as_str();
+            let key = attribute.rsplit('.').next().unwrap_or(attribute).split('[').next().unwrap_or("");
+            let attaches = e.weight().kind == EdgeKind::References
+                && matches!(key, "vpc_security_group_ids" | "security_group_ids" | "security_groups")
+                && !is_group(e.source());
+            if attaches && !out.contains(&e.source()) {
+                out.push(e.source());
+            }
+        }
+        // Azure: NSG → association (contains, network_security_group_id) → subnet.
+        for e in self.inner.edges_directed(node, Outgoing) {
+            let association = self.resource(e.target()).is_some_and(|r| {
+                r.address.kind.ends_with("_network_security_group_association")
+            });
+            if e.weight().kind == EdgeKind::Contains && association {
+                for s in self.inner.edges_directed(e.target(), Incoming) {
+                    if s.weight().kind == EdgeKind::Contains && s.source() != node && !out.contains(&s.source()) {
+                        out.push(s.source());
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
     /// The resource address or endpoint value, without the input prefix.
     pub fn short_name(&self, node: NodeIndex) -> String {
         match &self.inner[node] {

@@ -56,6 +56,10 @@ fn end_lines(f: &mut fmt::Formatter<'_>, label: &str, e: &ReportEnd) -> fmt::Res
         None => e.tier.to_owned(),
     };
     writeln!(f, "{label:<5} {name}{stack} [{env}]")?;
+    if !e.protects.is_empty() {
+        let more = if e.protects.len() > 3 { format!(" and {} more", e.protects.len() - 3) } else { String::new() };
+        writeln!(f, "        protects {}{more}", e.protects.iter().take(3).cloned().collect::<Vec<_>>().join(", "))?;
+    }
     for ev in e.evidence.iter().take(3) {
         writeln!(f, "        because {ev}")?;
     }
