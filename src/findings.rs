@@ -267,7 +267,13 @@ fn resolve(
             environment: e.environment.map(|x| envs.name(x).to_owned()),
             tier,
             evidence: e.evidence.clone(),
-            protects: e.node.map(|n| graph.protected_by(n)).unwrap_or_default().into_iter().map(|n| graph.short_name(n)).collect(),
+            protects: e
+                .node
+                .map(|n| graph.protected_by(n))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|n| graph.short_name(n))
+                .collect(),
         }
     };
     let via = graph.resource(f.via.node);

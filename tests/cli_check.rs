@@ -117,6 +117,16 @@ fn the_incident_across_two_stacks() {
 }
 
 #[test]
+fn findings_name_the_workloads_a_group_protects() {
+    let (_, out, _) = envwall(&["check", PROD, STAGING, "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let added = &report["findings"][1];
+    assert_eq!(added["from"]["protects"], serde_json::json!(["aws_lambda_function.orders_api"]));
+    assert_eq!(added["to"]["protects"], serde_json::json!(["aws_db_instance.orders"]));
+    assert_eq!(added["to"]["stack"], STAGING);
+}
+
+#[test]
 fn only_changes_keeps_what_the_plan_adds() {
     assert_eq!(
         findings(&[PROD, STAGING, "--only-changes"]),

@@ -11,6 +11,7 @@
 //! attribute path and [`Derivation`]. The graph knows edge kinds, not rules.
 
 pub mod catalog;
+mod nacl;
 mod traffic;
 
 use std::collections::HashMap;
@@ -161,9 +162,8 @@ impl<'m, 'a> Graph<'m, 'a> {
         use petgraph::Direction::{Incoming, Outgoing};
         use petgraph::visit::EdgeRef;
         let is_group = |n: NodeIndex| {
-            self.resource(n).is_some_and(|r| {
-                matches!(r.address.kind.as_str(), "aws_security_group" | "aws_default_security_group")
-            })
+            self.resource(n)
+                .is_some_and(|r| matches!(r.address.kind.as_str(), "aws_security_group" | "aws_default_security_group"))
         };
         let mut out: Vec<NodeIndex> = Vec::new();
         for e in self.inner.edges_directed(node, Incoming) {
@@ -178,9 +178,9 @@ impl<'m, 'a> Graph<'m, 'a> {
         }
         // Azure: NSG → association (contains, network_security_group_id) → subnet.
         for e in self.inner.edges_directed(node, Outgoing) {
-            let association = self.resource(e.target()).is_some_and(|r| {
-                r.address.kind.ends_with("_network_security_group_association")
-            });
+            let association = self
+                .resource(e.target())
+                .is_some_and(|r| r.address.kind.ends_with("_network_security_group_association"));
             if e.weight().kind == EdgeKind::Contains && association {
                 for s in self.inner.edges_directed(e.target(), Incoming) {
                     if s.weight().kind == EdgeKind::Contains && s.source() != node && !out.contains(&s.source()) {

@@ -113,10 +113,37 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, S
     b.azure_nsg_rules(&nsg_rules);
     b.transit_gateways(&attachments);
     let Builder { graph, edges, .. } = b;
+    let edges: Vec<NewEdge> = edges.into_iter().filter(|e| !denied_by_network_acl(graph, e)).collect();
     for e in edges {
         let edge =
             Edge { kind: e.kind, attribute: e.attribute, derivation: e.derivation, link: Some(Box::new(e.link)) };
         graph.inner.add_edge(e.from, e.to, edge);
+    }
+}
+
+/// Whether an AWS security-group edge between a range and a group is denied by the
+/// network ACLs of every subnet the group's workloads are in.
+fn denied_by_network_acl(graph: &Graph<'_, '_>, e: &NewEdge) -> bool {
+    if e.kind != EdgeKind::AllowsTraffic {
+        return false;
+    }
+    let aws_group = |n: NodeIndex| {
+        graph
+            .resource(n)
+            .is_some_and(|r| matches!(r.address.kind.as_str(), "aws_security_group" | "aws_default_security_group"))
+    };
+    let range = |n: NodeIndex| match &graph.inner[n] {
+        Node::Endpoint(x) if x.kind == EndpointKind::Range => Some(x.value.clone()),
+        _ => None,
+    };
+    match (range(e.from), range(e.to)) {
+        (Some(r), None) if aws_group(e.to) => {
+            super::nacl::denied(graph, e.to, &r, true, &e.link.protocol, &e.link.ports)
+        }
+        (None, Some(r)) if aws_group(e.from) => {
+            super::nacl::denied(graph, e.from, &r, false, &e.link.protocol, &e.link.ports)
+        }
+        _ => false,
     }
 }
 

@@ -1,0 +1,176 @@
+//! AWS network ACLs: whether the subnets of a security group's workloads deny an
+//! address range before any rule allows it. Network ACLs are stateless and
+//! ordered by rule number; the first rule that matches decides, and a network ACL
+//! ends with an implicit deny. A security-group rule whose traffic every workload's
+//! subnet denies is not a link.
+
+use petgraph::Direction::{Incoming, Outgoing};
+use petgraph::graph::NodeIndex;
+use petgraph::visit::EdgeRef;
+
+use super::{EdgeKind, Graph};
+use crate::env::prefix::parse_range;
+use crate::model::value::Value;
+
+/// One network ACL entry.
+struct Entry {
+    number: i64,
+    egress: bool,
+    allow: bool,
+    protocol: String,
+    ports: (i64, i64),
+    range: Option<ipnet::IpNet>,
+}
+
+/// Whether traffic from (ingress) or to (egress) `range` over `protocol`/`ports`
+/// is denied for every workload the group protects. Unknown placement never denies.
+pub(crate) fn denied(
+    graph: &Graph<'_, '_>,
+    group: NodeIndex,
+    range: &str,
+    ingress: bool,
+    protocol: &str,
+    ports: &[(u32, u32)],
+) -> bool {
+    let Some(range) = parse_range(range) else { return false };
+    let workloads = graph.protected_by(group);
+    if workloads.is_empty() {
+        return false;
+    }
+    workloads.iter().all(|&w| {
+        let subnets = subnets_of(graph, w);
+        !subnets.is_empty()
+            && subnets.iter().all(|&s| {
+                let acls = acls_of(graph, s);
+                !acls.is_empty() && acls.iter().any(|&acl| denies(graph, acl, range, ingress, protocol, ports))
+            })
+    })
+}
+
+/// The subnets a workload is placed in: directly (`subnet_id`, `subnet_ids`,
+/// `vpc_config`), or through a DB or cache subnet group.
+fn subnets_of(graph: &Graph<'_, '_>, node: NodeIndex) -> Vec<NodeIndex> {
+    let mut out = Vec::new();
+    let mut stack = vec![(node, 0)];
+    while let Some((n, depth)) = stack.pop() {
+        for e in graph.inner.edges_directed(n, Incoming).filter(|e| e.weight().kind == EdgeKind::Contains) {
+            match graph.resource(e.source()).map(|r| r.address.kind.as_str()) {
+                Some("aws_subnet" | "aws_default_subnet") => {
+                    if !out.contains(&e.source()) {
+                        out.push(e.source());
+                    }
+                }
+                Some("aws_db_subnet_group" | "aws_elasticache_subnet_group" | "aws_redshift_subnet_group")
+                    if depth == 0 =>
+                {
+                    stack.push((e.source(), 1));
+                }
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// The network ACLs of a subnet (`aws_network_acl.subnet_ids`, associations).
+fn acls_of(graph: &Graph<'_, '_>, subnet: NodeIndex) -> Vec<NodeIndex> {
+    let mut out = Vec::new();
+    for e in graph.inner.edges_directed(subnet, Outgoing).filter(|e| e.weight().kind == EdgeKind::Contains) {
+        match graph.resource(e.target()).map(|r| r.address.kind.as_str()) {
+            Some("aws_network_acl" | "aws_default_network_acl") => out.push(e.target()),
+            Some("aws_network_acl_association") => {
+                for a in graph.inner.edges_directed(e.target(), Outgoing) {
+                    if a.weight().attribute == "network_acl_id"
+                        && graph.resource(a.target()).is_some_and(|r| r.address.kind == "aws_network_acl")
+                    {
+                        out.push(a.target());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn entries(graph: &Graph<'_, '_>, acl: NodeIndex) -> Vec<Entry> {
+    let mut out = Vec::new();
+    let Some(r) = graph.resource(acl) else { return out };
+    let int = |v: Option<&Value<'_>>| match v {
+        Some(Value::Int(i)) => Some(*i),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    };
+    for (key, egress) in [("ingress", false), ("egress", true)] {
+        if let Some(Value::List(blocks)) = r.values.get(key) {
+            for b in blocks {
+                out.push(Entry {
+                    number: int(b.get("rule_no")).unwrap_or(i64::MAX),
+                    egress,
+                    allow: b.get("action").and_then(Value::as_str) == Some("allow"),
+                    protocol: b.get("protocol").and_then(Value::as_str).unwrap_or("-1").to_owned(),
+                    ports: (int(b.get("from_port")).unwrap_or(0), int(b.get("to_port")).unwrap_or(65535)),
+                    range: b.get("cidr_block").and_then(Value::as_str).and_then(parse_range),
+                });
+            }
+        }
+    }
+    // Standalone rules: `aws_network_acl_rule.network_acl_id` names the ACL.
+    for e in graph.inner.edges_directed(acl, Incoming) {
+        let Some(rule) = graph.resource(e.source()) else { continue };
+        if rule.address.kind != "aws_network_acl_rule" || !rule.exists_after() {
+            continue;
+        }
+        let v = &rule.values;
+        out.push(Entry {
+            number: int(v.get("rule_number")).unwrap_or(i64::MAX),
+            egress: matches!(v.get("egress"), Some(Value::Bool(true))),
+            allow: v.get("rule_action").and_then(Value::as_str) == Some("allow"),
+            protocol: v.get("protocol").and_then(Value::as_str).unwrap_or("-1").to_owned(),
+            ports: (int(v.get("from_port")).unwrap_or(0), int(v.get("to_port")).unwrap_or(65535)),
+            range: v.get("cidr_block").and_then(Value::as_str).and_then(parse_range),
+        });
+    }
+    out.sort_by_key(|e| e.number);
+    out
+}
+
+fn denies(
+    graph: &Graph<'_, '_>,
+    acl: NodeIndex,
+    range: ipnet::IpNet,
+    ingress: bool,
+    protocol: &str,
+    ports: &[(u32, u32)],
+) -> bool {
+    let all_protocols = |p: &str| matches!(p, "-1" | "all");
+    for e in entries(graph, acl).iter().filter(|e| e.egress != ingress) {
+        let Some(rule_range) = e.range else { continue };
+        if !rule_range.contains(&range) {
+            continue;
+        }
+        let protocol_matches = all_protocols(&e.protocol)
+            || e.protocol.eq_ignore_ascii_case(protocol)
+            || protocol_number(protocol) == e.protocol;
+        let ports_match = all_protocols(&e.protocol)
+            || (!ports.is_empty()
+                && ports.iter().all(|&(a, b)| i64::from(a) >= e.ports.0 && i64::from(b) <= e.ports.1));
+        if protocol_matches && ports_match {
+            return !e.allow;
+        }
+        if e.allow && rule_range.contains(&range) && protocol_matches {
+            // An allow for part of the ports: the traffic is not wholly denied.
+            return false;
+        }
+    }
+    true // the implicit final deny
+}
+
+fn protocol_number(p: &str) -> &'static str {
+    match p {
+        "tcp" => "6",
+        "udp" => "17",
+        "icmp" => "1",
+        _ => "",
+    }
+}
