@@ -55,11 +55,7 @@ fn subnets_of(graph: &Graph<'_, '_>, node: NodeIndex) -> Vec<NodeIndex> {
     while let Some((n, depth)) = stack.pop() {
         for e in graph.inner.edges_directed(n, Incoming).filter(|e| e.weight().kind == EdgeKind::Contains) {
             match graph.resource(e.source()).map(|r| r.address.kind.as_str()) {
-                Some("aws_subnet" | "aws_default_subnet") => {
-                    if !out.contains(&e.source()) {
-                        out.push(e.source());
-                    }
-                }
+                Some("aws_subnet" | "aws_default_subnet") if !out.contains(&e.source()) => out.push(e.source()),
                 Some("aws_db_subnet_group" | "aws_elasticache_subnet_group" | "aws_redshift_subnet_group")
                     if depth == 0 =>
                 {
