@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use petgraph::graph::NodeIndex;
+
 use crate::env::Environments;
 use crate::graph::{Graph, Node};
 use crate::input::Source;
@@ -167,11 +169,12 @@ pub fn report(
     let findings: Vec<Finding> =
         findings.into_iter().filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added).collect();
     let locations = locate_all(graph, sources, &findings);
+    let workloads = Workloads::default();
     let mut out: Vec<ReportFinding> = findings
         .into_iter()
         .map(|mut f| {
             apply_exceptions(graph, policy, &mut f, today);
-            resolve(graph, envs, sources, &locations, several, f)
+            resolve(graph, envs, sources, &locations, &workloads, several, f)
         })
         .collect();
     out.sort_by(|a, b| {
@@ -240,10 +243,18 @@ fn resolve(
     envs: &Environments<'_>,
     sources: &[Source],
     locations: &Locations,
+    workloads: &Workloads,
     several: bool,
     f: Finding,
 ) -> ReportFinding {
     let rule = crate::rules::rule(f.rule);
+    let protects = |n: NodeIndex| -> Vec<String> {
+        workloads
+            .borrow_mut()
+            .entry(n)
+            .or_insert_with(|| graph.protected_by(n).into_iter().map(|w| graph.short_name(w)).collect())
+            .clone()
+    };
     let end = |e: &End| -> ReportEnd {
         let (address, endpoint, stack) = match e.node.map(|n| &graph.inner[n]) {
             Some(Node::Resource(i)) => {
@@ -267,13 +278,7 @@ fn resolve(
             environment: e.environment.map(|x| envs.name(x).to_owned()),
             tier,
             evidence: e.evidence.clone(),
-            protects: e
-                .node
-                .map(|n| graph.protected_by(n))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|n| graph.short_name(n))
-                .collect(),
+            protects: e.node.map(protects).unwrap_or_default(),
         }
     };
     let via = graph.resource(f.via.node);
@@ -311,6 +316,9 @@ fn resolve(
         notes: f.notes,
     }
 }
+
+/// The workloads each security group protects, worked out once per group.
+type Workloads = std::cell::RefCell<std::collections::HashMap<NodeIndex, Vec<String>>>;
 
 /// (input, address) → (line, column).
 type Locations = std::collections::HashMap<(usize, String), (usize, usize)>;

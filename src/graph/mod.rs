@@ -165,6 +165,13 @@ impl<'m, 'a> Graph<'m, 'a> {
             self.resource(n)
                 .is_some_and(|r| matches!(r.address.kind.as_str(), "aws_security_group" | "aws_default_security_group"))
         };
+        let group_kind = self.resource(node).map(|r| r.address.kind.as_str());
+        if !matches!(
+            group_kind,
+            Some("aws_security_group" | "aws_default_security_group" | "azurerm_network_security_group")
+        ) {
+            return Vec::new();
+        }
         let mut out: Vec<NodeIndex> = Vec::new();
         for e in self.inner.edges_directed(node, Incoming) {
             let attribute = e.weight().attribute.as_str();

@@ -1,0 +1,300 @@
+//! Application settings: the environment variables, app settings and connection
+//! strings that tell a workload where to connect.
+//!
+//! In: a resource of the model. Out: its [`Setting`]s (attribute path, key, value
+//! when known) from the catalog: Lambda, ECS and Batch (container definitions are
+//! JSON strings), Elastic Beanstalk, App Runner, CodeBuild, Amplify, Glue, DMS, SSM
+//! parameters, Secrets Manager secret strings, SNS subscriptions, API Gateway
+//! integrations, CloudFront origins, DNS records (Route 53, Cloud DNS, Azure DNS),
+//! Azure web/function/container apps, Cloud Run, Cloud Functions, App Engine,
+//! Kubernetes workloads, config maps and secrets, Helm releases. [`connstr`] turns
+//! values into endpoints.
+
+pub mod connstr;
+
+use std::borrow::Cow;
+
+use crate::model::Resource;
+use crate::model::value::{PathStep, Value, write_path};
+
+/// One setting of a resource.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting<'r> {
+    /// The attribute path, e.g. `environment[0].variables.DATABASE_URL`.
+    pub path: String,
+    /// The setting's name (`DATABASE_URL`), or the attribute name.
+    pub key: String,
+    /// The value, when known at plan time.
+    pub value: Option<Cow<'r, str>>,
+    /// Whether the value is marked sensitive.
+    pub sensitive: bool,
+}
+
+/// How a catalog entry holds its settings.
+enum Shape {
+    /// A map of name → value at the path.
+    Map,
+    /// A list of objects with a name and a value field.
+    Pairs(&'static str, &'static str),
+    /// A single value; the key is the attribute name.
+    Single,
+    /// A JSON string holding containers with `environment: [{name, value}]`.
+    Containers,
+    /// A JSON string holding one container's properties with `environment`.
+    Container,
+    /// A JSON object string (`{"host": ..., "port": ...}`).
+    JsonObject,
+    /// YAML documents (Helm values): every `key: value` line.
+    Yaml,
+}
+
+/// Where each resource type keeps its settings: a path (`[]` walks every list
+/// element) and the shape found there.
+fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
+    use Shape::*;
+    match kind {
+        "aws_lambda_function" => &[(&["environment", "[]", "variables"], Map)],
+        "aws_ecs_task_definition" => &[(&["container_definitions"], Containers)],
+        "aws_batch_job_definition" => &[(&["container_properties"], Container)],
+        "aws_elastic_beanstalk_environment" => &[(&["setting", "[]"], Pairs("name", "value"))],
+        "aws_apprunner_service" => &[
+            (&["source_configuration", "[]", "image_repository", "[]", "image_configuration", "[]", "runtime_environment_variables"], Map),
+            (&["source_configuration", "[]", "code_repository", "[]", "code_configuration", "[]", "code_configuration_values", "[]", "runtime_environment_variables"], Map),
+        ],
+        "aws_codebuild_project" => &[(&["environment", "[]", "environment_variable", "[]"], Pairs("name", "value"))],
+        "aws_amplify_app" | "aws_amplify_branch" => &[(&["environment_variables"], Map)],
+        "aws_glue_connection" => &[(&["connection_properties"], Map)],
+        "aws_dms_endpoint" => &[(&["server_name"], Single)],
+        "aws_ssm_parameter" => &[(&["value"], Single), (&["insecure_value"], Single)],
+        "aws_secretsmanager_secret_version" => &[(&["secret_string"], JsonObject)],
+        "aws_sns_topic_subscription" => &[(&["endpoint"], Single)],
+        "aws_api_gateway_integration" => &[(&["uri"], Single)],
+        "aws_apigatewayv2_integration" => &[(&["integration_uri"], Single)],
+        "aws_cloudfront_distribution" => &[(&["origin", "[]", "domain_name"], Single)],
+        "aws_route53_record" => &[(&["records", "[]"], Single), (&["alias", "[]", "name"], Single)],
+        "google_dns_record_set" => &[(&["rrdatas", "[]"], Single)],
+        "azurerm_dns_cname_record" => &[(&["record"], Single)],
+        "azurerm_dns_a_record" => &[(&["records", "[]"], Single)],
+        "azurerm_linux_web_app" | "azurerm_windows_web_app" | "azurerm_linux_function_app" | "azurerm_windows_function_app"
+        | "azurerm_linux_web_app_slot" | "azurerm_windows_web_app_slot" | "azurerm_linux_function_app_slot"
+        | "azurerm_windows_function_app_slot" | "azurerm_app_service" | "azurerm_function_app" | "azurerm_app_service_slot" => {
+            &[(&["app_settings"], Map), (&["connection_string", "[]"], Pairs("name", "value"))]
+        }
+        "azurerm_container_app" => &[(&["template", "[]", "container", "[]", "env", "[]"], Pairs("name", "value"))],
+        "azurerm_container_group" => &[(&["container", "[]", "environment_variables"], Map)],
+        "google_cloud_run_v2_service" => &[(&["template", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value"))],
+        "google_cloud_run_v2_job" => {
+            &[(&["template", "[]", "template", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value"))]
+        }
+        "google_cloud_run_service" => &[
+            (&["template", "[]", "spec", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value")),
+            (&["template", "[]", "metadata", "[]", "annotations"], Map),
+        ],
+        "google_cloudfunctions_function" => &[(&["environment_variables"], Map)],
+        "google_cloudfunctions2_function" => &[(&["service_config", "[]", "environment_variables"], Map)],
+        "google_app_engine_standard_app_version" | "google_app_engine_flexible_app_version" => &[(&["env_variables"], Map)],
+        "kubernetes_deployment" | "kubernetes_deployment_v1" | "kubernetes_stateful_set" | "kubernetes_stateful_set_v1"
+        | "kubernetes_daemonset" | "kubernetes_daemon_set_v1" | "kubernetes_job" | "kubernetes_job_v1" => &[
+            (&["spec", "[]", "template", "[]", "spec", "[]", "container", "[]", "env", "[]"], Pairs("name", "value")),
+            (&["spec", "[]", "template", "[]", "spec", "[]", "init_container", "[]", "env", "[]"], Pairs("name", "value")),
+        ],
+        "kubernetes_cron_job" | "kubernetes_cron_job_v1" => &[(
+            &["spec", "[]", "job_template", "[]", "spec", "[]", "template", "[]", "spec", "[]", "container", "[]", "env", "[]"],
+            Pairs("name", "value"),
+        )],
+        "kubernetes_pod" | "kubernetes_pod_v1" => &[(&["spec", "[]", "container", "[]", "env", "[]"], Pairs("name", "value"))],
+        "kubernetes_config_map" | "kubernetes_config_map_v1" | "kubernetes_config_map_v1_data" => &[(&["data"], Map)],
+        "kubernetes_secret" | "kubernetes_secret_v1" => &[(&["data"], Map)],
+        "helm_release" => &[(&["set", "[]"], Pairs("name", "value")), (&["values", "[]"], Yaml)],
+        _ => &[],
+    }
+}
+
+/// Every setting of a resource.
+pub fn settings<'r>(r: &'r Resource<'_>) -> Vec<Setting<'r>> {
+    let mut out = Vec::new();
+    for (path, shape) in catalog(&r.address.kind) {
+        let mut found: Vec<(Vec<PathStep<'r>>, &'r Value<'_>, bool)> = Vec::new();
+        walk(&r.values, path, &mut Vec::new(), false, &mut found);
+        for (steps, value, sensitive) in found {
+            read(shape, &steps, value, sensitive, path.last().copied().unwrap_or(""), &mut out);
+        }
+    }
+    out
+}
+
+/// Follows a catalog path, expanding `[]` over list elements (and taking an object
+/// where a list is expected as its only element).
+fn walk<'r, 'a>(
+    v: &'r Value<'a>,
+    path: &[&'static str],
+    at: &mut Vec<PathStep<'r>>,
+    sensitive: bool,
+    out: &mut Vec<(Vec<PathStep<'r>>, &'r Value<'a>, bool)>,
+) {
+    let (v, sensitive) = match v {
+        Value::Sensitive(inner) => (&**inner, true),
+        other => (other, sensitive),
+    };
+    let Some((first, rest)) = path.split_first() else {
+        out.push((at.clone(), v, sensitive));
+        return;
+    };
+    if *first == "[]" {
+        match v {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    at.push(PathStep::Index(i));
+                    walk(item, rest, at, sensitive, out);
+                    at.pop();
+                }
+            }
+            Value::Map(_) => {
+                at.push(PathStep::Index(0));
+                walk(v, rest, at, sensitive, out);
+                at.pop();
+            }
+            _ => {}
+        }
+        return;
+    }
+    if let Value::Map(entries) = v
+        && let Some((k, child)) = entries.iter().find(|(k, _)| k == first)
+    {
+        at.push(PathStep::Key(k));
+        walk(child, rest, at, sensitive, out);
+        at.pop();
+    }
+}
+
+fn text<'r>(v: &'r Value<'_>) -> (Option<Cow<'r, str>>, bool) {
+    match v {
+        Value::String(s) => (Some(Cow::Borrowed(&**s)), false),
+        Value::Sensitive(inner) => (text(inner).0, true),
+        Value::Int(i) => (Some(Cow::Owned(i.to_string())), false),
+        _ => (None, false),
+    }
+}
+
+fn path_text(steps: &[PathStep<'_>]) -> String {
+    let mut s = String::new();
+    let _ = write_path(&mut s, steps);
+    s
+}
+
+fn read<'r>(shape: &Shape, steps: &[PathStep<'r>], value: &'r Value<'_>, sensitive: bool, attribute: &str, out: &mut Vec<Setting<'r>>) {
+    match shape {
+        Shape::Map => match value {
+            Value::Map(entries) => {
+                for (k, v) in entries {
+                    let mut p = steps.to_vec();
+                    p.push(PathStep::Key(k));
+                    let (text, s) = text(v);
+                    out.push(Setting { path: path_text(&p), key: k.to_string(), value: text, sensitive: sensitive || s });
+                }
+            }
+            Value::Unknown => out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: None, sensitive }),
+            _ => {}
+        },
+        Shape::Pairs(name, field) => {
+            let key = value.get(name).and_then(Value::as_str).unwrap_or(attribute).to_owned();
+            let mut p = steps.to_vec();
+            p.push(PathStep::Key(field));
+            let (text, s) = value.get(field).map_or((None, false), text);
+            let unknown = matches!(value.get(field), Some(Value::Unknown));
+            if text.is_some() || unknown {
+                out.push(Setting { path: path_text(&p), key, value: text, sensitive: sensitive || s });
+            }
+        }
+        Shape::Single => {
+            let (text, s) = text(value);
+            if text.is_some() || matches!(value, Value::Unknown) {
+                out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: text, sensitive: sensitive || s });
+            }
+        }
+        Shape::Containers | Shape::Container | Shape::JsonObject => {
+            let (Some(json), s) = text(value) else {
+                if matches!(value, Value::Unknown) {
+                    out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: None, sensitive });
+                }
+                return;
+            };
+            let Ok(doc) = serde_json::from_str::<serde_json::Value>(&json) else { return };
+            let base = path_text(steps);
+            let sensitive = sensitive || s;
+            let mut push = |path: String, key: &str, v: &serde_json::Value| {
+                let value = match v {
+                    serde_json::Value::String(s) => Some(Cow::Owned(s.clone())),
+                    serde_json::Value::Number(n) => Some(Cow::Owned(n.to_string())),
+                    _ => None,
+                };
+                if value.is_some() {
+                    out.push(Setting { path, key: key.to_owned(), value, sensitive });
+                }
+            };
+            match shape {
+                Shape::JsonObject => {
+                    if let serde_json::Value::Object(map) = &doc {
+                        // The RDS-managed secret shape: host and port belong together.
+                        if let Some(host) = map.get("host").and_then(|h| h.as_str()) {
+                            let port = map.get("port").map(|p| p.to_string().trim_matches('"').to_owned());
+                            let joined = port.map_or_else(|| host.to_owned(), |p| format!("{host}:{p}"));
+                            push(format!("{base}.host"), "host", &serde_json::Value::String(joined));
+                        }
+                        for (k, v) in map.iter().filter(|(k, _)| k.as_str() != "host" && k.as_str() != "port") {
+                            push(format!("{base}.{k}"), k, v);
+                        }
+                    }
+                }
+                _ => {
+                    let containers: Vec<&serde_json::Value> = match (&doc, shape) {
+                        (serde_json::Value::Array(items), Shape::Containers) => items.iter().collect(),
+                        (other, _) => vec![other],
+                    };
+                    for (i, c) in containers.into_iter().enumerate() {
+                        for (list, field) in [("environment", "value"), ("secrets", "valueFrom")] {
+                            if let Some(serde_json::Value::Array(vars)) = c.get(list) {
+                                for (j, var) in vars.iter().enumerate() {
+                                    let key = var.get("name").and_then(|n| n.as_str()).unwrap_or(list);
+                                    if let Some(v) = var.get(field) {
+                                        push(format!("{base}[{i}].{list}[{j}].{field}"), key, v);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Shape::Yaml => {
+            let (Some(doc), s) = text(value) else { return };
+            let base = path_text(steps);
+            for (n, line) in doc.lines().enumerate() {
+                let line = line.trim().trim_start_matches("- ");
+                if let Some((k, v)) = line.split_once(':') {
+                    let v = v.trim().trim_matches(['"', '\'']);
+                    if !v.is_empty() {
+                        out.push(Setting {
+                            path: format!("{base}#L{}", n + 1),
+                            key: k.trim().to_owned(),
+                            value: Some(Cow::Owned(v.to_owned())),
+                            sensitive: sensitive || s,
+                        });
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether a setting's key says it holds an endpoint, so a bare `host` or
+/// `host:port` value counts (`DB_HOST`, `*_URL`, `*_ENDPOINT`, `DATABASE_URL`, ...).
+pub fn endpoint_key(key: &str) -> bool {
+    let k = key.to_ascii_uppercase().replace(['-', '.'], "_");
+    const SUFFIXES: &[&str] = &[
+        "HOST", "HOSTNAME", "URL", "URI", "ENDPOINT", "ADDR", "ADDRESS", "DSN", "SERVER", "SERVERS", "BROKERS", "BOOTSTRAP_SERVERS",
+        "CONNECTION_STRING", "CONNECTIONSTRING", "CONN", "DOMAIN", "DOMAIN_NAME", "SERVER_NAME", "RECORDS", "RRDATAS", "RECORD",
+        "NAME", "ORIGIN",
+    ];
+    SUFFIXES.iter().any(|s| k == *s || k.ends_with(&format!("_{s}"))) || k.contains("CONNECTION")
+}
