@@ -14,3 +14,4 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod rules;
+pub mod settings;

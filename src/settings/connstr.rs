@@ -28,7 +28,11 @@ impl Endpoint {
     /// `host:port`, or the host alone.
     pub fn address(&self) -> String {
         match self.port {
-            Some(p) if self.host.contains(':') && !self.host.starts_with('[') && self.scheme.as_deref() != Some("cloudsql") => {
+            Some(p)
+                if self.host.contains(':')
+                    && !self.host.starts_with('[')
+                    && self.scheme.as_deref() != Some("cloudsql") =>
+            {
                 format!("[{}]:{p}", self.host)
             }
             Some(p) => format!("{}:{p}", self.host),
@@ -82,7 +86,8 @@ pub fn parse(value: &str, bare_hosts: bool) -> Vec<Endpoint> {
     if v.contains(';') && v.contains('=') {
         return key_values(v);
     }
-    if v.contains('=') && !v.contains(',') && v.split_whitespace().all(|p| p.contains('=')) {
+    let lower = v.to_ascii_lowercase();
+    if !v.contains(';') && (lower.starts_with("host=") || lower.contains(" host=") || lower.contains("hostaddr=")) {
         return libpq(v);
     }
     if let Some(e) = cloud_sql(v) {
@@ -105,11 +110,14 @@ pub fn parse(value: &str, bare_hosts: bool) -> Vec<Endpoint> {
 }
 
 fn strip_prefix_ci<'v>(v: &'v str, prefix: &str) -> Option<&'v str> {
-    (v.len() >= prefix.len() && v.is_char_boundary(prefix.len()) && v[..prefix.len()].eq_ignore_ascii_case(prefix)).then(|| &v[prefix.len()..])
+    (v.len() >= prefix.len() && v.is_char_boundary(prefix.len()) && v[..prefix.len()].eq_ignore_ascii_case(prefix))
+        .then(|| &v[prefix.len()..])
 }
 
 fn is_scheme(s: &str) -> bool {
-    !s.is_empty() && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    !s.is_empty()
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
 /// `PLAINTEXT://host:9092` → `host:9092` (Kafka listener names).
@@ -124,7 +132,9 @@ pub fn looks_like_host(h: &str) -> bool {
     }
     let labels: Vec<&str> = h.split('.').collect();
     labels.len() >= 2
-        && labels.iter().all(|l| !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.len() <= 63 && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
         && labels.last().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_alphabetic()) && tld.len() >= 2)
 }
 
@@ -178,9 +188,21 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn url(scheme: &str, rest: &str) -> Vec<Endpoint> {
+    // `mongodb+srv` names a DNS SRV record: one host, no port.
+    let srv = scheme.ends_with("+srv");
     let scheme = scheme.split('+').next().unwrap_or(scheme).to_owned();
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..end];
+    // A password may hold `/`: when user info is present (an `@` before the first
+    // `/`), the authority starts after the last `@` before any query.
+    let first_slash = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let start = match rest.find('@') {
+        Some(first_at) if first_at < first_slash => {
+            let pre = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+            pre.rfind('@').map_or(0, |at| at + 1)
+        }
+        _ => 0,
+    };
+    let end = rest[start..].find(['/', '?', '#']).map_or(rest.len(), |e| start + e);
+    let authority = &rest[start..end];
     let after = &rest[end..];
     // User info may hold `@`, `:` or `/` in a password: split on the last `@`.
     let hosts_part = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -188,11 +210,9 @@ fn url(scheme: &str, rest: &str) -> Vec<Endpoint> {
     let query = after.split_once('?').map(|(_, q)| q.split('#').next().unwrap_or(q)).unwrap_or("");
     let database = path.trim_start_matches('/').split('/').next().filter(|d| !d.is_empty()).map(percent_decode);
     let mut out: Vec<Endpoint> = Vec::new();
-    let srv = scheme == "mongodb" && rest.contains(".mongodb.net") && false;
-    let _ = srv;
     for h in hosts_part.split(',') {
         if let Some(mut e) = host_port(h, Some(&scheme)) {
-            if scheme == "mongodb+srv" {
+            if srv {
                 e.port = None;
             }
             e.database = database.clone();
@@ -201,7 +221,11 @@ fn url(scheme: &str, rest: &str) -> Vec<Endpoint> {
     }
     // `postgresql:///db?host=...&port=...`
     if out.is_empty() {
-        let param = |k: &str| query.split('&').find_map(|kv| kv.split_once('=').filter(|(key, _)| *key == k).map(|(_, v)| percent_decode(v)));
+        let param = |k: &str| {
+            query
+                .split('&')
+                .find_map(|kv| kv.split_once('=').filter(|(key, _)| *key == k).map(|(_, v)| percent_decode(v)))
+        };
         if let Some(host) = param("host").filter(|h| !h.starts_with('/')) {
             let port = param("port").and_then(|p| p.parse().ok()).or_else(|| default_port(&scheme));
             out.push(Endpoint { scheme: Some(scheme.clone()), host: host.to_ascii_lowercase(), port, database });
@@ -216,8 +240,10 @@ fn jdbc(rest: &str) -> Vec<Endpoint> {
         let original = &rest[rest.len() - r.len()..];
         let mut parts = original.split(';');
         let server = parts.next().unwrap_or("");
-        let props: Vec<(String, String)> =
-            parts.filter_map(|p| p.split_once('=')).map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned())).collect();
+        let props: Vec<(String, String)> = parts
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+            .collect();
         let prop = |k: &str| props.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
         let server = if server.is_empty() { prop("servername").unwrap_or_default() } else { server.to_owned() };
         let (host, port) = match server.split_once(':') {
@@ -250,13 +276,24 @@ fn jdbc(rest: &str) -> Vec<Endpoint> {
             };
             let host = field("HOST").map(|h| h.to_ascii_lowercase());
             let port = field("PORT").and_then(|p| p.parse().ok());
-            return host.map(|host| Endpoint { scheme: Some("oracle".into()), host, port: port.or(Some(1521)), database: field("SERVICE_NAME") }).into_iter().collect();
+            return host
+                .map(|host| Endpoint {
+                    scheme: Some("oracle".into()),
+                    host,
+                    port: port.or(Some(1521)),
+                    database: field("SERVICE_NAME"),
+                })
+                .into_iter()
+                .collect();
         }
         let mut parts = original.split(':');
         let host = parts.next().unwrap_or("").to_ascii_lowercase();
         let port = parts.next().and_then(|p| p.parse().ok());
         let sid = parts.next().map(str::to_owned);
-        return (!host.is_empty()).then(|| Endpoint { scheme: Some("oracle".into()), host, port: port.or(Some(1521)), database: sid }).into_iter().collect();
+        return (!host.is_empty())
+            .then(|| Endpoint { scheme: Some("oracle".into()), host, port: port.or(Some(1521)), database: sid })
+            .into_iter()
+            .collect();
     }
     // jdbc:mysql:replication://h1,h2/db, jdbc:mariadb://, jdbc:postgresql://
     let Some((scheme, after)) = rest.split_once("://") else { return Vec::new() };
@@ -322,7 +359,8 @@ fn key_values(v: &str) -> Vec<Endpoint> {
             out.push(e);
         }
     }
-    let sql = pairs.iter().any(|(k, _)| k == "initial catalog" || k == "data source") || server.contains(".database.windows.net");
+    let sql = pairs.iter().any(|(k, _)| k == "initial catalog" || k == "data source")
+        || server.contains(".database.windows.net");
     for e in &mut out {
         if sql {
             e.scheme = Some("sqlserver".into());
@@ -370,7 +408,8 @@ fn libpq(v: &str) -> Vec<Endpoint> {
     if let Some(name) = hosts.strip_prefix("/cloudsql/") {
         return cloud_sql(name).into_iter().collect();
     }
-    let ports: Vec<Option<u16>> = get("port").map(|p| p.split(',').map(|x| x.trim().parse().ok()).collect()).unwrap_or_default();
+    let ports: Vec<Option<u16>> =
+        get("port").map(|p| p.split(',').map(|x| x.trim().parse().ok()).collect()).unwrap_or_default();
     hosts
         .split(',')
         .enumerate()
@@ -397,10 +436,19 @@ fn cloud_sql(v: &str) -> Option<Endpoint> {
         && project.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     let region_ok = {
         let (a, b) = region.split_once('-').unwrap_or(("", ""));
-        !a.is_empty() && a.chars().all(|c| c.is_ascii_lowercase()) && b.chars().next().is_some_and(|c| c.is_ascii_lowercase()) && b.chars().last().is_some_and(|c| c.is_ascii_digit())
+        !a.is_empty()
+            && a.chars().all(|c| c.is_ascii_lowercase())
+            && b.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && b.chars().last().is_some_and(|c| c.is_ascii_digit())
     };
-    let instance_ok = !instance.is_empty() && instance.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    (project_ok && region_ok && instance_ok).then(|| Endpoint { scheme: Some("cloudsql".into()), host: v.to_owned(), port: None, database: None })
+    let instance_ok =
+        !instance.is_empty() && instance.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    (project_ok && region_ok && instance_ok).then(|| Endpoint {
+        scheme: Some("cloudsql".into()),
+        host: v.to_owned(),
+        port: None,
+        database: None,
+    })
 }
 
 fn key_vault(inner: &str) -> Vec<Endpoint> {
@@ -413,7 +461,12 @@ fn key_vault(inner: &str) -> Vec<Endpoint> {
                 return url(&scheme.to_ascii_lowercase(), rest);
             }
             if k == "vaultname" {
-                return vec![Endpoint { scheme: Some("https".into()), host: format!("{}.vault.azure.net", v.trim().to_ascii_lowercase()), port: Some(443), database: None }];
+                return vec![Endpoint {
+                    scheme: Some("https".into()),
+                    host: format!("{}.vault.azure.net", v.trim().to_ascii_lowercase()),
+                    port: Some(443),
+                    database: None,
+                }];
             }
         }
     }
@@ -425,8 +478,24 @@ fn secret_key(k: &str) -> bool {
     let k = k.trim().to_ascii_lowercase().replace(['_', '-', ' '], "");
     matches!(
         k.as_str(),
-        "password" | "pwd" | "pass" | "passwd" | "accountkey" | "sharedaccesskey" | "sharedaccesssignature" | "sig" | "token"
-            | "accesstoken" | "apikey" | "secret" | "clientsecret" | "authtoken" | "xamzsignature" | "xamzsecuritytoken" | "key" | "code"
+        "password"
+            | "pwd"
+            | "pass"
+            | "passwd"
+            | "accountkey"
+            | "sharedaccesskey"
+            | "sharedaccesssignature"
+            | "sig"
+            | "token"
+            | "accesstoken"
+            | "apikey"
+            | "secret"
+            | "clientsecret"
+            | "authtoken"
+            | "xamzsignature"
+            | "xamzsecuritytoken"
+            | "key"
+            | "code"
     )
 }
 
@@ -488,96 +557,222 @@ mod tests {
         parse(v, true).into_iter().map(|e| e.address()).collect()
     }
 
-    fn t(scheme: &str, host: &str, port: Option<u16>, db: Option<&str>) -> (Option<String>, String, Option<u16>, Option<String>) {
+    fn t(
+        scheme: &str,
+        host: &str,
+        port: Option<u16>,
+        db: Option<&str>,
+    ) -> (Option<String>, String, Option<u16>, Option<String>) {
         (Some(scheme.to_owned()), host.to_owned(), port, db.map(str::to_owned))
     }
 
     #[test]
     fn urls() {
         assert_eq!(
-            one("postgresql://app:s3cr3t@orders-db.cluster-c9xyz.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=require"),
+            one(
+                "postgresql://app:s3cr3t@orders-db.cluster-c9xyz.eu-west-1.rds.amazonaws.com:5432/orders?sslmode=require"
+            ),
             t("postgresql", "orders-db.cluster-c9xyz.eu-west-1.rds.amazonaws.com", Some(5432), Some("orders"))
         );
-        assert_eq!(one("postgres://db.staging.internal/orders"), t("postgres", "db.staging.internal", Some(5432), Some("orders")));
-        assert_eq!(one("postgresql+psycopg2://u:p@pg.prod.internal/app"), t("postgresql", "pg.prod.internal", Some(5432), Some("app")));
-        assert_eq!(hosts("postgresql://a.prod.internal:5432,b.prod.internal:5433/db"), ["a.prod.internal:5432", "b.prod.internal:5433"]);
-        assert_eq!(one("postgresql:///orders?host=pg.dev.internal&port=6432"), t("postgresql", "pg.dev.internal", Some(6432), Some("orders")));
-        assert_eq!(one("mysql://app:pw@mysql-prod.internal:3306/shop"), t("mysql", "mysql-prod.internal", Some(3306), Some("shop")));
-        assert_eq!(one("mysql2://u@mysql.qa.example.com/shop"), t("mysql2", "mysql.qa.example.com", Some(3306), Some("shop")));
+        assert_eq!(
+            one("postgres://db.staging.internal/orders"),
+            t("postgres", "db.staging.internal", Some(5432), Some("orders"))
+        );
+        assert_eq!(
+            one("postgresql+psycopg2://u:p@pg.prod.internal/app"),
+            t("postgresql", "pg.prod.internal", Some(5432), Some("app"))
+        );
+        assert_eq!(
+            hosts("postgresql://a.prod.internal:5432,b.prod.internal:5433/db"),
+            ["a.prod.internal:5432", "b.prod.internal:5433"]
+        );
+        assert_eq!(
+            one("postgresql:///orders?host=pg.dev.internal&port=6432"),
+            t("postgresql", "pg.dev.internal", Some(6432), Some("orders"))
+        );
+        assert_eq!(
+            one("mysql://app:pw@mysql-prod.internal:3306/shop"),
+            t("mysql", "mysql-prod.internal", Some(3306), Some("shop"))
+        );
+        assert_eq!(
+            one("mysql2://u@mysql.qa.example.com/shop"),
+            t("mysql2", "mysql.qa.example.com", Some(3306), Some("shop"))
+        );
         assert_eq!(
             hosts("mongodb://reader:pw@mongo-0.dev.example.com:27017,mongo-1.dev.example.com:27017/app?replicaSet=rs0"),
             ["mongo-0.dev.example.com:27017", "mongo-1.dev.example.com:27017"]
         );
-        assert_eq!(one("mongodb+srv://svc:pw@cluster0.ab1cd.mongodb.net/app?retryWrites=true"), t("mongodb", "cluster0.ab1cd.mongodb.net", Some(27017), Some("app")));
-        assert_eq!(one("redis://:pw@cache-stg.abc123.ng.0001.use1.cache.amazonaws.com:6379/0"), t("redis", "cache-stg.abc123.ng.0001.use1.cache.amazonaws.com", Some(6379), Some("0")));
+        assert_eq!(
+            one("mongodb+srv://svc:pw@cluster0.ab1cd.mongodb.net/app?retryWrites=true"),
+            t("mongodb", "cluster0.ab1cd.mongodb.net", None, Some("app"))
+        );
+        assert_eq!(
+            one("redis://:pw@cache-stg.abc123.ng.0001.use1.cache.amazonaws.com:6379/0"),
+            t("redis", "cache-stg.abc123.ng.0001.use1.cache.amazonaws.com", Some(6379), Some("0"))
+        );
         assert_eq!(one("rediss://cache.prod.internal"), t("rediss", "cache.prod.internal", Some(6380), None));
-        assert_eq!(one("amqps://user:pw@b-1234abcd-1.mq.us-east-1.amazonaws.com:5671/%2Fprod"), t("amqps", "b-1234abcd-1.mq.us-east-1.amazonaws.com", Some(5671), Some("/prod")));
-        assert_eq!(one("https://api.staging.example.com/v1"), t("https", "api.staging.example.com", Some(443), Some("v1")));
+        assert_eq!(
+            one("amqps://user:pw@b-1234abcd-1.mq.us-east-1.amazonaws.com:5671/%2Fprod"),
+            t("amqps", "b-1234abcd-1.mq.us-east-1.amazonaws.com", Some(5671), Some("/prod"))
+        );
+        assert_eq!(
+            one("https://api.staging.example.com/v1"),
+            t("https", "api.staging.example.com", Some(443), Some("v1"))
+        );
         assert_eq!(one("http://10.20.3.4:8080/health"), t("http", "10.20.3.4", Some(8080), Some("health")));
         assert_eq!(one("http://[fd00::5]:8080/"), t("http", "fd00::5", Some(8080), None));
-        assert_eq!(one("postgresql://app:p@ss:w/rd@db.prod.internal:5432/orders"), t("postgresql", "db.prod.internal", Some(5432), Some("orders")));
-        assert_eq!(one("sb://orders-prod.servicebus.windows.net/"), t("sb", "orders-prod.servicebus.windows.net", Some(5671), None));
+        assert_eq!(
+            one("postgresql://app:p@ss:w/rd@db.prod.internal:5432/orders"),
+            t("postgresql", "db.prod.internal", Some(5432), Some("orders"))
+        );
+        assert_eq!(
+            one("sb://orders-prod.servicebus.windows.net/"),
+            t("sb", "orders-prod.servicebus.windows.net", Some(5671), None)
+        );
     }
 
     #[test]
     fn jdbc_urls() {
-        assert_eq!(hosts("jdbc:postgresql://pg1.prod.internal:5432,pg2.prod.internal:5432/orders?targetServerType=primary"), ["pg1.prod.internal:5432", "pg2.prod.internal:5432"]);
-        assert_eq!(one("jdbc:mysql://mysql-qa.internal:3306/shop?useSSL=true"), t("mysql", "mysql-qa.internal", Some(3306), Some("shop")));
-        assert_eq!(hosts("jdbc:mysql:replication://h1.stg.internal,h2.stg.internal/db"), ["h1.stg.internal:3306", "h2.stg.internal:3306"]);
-        assert_eq!(one("jdbc:mariadb://maria.dev.internal/db"), t("mariadb", "maria.dev.internal", Some(3306), Some("db")));
-        assert_eq!(one("jdbc:sqlserver://sql-prod.database.windows.net:1433;databaseName=orders;encrypt=true"), t("sqlserver", "sql-prod.database.windows.net", Some(1433), Some("orders")));
-        assert_eq!(one("jdbc:sqlserver://;serverName=sql-qa.internal;databaseName=x"), t("sqlserver", "sql-qa.internal", Some(1433), Some("x")));
+        assert_eq!(
+            hosts("jdbc:postgresql://pg1.prod.internal:5432,pg2.prod.internal:5432/orders?targetServerType=primary"),
+            ["pg1.prod.internal:5432", "pg2.prod.internal:5432"]
+        );
+        assert_eq!(
+            one("jdbc:mysql://mysql-qa.internal:3306/shop?useSSL=true"),
+            t("mysql", "mysql-qa.internal", Some(3306), Some("shop"))
+        );
+        assert_eq!(
+            hosts("jdbc:mysql:replication://h1.stg.internal,h2.stg.internal/db"),
+            ["h1.stg.internal:3306", "h2.stg.internal:3306"]
+        );
+        assert_eq!(
+            one("jdbc:mariadb://maria.dev.internal/db"),
+            t("mariadb", "maria.dev.internal", Some(3306), Some("db"))
+        );
+        assert_eq!(
+            one("jdbc:sqlserver://sql-prod.database.windows.net:1433;databaseName=orders;encrypt=true"),
+            t("sqlserver", "sql-prod.database.windows.net", Some(1433), Some("orders"))
+        );
+        assert_eq!(
+            one("jdbc:sqlserver://;serverName=sql-qa.internal;databaseName=x"),
+            t("sqlserver", "sql-qa.internal", Some(1433), Some("x"))
+        );
         assert_eq!(one("jdbc:sqlserver://sqlhost\\inst1;portNumber=1533"), t("sqlserver", "sqlhost", Some(1533), None));
-        assert_eq!(one("jdbc:oracle:thin:@//ora-prod.internal:1521/ORCLPDB1"), t("oracle", "ora-prod.internal", Some(1521), Some("ORCLPDB1")));
-        assert_eq!(one("jdbc:oracle:thin:@ora-stg.internal:1522:ORCL"), t("oracle", "ora-stg.internal", Some(1522), Some("ORCL")));
-        assert_eq!(one("jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=ora.qa.internal)(PORT=1525))(CONNECT_DATA=(SERVICE_NAME=svc)))"), t("oracle", "ora.qa.internal", Some(1525), Some("svc")));
+        assert_eq!(
+            one("jdbc:oracle:thin:@//ora-prod.internal:1521/ORCLPDB1"),
+            t("oracle", "ora-prod.internal", Some(1521), Some("ORCLPDB1"))
+        );
+        assert_eq!(
+            one("jdbc:oracle:thin:@ora-stg.internal:1522:ORCL"),
+            t("oracle", "ora-stg.internal", Some(1522), Some("ORCL"))
+        );
+        assert_eq!(
+            one(
+                "jdbc:oracle:thin:@(DESCRIPTION=(ADDRESS=(PROTOCOL=TCP)(HOST=ora.qa.internal)(PORT=1525))(CONNECT_DATA=(SERVICE_NAME=svc)))"
+            ),
+            t("oracle", "ora.qa.internal", Some(1525), Some("svc"))
+        );
     }
 
     #[test]
     fn key_value_strings() {
         assert_eq!(
-            one("Server=tcp:sql-prod-weu.database.windows.net,1433;Initial Catalog=orders;Persist Security Info=False;User ID=app;Password=hunter2;Encrypt=True;"),
+            one(
+                "Server=tcp:sql-prod-weu.database.windows.net,1433;Initial Catalog=orders;Persist Security Info=False;User ID=app;Password=hunter2;Encrypt=True;"
+            ),
             t("sqlserver", "sql-prod-weu.database.windows.net", Some(1433), Some("orders"))
         );
-        assert_eq!(one("Data Source=sql-stg.internal\\SQLEXPRESS;Database=app;Integrated Security=true"), t("sqlserver", "sql-stg.internal", Some(1433), Some("app")));
+        assert_eq!(
+            one("Data Source=sql-stg.internal\\SQLEXPRESS;Database=app;Integrated Security=true"),
+            t("sqlserver", "sql-stg.internal", Some(1433), Some("app"))
+        );
         assert_eq!(one("Host=pg-dev.internal;Port=5433;Database=orders;Username=app;Password=x").1, "pg-dev.internal");
         assert_eq!(one("Host=pg-dev.internal;Port=5433;Database=orders").2, Some(5433));
         assert_eq!(
-            one("Endpoint=sb://orders-prod.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abc=;EntityPath=orders"),
+            one(
+                "Endpoint=sb://orders-prod.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abc=;EntityPath=orders"
+            ),
             t("sb", "orders-prod.servicebus.windows.net", Some(5671), Some("orders"))
         );
         assert_eq!(
-            one("DefaultEndpointsProtocol=https;AccountName=stordersdev;AccountKey=abc==;EndpointSuffix=core.windows.net"),
+            one(
+                "DefaultEndpointsProtocol=https;AccountName=stordersdev;AccountKey=abc==;EndpointSuffix=core.windows.net"
+            ),
             t("https", "stordersdev.blob.core.windows.net", Some(443), None)
         );
-        assert_eq!(one("AccountEndpoint=https://orders-stg.documents.azure.com:443/;AccountKey=x;"), t("https", "orders-stg.documents.azure.com", Some(443), None));
+        assert_eq!(
+            one("AccountEndpoint=https://orders-stg.documents.azure.com:443/;AccountKey=x;"),
+            t("https", "orders-stg.documents.azure.com", Some(443), None)
+        );
         assert!(parse("Server=(local);Database=x", true).is_empty());
         assert!(parse("UseDevelopmentStorage=true;", true).is_empty());
     }
 
     #[test]
     fn other_formats() {
-        assert_eq!(one("host=orders-db.staging.internal port=5432 dbname=orders user=app sslmode=require"), t("postgresql", "orders-db.staging.internal", Some(5432), Some("orders")));
-        assert_eq!(one("host='db.qa.internal' dbname='a b'").3.as_deref(), Some("a b"));
-        assert_eq!(one("host=/cloudsql/acme-prod:europe-west1:orders-pg dbname=x"), (Some("cloudsql".into()), "acme-prod:europe-west1:orders-pg".into(), None, None));
-        assert_eq!(one("acme-prod:europe-west1:orders-pg"), (Some("cloudsql".into()), "acme-prod:europe-west1:orders-pg".into(), None, None));
-        assert_eq!(one("example.com:acme-prod:europe-west1:orders-pg").1, "example.com:acme-prod:europe-west1:orders-pg");
         assert_eq!(
-            hosts("b-1.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094,b-2.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094"),
-            ["b-1.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094", "b-2.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094"]
+            one("host=orders-db.staging.internal port=5432 dbname=orders user=app sslmode=require"),
+            t("postgresql", "orders-db.staging.internal", Some(5432), Some("orders"))
+        );
+        assert_eq!(one("host='db.qa.internal' dbname='a b'").3.as_deref(), Some("a b"));
+        assert_eq!(
+            one("host=/cloudsql/acme-prod:europe-west1:orders-pg dbname=x"),
+            (Some("cloudsql".into()), "acme-prod:europe-west1:orders-pg".into(), None, None)
+        );
+        assert_eq!(
+            one("acme-prod:europe-west1:orders-pg"),
+            (Some("cloudsql".into()), "acme-prod:europe-west1:orders-pg".into(), None, None)
+        );
+        assert_eq!(
+            one("example.com:acme-prod:europe-west1:orders-pg").1,
+            "example.com:acme-prod:europe-west1:orders-pg"
+        );
+        assert_eq!(
+            hosts(
+                "b-1.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094,b-2.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094"
+            ),
+            [
+                "b-1.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094",
+                "b-2.prod-msk.a1b2c3.c2.kafka.eu-west-1.amazonaws.com:9094"
+            ]
         );
         assert_eq!(hosts("SASL_SSL://broker.stg.internal:9096"), ["broker.stg.internal:9096"]);
-        assert_eq!(hosts("orders-redis.redis.cache.windows.net:6380,password=x,ssl=True,abortConnect=False"), ["orders-redis.redis.cache.windows.net:6380"]);
+        assert_eq!(
+            hosts("orders-redis.redis.cache.windows.net:6380,password=x,ssl=True,abortConnect=False"),
+            ["orders-redis.redis.cache.windows.net:6380"]
+        );
         assert_eq!(hosts("orders-db.prod.internal:5432"), ["orders-db.prod.internal:5432"]);
         assert_eq!(hosts("10.20.0.15"), ["10.20.0.15"]);
-        assert_eq!(hosts("@Microsoft.KeyVault(SecretUri=https://kv-prod.vault.azure.net/secrets/DbConn/)"), ["kv-prod.vault.azure.net:443"]);
+        assert_eq!(
+            hosts("@Microsoft.KeyVault(SecretUri=https://kv-prod.vault.azure.net/secrets/DbConn/)"),
+            ["kv-prod.vault.azure.net:443"]
+        );
         assert_eq!(hosts("@Microsoft.KeyVault(VaultName=kv-stg;SecretName=DbConn)"), ["kv-stg.vault.azure.net:443"]);
         assert!(parse("orders-db.prod.internal:5432", false).is_empty(), "bare hosts only when asked");
     }
 
     #[test]
     fn garbage_gives_nothing() {
-        for v in ["", "   ", "hello", "true", "12345", "a:b", "://", "postgresql://", "jdbc:", "jdbc:sqlserver://", "=;=;", "host=", "x".repeat(9000).as_str(), "😀://😀", "http://[::1", "Server=;", "1.2.3", "-foo-.bar"] {
+        for v in [
+            "",
+            "   ",
+            "hello",
+            "true",
+            "12345",
+            "a:b",
+            "://",
+            "postgresql://",
+            "jdbc:",
+            "jdbc:sqlserver://",
+            "=;=;",
+            "host=",
+            "x".repeat(9000).as_str(),
+            "😀://😀",
+            "http://[::1",
+            "Server=;",
+            "1.2.3",
+            "-foo-.bar",
+        ] {
             let e = parse(v, true);
             assert!(e.iter().all(|e| !e.host.is_empty()), "{v}: {e:?}");
         }
@@ -592,12 +787,24 @@ mod tests {
             ("postgresql://app:s3cr3t@db.internal:5432/orders", "postgresql://app:***@db.internal:5432/orders"),
             ("postgresql://app:p@ss:w/rd@db.internal/x", "postgresql://app:***@db.internal/x"),
             ("redis://:pw@cache.internal:6379", "redis://:***@cache.internal:6379"),
-            ("Server=tcp:h,1433;User ID=app;Password=hunter2;Encrypt=True;", "Server=tcp:h,1433;User ID=app;Password=***;Encrypt=True;"),
+            (
+                "Server=tcp:h,1433;User ID=app;Password=hunter2;Encrypt=True;",
+                "Server=tcp:h,1433;User ID=app;Password=***;Encrypt=True;",
+            ),
             ("Host=h;Pwd=x;Database=d", "Host=h;Pwd=***;Database=d"),
-            ("Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abc=", "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=***"),
-            ("AccountName=st;AccountKey=abc==;EndpointSuffix=core.windows.net", "AccountName=st;AccountKey=***;EndpointSuffix=core.windows.net"),
+            (
+                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abc=",
+                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=***",
+            ),
+            (
+                "AccountName=st;AccountKey=abc==;EndpointSuffix=core.windows.net",
+                "AccountName=st;AccountKey=***;EndpointSuffix=core.windows.net",
+            ),
             ("https://api.example.com/x?token=abc&page=2", "https://api.example.com/x?token=***&page=2"),
-            ("https://st.blob.core.windows.net/c?sv=2020&sig=abcdef", "https://st.blob.core.windows.net/c?sv=2020&sig=***"),
+            (
+                "https://st.blob.core.windows.net/c?sv=2020&sig=abcdef",
+                "https://st.blob.core.windows.net/c?sv=2020&sig=***",
+            ),
             ("host=h password=secret dbname=x", "host=h password=*** dbname=x"),
             ("cache:6380,password=x,ssl=True", "cache:6380,password=***,ssl=True"),
         ] {

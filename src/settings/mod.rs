@@ -58,8 +58,32 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
         "aws_batch_job_definition" => &[(&["container_properties"], Container)],
         "aws_elastic_beanstalk_environment" => &[(&["setting", "[]"], Pairs("name", "value"))],
         "aws_apprunner_service" => &[
-            (&["source_configuration", "[]", "image_repository", "[]", "image_configuration", "[]", "runtime_environment_variables"], Map),
-            (&["source_configuration", "[]", "code_repository", "[]", "code_configuration", "[]", "code_configuration_values", "[]", "runtime_environment_variables"], Map),
+            (
+                &[
+                    "source_configuration",
+                    "[]",
+                    "image_repository",
+                    "[]",
+                    "image_configuration",
+                    "[]",
+                    "runtime_environment_variables",
+                ],
+                Map,
+            ),
+            (
+                &[
+                    "source_configuration",
+                    "[]",
+                    "code_repository",
+                    "[]",
+                    "code_configuration",
+                    "[]",
+                    "code_configuration_values",
+                    "[]",
+                    "runtime_environment_variables",
+                ],
+                Map,
+            ),
         ],
         "aws_codebuild_project" => &[(&["environment", "[]", "environment_variable", "[]"], Pairs("name", "value"))],
         "aws_amplify_app" | "aws_amplify_branch" => &[(&["environment_variables"], Map)],
@@ -75,14 +99,24 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
         "google_dns_record_set" => &[(&["rrdatas", "[]"], Single)],
         "azurerm_dns_cname_record" => &[(&["record"], Single)],
         "azurerm_dns_a_record" => &[(&["records", "[]"], Single)],
-        "azurerm_linux_web_app" | "azurerm_windows_web_app" | "azurerm_linux_function_app" | "azurerm_windows_function_app"
-        | "azurerm_linux_web_app_slot" | "azurerm_windows_web_app_slot" | "azurerm_linux_function_app_slot"
-        | "azurerm_windows_function_app_slot" | "azurerm_app_service" | "azurerm_function_app" | "azurerm_app_service_slot" => {
+        "azurerm_linux_web_app"
+        | "azurerm_windows_web_app"
+        | "azurerm_linux_function_app"
+        | "azurerm_windows_function_app"
+        | "azurerm_linux_web_app_slot"
+        | "azurerm_windows_web_app_slot"
+        | "azurerm_linux_function_app_slot"
+        | "azurerm_windows_function_app_slot"
+        | "azurerm_app_service"
+        | "azurerm_function_app"
+        | "azurerm_app_service_slot" => {
             &[(&["app_settings"], Map), (&["connection_string", "[]"], Pairs("name", "value"))]
         }
         "azurerm_container_app" => &[(&["template", "[]", "container", "[]", "env", "[]"], Pairs("name", "value"))],
         "azurerm_container_group" => &[(&["container", "[]", "environment_variables"], Map)],
-        "google_cloud_run_v2_service" => &[(&["template", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value"))],
+        "google_cloud_run_v2_service" => {
+            &[(&["template", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value"))]
+        }
         "google_cloud_run_v2_job" => {
             &[(&["template", "[]", "template", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value"))]
         }
@@ -92,17 +126,45 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
         ],
         "google_cloudfunctions_function" => &[(&["environment_variables"], Map)],
         "google_cloudfunctions2_function" => &[(&["service_config", "[]", "environment_variables"], Map)],
-        "google_app_engine_standard_app_version" | "google_app_engine_flexible_app_version" => &[(&["env_variables"], Map)],
-        "kubernetes_deployment" | "kubernetes_deployment_v1" | "kubernetes_stateful_set" | "kubernetes_stateful_set_v1"
-        | "kubernetes_daemonset" | "kubernetes_daemon_set_v1" | "kubernetes_job" | "kubernetes_job_v1" => &[
+        "google_app_engine_standard_app_version" | "google_app_engine_flexible_app_version" => {
+            &[(&["env_variables"], Map)]
+        }
+        "kubernetes_deployment"
+        | "kubernetes_deployment_v1"
+        | "kubernetes_stateful_set"
+        | "kubernetes_stateful_set_v1"
+        | "kubernetes_daemonset"
+        | "kubernetes_daemon_set_v1"
+        | "kubernetes_job"
+        | "kubernetes_job_v1" => &[
             (&["spec", "[]", "template", "[]", "spec", "[]", "container", "[]", "env", "[]"], Pairs("name", "value")),
-            (&["spec", "[]", "template", "[]", "spec", "[]", "init_container", "[]", "env", "[]"], Pairs("name", "value")),
+            (
+                &["spec", "[]", "template", "[]", "spec", "[]", "init_container", "[]", "env", "[]"],
+                Pairs("name", "value"),
+            ),
         ],
         "kubernetes_cron_job" | "kubernetes_cron_job_v1" => &[(
-            &["spec", "[]", "job_template", "[]", "spec", "[]", "template", "[]", "spec", "[]", "container", "[]", "env", "[]"],
+            &[
+                "spec",
+                "[]",
+                "job_template",
+                "[]",
+                "spec",
+                "[]",
+                "template",
+                "[]",
+                "spec",
+                "[]",
+                "container",
+                "[]",
+                "env",
+                "[]",
+            ],
             Pairs("name", "value"),
         )],
-        "kubernetes_pod" | "kubernetes_pod_v1" => &[(&["spec", "[]", "container", "[]", "env", "[]"], Pairs("name", "value"))],
+        "kubernetes_pod" | "kubernetes_pod_v1" => {
+            &[(&["spec", "[]", "container", "[]", "env", "[]"], Pairs("name", "value"))]
+        }
         "kubernetes_config_map" | "kubernetes_config_map_v1" | "kubernetes_config_map_v1_data" => &[(&["data"], Map)],
         "kubernetes_secret" | "kubernetes_secret_v1" => &[(&["data"], Map)],
         "helm_release" => &[(&["set", "[]"], Pairs("name", "value")), (&["values", "[]"], Yaml)],
@@ -182,7 +244,14 @@ fn path_text(steps: &[PathStep<'_>]) -> String {
     s
 }
 
-fn read<'r>(shape: &Shape, steps: &[PathStep<'r>], value: &'r Value<'_>, sensitive: bool, attribute: &str, out: &mut Vec<Setting<'r>>) {
+fn read<'r>(
+    shape: &Shape,
+    steps: &[PathStep<'r>],
+    value: &'r Value<'_>,
+    sensitive: bool,
+    attribute: &str,
+    out: &mut Vec<Setting<'r>>,
+) {
     match shape {
         Shape::Map => match value {
             Value::Map(entries) => {
@@ -190,10 +259,17 @@ fn read<'r>(shape: &Shape, steps: &[PathStep<'r>], value: &'r Value<'_>, sensiti
                     let mut p = steps.to_vec();
                     p.push(PathStep::Key(k));
                     let (text, s) = text(v);
-                    out.push(Setting { path: path_text(&p), key: k.to_string(), value: text, sensitive: sensitive || s });
+                    out.push(Setting {
+                        path: path_text(&p),
+                        key: k.to_string(),
+                        value: text,
+                        sensitive: sensitive || s,
+                    });
                 }
             }
-            Value::Unknown => out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: None, sensitive }),
+            Value::Unknown => {
+                out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: None, sensitive })
+            }
             _ => {}
         },
         Shape::Pairs(name, field) => {
@@ -209,7 +285,12 @@ fn read<'r>(shape: &Shape, steps: &[PathStep<'r>], value: &'r Value<'_>, sensiti
         Shape::Single => {
             let (text, s) = text(value);
             if text.is_some() || matches!(value, Value::Unknown) {
-                out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: text, sensitive: sensitive || s });
+                out.push(Setting {
+                    path: path_text(steps),
+                    key: attribute.to_owned(),
+                    value: text,
+                    sensitive: sensitive || s,
+                });
             }
         }
         Shape::Containers | Shape::Container | Shape::JsonObject => {
@@ -292,9 +373,154 @@ fn read<'r>(shape: &Shape, steps: &[PathStep<'r>], value: &'r Value<'_>, sensiti
 pub fn endpoint_key(key: &str) -> bool {
     let k = key.to_ascii_uppercase().replace(['-', '.'], "_");
     const SUFFIXES: &[&str] = &[
-        "HOST", "HOSTNAME", "URL", "URI", "ENDPOINT", "ADDR", "ADDRESS", "DSN", "SERVER", "SERVERS", "BROKERS", "BOOTSTRAP_SERVERS",
-        "CONNECTION_STRING", "CONNECTIONSTRING", "CONN", "DOMAIN", "DOMAIN_NAME", "SERVER_NAME", "RECORDS", "RRDATAS", "RECORD",
-        "NAME", "ORIGIN",
+        "HOST",
+        "HOSTNAME",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "ADDR",
+        "ADDRESS",
+        "DSN",
+        "SERVER",
+        "SERVERS",
+        "BROKERS",
+        "BOOTSTRAP_SERVERS",
+        "CONNECTION_STRING",
+        "CONNECTIONSTRING",
+        "CONN",
+        "DOMAIN",
+        "DOMAIN_NAME",
+        "SERVER_NAME",
+        "RECORDS",
+        "RRDATAS",
+        "RECORD",
+        "ORIGIN",
     ];
     SUFFIXES.iter().any(|s| k == *s || k.ends_with(&format!("_{s}"))) || k.contains("CONNECTION")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::address::Address;
+    use crate::model::{Action, Resource};
+    use serde_json::json;
+
+    fn resource(kind: &str, values: serde_json::Value) -> Resource<'static> {
+        Resource {
+            input: 0,
+            address: Address::parse(&format!("{kind}.x")).unwrap(),
+            provider: None,
+            values: Value::from_json(values),
+            action: Action::Create,
+            references: Vec::new(),
+            depends_on: Vec::new(),
+            provider_config: None,
+        }
+    }
+
+    fn found(r: &Resource<'_>) -> Vec<(String, String, Option<String>)> {
+        settings(r).into_iter().map(|s| (s.path, s.key, s.value.map(|v| v.into_owned()))).collect()
+    }
+
+    fn row(path: &str, key: &str, value: Option<&str>) -> (String, String, Option<String>) {
+        (path.to_owned(), key.to_owned(), value.map(str::to_owned))
+    }
+
+    #[test]
+    fn lambda_environment_variables() {
+        let r = resource(
+            "aws_lambda_function",
+            json!({"environment": [{"variables": {"DATABASE_URL": "postgresql://db.stg/x", "MODE": "fast"}}]}),
+        );
+        assert_eq!(
+            found(&r),
+            [
+                row("environment[0].variables.DATABASE_URL", "DATABASE_URL", Some("postgresql://db.stg/x")),
+                row("environment[0].variables.MODE", "MODE", Some("fast")),
+            ]
+        );
+    }
+
+    #[test]
+    fn ecs_container_definitions_are_json() {
+        let defs = json!([{"name": "api", "environment": [{"name": "DB_HOST", "value": "db.prod.internal"}], "secrets": [{"name": "DB_PASSWORD", "valueFrom": "arn:aws:ssm:eu-west-1:111111111111:parameter/prod/db"}]}]);
+        let r = resource("aws_ecs_task_definition", json!({"container_definitions": defs.to_string()}));
+        assert_eq!(
+            found(&r),
+            [
+                row("container_definitions[0].environment[0].value", "DB_HOST", Some("db.prod.internal")),
+                row(
+                    "container_definitions[0].secrets[0].valueFrom",
+                    "DB_PASSWORD",
+                    Some("arn:aws:ssm:eu-west-1:111111111111:parameter/prod/db")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn azure_app_settings_and_connection_strings() {
+        let r = resource(
+            "azurerm_linux_web_app",
+            json!({
+                "app_settings": {"REDIS": "cache.redis.cache.windows.net:6380"},
+                "connection_string": [{"name": "Orders", "type": "SQLAzure", "value": "Server=tcp:sql-stg.database.windows.net,1433;Password=x"}],
+            }),
+        );
+        assert_eq!(
+            found(&r),
+            [
+                row("app_settings.REDIS", "REDIS", Some("cache.redis.cache.windows.net:6380")),
+                row(
+                    "connection_string[0].value",
+                    "Orders",
+                    Some("Server=tcp:sql-stg.database.windows.net,1433;Password=x")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn kubernetes_env_pairs_and_unknown_values() {
+        let r = resource(
+            "kubernetes_deployment_v1",
+            json!({"spec": [{"template": [{"spec": [{"container": [{"env": [
+                {"name": "BROKERS", "value": "b-1.kafka.internal:9092"},
+                {"name": "FROM_SECRET", "value": null, "value_from": [{}]},
+            ]}]}]}]}]}),
+        );
+        assert_eq!(
+            found(&r),
+            [row("spec[0].template[0].spec[0].container[0].env[0].value", "BROKERS", Some("b-1.kafka.internal:9092"))]
+        );
+        let mut unknown = resource("aws_lambda_function", json!({"environment": [{"variables": {"DB": "x"}}]}));
+        unknown.values.annotate(Some(&Value::from_json(json!({"environment": [{"variables": {"DB": true}}]}))), None);
+        assert_eq!(found(&unknown), [row("environment[0].variables.DB", "DB", None)]);
+    }
+
+    #[test]
+    fn secrets_manager_json_joins_host_and_port() {
+        let secret = json!({"engine": "postgres", "host": "orders.c9.eu-west-1.rds.amazonaws.com", "port": 5432, "password": "p"}).to_string();
+        let r = resource("aws_secretsmanager_secret_version", json!({"secret_string": secret}));
+        let rows = found(&r);
+        assert_eq!(rows[0], row("secret_string.host", "host", Some("orders.c9.eu-west-1.rds.amazonaws.com:5432")));
+    }
+
+    #[test]
+    fn endpoint_keys() {
+        for k in [
+            "DATABASE_URL",
+            "db_host",
+            "KAFKA_BOOTSTRAP_SERVERS",
+            "orders.endpoint",
+            "REDIS_CONNECTION_STRING",
+            "API_URI",
+        ] {
+            assert!(endpoint_key(k), "{k}");
+        }
+        for k in ["MODE", "LOG_LEVEL", "FEATURE_FLAGS", "TIMEOUT"] {
+            assert!(!endpoint_key(k), "{k}");
+        }
+    }
 }
