@@ -260,9 +260,9 @@ fn resolve(
             Some(Node::Resource(i)) => {
                 let r = &graph.model.resources[*i];
                 let stack = several.then(|| graph.model.inputs[r.input].path.display().to_string());
-                (Some(r.address.to_string()), None, stack)
+                (Some(r.address.to_string()), e.label.clone(), stack)
             }
-            Some(Node::Endpoint(x)) => (None, Some(x.value.clone()), None),
+            Some(Node::Endpoint(x)) => (None, Some(e.label.clone().unwrap_or_else(|| x.value.clone())), None),
             None => (None, e.label.clone(), None),
         };
         let class = e.node.map(|n| envs.of(n));

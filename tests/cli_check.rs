@@ -50,7 +50,7 @@ fn sarif_parses_and_carries_rule_metadata_and_locations() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["EW101", "EW102", "EW103", "EW104", "EW301"]);
+    assert_eq!(ids, ["EW101", "EW102", "EW103", "EW104", "EW201", "EW202", "EW301"]);
     for r in rules {
         assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 80, "{r}");
         assert!(r["help"]["markdown"].as_str().unwrap().contains("## How to fix"));
@@ -109,6 +109,7 @@ fn the_incident_across_two_stacks() {
         (
             1,
             vec![
+                "EW201 aws_lambda_function.orders_api -> aws_db_instance.orders added".to_owned(),
                 "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing".to_owned(),
                 "EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned(),
             ]
@@ -120,7 +121,7 @@ fn the_incident_across_two_stacks() {
 fn findings_name_the_workloads_a_group_protects() {
     let (_, out, _) = envwall(&["check", PROD, STAGING, "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let added = &report["findings"][1];
+    let added = &report["findings"][2];
     assert_eq!(added["from"]["protects"], serde_json::json!(["aws_lambda_function.orders_api"]));
     assert_eq!(added["to"]["protects"], serde_json::json!(["aws_db_instance.orders"]));
     assert_eq!(added["to"]["stack"], STAGING);
@@ -130,7 +131,13 @@ fn findings_name_the_workloads_a_group_protects() {
 fn only_changes_keeps_what_the_plan_adds() {
     assert_eq!(
         findings(&[PROD, STAGING, "--only-changes"]),
-        (1, vec!["EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned()])
+        (
+            1,
+            vec![
+                "EW201 aws_lambda_function.orders_api -> aws_db_instance.orders added".to_owned(),
+                "EW102 aws_security_group.app -> aws_security_group.orders_db added".to_owned(),
+            ]
+        )
     );
 }
 
@@ -167,6 +174,7 @@ fn exceptions_suppress_until_they_expire() {
     assert_eq!(
         lines,
         [
+            "EW201 aws_lambda_function.orders_api -> aws_db_instance.orders added",
             "EW102 10.10.0.0/16 -> aws_security_group.orders_db existing (suppressed)",
             "EW102 aws_security_group.app -> aws_security_group.orders_db added",
         ]
@@ -174,9 +182,9 @@ fn exceptions_suppress_until_they_expire() {
     let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &valid, "--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["suppressed"], 1);
-    assert_eq!(report["summary"]["findings"], 1);
+    assert_eq!(report["summary"]["findings"], 2);
     assert_eq!(
-        report["findings"][0]["suppressed"],
+        report["findings"][1]["suppressed"],
         serde_json::json!({"kind": "exception", "name": "migration", "reason": "migration job until cut-over"})
     );
     let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &valid, "--format", "sarif"]);
@@ -190,16 +198,17 @@ fn exceptions_suppress_until_they_expire() {
         "exception \"migration\" {\n  address = \"aws_security_group_rule.orders_db_from_*\"\n  reason  = \"r\"\n  expires = \"2026-01-31\"\n}\n",
     );
     let (_, lines) = findings(&[PROD, STAGING, "--policy", &expired]);
-    assert!(!lines[0].ends_with("(suppressed)"), "{lines:?}");
+    assert!(!lines[1].ends_with("(suppressed)"), "{lines:?}");
     let (_, out, _) = envwall(&["check", PROD, STAGING, "--policy", &expired, "--format", "json"]);
     assert!(out.contains("exception `migration` expired on 2026-01-31 and no longer suppresses this finding"), "{out}");
 }
 
 #[test]
 fn rule_settings_change_severity_and_turn_rules_off() {
-    let low = policy("low.hcl", "rule \"EW102\" {\n  severity = \"low\"\n}\n");
+    let low =
+        policy("low.hcl", "rule \"EW102\" {\n  severity = \"low\"\n}\nrule \"EW201\" {\n  severity = \"low\"\n}\n");
     assert_eq!(findings(&[PROD, STAGING, "--policy", &low]).0, 0, "low is below the default threshold");
-    let off = policy("off.hcl", "rule \"EW102\" {\n  enabled = false\n}\n");
+    let off = policy("off.hcl", "rule \"EW102\" {\n  enabled = false\n}\nrule \"EW201\" {\n  enabled = false\n}\n");
     assert_eq!(findings(&[PROD, STAGING, "--policy", &off]), (0, Vec::new()));
 }
 

@@ -104,6 +104,8 @@ fn rules_lists_and_documents() {
         "EW102  prod-traffic-into-nonprod        high     a rule lets production reach a non-production resource",
         "EW103  cross-env-network-peering        high     a peering, transit gateway or shared VPC joins production and non-production networks",
         "EW104  rule-range-spans-environments    medium   one CIDR in a rule covers both production and non-production ranges",
+        "EW201  prod-setting-points-to-nonprod   critical a production app setting or connection string targets a non-production endpoint",
+        "EW202  nonprod-setting-points-to-prod   high     a non-production app is configured with a production endpoint",
         "EW301  environment-label-conflict       medium   a resource's own label contradicts where it is placed",
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), want);

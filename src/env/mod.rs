@@ -383,6 +383,18 @@ impl Classifier<'_, '_, '_, '_> {
             if seg == "live" && i + 1 < segments.len() {
                 continue;
             }
+            // A directory is an environment when it is named for one (`prod/`,
+            // `pre-prod/`), or sits in a directory of environments (`envs/prod-eu/`);
+            // not when a word of a longer name happens to be one.
+            let parent = i.checked_sub(1).map(|p| segments[p].to_ascii_lowercase());
+            let in_env_dir = parent.as_deref().is_some_and(|p| {
+                matches!(p, "envs" | "env" | "environments" | "environment" | "live" | "stages" | "stacks")
+            });
+            let tokens = tokenize(seg);
+            let whole = self.vocab.words.aliases().contains(&tokens);
+            if !whole && !in_env_dir {
+                continue;
+            }
             for (env, word) in self.words(seg) {
                 out.push(self.evidence(
                     Strength::Stack,
@@ -432,6 +444,32 @@ impl Classifier<'_, '_, '_, '_> {
                                     Strength::Name,
                                     env,
                                     format!("word `{word}` in id `{}`", e.value),
+                                ));
+                            }
+                        }
+                    }
+                    EndpointKind::Host => {
+                        let host = e.value.as_str();
+                        if self.has_domains
+                            && let Some((env, domain)) = self.domain_of(host)
+                        {
+                            out.push(self.evidence(
+                                Strength::Inventory,
+                                env,
+                                format!(
+                                    "host {host} is in domain {domain} of policy environment {}",
+                                    self.policy.environments[env].name
+                                ),
+                            ));
+                        }
+                        if let Some(net) = parse_range(host) {
+                            out.extend(self.range_evidence(net, "address"));
+                        } else {
+                            for (env, word) in self.words(host) {
+                                out.push(self.evidence(
+                                    Strength::Name,
+                                    env,
+                                    format!("word `{word}` in host name {host}"),
                                 ));
                             }
                         }
@@ -748,7 +786,8 @@ impl Classifier<'_, '_, '_, '_> {
         let mut internet = false;
         match &self.graph.inner[node] {
             Node::Resource(i) => evidence.extend(stacks[self.graph.model.resources[*i].input].iter().cloned()),
-            Node::Endpoint(e) if e.kind == EndpointKind::Range => {
+            Node::Endpoint(e) if e.kind == EndpointKind::Host && networks::is_saas(&e.value) => internet = true,
+            Node::Endpoint(e) if matches!(e.kind, EndpointKind::Range | EndpointKind::Host) => {
                 if let Some(net) = parse_range(&e.value) {
                     if is_public(&net) && evidence.is_empty() {
                         internet = true;

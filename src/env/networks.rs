@@ -116,6 +116,43 @@ pub fn is_public(net: &IpNet) -> bool {
     }
 }
 
+/// Public software-as-a-service hosts: the internet, not an environment.
+pub fn is_saas(host: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "stripe.com",
+        "slack.com",
+        "github.com",
+        "githubusercontent.com",
+        "datadoghq.com",
+        "datadoghq.eu",
+        "sentry.io",
+        "newrelic.com",
+        "pagerduty.com",
+        "okta.com",
+        "auth0.com",
+        "twilio.com",
+        "sendgrid.net",
+        "mailgun.org",
+        "segment.io",
+        "googleapis.com",
+        "login.microsoftonline.com",
+        "graph.microsoft.com",
+        "salesforce.com",
+        "hubspot.com",
+        "zendesk.com",
+        "atlassian.net",
+        "algolia.net",
+        "cloudflare.com",
+        "pypi.org",
+        "npmjs.org",
+        "docker.io",
+        "gcr.io",
+        "ghcr.io",
+    ];
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    SUFFIXES.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

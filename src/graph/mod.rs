@@ -12,6 +12,7 @@
 
 pub mod catalog;
 mod nacl;
+mod settings;
 mod traffic;
 
 use std::collections::HashMap;
@@ -48,6 +49,8 @@ pub enum EndpointKind {
     Id,
     /// An IP address or CIDR range.
     Range,
+    /// A host name a setting points at that no input owns.
+    Host,
     /// A container named by its name (a resource group, a namespace).
     Name,
 }
@@ -58,6 +61,7 @@ impl EndpointKind {
         match self {
             EndpointKind::Id => "id",
             EndpointKind::Range => "range",
+            EndpointKind::Host => "host",
             EndpointKind::Name => "name",
         }
     }
@@ -88,6 +92,8 @@ pub struct Link {
     pub ports: Vec<(u32, u32)>,
     /// Other resources that take part (the routes that use a peering).
     pub related: Vec<NodeIndex>,
+    /// For a setting: the host and port it names (`db.stg.example.com:5432`).
+    pub endpoint: Option<String>,
 }
 
 impl Link {
@@ -115,6 +121,8 @@ pub enum EdgeKind {
     AllowsTraffic,
     /// A peering, transit gateway or shared network joins `from` and `to` (both ways).
     Peers,
+    /// An application setting of `from` points at `to` (a connection string, a URL).
+    ConnectsTo,
 }
 
 impl EdgeKind {
@@ -125,6 +133,7 @@ impl EdgeKind {
             EdgeKind::Contains => "contains",
             EdgeKind::AllowsTraffic => "allows-traffic",
             EdgeKind::Peers => "peers",
+            EdgeKind::ConnectsTo => "connects-to",
         }
     }
 }
@@ -137,12 +146,19 @@ pub struct Graph<'m, 'a> {
     pub inner: DiGraph<Node, Edge>,
     /// The node of each resource, by resource index.
     pub resource_nodes: Vec<NodeIndex>,
+    /// (input, address) → resource index.
+    addresses: HashMap<(InputId, Address), usize>,
 }
 
 impl<'m, 'a> Graph<'m, 'a> {
     /// Builds the graph of a model.
     pub fn build(model: &'m Model<'a>) -> Self {
         Builder::new(model).build()
+    }
+
+    /// The resource index of an address in an input.
+    pub(crate) fn by_address(&self, input: InputId, address: &Address) -> Option<&usize> {
+        self.addresses.get(&(input, address.clone()))
     }
 
     /// The resource of a node, if it is one.
@@ -320,8 +336,10 @@ impl<'m, 'a> Builder<'m, 'a> {
                 }
             }
         }
-        let mut graph = Graph { model: self.model, inner: self.graph, resource_nodes: self.resource_nodes };
-        traffic::add(&mut graph, self.endpoints);
+        let addresses = self.by_address.iter().map(|(&(input, address), &i)| ((input, address.clone()), i)).collect();
+        let mut graph = Graph { model: self.model, inner: self.graph, resource_nodes: self.resource_nodes, addresses };
+        let endpoints = traffic::add(&mut graph, self.endpoints);
+        settings::add(&mut graph, endpoints);
         graph
     }
 

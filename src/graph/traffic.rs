@@ -48,7 +48,10 @@ struct Builder<'g, 'm, 'a> {
     by_tag: HashMap<String, Vec<NodeIndex>>,
 }
 
-pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, String), NodeIndex>) {
+pub(super) fn add(
+    graph: &mut Graph<'_, '_>,
+    endpoints: HashMap<(EndpointKind, String), NodeIndex>,
+) -> HashMap<(EndpointKind, String), NodeIndex> {
     let mut b = Builder {
         graph,
         endpoints,
@@ -112,13 +115,14 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: HashMap<(EndpointKind, S
     b.google_firewalls(&firewalls);
     b.azure_nsg_rules(&nsg_rules);
     b.transit_gateways(&attachments);
-    let Builder { graph, edges, .. } = b;
+    let Builder { graph, edges, endpoints, .. } = b;
     let edges: Vec<NewEdge> = edges.into_iter().filter(|e| !denied_by_network_acl(graph, e)).collect();
     for e in edges {
         let edge =
             Edge { kind: e.kind, attribute: e.attribute, derivation: e.derivation, link: Some(Box::new(e.link)) };
         graph.inner.add_edge(e.from, e.to, edge);
     }
+    endpoints
 }
 
 /// Whether an AWS security-group edge between a range and a group is denied by the
@@ -247,7 +251,7 @@ impl Builder<'_, '_, '_> {
         }
         let key = (from, to, via, attribute.to_owned(), protocol.to_owned(), ports.clone());
         if self.traffic_seen.insert(key) {
-            let link = Link { via, protocol: protocol.to_owned(), ports, related: Vec::new() };
+            let link = Link { via, protocol: protocol.to_owned(), ports, related: Vec::new(), endpoint: None };
             self.edges.push(NewEdge {
                 from,
                 to,
@@ -276,7 +280,7 @@ impl Builder<'_, '_, '_> {
             return;
         }
         if self.peers_seen.insert((a.min(b), a.max(b))) {
-            let link = Link { via, protocol: String::new(), ports: Vec::new(), related };
+            let link = Link { via, protocol: String::new(), ports: Vec::new(), related, endpoint: None };
             self.edges.push(NewEdge {
                 from: a,
                 to: b,

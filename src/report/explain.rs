@@ -136,6 +136,7 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
                 EdgeKind::References => "references",
                 EdgeKind::AllowsTraffic => "traffic-to",
                 EdgeKind::Peers => "peers-with",
+                EdgeKind::ConnectsTo => "connects-to",
             };
             link(e.target(), kind, e.weight())
         })
@@ -156,6 +157,7 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
                 EdgeKind::References => "referenced-by",
                 EdgeKind::AllowsTraffic => "traffic-from",
                 EdgeKind::Peers => "peers-with",
+                EdgeKind::ConnectsTo => "connected-from",
             };
             Some(link(e.source(), kind, e.weight()))
         })

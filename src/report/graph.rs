@@ -188,6 +188,11 @@ pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'
                 attrs.push("penwidth=2".to_owned());
                 attrs.push("dir=both".to_owned());
             }
+            EdgeKind::ConnectsTo => {
+                attrs.push("color=\"#ca6f1e\"".to_owned());
+                attrs.push("penwidth=2".to_owned());
+                attrs.push("style=dashed".to_owned());
+            }
             EdgeKind::References if matches!(edge.derivation, Derivation::InferredKey | Derivation::Dependency) => {
                 attrs.push("style=dotted".to_owned());
             }
@@ -242,6 +247,7 @@ pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environmen
             EdgeKind::References => "-->",
             EdgeKind::AllowsTraffic => "==>",
             EdgeKind::Peers => "<==>",
+            EdgeKind::ConnectsTo => "--o",
         };
         if edge.attribute.is_empty() {
             writeln!(w, "  n{} {arrow} n{}", e.source().index(), e.target().index())?;

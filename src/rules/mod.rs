@@ -8,9 +8,12 @@
 
 pub mod cross_env_network_peering;
 pub mod environment_label_conflict;
+pub mod nonprod_setting_points_to_prod;
 pub mod nonprod_traffic_into_prod;
+pub mod prod_setting_points_to_nonprod;
 pub mod prod_traffic_into_nonprod;
 pub mod rule_range_spans_environments;
+mod settings;
 mod traffic;
 
 use petgraph::graph::NodeIndex;
@@ -51,6 +54,8 @@ pub static RULES: &[&Rule] = &[
     &prod_traffic_into_nonprod::RULE,
     &cross_env_network_peering::RULE,
     &rule_range_spans_environments::RULE,
+    &prod_setting_points_to_nonprod::RULE,
+    &nonprod_setting_points_to_prod::RULE,
     &environment_label_conflict::RULE,
 ];
 

@@ -179,7 +179,8 @@ pub fn settings<'r>(r: &'r Resource<'_>) -> Vec<Setting<'r>> {
         let mut found: Vec<(Vec<PathStep<'r>>, &'r Value<'_>, bool)> = Vec::new();
         walk(&r.values, path, &mut Vec::new(), false, &mut found);
         for (steps, value, sensitive) in found {
-            read(shape, &steps, value, sensitive, path.last().copied().unwrap_or(""), &mut out);
+            let attribute = path.iter().rev().find(|p| **p != "[]").copied().unwrap_or("");
+            read(shape, &steps, value, sensitive, attribute, &mut out);
         }
     }
     out
