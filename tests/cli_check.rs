@@ -220,3 +220,17 @@ fn output_flag_writes_the_report() {
     assert_eq!((code, out.as_str()), (1, ""));
     assert_eq!(std::fs::read_to_string(&path).unwrap(), envwall(&["check", NETWORK, "--format", "sarif"]).1);
 }
+
+#[test]
+fn the_readme_example_runs() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find_map(|l| l.strip_prefix("cargo run --release -- "))
+        .expect("a `cargo run` line in the README");
+    let args: Vec<&str> = line.split_whitespace().collect();
+    let (code, out, err) = envwall(&args);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("EW201 prod-setting-points-to-nonprod (critical)"), "{out}");
+    assert!(out.contains("envwall: 3 findings (1 critical, 2 high) in 14 resources"), "{out}");
+}
