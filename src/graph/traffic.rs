@@ -396,17 +396,38 @@ impl Builder<'_, '_, '_> {
     }
 
     fn aws_group_rule(&mut self, rule: NodeIndex, r: &Resource<'_>) {
-        let Some(group) = self.container(rule, "security_group_id") else { return };
         let ingress = r.values.get("type").and_then(Value::as_str) != Some("egress");
         let proto = protocol(r.values.get("protocol").and_then(Value::as_str).unwrap_or("-1"));
-        let ports = port_range(&proto, int(r.values.get("from_port")), int(r.values.get("to_port")));
+        let peers = ["source_security_group_id", "cidr_blocks", "ipv6_cidr_blocks"];
+        self.aws_rule(rule, r, ingress, &proto, &peers, "prefix_list_ids");
+    }
+
+    fn aws_vpc_rule(&mut self, rule: NodeIndex, r: &Resource<'_>, ingress: bool) {
+        let proto = protocol(r.values.get("ip_protocol").and_then(Value::as_str).unwrap_or("-1"));
+        let peers = ["referenced_security_group_id", "cidr_ipv4", "cidr_ipv6"];
+        self.aws_rule(rule, r, ingress, &proto, &peers, "prefix_list_id");
+    }
+
+    /// A standalone AWS rule: the group it belongs to, and the peers its
+    /// attributes name (groups, ranges, managed prefix lists, `self`).
+    fn aws_rule(
+        &mut self,
+        rule: NodeIndex,
+        r: &Resource<'_>,
+        ingress: bool,
+        proto: &str,
+        peer_attributes: &[&'static str],
+        lists: &'static str,
+    ) {
+        let Some(group) = self.container(rule, "security_group_id") else { return };
+        let ports = port_range(proto, int(r.values.get("from_port")), int(r.values.get("to_port")));
         let mut peers: Vec<(NodeIndex, &str, Derivation)> = Vec::new();
-        for attr in ["source_security_group_id", "cidr_blocks", "ipv6_cidr_blocks"] {
+        for &attr in peer_attributes {
             peers.extend(self.named_with(rule, attr).into_iter().map(|(n, d)| (n, attr, d)));
         }
-        for (list, d) in self.named_with(rule, "prefix_list_ids") {
+        for (list, d) in self.named_with(rule, lists) {
             for n in self.prefix_list_ranges(list) {
-                peers.push((n, "prefix_list_ids", d));
+                peers.push((n, lists, d));
             }
         }
         if matches!(r.values.get("self"), Some(Value::Bool(true))) {
@@ -414,26 +435,7 @@ impl Builder<'_, '_, '_> {
         }
         for (peer, attribute, d) in peers {
             let (from, to) = if ingress { (peer, group) } else { (group, peer) };
-            self.push_derived(from, to, attribute, rule, &proto, ports.clone(), d);
-        }
-    }
-
-    fn aws_vpc_rule(&mut self, rule: NodeIndex, r: &Resource<'_>, ingress: bool) {
-        let Some(group) = self.container(rule, "security_group_id") else { return };
-        let proto = protocol(r.values.get("ip_protocol").and_then(Value::as_str).unwrap_or("-1"));
-        let ports = port_range(&proto, int(r.values.get("from_port")), int(r.values.get("to_port")));
-        let mut peers: Vec<(NodeIndex, &str, Derivation)> = Vec::new();
-        for attr in ["referenced_security_group_id", "cidr_ipv4", "cidr_ipv6"] {
-            peers.extend(self.named_with(rule, attr).into_iter().map(|(n, d)| (n, attr, d)));
-        }
-        for (list, d) in self.named_with(rule, "prefix_list_id") {
-            for n in self.prefix_list_ranges(list) {
-                peers.push((n, "prefix_list_id", d));
-            }
-        }
-        for (peer, attribute, d) in peers {
-            let (from, to) = if ingress { (peer, group) } else { (group, peer) };
-            self.push_derived(from, to, attribute, rule, &proto, ports.clone(), d);
+            self.push_derived(from, to, attribute, rule, proto, ports.clone(), d);
         }
     }
 

@@ -41,7 +41,7 @@ fn cross_env_network_peering(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
             let names: Vec<String> = link.related.iter().map(|&r| ctx.graph.short_name(r)).collect();
             message.push_str(&format!("; also involved: {}", names.join(", ")));
         }
-        out.push(finding(ctx, RULE.code, from, to, link, &e.weight().attribute, message, e.id()));
+        out.push(finding(RULE.code, from, to, link, &e.weight().attribute, message));
     }
     out
 }

@@ -58,7 +58,7 @@ fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> 
             ctx.graph.short_name(other),
             env_name(ctx, &to),
         );
-        let mut f = finding(ctx, RULE.code, from, to, link, &e.weight().attribute, message, e.id());
+        let mut f = finding(RULE.code, from, to, link, &e.weight().attribute, message);
         f.direction = super::Direction::from_tier(if ctx.envs.of(other).tier == Tier::Production {
             Tier::NonProduction
         } else {

@@ -3,7 +3,7 @@
 use petgraph::visit::EdgeRef;
 
 use super::traffic::{env_name, finding};
-use super::{Context, Finding, all_exist, end};
+use super::{Context, Finding, end};
 use crate::graph::EdgeKind;
 use crate::policy::Tier;
 
@@ -14,12 +14,7 @@ pub(crate) fn crossing_settings(
     code: &'static str,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for e in ctx.graph.inner.edge_references() {
-        let (Some(link), EdgeKind::ConnectsTo) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
-        let (a, b) = (ctx.envs.of(e.source()), ctx.envs.of(e.target()));
-        if a.tier != from || b.tier != to || b.internet || !all_exist(ctx, &[e.source(), e.target()]) {
-            continue;
-        }
+    for (e, link) in super::traffic::crossing(ctx, EdgeKind::ConnectsTo, from, to) {
         let (f, mut t) = (end(ctx, e.source()), end(ctx, e.target()));
         let target = match (&link.endpoint, ctx.graph.resource(e.target())) {
             (Some(endpoint), Some(_)) => {
@@ -35,7 +30,7 @@ pub(crate) fn crossing_settings(
             env_name(ctx, &f),
         );
         t.label = link.endpoint.clone();
-        let mut finding = finding(ctx, code, f, t, link, &e.weight().attribute, message, e.id());
+        let mut finding = finding(code, f, t, link, &e.weight().attribute, message);
         finding.traffic = None;
         out.push(finding);
     }

@@ -1,12 +1,27 @@
 //! What the traffic and peering rules share: the `allows-traffic` and `peers` edges
 //! whose two ends are in different tiers, as findings.
 
-use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::{Context, Direction, Finding, Status, Via, all_exist, end};
 use crate::graph::{EdgeKind, Graph, Link};
 use crate::policy::Tier;
+
+/// The edges of `kind` from a node of tier `from` to one of tier `to`, whose ends
+/// and whose link exist after the plan, and neither end of which is the internet.
+pub(crate) fn crossing<'c>(
+    ctx: &'c Context<'_, '_, '_, '_>,
+    kind: EdgeKind,
+    from: Tier,
+    to: Tier,
+) -> impl Iterator<Item = (petgraph::graph::EdgeReference<'c, crate::graph::Edge>, &'c Link)> + 'c {
+    ctx.graph.inner.edge_references().filter_map(move |e| {
+        let link = e.weight().link.as_deref().filter(|_| e.weight().kind == kind)?;
+        let (a, b) = (ctx.envs.of(e.source()), ctx.envs.of(e.target()));
+        let crosses = a.tier == from && b.tier == to && !a.internet && !b.internet;
+        (crosses && all_exist(ctx, &[e.source(), e.target(), link.via])).then_some((e, link))
+    })
+}
 
 /// An `allows-traffic` edge from a tier to another.
 pub(crate) fn crossing_traffic(
@@ -16,15 +31,7 @@ pub(crate) fn crossing_traffic(
     code: &'static str,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    for e in ctx.graph.inner.edge_references() {
-        let (Some(link), EdgeKind::AllowsTraffic) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
-        let (a, b) = (ctx.envs.of(e.source()), ctx.envs.of(e.target()));
-        if a.tier != from || b.tier != to || a.internet || b.internet {
-            continue;
-        }
-        if !all_exist(ctx, &[e.source(), e.target(), link.via]) {
-            continue;
-        }
+    for (e, link) in crossing(ctx, EdgeKind::AllowsTraffic, from, to) {
         let (f, t) = (end(ctx, e.source()), end(ctx, e.target()));
         let message = format!(
             "{} lets {} ({}) reach {} ({}) over {}",
@@ -35,7 +42,7 @@ pub(crate) fn crossing_traffic(
             env_name(ctx, &t),
             traffic_text(link),
         );
-        out.push(finding(ctx, code, f, t, link, &e.weight().attribute, message, e.id()));
+        out.push(finding(code, f, t, link, &e.weight().attribute, message));
     }
     out
 }
@@ -61,18 +68,14 @@ pub(crate) fn traffic_text(link: &Link) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn finding(
-    ctx: &Context<'_, '_, '_, '_>,
     code: &'static str,
     from: super::End,
     to: super::End,
     link: &Link,
     attribute: &str,
     message: String,
-    _edge: EdgeIndex,
 ) -> Finding {
-    let _ = ctx;
     Finding {
         rule: code,
         severity: crate::policy::Severity::Info,
