@@ -341,13 +341,24 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
         let text = source.text.as_str();
         // Byte offsets of every `"address"` value, and of every `"name"` with the
         // `"type"` before it.
+        // Compare each `"address"` value's raw text with the addresses wanted; only
+        // values with escapes (for_each keys) are decoded.
+        let wanted: std::collections::HashSet<String> = resources.iter().map(|r| r.address.to_string()).collect();
         let mut by_address: HashMap<String, usize> = HashMap::new();
         for (at, _) in text.match_indices("\"address\"") {
-            let rest = text[at + 9..].trim_start().strip_prefix(':').map(str::trim_start);
-            if let Some(rest) = rest
-                && let Some(value) =
-                    serde_json::Deserializer::from_str(rest).into_iter::<String>().next().and_then(Result::ok)
-            {
+            let Some(rest) = text[at + 9..].trim_start().strip_prefix(':').map(str::trim_start) else { continue };
+            let Some(body) = rest.strip_prefix('"') else { continue };
+            let Some(end) = body.find('"') else { continue };
+            let raw = &body[..end];
+            let value = if raw.ends_with('\\') || raw.contains('\\') {
+                match serde_json::Deserializer::from_str(rest).into_iter::<String>().next().and_then(Result::ok) {
+                    Some(v) => v,
+                    None => continue,
+                }
+            } else {
+                raw.to_owned()
+            };
+            if wanted.contains(&value) {
                 by_address.entry(value).or_insert(at);
             }
         }

@@ -328,11 +328,11 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     let c = Classifier { graph, policy, vocab, cidrs, networks, has_identities, has_domains };
     let stacks: Vec<Vec<Evidence>> =
         graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
-    let own: Vec<Vec<Evidence>> = graph.inner.node_indices().map(|n| c.own_evidence(n)).collect();
+    let mut own: Vec<Vec<Evidence>> = graph.inner.node_indices().map(|n| c.own_evidence(n)).collect();
     let mut nodes: Vec<Option<Classification>> = vec![None; own.len()];
     let mut visiting = vec![false; own.len()];
     for n in graph.inner.node_indices() {
-        c.resolve(n, &own, &stacks, &mut nodes, &mut visiting);
+        c.resolve(n, &mut own, &stacks, &mut nodes, &mut visiting);
     }
     let policy_ranges =
         policy.environments.iter().enumerate().flat_map(|(i, e)| e.cidrs.iter().map(move |c| (*c, i))).collect();
@@ -748,15 +748,16 @@ impl Classifier<'_, '_, '_, '_> {
     fn resolve(
         &self,
         node: NodeIndex,
-        own: &[Vec<Evidence>],
+        own: &mut [Vec<Evidence>],
         stacks: &[Vec<Evidence>],
         done: &mut Vec<Option<Classification>>,
         visiting: &mut Vec<bool>,
-    ) -> Classification {
+    ) -> Resolved {
         if let Some(c) = &done[node.index()] {
-            return c.clone();
+            return Resolved { environment: c.environment, ambiguous: c.ambiguous };
         }
-        let mut evidence = own[node.index()].clone();
+        // Each node is resolved once (then remembered): its own evidence moves in.
+        let mut evidence = std::mem::take(&mut own[node.index()]);
         if !visiting[node.index()] {
             visiting[node.index()] = true;
             let containers: Vec<(NodeIndex, String)> = self
@@ -800,9 +801,17 @@ impl Classifier<'_, '_, '_, '_> {
         }
         let mut c = decide(self.policy, evidence);
         c.internet = internet;
-        done[node.index()] = Some(c.clone());
-        c
+        let resolved = Resolved { environment: c.environment, ambiguous: c.ambiguous };
+        done[node.index()] = Some(c);
+        resolved
     }
+}
+
+/// What a node's dependants need of its classification.
+#[derive(Clone, Copy)]
+struct Resolved {
+    environment: Option<usize>,
+    ambiguous: bool,
 }
 
 impl Classifier<'_, '_, '_, '_> {
@@ -811,7 +820,7 @@ impl Classifier<'_, '_, '_, '_> {
     fn range_network_evidence(
         &self,
         net: IpNet,
-        own: &[Vec<Evidence>],
+        own: &mut [Vec<Evidence>],
         stacks: &[Vec<Evidence>],
         done: &mut Vec<Option<Classification>>,
         visiting: &mut Vec<bool>,
