@@ -360,6 +360,9 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
             };
             if wanted.contains(&value) {
                 by_address.entry(value).or_insert(at);
+                if by_address.len() == wanted.len() {
+                    break; // every address found: the rest of the file need not be read
+                }
             }
         }
         let mut by_type_name: HashMap<(String, String), usize> = HashMap::new();
