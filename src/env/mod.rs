@@ -600,14 +600,17 @@ impl Classifier<'_, '_, '_, '_> {
             }
         }
         if self.has_domains {
+            // The same parser as settings use: URLs, `host:port`, bare hosts.
             for (attr, value) in &view.hosts {
-                let host = host_of(value);
-                if let Some((env, domain)) = self.domain_of(host) {
-                    out.push(self.evidence(
-                        Strength::Inventory,
-                        env,
-                        format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name),
-                    ));
+                for endpoint in crate::settings::connstr::parse(value, true) {
+                    let host = endpoint.host;
+                    if let Some((env, domain)) = self.domain_of(&host) {
+                        out.push(self.evidence(
+                            Strength::Inventory,
+                            env,
+                            format!("{attr} {host} is in domain {domain} of policy environment {}", envs[env].name),
+                        ));
+                    }
                 }
             }
         }
@@ -907,14 +910,6 @@ fn arn_account(value: &str) -> Option<&str> {
 fn project_of(value: &str) -> Option<&str> {
     let at = value.find("projects/")?;
     value[at + "projects/".len()..].split('/').next().filter(|p| !p.is_empty())
-}
-
-/// The host of a URL, `host:port` or bare host.
-fn host_of(value: &str) -> &str {
-    let rest = value.split_once("://").map_or(value, |(_, r)| r);
-    let rest = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    let end = rest.find(['/', ':', '?']).unwrap_or(rest.len());
-    &rest[..end]
 }
 
 impl fmt::Display for Strength {
