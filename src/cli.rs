@@ -44,10 +44,23 @@ pub enum Command {
 /// Inputs and how to place them in environments; shared by the analysing commands.
 #[derive(Debug, clap::Args)]
 pub struct AnalysisArgs {
-    /// Plan JSON (`terraform show -json PLANFILE`), state JSON (`terraform show -json`)
-    /// or raw `terraform.tfstate` files; several form one graph.
+    /// Plan JSON (`terraform show -json PLANFILE`), state JSON (`terraform show -json`),
+    /// raw `terraform.tfstate` files, or Terraform source (a root module directory, a
+    /// `.tf` or `.tf.json` file); several form one graph.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Set a root variable of Terraform source inputs (`NAME=VALUE`, as `terraform -var`).
+    #[arg(long = "var", value_name = "NAME=VALUE")]
+    pub vars: Vec<String>,
+    /// Read root variables of Terraform source inputs from a `.tfvars` file (after
+    /// terraform.tfvars and *.auto.tfvars; `--var` wins over all).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// The Terraform source a plan or state input was made from: findings point at
+    /// its lines, and links plan JSON loses (locals, dynamic blocks) are recovered.
+    /// Give one per plan/state input, in the same order.
+    #[arg(long, value_name = "DIR")]
+    pub source: Vec<PathBuf>,
     /// Policy file, or a directory of *.hcl policy files [default: the nearest .envwall.hcl, else built in].
     #[arg(long, value_name = "PATH")]
     pub policy: Option<PathBuf>,
@@ -257,7 +270,20 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     let timer = Timings::new();
     let sources = input::read_sources(&args.inputs)?;
     timer.lap("read");
-    let model = input::load(&sources)?;
+    let mut hcl_options = input::hcl::Options::from_env();
+    for pair in &args.vars {
+        if !pair.split_once('=').is_some_and(|(k, _)| !k.trim().is_empty()) {
+            return Err(Error::Usage {
+                message: format!("--var {pair}: expected NAME=VALUE"),
+                help: Some("for example --var environment=prod".into()),
+            });
+        }
+    }
+    hcl_options.vars.clone_from(&args.vars);
+    hcl_options.var_files.clone_from(&args.var_files);
+    hcl_options.sources.clone_from(&args.source);
+    hcl_options.workspace = args.workspace.clone().filter(|w| !w.is_empty());
+    let model = input::load_with(&sources, &hcl_options)?;
     timer.lap("load");
     for warning in &model.warnings {
         eprintln!("warning: {warning}");

@@ -25,6 +25,31 @@ pub struct Report {
     pub findings: Vec<ReportFinding>,
     /// Counts.
     pub summary: Summary,
+    /// Terraform source files the findings point into, for snippets (not in JSON).
+    #[serde(skip)]
+    pub files: Vec<ReportFile>,
+}
+
+/// A source file a finding points into.
+#[derive(Debug)]
+pub struct ReportFile {
+    /// Its path.
+    pub path: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// A labelled byte range in a [`ReportFile`].
+#[derive(Debug, Clone)]
+pub struct ReportLabel {
+    /// Index in [`Report::files`].
+    pub file: usize,
+    /// Byte offset.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// What is there.
+    pub text: String,
 }
 
 /// Counts for the report.
@@ -89,6 +114,9 @@ pub struct ReportFinding {
     /// Notes (an exception that expired).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// Source ranges of the rule and the two ends, for snippets (not in JSON).
+    #[serde(skip)]
+    pub labels: Vec<ReportLabel>,
 }
 
 /// One end of a finding.
@@ -129,6 +157,12 @@ pub struct Location {
     pub line: usize,
     /// 1-based column.
     pub column: usize,
+    /// 1-based last line, when the location is a range in Terraform source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_line: Option<usize>,
+    /// 1-based column just past the range's end.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_column: Option<usize>,
 }
 
 /// Why a finding is suppressed.
@@ -170,11 +204,16 @@ pub fn report(
         findings.into_iter().filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added).collect();
     let locations = locate_all(graph, sources, &findings);
     let workloads = Workloads::default();
+    let mut files = Files::default();
     let mut out: Vec<ReportFinding> = findings
         .into_iter()
         .map(|mut f| {
             apply_exceptions(graph, policy, &mut f, today);
-            resolve(graph, envs, sources, &locations, &workloads, several, f)
+            apply_inline(graph, &mut f);
+            let labels = source_labels(graph, envs, &f, &mut files);
+            let mut r = resolve(graph, envs, sources, &locations, &workloads, several, f);
+            r.labels = labels;
+            r
         })
         .collect();
     out.sort_by(|a, b| {
@@ -212,7 +251,94 @@ pub fn report(
     let suppressed = out.iter().filter(|f| f.suppressed.is_some()).count();
     let summary =
         Summary { resources: graph.model.resources.len(), findings: out.len() - suppressed, suppressed, by_severity };
-    Report { version: 1, findings: out, summary }
+    let files = files
+        .order
+        .into_iter()
+        .map(|i| {
+            let f = &graph.model.files[i];
+            // Snippets quote the source: mask its secrets, keeping every offset.
+            ReportFile { path: f.path.display().to_string(), text: crate::settings::connstr::redact_source(&f.text) }
+        })
+        .collect();
+    Report { version: 1, findings: out, summary, files }
+}
+
+/// Model file index → report file index, in first-use order.
+#[derive(Default)]
+struct Files {
+    order: Vec<usize>,
+    index: std::collections::HashMap<usize, usize>,
+}
+
+impl Files {
+    fn get(&mut self, model_file: usize) -> usize {
+        *self.index.entry(model_file).or_insert_with(|| {
+            self.order.push(model_file);
+            self.order.len() - 1
+        })
+    }
+}
+
+/// `# envwall:ignore` comments: on the resource that creates the link (its block,
+/// or the attribute the link is made by), or on the block of either end.
+fn apply_inline(graph: &Graph<'_, '_>, f: &mut Finding) {
+    if f.suppressed.is_some() {
+        return;
+    }
+    let via_attribute = f.via.attribute.clone();
+    let candidates = [(Some(f.via.node), true), (f.from.node, false), (f.to.node, false)];
+    for (node, is_via) in candidates {
+        let Some(r) = node.and_then(|n| graph.resource(n)) else { continue };
+        let Some(location) = &r.location else { continue };
+        for s in &location.suppressions {
+            let rule_matches = s.rules.is_empty() || s.rules.iter().any(|c| c == f.rule);
+            let place_matches = match &s.attribute {
+                None => true,
+                Some(a) => {
+                    is_via
+                        && via_attribute.as_deref().is_some_and(|v| {
+                            v == a || v.strip_prefix(a.as_str()).is_some_and(|r| r.starts_with(['.', '[']))
+                        })
+                }
+            };
+            if rule_matches && place_matches {
+                let file = &graph.model.files[location.file];
+                let reason = if s.reason.is_empty() { "no reason given".to_owned() } else { s.reason.clone() };
+                f.suppressed = Some(Suppression {
+                    kind: "inline",
+                    name: format!("{}:{}", file.path.display(), s.line),
+                    reason,
+                });
+                return;
+            }
+        }
+    }
+}
+
+/// Labels on the rule's attribute and on both ends, where they come from source.
+fn source_labels(graph: &Graph<'_, '_>, envs: &Environments<'_>, f: &Finding, files: &mut Files) -> Vec<ReportLabel> {
+    let mut out = Vec::new();
+    let mut label = |node: Option<NodeIndex>, attribute: Option<&str>, text: String| {
+        let Some(r) = node.and_then(|n| graph.resource(n)) else { return };
+        let Some(location) = &r.location else { return };
+        let span = location.span_of(attribute);
+        // A block label covers only its first line; an attribute all of itself.
+        let text_of = &graph.model.files[location.file].text;
+        let end = if attribute.is_none() {
+            text_of[span.start..span.end.min(text_of.len())].find('\n').map_or(span.end, |n| span.start + n)
+        } else {
+            span.end
+        };
+        out.push(ReportLabel { file: files.get(location.file), offset: span.start, len: end - span.start, text });
+    };
+    label(Some(f.via.node), f.via.attribute.as_deref(), "this creates the link".to_owned());
+    for (end, side) in [(&f.from, "from"), (&f.to, "to")] {
+        if end.node != Some(f.via.node) {
+            let env = end.environment.map_or_else(|| end.tier.as_str().to_owned(), |e| envs.name(e).to_owned());
+            label(end.node, None, format!("{side}: {env}"));
+        }
+    }
+    out
 }
 
 fn apply_exceptions(graph: &Graph<'_, '_>, policy: &Policy, f: &mut Finding, today: Date) {
@@ -283,9 +409,22 @@ fn resolve(
     };
     let via = graph.resource(f.via.node);
     let location = via.and_then(|r| {
+        if let Some(at) = &r.location {
+            let file = &graph.model.files[at.file];
+            let span = at.span_of(f.via.attribute.as_deref());
+            let (line, column) = line_column(&file.text, span.start);
+            let (end_line, end_column) = line_column(&file.text, span.end);
+            return Some(Location {
+                file: file.path.display().to_string(),
+                line,
+                column,
+                end_line: Some(end_line),
+                end_column: Some(end_column),
+            });
+        }
         let source = sources.get(r.input)?;
         let (line, column) = locations.get(&(r.input, r.address.to_string())).copied().unwrap_or((1, 1));
-        Some(Location { file: source.path.display().to_string(), line, column })
+        Some(Location { file: source.path.display().to_string(), line, column, end_line: None, end_column: None })
     });
     let via_address = via.map_or_else(|| graph.node_name(f.via.node), |r| r.address.to_string());
     let (from, to) = (end(&f.from), end(&f.to));
@@ -314,6 +453,7 @@ fn resolve(
         fingerprint,
         suppressed: f.suppressed.map(|s| ReportSuppression { kind: s.kind, name: s.name, reason: s.reason }),
         notes: f.notes,
+        labels: Vec::new(),
     }
 }
 
@@ -412,6 +552,14 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
         }
     }
     out
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// FNV-1a over the parts, as 16 hex digits.

@@ -8,10 +8,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use envwall::env::{StackOptions, classify};
-use envwall::graph::Graph;
-use envwall::policy::Policy;
-use envwall::rules::{Context, RULES};
+use envwall::rules::RULES;
 
 fn findings(case: &Path, code: &str) -> BTreeSet<String> {
     let mut inputs: Vec<PathBuf> = std::fs::read_dir(case)
@@ -20,28 +17,7 @@ fn findings(case: &Path, code: &str) -> BTreeSet<String> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     inputs.sort();
-    let sources = envwall::input::read_sources(&inputs).unwrap();
-    let model = envwall::input::load(&sources).unwrap();
-    let graph = Graph::build(&model);
-    let policy = Policy::builtin();
-    let env = std::fs::read_to_string(case.join("env"))
-        .ok()
-        .map(|s| policy.environment(s.trim()).expect("env file names an environment"));
-    let envs = classify(&graph, &policy, &StackOptions { env, workspace: None });
-    let ctx = Context { graph: &graph, envs: &envs, policy: &policy };
-    let prefix = format!("{}/", case.display());
-    envwall::rules::run(&ctx)
-        .into_iter()
-        .filter(|f| f.rule == code)
-        .map(|f| {
-            let end = |e: &envwall::rules::End| match (e.node, &e.label) {
-                (Some(n), _) => graph.node_name(n),
-                (None, Some(l)) => l.replace(&prefix, ""),
-                (None, None) => "?".to_owned(),
-            };
-            format!("{} {} -> {}", f.rule, end(&f.from), end(&f.to))
-        })
-        .collect()
+    common::findings(&inputs, case).into_iter().filter(|f| f.starts_with(code)).collect()
 }
 
 #[test]

@@ -7,6 +7,7 @@
 //! resources *across* inputs is the graph's job.
 
 mod config;
+pub mod hcl;
 mod plan;
 mod raw;
 pub mod source;
@@ -126,6 +127,26 @@ pub enum InputError {
         /// The declared version.
         version: String,
     },
+    /// Terraform source that does not parse, or that Terraform would refuse (a
+    /// cycle between locals).
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[diagnostic(code(envwall::input::syntax))]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+        /// The file's text.
+        #[source_code]
+        src: miette::NamedSource<String>,
+        /// Where.
+        #[label("{message}")]
+        span: miette::SourceSpan,
+    },
     /// Well-formed JSON whose content breaks Terraform's own rules (an address that
     /// does not parse, an unknown action).
     #[error("{}: {pointer}: {message}", path.display())]
@@ -149,17 +170,43 @@ pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, InputError> {
     paths.iter().map(|p| Source::read(p)).collect()
 }
 
-/// Lowers already-read sources into one model that borrows from them.
+/// Lowers already-read sources into one model that borrows from them, with no
+/// variables given for Terraform source inputs.
 pub fn load(sources: &[Source]) -> Result<Model<'_>, InputError> {
+    load_with(sources, &hcl::Options::default())
+}
+
+/// Lowers already-read sources into one model; `options` gives the variables and
+/// workspace of Terraform source inputs.
+pub fn load_with<'a>(sources: &'a [Source], options: &hcl::Options) -> Result<Model<'a>, InputError> {
     let mut model = Model::default();
     for source in sources {
-        load_one(source, &mut model)?;
+        load_one(source, options, &mut model)?;
+    }
+    let json_inputs: Vec<usize> =
+        model.inputs.iter().enumerate().filter(|(_, i)| i.kind != InputKind::Source).map(|(n, _)| n).collect();
+    if options.sources.len() > json_inputs.len() {
+        return Err(InputError::Invalid {
+            path: options.sources[json_inputs.len()].clone(),
+            pointer: "--source".into(),
+            message: format!(
+                "{} --source directories given for {} plan or state inputs; each --source goes with one of them, in order",
+                options.sources.len(),
+                json_inputs.len()
+            ),
+        });
+    }
+    for (dir, &input) in options.sources.iter().zip(&json_inputs) {
+        hcl::attach(dir, options, input, &mut model)?;
     }
     Ok(model)
 }
 
-fn load_one<'a>(source: &'a Source, model: &mut Model<'a>) -> Result<(), InputError> {
+fn load_one<'a>(source: &'a Source, options: &hcl::Options, model: &mut Model<'a>) -> Result<(), InputError> {
     let path = source.path.as_path();
+    if source.terraform_source {
+        return hcl::load(path, options, model);
+    }
     let doc = match parse_document(path, &source.text) {
         Err(InputError::Json { message, .. }) if message.starts_with("duplicate field") => {
             // Go's JSON decoder lets the last duplicate key win; Terraform wrote or
@@ -176,6 +223,7 @@ fn load_one<'a>(source: &'a Source, model: &mut Model<'a>) -> Result<(), InputEr
         InputKind::Plan => plan::lower(path, id, doc, model),
         InputKind::ShowState => state::lower_show(path, id, doc, model),
         InputKind::RawState(_) => state::lower_raw(path, id, kind, doc, model),
+        InputKind::Source => unreachable!("detected from JSON"),
     }
 }
 

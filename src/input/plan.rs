@@ -154,6 +154,7 @@ fn change_to_resource<'a>(
         references: Vec::new(),
         depends_on: Vec::new(),
         provider_config: None,
+        location: None,
     })
 }
 
@@ -192,6 +193,7 @@ pub(crate) fn add_values<'a>(
                 references: Vec::new(),
                 depends_on,
                 provider_config: None,
+                location: None,
             });
         }
         stack.extend(module.child_modules.into_iter().rev());
@@ -200,7 +202,7 @@ pub(crate) fn add_values<'a>(
 }
 
 /// Provider settings worth keeping: where resources live, never credentials.
-const PROVIDER_SETTINGS: &[&str] = &[
+pub(crate) const PROVIDER_SETTINGS: &[&str] = &[
     "region",
     "assume_role",
     "allowed_account_ids",

@@ -19,11 +19,26 @@ pub struct Source {
     /// The text rewritten without duplicate object keys (last one wins, as in
     /// Terraform's own decoder), made only for the rare file that has them.
     pub(crate) deduplicated: std::sync::OnceLock<String>,
+    /// Terraform source (a directory, `.tf` or `.tf.json`), read by the HCL
+    /// front-end rather than from `text`.
+    pub terraform_source: bool,
 }
 
 impl Source {
     /// Reads and decodes a file.
     pub fn read(path: &Path) -> Result<Source, InputError> {
+        if super::hcl::is_source(path) {
+            if !path.exists() {
+                let source = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
+                return Err(InputError::Io { path: path.to_owned(), source });
+            }
+            return Ok(Source {
+                path: path.to_owned(),
+                text: String::new(),
+                deduplicated: std::sync::OnceLock::new(),
+                terraform_source: true,
+            });
+        }
         let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
         Source::from_bytes(path, bytes)
     }
@@ -41,7 +56,7 @@ impl Source {
         if text.trim().is_empty() {
             return Err(InputError::Empty { path });
         }
-        Ok(Source { path, text, deduplicated: std::sync::OnceLock::new() })
+        Ok(Source { path, text, deduplicated: std::sync::OnceLock::new(), terraform_source: false })
     }
 }
 

@@ -109,6 +109,7 @@ fn lower_v4_resource<'a>(
             references: Vec::new(),
             depends_on,
             provider_config: None,
+            location: None,
         });
     }
     Ok(())
@@ -196,6 +197,7 @@ fn lower_v3_module<'a>(
             references: Vec::new(),
             depends_on,
             provider_config: None,
+            location: None,
         });
     }
     Ok(())

@@ -28,6 +28,62 @@ pub struct Model<'a> {
     pub resources: Vec<Resource<'a>>,
     /// Things worth telling the user that do not stop the run.
     pub warnings: Vec<String>,
+    /// Terraform source files read (HCL inputs, `--source`), for locations.
+    pub files: Vec<SourceFile>,
+}
+
+/// A Terraform source file, kept for locations and snippets.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path, as reached from the input given.
+    pub path: PathBuf,
+    /// Its decoded text.
+    pub text: String,
+}
+
+/// Where a resource is written in Terraform source.
+#[derive(Debug, Clone, Default)]
+pub struct SourceLocation {
+    /// Index in [`Model::files`].
+    pub file: usize,
+    /// Byte range of the resource block.
+    pub span: std::ops::Range<usize>,
+    /// Attribute paths as reports print them (`ingress[0].cidr_blocks`) and their
+    /// byte ranges.
+    pub attributes: Vec<(String, std::ops::Range<usize>)>,
+    /// `# envwall:ignore` comments on the block or its attributes.
+    pub suppressions: Vec<InlineSuppression>,
+}
+
+/// `# envwall:ignore EW101 EW102 -- reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InlineSuppression {
+    /// The rule codes it names; empty means every rule.
+    pub rules: Vec<String>,
+    /// Why.
+    pub reason: String,
+    /// The attribute it is written on, or `None` for the whole block.
+    pub attribute: Option<String>,
+    /// 1-based line of the comment.
+    pub line: usize,
+}
+
+impl SourceLocation {
+    /// The range of `attribute` (`ingress[0].cidr_blocks`, or a prefix of it such as
+    /// `ingress[0]`), else the block's.
+    pub fn span_of(&self, attribute: Option<&str>) -> std::ops::Range<usize> {
+        let Some(attribute) = attribute else { return self.span.clone() };
+        let mut best: Option<&(String, std::ops::Range<usize>)> = None;
+        for entry in &self.attributes {
+            let a = entry.0.as_str();
+            let is_prefix = attribute == a
+                || attribute.strip_prefix(a).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));
+            if is_prefix && best.is_none_or(|b| b.0.len() < a.len()) {
+                best = Some(entry);
+            }
+        }
+        best.map_or_else(|| self.span.clone(), |b| b.1.clone())
+    }
 }
 
 /// One input file.
@@ -69,6 +125,8 @@ pub enum InputKind {
     ShowState,
     /// A raw `terraform.tfstate`, with its `version` (3 or 4).
     RawState(u32),
+    /// A Terraform root module: a directory of `.tf`/`.tf.json` files, or one file.
+    Source,
 }
 
 impl fmt::Display for InputKind {
@@ -77,6 +135,7 @@ impl fmt::Display for InputKind {
             InputKind::Plan => f.write_str("plan JSON"),
             InputKind::ShowState => f.write_str("state JSON (terraform show -json)"),
             InputKind::RawState(v) => write!(f, "raw state file (version {v})"),
+            InputKind::Source => f.write_str("Terraform source"),
         }
     }
 }
@@ -101,6 +160,8 @@ pub struct Resource<'a> {
     pub depends_on: Vec<Address>,
     /// Index of its provider configuration in its input's `providers`.
     pub provider_config: Option<usize>,
+    /// Where it is written, when it comes from Terraform source.
+    pub location: Option<SourceLocation>,
 }
 
 impl Resource<'_> {

@@ -5,15 +5,66 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme};
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
 
 use crate::findings::{Report, ReportEnd, ReportFinding};
+
 use crate::policy::Severity;
 use crate::report::sarif::section;
 
 struct FindingDiagnostic<'r> {
     finding: &'r ReportFinding,
     help: String,
+    /// The file of the first label, with the labels in it.
+    snippet: Option<Snippet>,
+    /// Labels in other files, each shown as a related snippet.
+    others: Vec<Snippet>,
+}
+
+/// Labels in one source file.
+#[derive(Debug)]
+struct Snippet {
+    source: NamedSource<String>,
+    labels: Vec<LabeledSpan>,
+}
+
+impl fmt::Display for Snippet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.source.name())
+    }
+}
+
+impl std::error::Error for Snippet {}
+
+impl Diagnostic for Snippet {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(miette::Severity::Advice)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// Groups a finding's labels by file, the file of its first label first.
+fn snippets(report: &Report, finding: &ReportFinding) -> Vec<Snippet> {
+    let mut out: Vec<(usize, Snippet)> = Vec::new();
+    for label in &finding.labels {
+        let Some(file) = report.files.get(label.file) else { continue };
+        let span = LabeledSpan::new(Some(label.text.clone()), label.offset, label.len);
+        match out.iter_mut().find(|(f, _)| *f == label.file) {
+            Some((_, s)) => s.labels.push(span),
+            None => out.push((
+                label.file,
+                Snippet { source: NamedSource::new(&file.path, file.text.clone()), labels: vec![span] },
+            )),
+        }
+    }
+    out.into_iter().map(|(_, s)| s).collect()
 }
 
 impl fmt::Debug for FindingDiagnostic<'_> {
@@ -84,6 +135,21 @@ impl Diagnostic for FindingDiagnostic<'_> {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         Some(Box::new(&self.help))
     }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.snippet.as_ref().map(|s| &s.source as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.snippet.as_ref().map(|s| Box::new(s.labels.iter().cloned()) as Box<dyn Iterator<Item = LabeledSpan>>)
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn Diagnostic> + 'a>> {
+        if self.others.is_empty() {
+            return None;
+        }
+        Some(Box::new(self.others.iter().map(|s| s as &dyn Diagnostic)))
+    }
 }
 
 /// Writes every finding and a summary. `color` picks the terminal theme.
@@ -97,7 +163,9 @@ pub fn write(w: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> 
             section(docs, "## How to fix").split_whitespace().collect::<Vec<_>>().join(" "),
             finding.rule
         );
-        let diagnostic = FindingDiagnostic { finding, help };
+        let mut snippets = snippets(report, finding).into_iter();
+        let snippet = snippets.next();
+        let diagnostic = FindingDiagnostic { finding, help, snippet, others: snippets.collect() };
         let mut out = String::new();
         handler.render_report(&mut out, &diagnostic).map_err(io::Error::other)?;
         w.write_all(out.as_bytes())?;

@@ -60,17 +60,25 @@ fn result(f: &ReportFinding, rule_index: usize) -> Value {
         },
     });
     if let Some(loc) = &f.location {
+        let mut region = json!({ "startLine": loc.line, "startColumn": loc.column });
+        if let (Some(end_line), Some(end_column)) = (loc.end_line, loc.end_column) {
+            region["endLine"] = json!(end_line);
+            region["endColumn"] = json!(end_column);
+        }
         r["locations"] = json!([{
             "physicalLocation": {
                 "artifactLocation": { "uri": loc.file.replace('\\', "/") },
-                "region": { "startLine": loc.line, "startColumn": loc.column },
+                "region": region,
             },
             "logicalLocations": [{ "fullyQualifiedName": f.via.address, "kind": "resource" }],
         }]);
     }
     if let Some(s) = &f.suppressed {
+        // SARIF's `inSource` is a comment in the analysed source; `external` is
+        // anything else (a policy exception).
+        let kind = if s.kind == "inline" { "inSource" } else { "external" };
         r["suppressions"] =
-            json!([{ "kind": "external", "justification": format!("{} `{}`: {}", s.kind, s.name, s.reason) }]);
+            json!([{ "kind": kind, "justification": format!("{} `{}`: {}", s.kind, s.name, s.reason) }]);
     }
     r
 }

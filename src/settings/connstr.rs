@@ -541,6 +541,64 @@ pub fn redact(value: &str) -> String {
     result
 }
 
+/// Terraform source text with secrets masked and every byte offset kept: inside
+/// each quoted string, what [`redact`] would hide becomes `*`s, and the value of an
+/// attribute whose name says it is a secret (`password = "..."`) is masked whole.
+/// Used for the snippets the reports quote.
+pub fn redact_source(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            let next = text[i..].find('"').map_or(text.len(), |n| i + n);
+            out.push_str(&text[i..next]);
+            i = next;
+            continue;
+        }
+        // A quoted string: find its end, skipping escapes.
+        let mut end = i + 1;
+        while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
+            end += if bytes[end] == b'\\' { 2 } else { 1 };
+        }
+        let end = end.min(bytes.len());
+        let content = &text[i + 1..end];
+        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+        let key: String = text[line_start..i]
+            .trim_end()
+            .trim_end_matches(['=', ':'])
+            .trim_end()
+            .trim_matches('"')
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let secret_name = ["password", "secret", "token", "passwd", "apikey", "accesskey", "privatekey"]
+            .iter()
+            .any(|w| key.ends_with(w));
+        out.push('"');
+        if secret_name && !content.is_empty() && !content.starts_with("${") {
+            out.push_str(&"*".repeat(content.len()));
+        } else {
+            let r = redact(content);
+            if r == content {
+                out.push_str(content);
+            } else if r.len() <= content.len() {
+                out.push_str(&r);
+                out.push_str(&" ".repeat(content.len() - r.len()));
+            } else {
+                out.push_str(&"*".repeat(content.len()));
+            }
+        }
+        i = end;
+        if i < bytes.len() && bytes[i] == b'"' {
+            out.push('"');
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -551,6 +609,20 @@ mod tests {
         assert_eq!(e.len(), 1, "{v}: {e:?}");
         let e = e.into_iter().next().unwrap();
         (e.scheme, e.host, e.port, e.database)
+    }
+
+    #[test]
+    fn source_redaction_masks_secrets_and_keeps_offsets() {
+        let text = "x = {\n  DATABASE_URL = \"postgresql://orders:s3cr3t@db.example.com:5432/orders\"\n  password = \"hunter2\"\n  name = \"orders\"\n  ref = \"${var.password}\"\n}\n";
+        let r = redact_source(text);
+        assert_eq!(r.len(), text.len());
+        assert!(!r.contains("s3cr3t") && !r.contains("hunter2"), "{r}");
+        assert!(r.contains("postgresql://orders:***@db.example.com:5432/orders"));
+        assert!(r.contains("password = \"*******\""));
+        assert!(r.contains("name = \"orders\"") && r.contains("ref = \"${var.password}\""));
+        assert_eq!(r.find("name"), text.find("name"));
+        assert_eq!(redact_source("a = \"unterminated"), "a = \"unterminated");
+        assert_eq!(redact_source("pwd = \"é\\\"x\""), "pwd = \"é\\\"x\"");
     }
 
     fn hosts(v: &str) -> Vec<String> {

@@ -417,6 +417,7 @@ mod tests {
             references: Vec::new(),
             depends_on: Vec::new(),
             provider_config: None,
+            location: None,
         }
     }
 

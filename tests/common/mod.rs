@@ -64,3 +64,33 @@ pub fn expected(path: &Path) -> BTreeSet<String> {
         .map(str::to_owned)
         .collect()
 }
+
+/// Every finding of `inputs` as `CODE FROM -> TO`, with the `env` file of `case`
+/// (if any) as `--env`. Ends that are not graph nodes (a stack) are named by their
+/// label with the case directory left out.
+pub fn findings(inputs: &[PathBuf], case: &Path) -> BTreeSet<String> {
+    use envwall::env::{StackOptions, classify};
+    use envwall::policy::Policy;
+    use envwall::rules::Context;
+    let sources = input::read_sources(inputs).unwrap();
+    let model = input::load(&sources).unwrap_or_else(|e| panic!("{}: {e}", case.display()));
+    let graph = Graph::build(&model);
+    let policy = Policy::builtin();
+    let env = std::fs::read_to_string(case.join("env"))
+        .ok()
+        .map(|s| policy.environment(s.trim()).expect("env file names an environment"));
+    let envs = classify(&graph, &policy, &StackOptions { env, workspace: None });
+    let ctx = Context { graph: &graph, envs: &envs, policy: &policy };
+    let prefix = format!("{}/", case.display());
+    envwall::rules::run(&ctx)
+        .into_iter()
+        .map(|f| {
+            let end = |e: &envwall::rules::End| match (e.node, &e.label) {
+                (Some(n), _) => graph.node_name(n),
+                (None, Some(l)) => l.replace(&prefix, ""),
+                (None, None) => "?".to_owned(),
+            };
+            format!("{} {} -> {}", f.rule, end(&f.from), end(&f.to))
+        })
+        .collect()
+}

@@ -1,0 +1,545 @@
+//! The partial evaluator: hcl-edit expressions to [`Val`]s, with unknowns.
+//!
+//! In: an expression, the module instance it is written in, and the names in scope
+//! (`each`, `count`, for-expression and `dynamic` iterators). Out: its value, or an
+//! [`EvalError`] with the span of the part that is wrong. What only exists after
+//! apply (a resource's id) evaluates to [`Val::Unknown`]; every resource an
+//! expression reads is recorded by the [`World`] as it goes, which is how an unknown
+//! value remembers where it comes from.
+//!
+//! Terraform's semantics that decide addresses and endpoints are kept: conversions
+//! between strings, numbers and bools; maps iterate in key order; a template that is
+//! one interpolation is that value, not its string; `try` and `can` are lazy; an
+//! unknown condition makes the result unknown. Reading an attribute that is not in an
+//! object gives an unknown rather than an error, because a resource's object only
+//! holds what its configuration sets and the rest comes from the provider.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use hcl_edit::Span;
+use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::template::{Directive, Element, Template};
+
+use super::functions;
+use super::instance::World;
+use super::value::Val;
+
+/// An expression that Terraform would refuse, with where it is.
+#[derive(Debug, Clone)]
+pub(crate) struct EvalError {
+    /// What is wrong.
+    pub message: String,
+    /// Byte range in the file, when known.
+    pub span: Option<Range<usize>>,
+}
+
+impl EvalError {
+    fn new(message: impl Into<String>, span: Option<Range<usize>>) -> EvalError {
+        EvalError { message: message.into(), span }
+    }
+}
+
+type Result<T> = std::result::Result<T, EvalError>;
+
+/// Evaluates expressions of one module instance.
+pub(crate) struct Eval<'w, 't> {
+    /// Everything the expression can name.
+    pub world: &'w World<'t>,
+    /// The module instance the expression is written in.
+    pub instance: usize,
+    /// The file the expression is in (for renamed duplicate keys).
+    pub file: (usize, usize),
+    /// Names bound by the surrounding block or expression, innermost last.
+    pub scope: Vec<(String, Val)>,
+}
+
+impl Eval<'_, '_> {
+    /// Evaluates an expression.
+    pub fn expr(&mut self, e: &Expression) -> Result<Val> {
+        match e {
+            Expression::Null(_) => Ok(Val::Null),
+            Expression::Bool(b) => Ok(Val::Bool(*b.value())),
+            Expression::Number(n) => Ok(Val::Number(n.value().as_f64().unwrap_or(f64::NAN))),
+            Expression::String(s) => Ok(Val::String(s.value().clone())),
+            Expression::Array(items) => items.iter().map(|x| self.expr(x)).collect::<Result<Vec<_>>>().map(Val::List),
+            Expression::Object(object) => {
+                let mut out = BTreeMap::new();
+                for (key, value) in object.iter() {
+                    let name = match key {
+                        ObjectKey::Ident(id) => self.key_name(id.span(), id.value().as_str()),
+                        ObjectKey::Expression(k) => match self.expr(k)? {
+                            v if v.is_unknown() => return Ok(Val::Unknown),
+                            v => v.to_text().map(|t| self.key_name(k.span(), &t)).ok_or_else(|| {
+                                EvalError::new(format!("an object key must be a string, not {}", v.type_name()), k.span())
+                            })?,
+                        },
+                    };
+                    let v = self.expr(value.expr())?;
+                    out.insert(name, v);
+                }
+                Ok(Val::Map(out))
+            }
+            Expression::StringTemplate(t) => self.template(t, true),
+            Expression::HeredocTemplate(h) => self.template(&h.template, false),
+            Expression::Parenthesis(p) => self.expr(p.inner()),
+            Expression::Variable(v) => self.variable(v.value().as_str(), v.span()),
+            Expression::Conditional(c) => {
+                let cond = self.expr(&c.cond_expr)?;
+                let (cond, sensitive) = cond.into_unmarked();
+                match cond.to_bool() {
+                    Some(true) => Ok(self.expr(&c.true_expr)?.marked(sensitive)),
+                    Some(false) => Ok(self.expr(&c.false_expr)?.marked(sensitive)),
+                    None if cond.is_unknown() => {
+                        // Both branches may be taken: read both so their references count.
+                        let a = self.expr(&c.true_expr)?;
+                        let b = self.expr(&c.false_expr)?;
+                        Ok(if a == b && !a.has_unknown() { a } else { Val::Unknown })
+                    }
+                    None => Err(EvalError::new(
+                        format!("a condition must be a bool, not {}", cond.type_name()),
+                        c.cond_expr.span(),
+                    )),
+                }
+            }
+            Expression::FuncCall(call) => self.call(call),
+            Expression::Traversal(t) => {
+                if let Expression::Variable(root) = &t.expr {
+                    let name = root.value().as_str();
+                    if let Some(v) = self.world.resolve_root(self, name, &t.operators)? {
+                        return Ok(v);
+                    }
+                }
+                let base = self.expr(&t.expr)?;
+                self.operators(base, &t.operators)
+            }
+            Expression::UnaryOp(op) => {
+                let (v, sensitive) = self.expr(&op.expr)?.into_unmarked();
+                if v.is_unknown() {
+                    return Ok(Val::Unknown);
+                }
+                let out = match op.operator.value() {
+                    UnaryOperator::Neg => v.to_number().map(|n| Val::Number(-n)),
+                    UnaryOperator::Not => v.to_bool().map(|b| Val::Bool(!b)),
+                };
+                out.map(|x| x.marked(sensitive))
+                    .ok_or_else(|| EvalError::new(format!("invalid operand type {}", v.type_name()), op.expr.span()))
+            }
+            Expression::BinaryOp(op) => self.binary(op),
+            Expression::ForExpr(f) => self.for_expr(f),
+        }
+    }
+
+    fn key_name(&self, span: Option<Range<usize>>, text: &str) -> String {
+        let renamed = span.and_then(|s| self.world.renamed_key(self.file, s.start));
+        renamed.map_or_else(|| text.to_owned(), str::to_owned)
+    }
+
+    fn variable(&self, name: &str, span: Option<Range<usize>>) -> Result<Val> {
+        if let Some((_, v)) = self.scope.iter().rev().find(|(n, _)| n == name) {
+            return Ok(v.clone());
+        }
+        Err(EvalError::new(format!("`{name}` is not defined here"), span))
+    }
+
+    /// Looks a bound name up (for-expression variables, `each`, `count`, iterators).
+    pub fn bound(&self, name: &str) -> Option<&Val> {
+        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Applies traversal operators (`.a`, `[0]`, `[*]`, `.*`) to a value.
+    pub fn operators(&mut self, mut v: Val, ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Result<Val> {
+        for (i, op) in ops.iter().enumerate() {
+            let (current, sensitive) = v.into_unmarked();
+            v = match op.value() {
+                TraversalOperator::GetAttr(name) => get_attr(current, name.value().as_str()),
+                TraversalOperator::LegacyIndex(n) => index(current, &Val::Number(*n.value() as f64), None)?,
+                TraversalOperator::Index(e) => {
+                    let key = self.expr(e)?;
+                    index(current, key.unmarked(), e.span())?
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let full = matches!(op.value(), TraversalOperator::FullSplat(_));
+                    let rest = &ops[i + 1..];
+                    let take = if full {
+                        rest.len()
+                    } else {
+                        rest.iter().take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_))).count()
+                    };
+                    let items = match current {
+                        Val::Unknown => return Ok(Val::Unknown),
+                        Val::Null => Vec::new(),
+                        Val::List(items) => items,
+                        other => vec![other],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.operators(item, &rest[..take])?);
+                    }
+                    let after = self.operators(Val::List(out), &rest[take..])?;
+                    return Ok(after.marked(sensitive));
+                }
+            }
+            .marked(sensitive);
+        }
+        Ok(v)
+    }
+
+    fn binary(&mut self, op: &hcl_edit::expr::BinaryOp) -> Result<Val> {
+        use BinaryOperator as B;
+        let operator = *op.operator.value();
+        let (l, ls) = self.expr(&op.lhs_expr)?.into_unmarked();
+        // `false && x` and `true || x` do not need x (Terraform evaluates it anyway,
+        // but an unknown there does not make the answer unknown).
+        if matches!(operator, B::And | B::Or) {
+            let r = self.expr(&op.rhs_expr)?;
+            let (r, rs) = r.into_unmarked();
+            let (a, b) = (l.to_bool(), r.to_bool());
+            let out = match (operator, a, b) {
+                (B::And, Some(false), _) | (B::And, _, Some(false)) => Val::Bool(false),
+                (B::Or, Some(true), _) | (B::Or, _, Some(true)) => Val::Bool(true),
+                (_, Some(x), Some(y)) => Val::Bool(x && y || (operator == B::Or && (x || y))),
+                _ if l.is_unknown() || r.is_unknown() => Val::Unknown,
+                _ => return Err(EvalError::new("logical operators take bools", op.span())),
+            };
+            return Ok(out.marked(ls || rs));
+        }
+        let (r, rs) = self.expr(&op.rhs_expr)?.into_unmarked();
+        let sensitive = ls || rs;
+        if matches!(operator, B::Eq | B::NotEq) {
+            if l.has_unknown() || r.has_unknown() {
+                return Ok(Val::Unknown);
+            }
+            let equal = strip_marks(&l) == strip_marks(&r);
+            return Ok(Val::Bool(equal == (operator == B::Eq)).marked(sensitive));
+        }
+        if l.is_unknown() || r.is_unknown() {
+            return Ok(Val::Unknown);
+        }
+        let (Some(a), Some(b)) = (l.to_number(), r.to_number()) else {
+            return Err(EvalError::new(
+                format!("arithmetic needs numbers, not {} and {}", l.type_name(), r.type_name()),
+                op.span(),
+            ));
+        };
+        let out = match operator {
+            B::Plus => Val::Number(a + b),
+            B::Minus => Val::Number(a - b),
+            B::Mul => Val::Number(a * b),
+            B::Div if b == 0.0 => return Err(EvalError::new("division by zero", op.span())),
+            B::Div => Val::Number(a / b),
+            B::Mod if b == 0.0 => return Err(EvalError::new("modulo by zero", op.span())),
+            B::Mod => Val::Number(a % b),
+            B::Less => Val::Bool(a < b),
+            B::LessEq => Val::Bool(a <= b),
+            B::Greater => Val::Bool(a > b),
+            B::GreaterEq => Val::Bool(a >= b),
+            B::Eq | B::NotEq | B::And | B::Or => unreachable!("handled above"),
+        };
+        Ok(out.marked(sensitive))
+    }
+
+    fn call(&mut self, call: &hcl_edit::expr::FuncCall) -> Result<Val> {
+        let name = call.name.name.value().as_str();
+        if !call.name.namespace.is_empty() {
+            // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
+            for arg in call.args.iter() {
+                self.expr(arg)?;
+            }
+            return Ok(Val::Unknown);
+        }
+        match name {
+            "try" => {
+                for arg in call.args.iter() {
+                    if let Ok(v) = self.expr(arg) {
+                        return Ok(v);
+                    }
+                }
+                return Err(EvalError::new("try: no argument could be evaluated", call.span()));
+            }
+            "can" => {
+                let Some(arg) = call.args.iter().next() else {
+                    return Err(EvalError::new("can: one argument expected", call.span()));
+                };
+                return Ok(match self.expr(arg) {
+                    Ok(v) if v.has_unknown() => Val::Unknown,
+                    Ok(_) => Val::Bool(true),
+                    Err(_) => Val::Bool(false),
+                });
+            }
+            _ => {}
+        }
+        let mut args = Vec::with_capacity(call.args.len());
+        for arg in call.args.iter() {
+            args.push(self.expr(arg)?);
+        }
+        if call.args.expand_final() {
+            match args.pop().map(Val::into_unmarked) {
+                Some((Val::List(items), _)) => args.extend(items),
+                Some((Val::Unknown, _)) => return Ok(Val::Unknown),
+                _ => return Err(EvalError::new("only a list can be expanded with `...`", call.span())),
+            }
+        }
+        if !functions::exists(name) {
+            self.world.unsupported_function(name, self.file, call.span());
+            return Ok(Val::Unknown);
+        }
+        let mut sensitive = false;
+        let mut plain = Vec::with_capacity(args.len());
+        for arg in args {
+            let (v, s) = arg.into_unmarked();
+            if v.is_unknown() {
+                return Ok(Val::Unknown);
+            }
+            sensitive |= s;
+            plain.push(v);
+        }
+        functions::call(name, plain).map(|v| v.marked(sensitive)).map_err(|m| EvalError::new(m, call.span()))
+    }
+
+    fn for_expr(&mut self, f: &ForExpr) -> Result<Val> {
+        let (collection, sensitive) = self.expr(&f.intro.collection_expr)?.into_unmarked();
+        let items: Vec<(Val, Val)> = match collection {
+            Val::Unknown => return Ok(Val::Unknown),
+            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
+            Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
+            Val::Null => return Err(EvalError::new("cannot iterate over null", f.intro.collection_expr.span())),
+            other => {
+                return Err(EvalError::new(
+                    format!("cannot iterate over a {}", other.type_name()),
+                    f.intro.collection_expr.span(),
+                ));
+            }
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str().to_owned());
+        let value_var = f.intro.value_var.value().as_str().to_owned();
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Val> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        let mut unknown = false;
+        for (k, v) in items {
+            let depth = self.scope.len();
+            if let Some(kv) = &key_var {
+                self.scope.push((kv.clone(), k));
+            }
+            self.scope.push((value_var.clone(), v));
+            let result = self.for_item(f, &mut list, &mut map, &mut groups);
+            self.scope.truncate(depth);
+            unknown |= result?;
+        }
+        if unknown {
+            return Ok(Val::Unknown);
+        }
+        let out = match &f.key_expr {
+            None => Val::List(list),
+            Some(_) if f.grouping => Val::Map(groups.into_iter().map(|(k, v)| (k, Val::List(v))).collect()),
+            Some(_) => Val::Map(map),
+        };
+        Ok(out.marked(sensitive))
+    }
+
+    /// One element of a for-expression; `Ok(true)` when it makes the result unknown.
+    fn for_item(
+        &mut self,
+        f: &ForExpr,
+        list: &mut Vec<Val>,
+        map: &mut BTreeMap<String, Val>,
+        groups: &mut BTreeMap<String, Vec<Val>>,
+    ) -> Result<bool> {
+        if let Some(cond) = &f.cond {
+            match self.expr(&cond.expr)?.unmarked().to_bool() {
+                Some(true) => {}
+                Some(false) => return Ok(false),
+                None => return Ok(true),
+            }
+        }
+        let value = self.expr(&f.value_expr)?;
+        match &f.key_expr {
+            None => list.push(value),
+            Some(key_expr) => {
+                let key = self.expr(key_expr)?;
+                if key.is_unknown() {
+                    return Ok(true);
+                }
+                let Some(key) = key.to_text().map(|k| k.into_owned()) else {
+                    return Err(EvalError::new("a for-expression key must be a string", key_expr.span()));
+                };
+                if f.grouping {
+                    groups.entry(key).or_default().push(value);
+                } else if map.insert(key.clone(), value).is_some() {
+                    return Err(EvalError::new(
+                        format!("duplicate key `{key}` in a for-expression (add `...` to group)"),
+                        key_expr.span(),
+                    ));
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// A string or heredoc template. A quoted template that is exactly one
+    /// interpolation is that value unchanged (`"${var.list}"` is the list).
+    fn template(&mut self, t: &Template, quoted: bool) -> Result<Val> {
+        let elements: Vec<&Element> = t.iter().collect();
+        if quoted && let [Element::Interpolation(only)] = elements.as_slice() {
+            return self.expr(&only.expr);
+        }
+        let mut out = String::new();
+        let mut sensitive = false;
+        let unknown = self.elements(&elements, &mut out, &mut sensitive)?;
+        Ok(if unknown { Val::Unknown } else { Val::String(out).marked(sensitive) })
+    }
+
+    /// Renders elements into `out`; `Ok(true)` when an unknown makes the string unknown.
+    fn elements(&mut self, elements: &[&Element], out: &mut String, sensitive: &mut bool) -> Result<bool> {
+        let mut unknown = false;
+        let mut strip_next = false;
+        for (i, element) in elements.iter().enumerate() {
+            let strip_before = elements.get(i + 1).is_some_and(|next| strips_start(next));
+            match element {
+                Element::Literal(lit) => {
+                    let mut s: &str = lit.as_str();
+                    if strip_next {
+                        s = s.trim_start();
+                    }
+                    if strip_before {
+                        s = s.trim_end();
+                    }
+                    out.push_str(&s.replace("$${", "${").replace("%%{", "%{"));
+                }
+                Element::Interpolation(interp) => {
+                    let (v, s) = self.expr(&interp.expr)?.into_unmarked();
+                    *sensitive |= s;
+                    if v.has_unknown() {
+                        unknown = true;
+                    } else if v.is_null() {
+                        return Err(EvalError::new("a template cannot interpolate null", interp.expr.span()));
+                    } else {
+                        let text = v.to_text().ok_or_else(|| {
+                            EvalError::new(
+                                format!("a template can interpolate only strings, numbers and bools, not a {}", v.type_name()),
+                                interp.expr.span(),
+                            )
+                        })?;
+                        out.push_str(&text);
+                    }
+                }
+                Element::Directive(d) => unknown |= self.directive(d, out, sensitive)?,
+            }
+            strip_next = strips_end(element);
+        }
+        Ok(unknown)
+    }
+
+    fn directive(&mut self, d: &Directive, out: &mut String, sensitive: &mut bool) -> Result<bool> {
+        match d {
+            Directive::If(d) => {
+                let (cond, s) = self.expr(&d.if_expr.cond_expr)?.into_unmarked();
+                *sensitive |= s;
+                let branch = match cond.to_bool() {
+                    Some(true) => Some(&d.if_expr.template),
+                    Some(false) => d.else_expr.as_ref().map(|e| &e.template),
+                    None if cond.is_unknown() => return Ok(true),
+                    None => return Err(EvalError::new("an %{if} condition must be a bool", d.if_expr.cond_expr.span())),
+                };
+                match branch {
+                    Some(t) => {
+                        let elements: Vec<&Element> = t.iter().collect();
+                        self.elements(&elements, out, sensitive)
+                    }
+                    None => Ok(false),
+                }
+            }
+            Directive::For(d) => {
+                let (collection, s) = self.expr(&d.for_expr.collection_expr)?.into_unmarked();
+                *sensitive |= s;
+                let items: Vec<(Val, Val)> = match collection {
+                    Val::Unknown => return Ok(true),
+                    Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
+                    Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
+                    _ => return Err(EvalError::new("%{for} needs a list or map", d.for_expr.collection_expr.span())),
+                };
+                let elements: Vec<&Element> = d.for_expr.template.iter().collect();
+                let mut unknown = false;
+                for (k, v) in items {
+                    let depth = self.scope.len();
+                    if let Some(kv) = &d.for_expr.key_var {
+                        self.scope.push((kv.value().as_str().to_owned(), k));
+                    }
+                    self.scope.push((d.for_expr.value_var.value().as_str().to_owned(), v));
+                    let r = self.elements(&elements, out, sensitive);
+                    self.scope.truncate(depth);
+                    unknown |= r?;
+                }
+                Ok(unknown)
+            }
+        }
+    }
+}
+
+fn strips_start(e: &Element) -> bool {
+    match e {
+        Element::Interpolation(i) => i.strip.strip_start(),
+        Element::Directive(d) => match &**d {
+            Directive::If(d) => d.if_expr.strip.strip_start(),
+            Directive::For(d) => d.for_expr.strip.strip_start(),
+        },
+        Element::Literal(_) => false,
+    }
+}
+
+fn strips_end(e: &Element) -> bool {
+    match e {
+        Element::Interpolation(i) => i.strip.strip_end(),
+        Element::Directive(d) => match &**d {
+            Directive::If(d) => d.endif_expr.strip.strip_end(),
+            Directive::For(d) => d.endfor_expr.strip.strip_end(),
+        },
+        Element::Literal(_) => false,
+    }
+}
+
+/// `v.name`: missing attributes are unknown (see the module docs).
+pub(crate) fn get_attr(v: Val, name: &str) -> Val {
+    match v {
+        Val::Map(mut m) => m.remove(name).unwrap_or(Val::Unknown),
+        Val::Sensitive(inner) => get_attr(*inner, name).marked(true),
+        _ => Val::Unknown,
+    }
+}
+
+/// `v[key]`.
+pub(crate) fn index(v: Val, key: &Val, span: Option<Range<usize>>) -> Result<Val> {
+    if key.is_unknown() {
+        return Ok(Val::Unknown);
+    }
+    match v {
+        Val::Unknown => Ok(Val::Unknown),
+        Val::List(mut items) => {
+            let i = key.to_number().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| {
+                EvalError::new(format!("a list index must be a whole number, not {key}"), span.clone())
+            })?;
+            let len = items.len();
+            if (i as usize) < len {
+                Ok(items.swap_remove(i as usize))
+            } else {
+                Err(EvalError::new(format!("index {i} is out of range for a list of {len}"), span))
+            }
+        }
+        Val::Map(mut m) => {
+            let k = key.to_text().ok_or_else(|| EvalError::new("a map key must be a string", span.clone()))?;
+            m.remove(k.as_ref()).ok_or_else(|| EvalError::new(format!("the map has no key {k:?}"), span))
+        }
+        Val::Sensitive(inner) => index(*inner, key, span).map(|v| v.marked(true)),
+        Val::Null => Err(EvalError::new("cannot index null", span)),
+        other => Err(EvalError::new(format!("cannot index a {}", other.type_name()), span)),
+    }
+}
+
+fn strip_marks(v: &Val) -> Val {
+    match v.unmarked() {
+        Val::List(items) => Val::List(items.iter().map(strip_marks).collect()),
+        Val::Map(m) => Val::Map(m.iter().map(|(k, v)| (k.clone(), strip_marks(v))).collect()),
+        other => other.clone(),
+    }
+}

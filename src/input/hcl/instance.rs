@@ -1,0 +1,855 @@
+//! Module instances and what they declare: variables, locals, outputs, resources.
+//!
+//! In: the parsed [`Tree`] and the root's variable values. Out: through [`World`],
+//! the value of any name an expression can read, each worked out once, on demand,
+//! in whatever order expressions need them (the order Terraform's graph walk would
+//! take), and every resource instance with its evaluated body. `count` and
+//! `for_each` on resources and module calls expand into keyed instances when their
+//! values are known.
+//!
+//! While an expression is evaluated, every resource instance it reads is recorded
+//! in the innermost open "sink"; values that are cached (variables, locals, outputs)
+//! keep the references their own evaluation made and hand them on to every reader,
+//! so a reference through a local, a module output or an input variable still lands
+//! on the resource it names.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::rc::Rc;
+
+use hcl_edit::Span;
+use hcl_edit::expr::{Expression, TraversalOperator};
+use hcl_edit::structure::{Block, Body};
+
+use super::eval::{Eval, EvalError};
+use super::parse::{Tree, label_str, line_column};
+use super::value::Val;
+use crate::model::address::{Address, Key, Mode, ModuleStep};
+use crate::model::value::OwnedStep;
+
+/// A resource instance attribute an expression read.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Origin {
+    /// The instance.
+    pub address: Rc<Address>,
+    /// The attribute read (`id`), when the expression names one.
+    pub attribute: Option<String>,
+}
+
+/// `(directory, file)` indexes of a file in the tree.
+pub(crate) type FileId = (usize, usize);
+
+/// What one module directory declares.
+pub(crate) struct ModuleConfig<'t> {
+    pub variables: HashMap<&'t str, (&'t Block, FileId)>,
+    pub locals: HashMap<&'t str, (&'t Expression, FileId)>,
+    pub outputs: HashMap<&'t str, (&'t Expression, FileId)>,
+    pub resources: Vec<ResourceDecl<'t>>,
+    pub resource_index: HashMap<(Mode, &'t str, &'t str), usize>,
+    pub calls: Vec<(&'t str, &'t Block, FileId)>,
+    pub providers: Vec<(&'t Block, FileId)>,
+}
+
+/// A `resource` or `data` block.
+pub(crate) struct ResourceDecl<'t> {
+    pub mode: Mode,
+    pub kind: &'t str,
+    pub name: &'t str,
+    pub block: &'t Block,
+    pub file: FileId,
+}
+
+impl<'t> ModuleConfig<'t> {
+    fn index(tree: &'t Tree, dir: usize, warnings: &mut Vec<String>) -> ModuleConfig<'t> {
+        let mut c = ModuleConfig {
+            variables: HashMap::new(),
+            locals: HashMap::new(),
+            outputs: HashMap::new(),
+            resources: Vec::new(),
+            resource_index: HashMap::new(),
+            calls: Vec::new(),
+            providers: Vec::new(),
+        };
+        for (fi, file) in tree.dirs[dir].files.iter().enumerate() {
+            let id = (dir, fi);
+            for block in file.body.blocks() {
+                let labels: Vec<&str> = block.labels.iter().map(label_str).collect();
+                match (block.ident.value().as_str(), labels.as_slice()) {
+                    ("variable", [name]) => {
+                        c.variables.insert(name, (block, id));
+                    }
+                    ("locals", []) => {
+                        for attr in block.body.attributes() {
+                            c.locals.insert(attr.key.value().as_str(), (&attr.value, id));
+                        }
+                    }
+                    ("output", [name]) => {
+                        if let Some(v) = block.body.get_attribute("value") {
+                            c.outputs.insert(name, (&v.value, id));
+                        }
+                    }
+                    (kind @ ("resource" | "data"), [ty, name]) => {
+                        let mode = if kind == "data" { Mode::Data } else { Mode::Managed };
+                        if c.resource_index.contains_key(&(mode, ty, name)) {
+                            let (line, column) = line_column(&file.text, block.span().map_or(0, |s| s.start));
+                            warnings.push(format!(
+                                "{}:{line}:{column}: {kind} `{ty}.{name}` is declared twice; the first is used",
+                                file.path.display()
+                            ));
+                            continue;
+                        }
+                        c.resource_index.insert((mode, ty, name), c.resources.len());
+                        c.resources.push(ResourceDecl { mode, kind: ty, name, block, file: id });
+                    }
+                    ("module", [name]) => c.calls.push((name, block, id)),
+                    ("provider", [_]) => c.providers.push((block, id)),
+                    _ => {}
+                }
+            }
+        }
+        c
+    }
+}
+
+/// One module instance.
+pub(crate) struct Instance {
+    /// Its module path.
+    pub path: Vec<ModuleStep>,
+    /// Its directory, `None` when the module's source is not available.
+    pub dir: Option<usize>,
+    /// The calling instance, the call's index there, and this instance's key and
+    /// `each.value`.
+    pub parent: Option<(usize, usize, Option<Key>, Val)>,
+    /// What this instance's `each.value` read (see [`Expansion::refs_for`]).
+    pub each_refs: Rc<Vec<Origin>>,
+}
+
+/// The instances `count` or `for_each` expand to.
+pub(crate) struct Expansion {
+    /// Each instance's key (none without count/for_each) and `each.value`.
+    pub keys: Vec<(Option<Key>, Val)>,
+    /// The resource instances the `for_each` expression read.
+    pub refs: Vec<Origin>,
+}
+
+impl Expansion {
+    /// What `each.value` of the instance `key` read: the instances the for_each
+    /// expression read that carry the same key (`for_each = module.per_env` gives
+    /// instance "dev" what `module.per_env["dev"]` holds), else all of them.
+    pub fn refs_for(&self, key: Option<&Key>) -> Rc<Vec<Origin>> {
+        let Some(key) = key else { return Rc::new(Vec::new()) };
+        let same: Vec<Origin> = self
+            .refs
+            .iter()
+            .filter(|o| o.address.key.as_ref() == Some(key) || o.address.module.iter().any(|m| m.key.as_ref() == Some(key)))
+            .cloned()
+            .collect();
+        Rc::new(if same.is_empty() { self.refs.clone() } else { same })
+    }
+}
+
+/// A resource instance's evaluated body.
+pub(crate) struct EvaluatedBody {
+    /// The attributes and nested blocks set in configuration.
+    pub value: Val,
+    /// Attribute path → the resource instances its expression read.
+    pub references: Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+}
+
+#[derive(Clone)]
+enum Slot<T> {
+    Busy,
+    Done(T),
+}
+
+type Cached = Rc<(Val, Vec<Origin>)>;
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Named {
+    Var(String),
+    Local(String),
+    Output(String),
+}
+
+/// Everything evaluation can reach, with its caches.
+pub(crate) struct World<'t> {
+    pub tree: &'t Tree,
+    pub configs: Vec<ModuleConfig<'t>>,
+    pub instances: RefCell<Vec<Rc<Instance>>>,
+    root_values: HashMap<String, RootValue>,
+    workspace: String,
+    named: RefCell<HashMap<(usize, Named), Slot<Cached>>>,
+    expansions: RefCell<HashMap<(usize, usize), Rc<Expansion>>>,
+    /// What `each.value` read, for the resource body or module call being evaluated.
+    each_refs: RefCell<Vec<Rc<Vec<Origin>>>>,
+    bodies: RefCell<HashMap<(usize, usize, Option<Key>), Slot<Rc<EvaluatedBody>>>>,
+    calls: RefCell<HashMap<(usize, usize), Rc<Vec<(Option<Key>, usize)>>>>,
+    sinks: RefCell<Vec<Vec<Origin>>>,
+    pub warnings: RefCell<Vec<String>>,
+    /// The first error that makes the configuration invalid (a cycle between locals).
+    pub fatal: RefCell<Option<(FileId, Option<Range<usize>>, String)>>,
+    unsupported: RefCell<Vec<String>>,
+}
+
+/// A root variable's value given from outside, with where it came from.
+pub(crate) enum RootValue {
+    /// A value from a `.tfvars` file.
+    Value(Val),
+    /// A string from `--var` or `TF_VAR_*`, read by the variable's declared type.
+    Raw(String),
+}
+
+impl<'t> World<'t> {
+    pub fn new(tree: &'t Tree, root_values: HashMap<String, RootValue>, workspace: String) -> World<'t> {
+        let mut warnings = Vec::new();
+        let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut warnings)).collect();
+        let root = Instance { path: Vec::new(), dir: Some(0), parent: None, each_refs: Rc::default() };
+        World {
+            tree,
+            configs,
+            instances: RefCell::new(vec![Rc::new(root)]),
+            root_values,
+            workspace,
+            named: RefCell::default(),
+            expansions: RefCell::default(),
+            each_refs: RefCell::default(),
+            bodies: RefCell::default(),
+            calls: RefCell::default(),
+            sinks: RefCell::default(),
+            warnings: RefCell::new(warnings),
+            fatal: RefCell::default(),
+            unsupported: RefCell::default(),
+        }
+    }
+
+    fn instance(&self, i: usize) -> Rc<Instance> {
+        Rc::clone(&self.instances.borrow()[i])
+    }
+
+    fn config(&self, instance: usize) -> Option<&ModuleConfig<'t>> {
+        self.instance(instance).dir.map(|d| &self.configs[d])
+    }
+
+    /// The original name of a repeated object key renamed at `offset`.
+    pub fn renamed_key(&self, file: FileId, offset: usize) -> Option<&str> {
+        self.tree.dirs[file.0].files[file.1].renamed_keys.get(&offset).map(String::as_str)
+    }
+
+    /// Notes a function envwall does not evaluate (once per name).
+    pub fn unsupported_function(&self, name: &str, file: FileId, span: Option<Range<usize>>) {
+        if self.unsupported.borrow().iter().any(|n| n == name) {
+            return;
+        }
+        self.unsupported.borrow_mut().push(name.to_owned());
+        let at = self.at(file, span.as_ref());
+        self.warn(format!("{at}: function `{name}` is not evaluated by envwall; its result is treated as unknown"));
+    }
+
+    pub fn warn(&self, message: String) {
+        self.warnings.borrow_mut().push(message);
+    }
+
+    /// `path:line:column` of a span.
+    pub fn at(&self, file: FileId, span: Option<&Range<usize>>) -> String {
+        let f = &self.tree.dirs[file.0].files[file.1];
+        let (line, column) = line_column(&f.text, span.map_or(0, |s| s.start));
+        format!("{}:{line}:{column}", f.path.display())
+    }
+
+    fn record(&self, origin: Origin) {
+        if let Some(sink) = self.sinks.borrow_mut().last_mut() {
+            sink.push(origin);
+        }
+    }
+
+    /// Evaluates `f` with a fresh sink; returns its result and what it read.
+    fn collect<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Origin>) {
+        self.sinks.borrow_mut().push(Vec::new());
+        let out = f();
+        let refs = self.sinks.borrow_mut().pop().unwrap_or_default();
+        (out, refs)
+    }
+
+    fn evaluator(&self, instance: usize, file: FileId, scope: Vec<(String, Val)>) -> Eval<'_, 't> {
+        Eval { world: self, instance, file, scope }
+    }
+
+    /// Evaluates an expression; an error becomes a warning and an unknown value.
+    fn value_or_unknown(&self, instance: usize, file: FileId, scope: Vec<(String, Val)>, e: &Expression) -> Val {
+        let mut ev = self.evaluator(instance, file, scope);
+        match ev.expr(e) {
+            Ok(v) => v,
+            Err(err) => {
+                self.eval_warning(file, &err);
+                Val::Unknown
+            }
+        }
+    }
+
+    /// Evaluates a setting outside any resource (tfvars, provider blocks).
+    pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expression) -> Val {
+        self.value_or_unknown(instance, file, Vec::new(), e)
+    }
+
+    fn eval_warning(&self, file: FileId, err: &EvalError) {
+        let at = self.at(file, err.span.as_ref());
+        self.warn(format!("{at}: {}; the value is treated as unknown", err.message));
+    }
+
+    /// A cached named value, evaluated once; its references are handed to the reader.
+    fn named(&self, instance: usize, key: Named, compute: impl FnOnce() -> Result<Val, EvalError>) -> Result<Val, EvalError> {
+        let slot = self.named.borrow().get(&(instance, key.clone())).cloned();
+        let cached = match slot {
+            Some(Slot::Done(c)) => c,
+            Some(Slot::Busy) => {
+                let what = match &key {
+                    Named::Var(n) => format!("var.{n}"),
+                    Named::Local(n) => format!("local.{n}"),
+                    Named::Output(n) => format!("output {n}"),
+                };
+                return Err(EvalError { message: format!("`{what}` refers to itself (a cycle)"), span: None });
+            }
+            None => {
+                self.named.borrow_mut().insert((instance, key.clone()), Slot::Busy);
+                let (result, refs) = self.collect(compute);
+                let value = match result {
+                    Ok(v) => v,
+                    Err(e) => {
+                        self.named.borrow_mut().remove(&(instance, key));
+                        return Err(e);
+                    }
+                };
+                let c = Rc::new((value, refs));
+                self.named.borrow_mut().insert((instance, key), Slot::Done(Rc::clone(&c)));
+                c
+            }
+        };
+        if let Some(sink) = self.sinks.borrow_mut().last_mut() {
+            sink.extend(cached.1.iter().cloned());
+        }
+        Ok(cached.0.clone())
+    }
+
+    /// `local.name` in an instance.
+    fn local(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<Val, EvalError> {
+        let Some(&(expr, file)) = self.config(instance).and_then(|c| c.locals.get(name)) else {
+            return Err(EvalError { message: format!("there is no local value `{name}`"), span });
+        };
+        let result = self.named(instance, Named::Local(name.to_owned()), || {
+            self.evaluator(instance, file, Vec::new()).expr(expr)
+        });
+        match result {
+            Err(e) if e.message.contains("a cycle") => {
+                let at = self.at(file, expr.span().as_ref());
+                self.fatal.borrow_mut().get_or_insert((file, expr.span(), format!("local.{name} is part of a cycle")));
+                let _ = at;
+                Err(e)
+            }
+            other => other,
+        }
+    }
+
+    /// `var.name` in an instance.
+    fn variable(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<Val, EvalError> {
+        let Some(&(decl, file)) = self.config(instance).and_then(|c| c.variables.get(name)) else {
+            return Err(EvalError { message: format!("there is no variable `{name}`"), span });
+        };
+        self.named(instance, Named::Var(name.to_owned()), || {
+            let sensitive = decl.body.get_attribute("sensitive").is_some_and(|a| matches!(&a.value, Expression::Bool(b) if *b.value()));
+            let inst = self.instance(instance);
+            let given = match &inst.parent {
+                None => self.root_value(name, decl, file),
+                Some((parent, call, key, each)) => {
+                    let (_, block, call_file) = self.config(*parent).expect("a parent has a config").calls[*call];
+                    block.body.get_attribute(name).map(|a| {
+                        let scope = instance_scope(key.as_ref(), each);
+                        self.each_refs.borrow_mut().push(Rc::clone(&inst.each_refs));
+                        let v = self.value_or_unknown(*parent, call_file, scope, &a.value);
+                        self.each_refs.borrow_mut().pop();
+                        v
+                    })
+                }
+            };
+            let value = match given {
+                Some(v) => v,
+                None => match decl.body.get_attribute("default") {
+                    Some(d) => self.value_or_unknown(instance, file, Vec::new(), &d.value),
+                    // A required variable nobody set: Terraform would ask for it.
+                    None => Val::Unknown,
+                },
+            };
+            Ok(value.marked(sensitive))
+        })
+    }
+
+    fn root_value(&self, name: &str, decl: &Block, file: FileId) -> Option<Val> {
+        match self.root_values.get(name)? {
+            RootValue::Value(v) => Some(v.clone()),
+            RootValue::Raw(s) => {
+                let is_string = match decl.body.get_attribute("type").map(|a| &a.value) {
+                    Some(Expression::Variable(t)) => t.value().as_str() == "string",
+                    Some(_) => false,
+                    None => true,
+                };
+                if is_string {
+                    return Some(Val::String(s.clone()));
+                }
+                match hcl_edit::parser::parse_expr(s) {
+                    Ok(e) => Some(self.value_or_unknown(0, file, Vec::new(), &e)),
+                    Err(_) => Some(Val::String(s.clone())),
+                }
+            }
+        }
+    }
+
+    /// `module.name.output` in an instance.
+    fn output(&self, instance: usize, name: &str) -> Result<Val, EvalError> {
+        let Some(&(expr, file)) = self.config(instance).and_then(|c| c.outputs.get(name)) else {
+            return Ok(Val::Unknown);
+        };
+        self.named(instance, Named::Output(name.to_owned()), || Ok(self.value_or_unknown(instance, file, Vec::new(), expr)))
+    }
+
+    /// The instances of module call `call` in `instance`, created on first use.
+    pub fn call_instances(&self, instance: usize, call: usize) -> Rc<Vec<(Option<Key>, usize)>> {
+        if let Some(found) = self.calls.borrow().get(&(instance, call)) {
+            return Rc::clone(found);
+        }
+        let config = self.config(instance).expect("calls exist only in modules with a config");
+        let (name, block, file) = config.calls[call];
+        let expansion = self.expand(instance, file, &block.body, &format!("module.{name}"));
+        let parent = self.instance(instance);
+        let mut call_key: Vec<&str> = parent.path.iter().map(|s| s.name.as_str()).collect();
+        call_key.push(name);
+        let dir = self.tree.calls.get(&call_key.join(".")).copied().flatten();
+        let mut out = Vec::with_capacity(expansion.keys.len());
+        for (key, each) in &expansion.keys {
+            let mut path = parent.path.clone();
+            path.push(ModuleStep { name: name.to_owned(), key: key.clone() });
+            let child = Instance {
+                path,
+                dir,
+                parent: Some((instance, call, key.clone(), each.clone())),
+                each_refs: expansion.refs_for(key.as_ref()),
+            };
+            let mut instances = self.instances.borrow_mut();
+            instances.push(Rc::new(child));
+            out.push((key.clone(), instances.len() - 1));
+        }
+        let out = Rc::new(out);
+        self.calls.borrow_mut().insert((instance, call), Rc::clone(&out));
+        out
+    }
+
+    /// The keys (and `each.value`s) a block's `count` or `for_each` expands to; one
+    /// unkeyed instance without them.
+    fn expand(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Rc<Expansion> {
+        let (keys, refs) = self.collect(|| self.expand_keys(instance, file, body, what));
+        Rc::new(Expansion { keys, refs })
+    }
+
+    fn expand_keys(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Vec<(Option<Key>, Val)> {
+        if let Some(count) = body.get_attribute("count") {
+            let v = self.value_or_unknown(instance, file, Vec::new(), &count.value);
+            return match v.unmarked().to_number() {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 100_000.0 => {
+                    (0..n as i64).map(|i| (Some(Key::Int(i)), Val::Null)).collect()
+                }
+                _ => {
+                    let at = self.at(file, count.value.span().as_ref());
+                    self.warn(format!("{at}: the count of {what} is not known before apply ({v}); it is analysed as one instance"));
+                    vec![(None, Val::Null)]
+                }
+            };
+        }
+        if let Some(for_each) = body.get_attribute("for_each") {
+            let v = self.value_or_unknown(instance, file, Vec::new(), &for_each.value);
+            let keys: Option<Vec<(Option<Key>, Val)>> = match v.unmarked() {
+                Val::Map(m) => {
+                    Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect())
+                }
+                Val::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
+                    let mut keys: Vec<String> = items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
+                    keys.sort();
+                    keys.dedup();
+                    Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone())), Val::String(k))).collect())
+                }
+                _ => None,
+            };
+            return keys.unwrap_or_else(|| {
+                let at = self.at(file, for_each.value.span().as_ref());
+                self.warn(format!(
+                    "{at}: the for_each of {what} is not known before apply; it is analysed as one instance"
+                ));
+                vec![(None, Val::Null)]
+            });
+        }
+        vec![(None, Val::Null)]
+    }
+
+    /// The instances of resource `r` in `instance`.
+    pub fn resource_instances(&self, instance: usize, r: usize) -> Rc<Expansion> {
+        if let Some(found) = self.expansions.borrow().get(&(instance, r)) {
+            return Rc::clone(found);
+        }
+        let decl = &self.config(instance).expect("resources exist only in modules with a config").resources[r];
+        let what = format!("{}.{}", decl.kind, decl.name);
+        let keys = self.expand(instance, decl.file, &decl.block.body, &what);
+        self.expansions.borrow_mut().insert((instance, r), Rc::clone(&keys));
+        keys
+    }
+
+    /// The address of an instance of resource `r`.
+    pub fn address(&self, instance: usize, r: usize, key: Option<Key>) -> Address {
+        let decl = &self.config(instance).expect("config").resources[r];
+        Address {
+            module: self.instance(instance).path.clone(),
+            mode: decl.mode,
+            kind: decl.kind.to_owned(),
+            name: decl.name.to_owned(),
+            key,
+        }
+    }
+
+    /// A resource instance's body, evaluated once.
+    pub fn body(&self, instance: usize, r: usize, key: Option<Key>, each: &Val) -> Option<Rc<EvaluatedBody>> {
+        let slot_key = (instance, r, key.clone());
+        match self.bodies.borrow().get(&slot_key) {
+            Some(Slot::Done(b)) => return Some(Rc::clone(b)),
+            Some(Slot::Busy) => return None,
+            None => {}
+        }
+        self.bodies.borrow_mut().insert(slot_key.clone(), Slot::Busy);
+        let decl = &self.config(instance).expect("config").resources[r];
+        let scope = instance_scope(key.as_ref(), each);
+        let mut references = Vec::new();
+        let mut path = Vec::new();
+        let each_refs = self.resource_instances(instance, r).refs_for(key.as_ref());
+        self.each_refs.borrow_mut().push(each_refs);
+        let value = self.eval_body(instance, decl.file, scope, &decl.block.body, &mut path, &mut references, true);
+        self.each_refs.borrow_mut().pop();
+        let body = Rc::new(EvaluatedBody { value: Val::Map(value), references });
+        self.bodies.borrow_mut().insert(slot_key, Slot::Done(Rc::clone(&body)));
+        Some(body)
+    }
+
+    /// Evaluates a block body into an object; nested blocks become lists of objects
+    /// (`dynamic` blocks expanded), meta-arguments are left out.
+    #[allow(clippy::too_many_arguments)]
+    fn eval_body(
+        &self,
+        instance: usize,
+        file: FileId,
+        scope: Vec<(String, Val)>,
+        body: &Body,
+        path: &mut Vec<OwnedStep>,
+        references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+        top: bool,
+    ) -> BTreeMap<String, Val> {
+        let mut out = BTreeMap::new();
+        for attr in body.attributes() {
+            let key = attr.key.value().as_str();
+            if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
+                continue;
+            }
+            let (value, refs) = self.collect(|| self.value_or_unknown(instance, file, scope.clone(), &attr.value));
+            path.push(OwnedStep::Key(key.to_owned()));
+            if !refs.is_empty() {
+                references.push((path.clone(), refs));
+            }
+            path.pop();
+            out.insert(key.to_owned(), value);
+        }
+        let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        for block in body.blocks() {
+            let ident = block.ident.value().as_str();
+            if top && matches!(ident, "lifecycle" | "provisioner" | "connection" | "precondition" | "postcondition") {
+                continue;
+            }
+            if ident == "dynamic" {
+                self.dynamic_block(instance, file, &scope, block, path, references, &mut blocks);
+                continue;
+            }
+            let list = blocks.entry(ident.to_owned()).or_default();
+            path.push(OwnedStep::Key(ident.to_owned()));
+            path.push(OwnedStep::Index(list.len()));
+            let inner = self.eval_body(instance, file, scope.clone(), &block.body, path, references, false);
+            path.truncate(path.len() - 2);
+            list.push(Val::Map(inner));
+        }
+        for (k, v) in blocks {
+            out.insert(k, Val::List(v));
+        }
+        out
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn dynamic_block(
+        &self,
+        instance: usize,
+        file: FileId,
+        scope: &[(String, Val)],
+        block: &Block,
+        path: &mut Vec<OwnedStep>,
+        references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+        blocks: &mut BTreeMap<String, Vec<Val>>,
+    ) {
+        let Some(label) = block.labels.first().map(label_str) else { return };
+        let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
+            Some(Expression::Variable(v)) => v.value().as_str().to_owned(),
+            _ => label.to_owned(),
+        };
+        let Some(content) = block.body.get_blocks("content").next() else { return };
+        let Some(for_each) = block.body.get_attribute("for_each") else { return };
+        let (collection, refs) = self.collect(|| self.value_or_unknown(instance, file, scope.to_vec(), &for_each.value));
+        let items: Vec<(Val, Val)> = match collection.unmarked() {
+            Val::List(items) => items.iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v.clone())).collect(),
+            Val::Map(m) => m.iter().map(|(k, v)| (Val::String(k.clone()), v.clone())).collect(),
+            _ => {
+                // Unknown until apply: one block stands for all, its values read from
+                // an unknown iterator.
+                vec![(Val::Unknown, Val::Unknown)]
+            }
+        };
+        let list = blocks.entry(label.to_owned()).or_default();
+        for (k, v) in items {
+            let mut inner_scope = scope.to_vec();
+            inner_scope.push((iterator.clone(), Val::Map(BTreeMap::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
+            path.push(OwnedStep::Key(label.to_owned()));
+            path.push(OwnedStep::Index(list.len()));
+            let first = references.len();
+            let inner = self.eval_body(instance, file, inner_scope, &content.body, path, references, false);
+            // What the collection read flows into every attribute of the block.
+            if !refs.is_empty() {
+                for (_, r) in &mut references[first..] {
+                    r.extend(refs.iter().cloned());
+                }
+                if references.len() == first {
+                    references.push((path.clone(), refs.clone()));
+                }
+            }
+            path.truncate(path.len() - 2);
+            list.push(Val::Map(inner));
+        }
+    }
+
+    /// Resolves a traversal rooted at `name` when it names something only the world
+    /// knows (`var`, `local`, `module`, `data`, a resource, `path`, `terraform`).
+    /// `None` leaves it to the evaluator's scope.
+    pub fn resolve_root(
+        &self,
+        ev: &mut Eval<'_, 't>,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Result<Option<Val>, EvalError> {
+        if ev.bound(name).is_some() {
+            if name == "each" && matches!(ops.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if a.value().as_str() == "value") {
+                let refs = self.each_refs.borrow().last().cloned();
+                for origin in refs.iter().flat_map(|r| r.iter()) {
+                    self.record(origin.clone());
+                }
+            }
+            return Ok(None);
+        }
+        let instance = ev.instance;
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some((a.value().as_str(), a.span())),
+            _ => None,
+        };
+        let value = match name {
+            "var" | "local" => {
+                let Some((n, span)) = attr(0) else { return Ok(None) };
+                let v = if name == "var" { self.variable(instance, n, span)? } else { self.local(instance, n, span)? };
+                ev.operators(v, &ops[1..])?
+            }
+            "module" => {
+                let Some((n, _)) = attr(0) else { return Ok(None) };
+                self.module_value(ev, n, &ops[1..])?
+            }
+            "data" => {
+                let (Some((ty, _)), Some((n, _))) = (attr(0), attr(1)) else { return Ok(None) };
+                match self.resource_value(ev, Mode::Data, ty, n, &ops[2..])? {
+                    Some(v) => v,
+                    None => Val::Unknown,
+                }
+            }
+            "path" => {
+                let Some((n, _)) = attr(0) else { return Ok(None) };
+                let inst = self.instance(instance);
+                let dir = |d: Option<usize>| d.map_or_else(String::new, |d| self.tree.dirs[d].path.display().to_string());
+                let v = match n {
+                    "module" => Val::String(dir(inst.dir)),
+                    "root" => Val::String(dir(Some(0))),
+                    "cwd" => Val::String(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()),
+                    _ => Val::Unknown,
+                };
+                ev.operators(v, &ops[1..])?
+            }
+            "terraform" => match attr(0) {
+                Some(("workspace", _)) => ev.operators(Val::String(self.workspace.clone()), &ops[1..])?,
+                _ => Val::Unknown,
+            },
+            "each" | "count" | "self" => return Ok(Some(Val::Unknown)),
+            resource_type => {
+                let Some((n, _)) = attr(0) else { return Ok(None) };
+                match self.resource_value(ev, Mode::Managed, resource_type, n, &ops[1..])? {
+                    Some(v) => v,
+                    None => return Ok(None),
+                }
+            }
+        };
+        Ok(Some(value))
+    }
+
+    fn module_value(
+        &self,
+        ev: &mut Eval<'_, 't>,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Result<Val, EvalError> {
+        let instance = ev.instance;
+        let Some(call) = self.config(instance).and_then(|c| c.calls.iter().position(|(n, _, _)| *n == name)) else {
+            return Ok(Val::Unknown);
+        };
+        let instances = self.call_instances(instance, call);
+        let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
+        let get_attr_at = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str()),
+            _ => None,
+        };
+        if !keyed {
+            let Some(&(_, child)) = instances.first() else { return Ok(Val::Unknown) };
+            if let Some(out) = get_attr_at(0) {
+                let v = self.output(child, out)?;
+                return ev.operators(v, &ops[1..]);
+            }
+            let all = self.outputs_of(child)?;
+            return ev.operators(all, ops);
+        }
+        if let Some(TraversalOperator::Index(k)) = ops.first().map(|o| o.value()) {
+            let key = ev.expr(k)?;
+            let found = instances.iter().find(|(ik, _)| key_matches(ik.as_ref(), key.unmarked()));
+            if let Some(&(_, child)) = found {
+                if let Some(out) = get_attr_at(1) {
+                    let v = self.output(child, out)?;
+                    return ev.operators(v, &ops[2..]);
+                }
+                let all = self.outputs_of(child)?;
+                return ev.operators(all, &ops[1..]);
+            }
+        }
+        let mut list = Vec::new();
+        let mut map = BTreeMap::new();
+        for (k, child) in instances.iter() {
+            let all = self.outputs_of(*child)?;
+            match k {
+                Some(Key::Str(s)) => {
+                    map.insert(s.clone(), all);
+                }
+                _ => list.push(all),
+            }
+        }
+        let whole = if map.is_empty() { Val::List(list) } else { Val::Map(map) };
+        ev.operators(whole, ops)
+    }
+
+    fn outputs_of(&self, instance: usize) -> Result<Val, EvalError> {
+        let Some(config) = self.config(instance) else { return Ok(Val::Unknown) };
+        let names: Vec<&str> = config.outputs.keys().copied().collect();
+        let mut out = BTreeMap::new();
+        for n in names {
+            out.insert(n.to_owned(), self.output(instance, n)?);
+        }
+        Ok(Val::Map(out))
+    }
+
+    /// A resource or data source read by a traversal: records which instances (and
+    /// which attribute) were read, and returns the configured values, unknown
+    /// where only the provider knows them.
+    fn resource_value(
+        &self,
+        ev: &mut Eval<'_, 't>,
+        mode: Mode,
+        kind: &str,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+    ) -> Result<Option<Val>, EvalError> {
+        let instance = ev.instance;
+        let Some(&r) = self.config(instance).and_then(|c| c.resource_index.get(&(mode, kind, name))) else {
+            return Ok(None);
+        };
+        let expansion = self.resource_instances(instance, r);
+        let instances = &expansion.keys;
+        let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
+        let attr_at = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
+            _ => None,
+        };
+        let read = |key: &Option<Key>, each: &Val, attribute: Option<String>| {
+            self.record(Origin { address: Rc::new(self.address(instance, r, key.clone())), attribute });
+            self.body(instance, r, key.clone(), each).map_or(Val::Unknown, |b| b.value.clone())
+        };
+        if !keyed {
+            let (key, each) = instances.first().cloned().unwrap_or((None, Val::Null));
+            let v = read(&key, &each, attr_at(0));
+            return ev.operators(v, ops).map(Some);
+        }
+        let index = match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::Index(k)) => Some(ev.expr(k)?),
+            Some(TraversalOperator::LegacyIndex(n)) => Some(Val::Number(*n.value() as f64)),
+            _ => None,
+        };
+        if let Some(key) = &index
+            && !key.is_unknown()
+        {
+            let Some((k, each)) = instances.iter().find(|(ik, _)| key_matches(ik.as_ref(), key.unmarked())) else {
+                let at = ev.world.at(ev.file, ops[0].span().as_ref());
+                return Err(EvalError { message: format!("{kind}.{name} has no instance {key} ({at})"), span: ops[0].span() });
+            };
+            let v = read(k, each, attr_at(1));
+            return ev.operators(v, &ops[1..]).map(Some);
+        }
+        // The whole collection (a splat, a for-expression, an unknown key).
+        let attribute = match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => attr_at(1),
+            _ => None,
+        };
+        let mut list = Vec::new();
+        let mut map = BTreeMap::new();
+        for (k, each) in instances.iter() {
+            let v = read(k, each, attribute.clone());
+            match k {
+                Some(Key::Str(s)) => {
+                    map.insert(s.clone(), v);
+                }
+                _ => list.push(v),
+            }
+        }
+        if index.is_some() {
+            return Ok(Some(Val::Unknown));
+        }
+        let whole = if map.is_empty() { Val::List(list) } else { Val::Map(map) };
+        ev.operators(whole, ops).map(Some)
+    }
+}
+
+/// `each` and `count` for an instance key.
+fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
+    match key {
+        Some(Key::Int(i)) => vec![("count".into(), Val::Map(BTreeMap::from([("index".into(), Val::Number(*i as f64))])))],
+        Some(Key::Str(k)) => vec![(
+            "each".into(),
+            Val::Map(BTreeMap::from([("key".into(), Val::String(k.clone())), ("value".into(), each.clone())])),
+        )],
+        None => Vec::new(),
+    }
+}
+
+fn key_matches(key: Option<&Key>, v: &Val) -> bool {
+    match key {
+        Some(Key::Int(i)) => v.to_number() == Some(*i as f64),
+        Some(Key::Str(s)) => v.to_text().is_some_and(|t| t == s.as_str()),
+        None => false,
+    }
+}

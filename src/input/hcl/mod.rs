@@ -1,0 +1,485 @@
+//! Terraform source → model: reading a root module without a plan.
+//!
+//! In: a directory of `.tf`/`.tf.json` files (or one such file), the variable
+//! values given on the command line, in `.tfvars` files and in `TF_VAR_*`. Out: the
+//! resource instances the configuration declares, in the same [`Model`] the plan
+//! front-end fills: values known where the configuration decides them, unknown where
+//! only the provider does (an id, an endpoint), and for each attribute the resource
+//! instances its expression reads — through locals, module inputs and outputs,
+//! `count`/`for_each` keys and `dynamic` blocks. Every resource keeps its location
+//! and its `# envwall:ignore` comments.
+
+mod eval;
+pub mod functions;
+mod instance;
+mod parse;
+pub mod value;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use hcl_edit::structure::{Block, Body};
+use hcl_edit::{Decorate, Span};
+
+use super::InputError;
+use crate::model::address::{Address, Mode};
+use crate::model::value::{OwnedStep, Value};
+use crate::model::{
+    Action, Derivation, InlineSuppression, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile,
+    SourceLocation,
+};
+use instance::{FileId, Origin, RootValue, World};
+use parse::{Tree, line_column};
+use value::Val;
+
+/// What the command line says about the variables and workspace of source inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--var-file` paths, in order.
+    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE`, in order; later ones win.
+    pub vars: Vec<String>,
+    /// `TF_VAR_name` values from the environment.
+    pub env: Vec<(String, String)>,
+    /// The workspace (`terraform.workspace`).
+    pub workspace: Option<String>,
+    /// `--source` directories: the Nth gives locations (and the links plan JSON
+    /// loses) to the Nth plan or state input.
+    pub sources: Vec<PathBuf>,
+}
+
+impl Options {
+    /// Options with `TF_VAR_*` read from this process's environment.
+    pub fn from_env() -> Options {
+        let env = std::env::vars()
+            .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
+            .collect();
+        Options { env, ..Options::default() }
+    }
+}
+
+/// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
+pub fn is_source(path: &Path) -> bool {
+    path.is_dir() || path.extension().is_some_and(|x| x == "tf") || path.to_string_lossy().ends_with(".tf.json")
+}
+
+/// Reads the root module at `path` into `model`.
+pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Result<(), InputError> {
+    let mut tree = parse::read_tree(path)?;
+    let var_dir = read_var_files(&mut tree, options)?;
+    model.warnings.append(&mut tree.warnings);
+    let input = model.inputs.len();
+    let first_file = model.files.len();
+    let mut file_base = Vec::with_capacity(tree.dirs.len());
+    let mut n = first_file;
+    for dir in &tree.dirs {
+        file_base.push(n);
+        n += dir.files.len();
+    }
+    let file_index = |f: FileId| file_base[f.0] + f.1;
+    let providers;
+    {
+        let world = World::new(&tree, HashMap::new(), options.workspace.clone().unwrap_or_else(|| "default".into()));
+        let root_values = root_values(&world, var_dir, options);
+        let world = World::new(&tree, root_values, options.workspace.clone().unwrap_or_else(|| "default".into()));
+        let mut lowered = Vec::new();
+        lower_instance(&world, 0, &mut lowered);
+        if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
+            let f = &tree.dirs[file.0].files[file.1];
+            let offset = span.map_or(0, |s| s.start);
+            let (line, column) = line_column(&f.text, offset);
+            return Err(InputError::Syntax {
+                path: f.path.clone(),
+                line,
+                column,
+                message,
+                src: miette::NamedSource::new(f.path.display().to_string(), f.text.clone()),
+                span: (offset, 1).into(),
+            });
+        }
+        providers = provider_configs(&world);
+        let existing: std::collections::HashSet<Rc<Address>> =
+            lowered.iter().map(|l: &Lowered| Rc::clone(&l.address)).collect();
+        for l in lowered {
+            let file = &tree.dirs[l.file.0].files[l.file.1];
+            let references = l
+                .references
+                .into_iter()
+                .flat_map(|(attribute, origins)| origins.into_iter().map(move |o| (attribute.clone(), o)))
+                .filter(|(_, o)| existing.contains(&o.address) && o.address != l.address)
+                .map(|(attribute, o)| Reference {
+                    attribute,
+                    target: (*o.address).clone(),
+                    target_attribute: o.attribute,
+                    derivation: Derivation::ConfigReference,
+                })
+                .fold(Vec::new(), |mut acc: Vec<Reference>, r| {
+                    // One link per attribute and target; the first attribute read names it.
+                    if !acc.iter().any(|x| x.attribute == r.attribute && x.target == r.target) {
+                        acc.push(r);
+                    }
+                    acc
+                });
+            let location = SourceLocation {
+                file: file_index(l.file),
+                span: l.span.clone(),
+                attributes: l.attribute_spans,
+                suppressions: suppressions(&file.text, l.block),
+            };
+            let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
+            model.resources.push(Resource {
+                input,
+                address: (*l.address).clone(),
+                provider: None,
+                values: l.value,
+                action: Action::Existing,
+                references,
+                depends_on: Vec::new(),
+                provider_config,
+                location: Some(location),
+            });
+        }
+        model.warnings.extend(world.warnings.borrow_mut().drain(..));
+    }
+    model.inputs.push(Input {
+        path: path.to_owned(),
+        kind: InputKind::Source,
+        terraform_version: None,
+        variables: Vec::new(),
+        providers,
+    });
+    for dir in tree.dirs {
+        for file in dir.files {
+            model.files.push(SourceFile { path: file.path, text: file.text });
+        }
+    }
+    Ok(())
+}
+
+/// Gives the resources of input `input` (a plan or state) the locations of the
+/// same addresses in the source at `dir`, and the references the plan could not
+/// record: those through locals and `dynamic` blocks, which plan JSON leaves out.
+/// An attribute the plan already links keeps the plan's links.
+pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Model<'_>) -> Result<(), InputError> {
+    let mut source = Model::default();
+    load(dir, options, &mut source)?;
+    let offset = model.files.len();
+    model.files.append(&mut source.files);
+    model.warnings.append(&mut source.warnings);
+    let by_address: HashMap<String, Resource<'static>> =
+        source.resources.into_iter().map(|r| (r.address.to_string(), r)).collect();
+    let existing: std::collections::HashSet<String> =
+        model.resources.iter().filter(|r| r.input == input).map(|r| r.address.to_string()).collect();
+    let mut matched = 0usize;
+    for r in model.resources.iter_mut().filter(|r| r.input == input) {
+        let Some(src) = by_address.get(&r.address.to_string()) else { continue };
+        matched += 1;
+        if let Some(mut location) = src.location.clone() {
+            location.file += offset;
+            r.location = Some(location);
+        }
+        for reference in &src.references {
+            let linked = r.references.iter().any(|x| x.attribute == reference.attribute);
+            if !linked && existing.contains(&reference.target.to_string()) && !r.references.contains(reference) {
+                r.references.push(reference.clone());
+            }
+        }
+    }
+    if matched == 0 && !by_address.is_empty() {
+        model.warnings.push(format!(
+            "--source {}: none of its {} resources is in {}; is it the configuration the plan was made from?",
+            dir.display(),
+            by_address.len(),
+            model.inputs[input].path.display()
+        ));
+    }
+    Ok(())
+}
+
+/// A resource instance ready for the model.
+struct Lowered<'t> {
+    address: Rc<Address>,
+    value: Value<'static>,
+    references: Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+    file: FileId,
+    block: &'t Block,
+    span: Range<usize>,
+    attribute_spans: Vec<(String, Range<usize>)>,
+    provider_key: String,
+}
+
+/// Every resource instance of `instance` and of the modules it calls.
+fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<'t>>) {
+    let inst = Rc::clone(&world.instances.borrow()[instance]);
+    let Some(dir) = inst.dir else { return };
+    let config = &world.configs[dir];
+    for (r, decl) in config.resources.iter().enumerate() {
+        let expansion = world.resource_instances(instance, r);
+        for (key, each) in &expansion.keys {
+            let Some(body) = world.body(instance, r, key.clone(), each) else { continue };
+            let address = Rc::new(world.address(instance, r, key.clone()));
+            let mut attribute_spans = Vec::new();
+            attribute_ranges(&decl.block.body, &mut String::new(), &mut attribute_spans);
+            out.push(Lowered {
+                address,
+                value: body.value.clone().into_model(),
+                references: body.references.clone(),
+                file: decl.file,
+                block: decl.block,
+                span: decl.block.span().unwrap_or_default(),
+                attribute_spans,
+                provider_key: provider_key(world, instance, decl),
+            });
+        }
+    }
+    for call in 0..config.calls.len() {
+        let children = world.call_instances(instance, call);
+        for &(_, child) in children.iter() {
+            lower_instance(world, child, out);
+        }
+    }
+}
+
+/// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
+fn attribute_ranges(body: &Body, prefix: &mut String, out: &mut Vec<(String, Range<usize>)>) {
+    for attr in body.attributes() {
+        if let Some(span) = attr.span() {
+            out.push((format!("{prefix}{}", attr.key.value().as_str()), span));
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for block in body.blocks() {
+        let ident = block.ident.value().as_str();
+        let ident = if ident == "dynamic" { block.labels.first().map_or(ident, parse::label_str) } else { ident };
+        let n = seen.entry(ident).or_default();
+        let name = format!("{prefix}{ident}[{n}]");
+        *n += 1;
+        if let Some(span) = block.span() {
+            out.push((name.clone(), span));
+        }
+        let mut inner = format!("{name}.");
+        let body = if block.ident.value().as_str() == "dynamic" {
+            match block.body.get_blocks("content").next() {
+                Some(c) => &c.body,
+                None => continue,
+            }
+        } else {
+            &block.body
+        };
+        attribute_ranges(body, &mut inner, out);
+    }
+    let _ = prefix;
+}
+
+/// The provider configuration key of a resource: its `provider` meta-argument or
+/// the provider its type names, looked up in its module then its ancestors.
+fn provider_key(world: &World<'_>, instance: usize, decl: &instance::ResourceDecl<'_>) -> String {
+    let local = match decl.block.body.get_attribute("provider").map(|a| &a.value) {
+        Some(hcl_edit::expr::Expression::Traversal(t)) => {
+            let root = match &t.expr {
+                hcl_edit::expr::Expression::Variable(v) => v.value().as_str().to_owned(),
+                _ => String::new(),
+            };
+            let alias = t.operators.iter().find_map(|o| match o.value() {
+                hcl_edit::expr::TraversalOperator::GetAttr(a) => Some(a.value().as_str().to_owned()),
+                _ => None,
+            });
+            alias.map_or(root.clone(), |a| format!("{root}.{a}"))
+        }
+        Some(hcl_edit::expr::Expression::Variable(v)) => v.value().as_str().to_owned(),
+        _ => decl.kind.split('_').next().unwrap_or_default().to_owned(),
+    };
+    // A module's own provider block wins; else the nearest ancestor's.
+    let mut current = Some(instance);
+    while let Some(i) = current {
+        let inst = Rc::clone(&world.instances.borrow()[i]);
+        if let Some(dir) = inst.dir
+            && world.configs[dir].providers.iter().any(|(b, _)| provider_block_key(b) == local)
+        {
+            return module_prefix(&inst.path) + &local;
+        }
+        current = inst.parent.as_ref().map(|p| p.0);
+    }
+    local
+}
+
+fn module_prefix(path: &[crate::model::address::ModuleStep]) -> String {
+    if path.is_empty() {
+        return String::new();
+    }
+    let names: Vec<&str> = path.iter().map(|s| s.name.as_str()).collect();
+    format!("module.{}:", names.join(".module."))
+}
+
+fn provider_block_key(block: &Block) -> String {
+    let name = block.labels.first().map(parse::label_str).unwrap_or_default();
+    match block.body.get_attribute("alias").map(|a| &a.value) {
+        Some(hcl_edit::expr::Expression::String(s)) => format!("{name}.{}", s.value()),
+        _ => name.to_owned(),
+    }
+}
+
+/// Provider configurations of every module, with only the settings envwall reads.
+fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
+    let mut out = Vec::new();
+    let instances: Vec<Rc<instance::Instance>> = world.instances.borrow().iter().cloned().collect();
+    let mut seen = std::collections::HashSet::new();
+    for (i, inst) in instances.iter().enumerate() {
+        let Some(dir) = inst.dir else { continue };
+        for &(block, file) in &world.configs[dir].providers {
+            let key = module_prefix(&inst.path) + &provider_block_key(block);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            let mut settings = std::collections::BTreeMap::new();
+            for attr in block.body.attributes() {
+                let name = attr.key.value().as_str();
+                if super::plan::PROVIDER_SETTINGS.contains(&name) {
+                    settings.insert(name.to_owned(), world.eval_setting(i, file, &attr.value));
+                }
+            }
+            for b in block.body.blocks() {
+                let name = b.ident.value().as_str();
+                if super::plan::PROVIDER_SETTINGS.contains(&name) {
+                    let mut inner = std::collections::BTreeMap::new();
+                    for attr in b.body.attributes() {
+                        inner.insert(attr.key.value().as_str().to_owned(), world.eval_setting(i, file, &attr.value));
+                    }
+                    settings.insert(name.to_owned(), Val::List(vec![Val::Map(inner)]));
+                }
+            }
+            let name = block.labels.first().map(parse::label_str).unwrap_or_default().to_owned();
+            let alias = match block.body.get_attribute("alias").map(|a| &a.value) {
+                Some(hcl_edit::expr::Expression::String(s)) => Some(s.value().clone()),
+                _ => None,
+            };
+            out.push(ProviderConfig { key, name, alias, settings: Val::Map(settings).into_model() });
+        }
+    }
+    out
+}
+
+/// `# envwall:ignore EW101 -- reason` comments before the block, on its first
+/// line, or before or after an attribute or nested block.
+fn suppressions(text: &str, block: &Block) -> Vec<InlineSuppression> {
+    let mut out = Vec::new();
+    let start = block.span().map_or(0, |s| s.start);
+    if let Some(prefix) = block.decor().prefix() {
+        scan_comments(text, prefix, start.saturating_sub(prefix.len()), None, &mut out);
+    }
+    // A comment right after the opening brace.
+    if let Some(open) = text.get(start..).and_then(|t| t.find('{')) {
+        let from = start + open + 1;
+        let line_end = text[from..].find('\n').map_or(text.len(), |e| from + e);
+        scan_comments(text, &text[from..line_end], from, None, &mut out);
+    }
+    attribute_comments(text, &block.body, "", &mut out);
+    out
+}
+
+fn attribute_comments(text: &str, body: &Body, prefix: &str, out: &mut Vec<InlineSuppression>) {
+    for attr in body.attributes() {
+        let name = format!("{prefix}{}", attr.key.value().as_str());
+        let Some(span) = attr.span() else { continue };
+        if let Some(raw) = attr.decor().prefix() {
+            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name), out);
+        }
+        if let Some(raw) = attr.decor().suffix() {
+            scan_comments(text, raw, span.end, Some(&name), out);
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for block in body.blocks() {
+        let ident = block.ident.value().as_str();
+        let n = seen.entry(ident).or_default();
+        let name = format!("{prefix}{ident}[{n}]");
+        *n += 1;
+        if let (Some(raw), Some(span)) = (block.decor().prefix(), block.span()) {
+            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name), out);
+        }
+        attribute_comments(text, &block.body, &format!("{name}."), out);
+    }
+}
+
+/// Reads the suppressions in `raw`, a stretch of comments and blanks that starts at
+/// byte `raw_start` of `text`.
+fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str>, out: &mut Vec<InlineSuppression>) {
+    let mut offset = raw_start;
+    for line in raw.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let comment = line.trim().trim_start_matches('#').trim_start_matches("//").trim_start_matches("/*").trim();
+        let Some(rest) = comment.strip_prefix("envwall:ignore") else { continue };
+        let (codes, reason) = match rest.split_once("--") {
+            Some((c, r)) => (c, r.trim().trim_end_matches("*/").trim()),
+            None => (rest, ""),
+        };
+        let rules = codes.split([' ', ',', '\t']).filter(|c| !c.is_empty()).map(str::to_uppercase).collect();
+        let (line, _) = line_column(text, at + (line.len() - line.trim_start().len()));
+        out.push(InlineSuppression {
+            rules,
+            reason: reason.to_owned(),
+            attribute: attribute.map(str::to_owned),
+            line,
+        });
+    }
+}
+
+/// Adds `terraform.tfvars`, `*.auto.tfvars` and `--var-file`s to the tree as one
+/// extra directory, so their expressions evaluate like any other; returns its index.
+fn read_var_files(tree: &mut Tree, options: &Options) -> Result<usize, InputError> {
+    let root = tree.dirs[0].path.clone();
+    let mut paths = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = root.join(name);
+        if p.is_file() {
+            paths.push(p);
+        }
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(&root)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    let n = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    auto.sort();
+    paths.extend(auto);
+    paths.extend(options.var_files.iter().cloned());
+    let mut files = Vec::new();
+    for p in paths {
+        let (file, warnings) = parse::parse_var_file(&p)?;
+        tree.warnings.extend(warnings);
+        files.push(file);
+    }
+    tree.dirs.push(parse::Dir { path: root.join("(variables)"), files });
+    Ok(tree.dirs.len() - 1)
+}
+
+/// Root variable values, lowest precedence first: `TF_VAR_*`, the `.tfvars`
+/// files in order, then `--var`.
+fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> HashMap<String, RootValue> {
+    let mut out = HashMap::new();
+    for (k, v) in &options.env {
+        out.insert(k.clone(), RootValue::Raw(v.clone()));
+    }
+    for (fi, file) in world.tree.dirs[var_dir].files.iter().enumerate() {
+        for attr in file.body.attributes() {
+            let v = world.eval_setting(0, (var_dir, fi), &attr.value);
+            out.insert(attr.key.value().as_str().to_owned(), RootValue::Value(v));
+        }
+    }
+    for pair in &options.vars {
+        if let Some((k, v)) = pair.split_once('=') {
+            out.insert(k.trim().to_owned(), RootValue::Raw(v.to_owned()));
+        }
+    }
+    out
+}

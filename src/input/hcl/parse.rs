@@ -1,0 +1,529 @@
+//! Reading Terraform source: the files of a root module and of every module it calls.
+//!
+//! In: a directory (or one `.tf`/`.tf.json` file). Out: a [`Tree`] of parsed module
+//! directories, each file kept with its text (for locations and snippets) and its
+//! hcl-edit body. `.tf.json` files are lowered into the same hcl-edit body, their
+//! strings parsed as templates, so the evaluator reads one syntax. Files of one level
+//! of the module tree are parsed in parallel.
+//!
+//! Terraform accepts two things hcl-edit refuses, and so does envwall: a byte-order
+//! mark (stripped when the file is decoded) and a key repeated in an object
+//! constructor, where the last one wins. For the latter the later key is renamed in
+//! a private copy of the text to a placeholder of the same length, so every span
+//! stays true, and the evaluator reads the original name back from
+//! [`File::renamed_keys`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use hcl_edit::Ident;
+use hcl_edit::expr::{Array, Expression, Object, ObjectKey, ObjectValue};
+use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
+use hcl_edit::template::StringTemplate;
+
+use super::super::InputError;
+use super::super::source::Source;
+
+/// One parsed file.
+pub(crate) struct File {
+    /// The path, as reached from the input the user gave.
+    pub path: PathBuf,
+    /// The decoded text that spans point into.
+    pub text: String,
+    /// The parsed body.
+    pub body: Body,
+    /// Byte offset of a renamed duplicate object key → its real name.
+    pub renamed_keys: HashMap<usize, String>,
+    /// Whether it is `.tf.json` (no spans).
+    pub json: bool,
+}
+
+/// One module directory.
+pub(crate) struct Dir {
+    /// The directory.
+    pub path: PathBuf,
+    /// Its `.tf` and `.tf.json` files, sorted by name.
+    pub files: Vec<File>,
+}
+
+/// The root module and every module directory it reaches.
+pub(crate) struct Tree {
+    /// Directories; the root is the first.
+    pub dirs: Vec<Dir>,
+    /// Module call key path (`net`, `net.subnets`) → its directory, or `None` when
+    /// the module's source is not available here.
+    pub calls: HashMap<String, Option<usize>>,
+    /// Things to tell the user.
+    pub warnings: Vec<String>,
+}
+
+/// Reads the root module at `root` (a directory, or a single file) and, level by
+/// level, every module it calls.
+pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
+    let mut tree = Tree { dirs: Vec::new(), calls: HashMap::new(), warnings: Vec::new() };
+    let (root_dir, root_files) = if root.is_dir() {
+        (root.to_owned(), module_files(root, &mut tree.warnings)?)
+    } else {
+        (root.parent().map(Path::to_owned).unwrap_or_default(), vec![root.to_owned()])
+    };
+    let downloaded = downloaded_modules(&root_dir, &mut tree.warnings);
+    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
+    // (directory, its files, the call key paths that reach it)
+    let mut level: Vec<(PathBuf, Vec<PathBuf>, Vec<String>)> = vec![(root_dir, root_files, vec![String::new()])];
+    while !level.is_empty() {
+        let all: Vec<&Path> = level.iter().flat_map(|(_, files, _)| files.iter().map(PathBuf::as_path)).collect();
+        let mut parsed = parse_parallel(&all).into_iter();
+        let mut next: Vec<(PathBuf, Vec<PathBuf>, Vec<String>)> = Vec::new();
+        for (dir, files, keys) in level {
+            let mut parsed_files = Vec::with_capacity(files.len());
+            for _ in 0..files.len() {
+                let (file, warnings) = parsed.next().expect("one result per file")?;
+                tree.warnings.extend(warnings);
+                parsed_files.push(file);
+            }
+            let index = tree.dirs.len();
+            by_path.insert(normalize(&dir), index);
+            for call in module_calls(&parsed_files) {
+                for key in &keys {
+                    let call_key = if key.is_empty() { call.name.clone() } else { format!("{key}.{}", call.name) };
+                    let target = resolve_source(&dir, &call, &call_key, &downloaded);
+                    let Some(target) = target else {
+                        tree.warnings.push(format!(
+                            "module `{call_key}` (source `{}`) is not available here; run `terraform init` to download it. Its resources are not analysed",
+                            call.source
+                        ));
+                        tree.calls.insert(call_key, None);
+                        continue;
+                    };
+                    let normal = normalize(&target);
+                    if let Some(&i) = by_path.get(&normal) {
+                        tree.calls.insert(call_key, Some(i));
+                    } else if let Some(pending) = next.iter_mut().find(|(d, _, _)| normalize(d) == normal) {
+                        pending.2.push(call_key);
+                    } else if !target.is_dir() {
+                        tree.warnings.push(format!(
+                            "module `{call_key}`: source directory {} does not exist. Its resources are not analysed",
+                            target.display()
+                        ));
+                        tree.calls.insert(call_key, None);
+                    } else {
+                        let files = module_files(&target, &mut tree.warnings)?;
+                        next.push((target, files, vec![call_key]));
+                    }
+                }
+            }
+            tree.dirs.push(Dir { path: dir, files: parsed_files });
+        }
+        // Calls into directories parsed in this round point at their new indexes.
+        for (dir, _, keys) in &next {
+            let index = tree.dirs.len() + next.iter().position(|(d, _, _)| d == dir).unwrap_or(0);
+            for key in keys {
+                tree.calls.insert(key.clone(), Some(index));
+            }
+        }
+        level = next;
+    }
+    Ok(tree)
+}
+
+/// The `.tf` and `.tf.json` files directly in `dir`, sorted.
+fn module_files(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, InputError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| InputError::Io { path: dir.to_owned(), source })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| InputError::Io { path: dir.to_owned(), source })?;
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) || !path.is_file() {
+            continue;
+        }
+        if name.ends_with("_override.tf") || name.ends_with("_override.tf.json") || name == "override.tf" {
+            warnings.push(format!("{}: override files are not merged; it is skipped", path.display()));
+            continue;
+        }
+        files.push(path);
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Parses files on all cores; results come back in the order given.
+fn parse_parallel(paths: &[&Path]) -> Vec<Result<(File, Vec<String>), InputError>> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(paths.len()).max(1);
+    if workers == 1 {
+        return paths.iter().map(|p| parse_file(p)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut results: Vec<Option<Result<(File, Vec<String>), InputError>>> = (0..paths.len()).map(|_| None).collect();
+    let chunks: Vec<Vec<(usize, Result<(File, Vec<String>), InputError>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        out.push((i, parse_file(path)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
+    for (i, r) in chunks.into_iter().flatten() {
+        results[i] = Some(r);
+    }
+    results
+        .into_iter()
+        .zip(paths)
+        .map(|(r, p)| r.unwrap_or_else(|| Err(InputError::Invalid { path: p.to_path_buf(), pointer: String::new(), message: "parser thread failed".into() })))
+        .collect()
+}
+
+/// Reads and parses one file.
+pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
+    let text = match Source::from_bytes(path, bytes) {
+        Ok(source) => source.text,
+        Err(InputError::Empty { .. }) => String::new(),
+        Err(e) => return Err(e),
+    };
+    let json = path.extension().is_some_and(|x| x == "json");
+    if json {
+        let body = json_body(path, &text)?;
+        return Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json }, Vec::new()));
+    }
+    parse_text(path, text)
+}
+
+/// Reads a `.tfvars` or `.tfvars.json` file: a body of attributes.
+pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
+    let text = match Source::from_bytes(path, bytes) {
+        Ok(source) => source.text,
+        Err(InputError::Empty { .. }) => String::new(),
+        Err(e) => return Err(e),
+    };
+    if !path.to_string_lossy().ends_with(".json") {
+        return parse_text(path, text);
+    }
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| InputError::Json {
+        path: path.to_owned(),
+        line: e.line(),
+        column: e.column().max(1),
+        pointer: String::new(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
+    })?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(InputError::Invalid {
+            path: path.to_owned(),
+            pointer: String::new(),
+            message: "a .tfvars.json file holds an object of variable values".into(),
+        });
+    };
+    let mut body = Body::new();
+    for (k, v) in map {
+        body.push(Attribute::new(Ident::new_unchecked(k.as_str()), json_expression(path, &v)?));
+    }
+    Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json: true }, Vec::new()))
+}
+
+/// Parses HCL text, renaming repeated object keys as described in the module docs.
+pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
+    let mut renamed_keys = HashMap::new();
+    let mut warnings = Vec::new();
+    let mut working: Option<String> = None;
+    loop {
+        let current = working.as_deref().unwrap_or(&text);
+        match hcl_edit::parser::parse_body(current) {
+            Ok(body) => {
+                return Ok((File { path: path.to_owned(), text, body, renamed_keys, json: false }, warnings));
+            }
+            Err(e) if e.message().contains("redefined object key") && renamed_keys.len() < 10_000 => {
+                let at = e.location().offset();
+                let Some((start, name)) = key_at(current, at) else { return Err(syntax_error(path, &text, &e)) };
+                let mut copy = current.to_owned();
+                let placeholder = placeholder(name.len(), renamed_keys.len());
+                copy.replace_range(start..start + name.len(), &placeholder);
+                let (line, column) = line_column(&text, start);
+                warnings.push(format!(
+                    "{}:{line}:{column}: object key `{name}` is repeated; the last one is used, as Terraform does",
+                    path.display()
+                ));
+                renamed_keys.insert(start, name.to_owned());
+                working = Some(copy);
+            }
+            Err(e) => return Err(syntax_error(path, &text, &e)),
+        }
+    }
+}
+
+/// The identifier or the inside of the quoted string at `at`.
+fn key_at(text: &str, at: usize) -> Option<(usize, &str)> {
+    let rest = text.get(at..)?;
+    if let Some(quoted) = rest.strip_prefix('"') {
+        let end = quoted.find('"')?;
+        return (end > 0).then(|| (at + 1, &quoted[..end]));
+    }
+    let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(rest.len());
+    (end > 0).then(|| (at, &rest[..end]))
+}
+
+/// A key of `len` ASCII characters that no real key is: `_` then letters counting up.
+fn placeholder(len: usize, n: usize) -> String {
+    let mut s = String::from("_");
+    let mut n = n;
+    while s.len() < len {
+        s.push(char::from(b'a' + (n % 26) as u8));
+        n /= 26;
+    }
+    s
+}
+
+fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputError {
+    // At the end of the file the parser's line and column point one past its last
+    // byte while the offset is clamped to it; the offset is the one to trust.
+    let offset = e.location().offset().min(text.len());
+    let (line, column) = line_column(text, offset);
+    InputError::Syntax {
+        path: path.to_owned(),
+        line,
+        column,
+        message: e.message().to_owned(),
+        src: miette::NamedSource::new(path.display().to_string(), text.to_owned()),
+        span: (offset, usize::from(offset < text.len())).into(),
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+struct Call {
+    name: String,
+    source: String,
+}
+
+fn module_calls(files: &[File]) -> Vec<Call> {
+    let mut out = Vec::new();
+    for file in files {
+        for block in file.body.get_blocks("module") {
+            let Some(name) = block.labels.first().map(label_str) else { continue };
+            let source = match block.body.get_attribute("source").map(|a| &a.value) {
+                Some(Expression::String(s)) => s.value().clone(),
+                Some(Expression::StringTemplate(t)) => t.iter().filter_map(|e| e.as_literal()).map(|l| l.as_str()).collect(),
+                _ => String::new(),
+            };
+            out.push(Call { name: name.to_owned(), source });
+        }
+    }
+    out
+}
+
+/// A block label's text.
+pub(crate) fn label_str(label: &BlockLabel) -> &str {
+    match label {
+        BlockLabel::String(s) => s.value().as_str(),
+        BlockLabel::Ident(i) => i.value().as_str(),
+    }
+}
+
+fn resolve_source(dir: &Path, call: &Call, key: &str, downloaded: &HashMap<String, PathBuf>) -> Option<PathBuf> {
+    if call.source.starts_with("./") || call.source.starts_with("../") {
+        return Some(dir.join(&call.source));
+    }
+    downloaded.get(key).cloned()
+}
+
+/// `.terraform/modules/modules.json`: module key → downloaded directory.
+fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> HashMap<String, PathBuf> {
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        #[serde(rename = "Modules", default)]
+        modules: Vec<Entry>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        #[serde(rename = "Key")]
+        key: String,
+        #[serde(rename = "Dir")]
+        dir: String,
+    }
+    let path = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&path) else { return HashMap::new() };
+    match serde_json::from_str::<Manifest>(&text) {
+        Ok(m) => m.modules.into_iter().filter(|e| !e.key.is_empty()).map(|e| (e.key, root.join(e.dir))).collect(),
+        Err(e) => {
+            warnings.push(format!("{}: {e}; downloaded modules are not analysed", path.display()));
+            HashMap::new()
+        }
+    }
+}
+
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+// ---- .tf.json ----
+
+/// Block types and how many labels each has, per Terraform's JSON syntax.
+const JSON_BLOCKS: &[(&str, usize)] = &[
+    ("resource", 2),
+    ("data", 2),
+    ("module", 1),
+    ("variable", 1),
+    ("output", 1),
+    ("provider", 1),
+    ("locals", 0),
+    ("terraform", 0),
+];
+
+fn json_body(path: &Path, text: &str) -> Result<Body, InputError> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::Json {
+        path: path.to_owned(),
+        line: e.line(),
+        column: e.column().max(1),
+        pointer: String::new(),
+        message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
+    })?;
+    let serde_json::Value::Object(top) = value else {
+        return Err(InputError::Invalid {
+            path: path.to_owned(),
+            pointer: String::new(),
+            message: "a .tf.json file holds an object of block types".into(),
+        });
+    };
+    let mut body = Body::new();
+    for (kind, content) in top {
+        let Some(&(_, labels)) = JSON_BLOCKS.iter().find(|(k, _)| *k == kind) else { continue };
+        json_blocks(path, &kind, Vec::new(), labels, &content, &mut body)?;
+    }
+    Ok(body)
+}
+
+fn json_blocks(
+    path: &Path,
+    kind: &str,
+    labels: Vec<String>,
+    remaining: usize,
+    content: &serde_json::Value,
+    out: &mut Body,
+) -> Result<(), InputError> {
+    match content {
+        serde_json::Value::Array(items) => {
+            for item in items {
+                json_blocks(path, kind, labels.clone(), remaining, item, out)?;
+            }
+        }
+        serde_json::Value::Object(map) if remaining > 0 => {
+            for (label, inner) in map {
+                let mut labels = labels.clone();
+                labels.push(label.clone());
+                json_blocks(path, kind, labels, remaining - 1, inner, out)?;
+            }
+        }
+        serde_json::Value::Object(map) => {
+            let mut block = Block::new(Ident::new_unchecked(kind));
+            block.labels = labels.into_iter().map(|l| BlockLabel::String(l.into())).collect();
+            for (key, v) in map {
+                if key == "//" {
+                    continue;
+                }
+                let expr = if matches!(key.as_str(), "depends_on" | "provider" | "providers") {
+                    json_expression_keys(path, v)?
+                } else {
+                    json_expression(path, v)?
+                };
+                block.body.push(Attribute::new(Ident::new_unchecked(key.as_str()), expr));
+            }
+            out.push(block);
+        }
+        _ => {
+            return Err(InputError::Invalid {
+                path: path.to_owned(),
+                pointer: format!("{kind}.{}", labels.join(".")),
+                message: "expected an object (a block body)".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// A JSON value as an expression: strings are templates.
+fn json_expression(path: &Path, v: &serde_json::Value) -> Result<Expression, InputError> {
+    Ok(match v {
+        serde_json::Value::Null => Expression::null(),
+        serde_json::Value::Bool(b) => Expression::from(*b),
+        serde_json::Value::Number(n) => match n.as_i64() {
+            Some(i) => Expression::from(i),
+            None => Expression::from(n.as_f64().unwrap_or_default()),
+        },
+        serde_json::Value::String(s) if !s.contains("${") && !s.contains("%{") => Expression::from(s.as_str()),
+        serde_json::Value::String(s) => {
+            let template = hcl_edit::parser::parse_template(s).map_err(|e| InputError::Invalid {
+                path: path.to_owned(),
+                pointer: format!("template {s:?}"),
+                message: e.message().to_owned(),
+            })?;
+            Expression::StringTemplate(template.iter().cloned().collect::<StringTemplate>())
+        }
+        serde_json::Value::Array(items) => {
+            let mut array = Array::new();
+            for item in items {
+                array.push(json_expression(path, item)?);
+            }
+            Expression::Array(array)
+        }
+        serde_json::Value::Object(map) => {
+            let mut object = Object::new();
+            for (k, v) in map {
+                if k == "//" {
+                    continue;
+                }
+                object.insert(ObjectKey::Expression(Expression::from(k.as_str())), ObjectValue::new(json_expression(path, v)?));
+            }
+            Expression::Object(object)
+        }
+    })
+}
+
+/// `depends_on`, `provider`, `providers`: strings are bare expressions (`"aws.east"`).
+fn json_expression_keys(path: &Path, v: &serde_json::Value) -> Result<Expression, InputError> {
+    match v {
+        serde_json::Value::String(s) => hcl_edit::parser::parse_expr(s).map_err(|e| InputError::Invalid {
+            path: path.to_owned(),
+            pointer: format!("expression {s:?}"),
+            message: e.message().to_owned(),
+        }),
+        serde_json::Value::Array(items) => {
+            let mut array = Array::new();
+            for item in items {
+                array.push(json_expression_keys(path, item)?);
+            }
+            Ok(Expression::Array(array))
+        }
+        serde_json::Value::Object(map) => {
+            let mut object = Object::new();
+            for (k, v) in map {
+                object.insert(ObjectKey::Expression(Expression::from(k.as_str())), ObjectValue::new(json_expression_keys(path, v)?));
+            }
+            Ok(Expression::Object(object))
+        }
+        other => json_expression(path, other),
+    }
+}

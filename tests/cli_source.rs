@@ -1,0 +1,168 @@
+//! `envwall check` on Terraform source: locations with ranges, snippets in the
+//! pretty report (secrets masked), SARIF regions, inline suppression, `--source`
+//! for plans, and bad source or bad `--var`.
+
+mod common;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn envwall(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("envwall")
+        .unwrap()
+        .current_dir(common::root())
+        .env_remove("TF_WORKSPACE")
+        .env("ENVWALL_TODAY", "2026-11-26")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+const SUPPRESSED: &str = "fixtures/source/suppressed";
+const PROD_SOURCE: &str = "fixtures/incident/prod";
+const PROD_PLAN: &str = "fixtures/incident/prod/plan.json";
+const STAGING: &str = "fixtures/incident/staging/terraform.tfstate";
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let (code, out, err) = envwall(&all);
+    assert_ne!(code, 2, "{err}");
+    (code, serde_json::from_str(&out).unwrap())
+}
+
+#[test]
+fn inline_comments_suppress_the_rule_they_name_on_the_block_or_attribute_they_sit_on() {
+    let (code, report) = json(&[SUPPRESSED]);
+    assert_eq!(code, 1, "the finding with the wrong rule code still fails the run");
+    let got: Vec<(String, Value)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["via"]["address"].as_str().unwrap().to_owned(), f["suppressed"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "aws_security_group_rule.from_bastion".to_owned(),
+                serde_json::json!({"kind": "inline", "name": "fixtures/source/suppressed/main.tf:35", "reason": "the shared bastion subnet, reviewed in OPS-7"})
+            ),
+            ("aws_security_group_rule.from_ci".to_owned(), Value::Null),
+            (
+                "aws_security_group_rule.from_staging".to_owned(),
+                serde_json::json!({"kind": "inline", "name": "fixtures/source/suppressed/main.tf:20", "reason": "data migration from staging, OPS-42"})
+            ),
+        ]
+    );
+    assert_eq!(report["summary"]["suppressed"], 2);
+    assert_eq!(report["summary"]["findings"], 1);
+}
+
+#[test]
+fn findings_from_source_point_at_the_attribute_that_makes_the_link() {
+    let (_, report) = json(&[SUPPRESSED]);
+    let ci = &report["findings"][1];
+    assert_eq!(
+        ci["location"],
+        serde_json::json!({"file": "fixtures/source/suppressed/main.tf", "line": 45, "column": 3, "end_line": 45, "end_column": 39})
+    );
+}
+
+#[test]
+fn sarif_results_carry_regions_and_in_source_suppressions() {
+    let (_, out, _) = envwall(&["check", SUPPRESSED, "--format", "sarif"]);
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    let region = &results[1]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region, &serde_json::json!({"startLine": 45, "startColumn": 3, "endLine": 45, "endColumn": 39}));
+    assert_eq!(results[0]["suppressions"][0]["kind"], "inSource");
+    assert!(results[1].get("suppressions").is_none());
+}
+
+#[test]
+fn the_pretty_report_quotes_the_source_with_labels_and_masks_secrets() {
+    let (code, out, err) = envwall(&["check", PROD_SOURCE, STAGING]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("╭─[fixtures/incident/prod/main.tf:67:5]"), "{out}");
+    assert!(out.contains("this creates the link"), "{out}");
+    assert!(out.contains("from: production"), "{out}");
+    assert!(out.contains("postgresql://orders:***@orders-staging"), "{out}");
+    assert!(!out.contains("s3cr3t"), "a password reached the report:\n{out}");
+}
+
+#[test]
+fn source_and_plan_give_the_same_findings_and_source_gives_plan_findings_lines() {
+    let (_, from_source) = json(&[PROD_SOURCE, STAGING]);
+    let (_, from_plan) = json(&[PROD_PLAN, "--source", PROD_SOURCE, STAGING]);
+    let (_, plan_only) = json(&[PROD_PLAN, STAGING]);
+    let summary = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} {}", f["rule"], f["via"]["address"], f["location"]["file"]))
+            .collect()
+    };
+    let source = summary(&from_source);
+    let with_source = summary(&from_plan);
+    assert_eq!(source, with_source);
+    assert!(with_source.iter().all(|f| f.contains("main.tf") || f.contains("terraform.tfstate")), "{with_source:?}");
+    assert!(summary(&plan_only).iter().any(|f| f.contains("plan.json")));
+}
+
+#[test]
+fn source_recovers_links_through_locals_that_plan_json_loses() {
+    let dir = "fixtures/source/locals";
+    let (_, plan_only) = json(&[&format!("{dir}/plan.json")]);
+    let (_, with_source) = json(&[&format!("{dir}/plan.json"), "--source", dir]);
+    let rules = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {} via {}", f["rule"], f["from"]["address"], f["via"]["address"]))
+            .collect()
+    };
+    assert_eq!(rules(&plan_only), Vec::<String>::new());
+    assert_eq!(
+        rules(&with_source),
+        vec![
+            r#""EW101" "aws_security_group.staging_app" via "aws_security_group.cache""#,
+            r#""EW101" "aws_security_group.staging_app" via "aws_vpc_security_group_ingress_rule.db_from_app""#,
+        ]
+    );
+}
+
+#[test]
+fn a_syntax_error_is_exit_2_with_a_labelled_span() {
+    let (code, _, err) = envwall(&["check", "fixtures/bad/source-syntax"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("main.tf:4:2: invalid block body"), "{err}");
+    assert!(err.contains("╭─[fixtures/bad/source-syntax/main.tf:4:2]"), "{err}");
+}
+
+#[test]
+fn a_var_without_a_value_is_a_usage_error() {
+    let (code, _, err) = envwall(&["check", SUPPRESSED, "--var", "region"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--var region: expected NAME=VALUE"), "{err}");
+}
+
+#[test]
+fn more_sources_than_plans_is_an_error() {
+    let (code, _, err) = envwall(&["check", PROD_PLAN, "--source", PROD_SOURCE, "--source", SUPPRESSED]);
+    assert_eq!(code, 2);
+    let err = err.split_whitespace().filter(|w| *w != "│").collect::<Vec<_>>().join(" ");
+    assert!(err.contains("2 --source directories given for 1 plan or state inputs"), "{err}");
+}
+
+#[test]
+fn a_missing_source_directory_is_an_error() {
+    let (code, _, err) = envwall(&["check", "fixtures/no/such/dir/"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("fixtures/no/such/dir"), "{err}");
+}

@@ -1,0 +1,405 @@
+//! The Terraform source front-end: the partial evaluator (expressions, variable
+//! precedence), modules (nested, count, for_each, downloaded, missing), locations,
+//! inline suppression and bad source. Each test writes a small root module into a
+//! temporary directory and asserts exact values, addresses, references or errors.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use envwall::input::{self, hcl::Options};
+use envwall::model::value::Value;
+
+/// A temporary directory holding `files`, removed when dropped.
+struct Tree(PathBuf);
+
+impl Tree {
+    fn new(files: &[(&str, &str)]) -> Tree {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("envwall-hcl-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Tree(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn json(v: &Value<'_>) -> serde_json::Value {
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => (*b).into(),
+        Value::Int(i) => (*i).into(),
+        Value::Float(f) => (*f).into(),
+        Value::String(s) => s.to_string().into(),
+        Value::List(items) => items.iter().map(json).collect(),
+        Value::Map(m) => m.iter().map(|(k, v)| (k.to_string(), json(v))).collect::<serde_json::Map<_, _>>().into(),
+        Value::Unknown => "(unknown)".into(),
+        Value::Sensitive(v) => serde_json::json!({ "sensitive": json(v) }),
+    }
+}
+
+struct Loaded {
+    resources: Vec<(String, serde_json::Value, Vec<String>)>,
+    warnings: Vec<String>,
+}
+
+fn load(dir: &Path, options: &Options) -> Loaded {
+    let sources = input::read_sources(&[dir.to_owned()]).unwrap();
+    let model = input::load_with(&sources, options).unwrap_or_else(|e| panic!("{e}"));
+    let resources = model
+        .resources
+        .iter()
+        .map(|r| {
+            let refs = r
+                .references
+                .iter()
+                .map(|x| {
+                    let attr: Vec<String> = x.attribute.iter().map(|s| format!("{s:?}")).collect();
+                    format!("{} -> {}", attr.join("/"), x.target)
+                })
+                .collect();
+            (r.address.to_string(), json(&r.values), refs)
+        })
+        .collect();
+    Loaded { resources, warnings: model.warnings.clone() }
+}
+
+fn addresses(l: &Loaded) -> BTreeSet<String> {
+    l.resources.iter().map(|(a, _, _)| a.clone()).collect()
+}
+
+fn value<'l>(l: &'l Loaded, address: &str) -> &'l serde_json::Value {
+    &l.resources.iter().find(|(a, _, _)| a == address).unwrap_or_else(|| panic!("no {address}")).1
+}
+
+/// Evaluates `expr` as the attribute `v` of a resource, beside `extra` source.
+fn eval_with(extra: &str, expr: &str) -> serde_json::Value {
+    let main = format!("{extra}\nresource \"test_thing\" \"t\" {{\n  v = {expr}\n}}\n");
+    let tree = Tree::new(&[("main.tf", &main)]);
+    let loaded = load(tree.path(), &Options::default());
+    value(&loaded, "test_thing.t")["v"].clone()
+}
+
+fn eval(expr: &str) -> serde_json::Value {
+    eval_with("", expr)
+}
+
+#[test]
+fn expressions_evaluate_as_terraform_does() {
+    use serde_json::json;
+    let cases: &[(&str, serde_json::Value)] = &[
+        (r#""a-${1 + 2}""#, json!("a-3")),
+        (r#""${true}""#, json!(true)),
+        ("[1, 2][1]", json!(2)),
+        (r#"{ a = 1, "b" = 2 }"#, json!({"a": 1, "b": 2})),
+        ("1 == 1 ? \"yes\" : \"no\"", json!("yes")),
+        ("5 % 3 * 2 - 1", json!(3)),
+        ("!(1 > 2) && 2 >= 2", json!(true)),
+        (r#""1" == 1"#, json!(false)),
+        ("[for s in [\"a\", \"b\"] : upper(s)]", json!(["A", "B"])),
+        ("{ for k, v in { b = 2, a = 1 } : v => k }", json!({"1": "a", "2": "b"})),
+        ("[for i, s in [\"x\", \"y\", \"z\"] : \"${i}${s}\" if i != 1]", json!(["0x", "2z"])),
+        ("{ for s in [\"a\", \"b\", \"a\"] : s => 1... }", json!({"a": [1, 1], "b": [1]})),
+        ("[{ id = 1 }, { id = 2 }][*].id", json!([1, 2])),
+        ("[{ id = 1 }, { id = 2 }].*.id", json!([1, 2])),
+        ("try({ a = 1 }[\"b\"], \"fallback\")", json!("fallback")),
+        ("can(tonumber(\"x\"))", json!(false)),
+        ("can([1][0])", json!(true)),
+        ("\"%{ for x in [1, 2] }<${x}>%{ endfor }\"", json!("<1><2>")),
+        ("\"%{ if 1 > 2 }big%{ else }small%{ endif }\"", json!("small")),
+        ("\"a  ${~ \"b\" ~}  c\"", json!("abc")),
+        ("\"$${literal}\"", json!("${literal}")),
+        ("<<-EOT\n    indented\n      more\n    EOT\n", json!("indented\n  more\n")),
+        ("max([3, 9, 2]...)", json!(9)),
+        ("null", json!(null)),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(&eval(expr), want, "{expr}");
+    }
+}
+
+#[test]
+fn what_only_exists_after_apply_is_unknown_and_spreads() {
+    let vpc = "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
+    assert_eq!(eval_with(vpc, "aws_vpc.main.id"), "(unknown)");
+    assert_eq!(eval_with(vpc, "aws_vpc.main.cidr_block"), "10.0.0.0/16");
+    assert_eq!(eval_with(vpc, "\"vpc-${aws_vpc.main.id}\""), "(unknown)");
+    assert_eq!(eval_with(vpc, "aws_vpc.main.id == \"x\" ? 1 : 1"), 1);
+    assert_eq!(eval_with(vpc, "aws_vpc.main.id == \"x\" ? 1 : 2"), "(unknown)");
+    assert_eq!(eval_with(vpc, "cidrsubnet(aws_vpc.main.cidr_block, 8, 3)"), "10.0.3.0/24");
+    assert_eq!(eval_with(vpc, "length([aws_vpc.main.id, 1])"), 2);
+    assert_eq!(eval_with(vpc, "false && aws_vpc.main.id == \"x\""), false);
+}
+
+#[test]
+fn locals_resolve_in_dependency_order_and_references_pass_through_them() {
+    let tree = Tree::new(&[(
+        "main.tf",
+        r#"
+locals {
+  name   = "${local.prefix}-db"
+  prefix = upper(var.env)
+  sg     = aws_security_group.db.id
+}
+variable "env" {
+  default = "prod"
+}
+resource "aws_security_group" "db" {
+  name = local.name
+}
+resource "aws_security_group_rule" "in" {
+  security_group_id = local.sg
+  description       = local.name
+}
+"#,
+    )]);
+    let l = load(tree.path(), &Options::default());
+    assert_eq!(value(&l, "aws_security_group.db")["name"], "PROD-db");
+    let rule = l.resources.iter().find(|r| r.0 == "aws_security_group_rule.in").unwrap();
+    assert_eq!(rule.2, vec![r#"Key("security_group_id") -> aws_security_group.db"#]);
+    assert_eq!(rule.1["security_group_id"], "(unknown)");
+}
+
+#[test]
+fn a_cycle_between_locals_is_an_error_with_its_place() {
+    let tree = Tree::new(&[("main.tf", "locals {\n  a = local.b\n  b = local.a\n}\nresource \"x_y\" \"z\" {\n  v = local.a\n}\n")]);
+    let sources = input::read_sources(&[tree.path().to_owned()]).unwrap();
+    let err = input::load_with(&sources, &Options::default()).unwrap_err().to_string();
+    assert!(err.contains("main.tf:") && err.contains("cycle"), "{err}");
+}
+
+#[test]
+fn variables_take_the_value_of_highest_precedence() {
+    let files = [
+        (
+            "main.tf",
+            r#"
+variable "a" { default = "default" }
+variable "b" { default = "default" }
+variable "c" { default = "default" }
+variable "d" { default = "default" }
+variable "e" { default = "default" }
+variable "f" { default = "default" }
+variable "n" { type = number }
+variable "l" { type = list(string) }
+resource "test_thing" "t" {
+  v = [var.a, var.b, var.c, var.d, var.e, var.f, var.n, var.l]
+}
+"#,
+        ),
+        ("terraform.tfvars", "b = \"tfvars\"\nc = \"tfvars\"\nd = \"tfvars\"\ne = \"tfvars\"\nf = \"tfvars\"\n"),
+        ("a.auto.tfvars", "c = \"a.auto\"\nd = \"a.auto\"\ne = \"a.auto\"\nf = \"a.auto\"\n"),
+        ("b.auto.tfvars.json", r#"{"d": "b.auto", "e": "b.auto", "f": "b.auto"}"#),
+        ("extra.tfvars", "e = \"var-file\"\nf = \"var-file\"\n"),
+    ];
+    let tree = Tree::new(&files);
+    let options = Options {
+        var_files: vec![tree.path().join("extra.tfvars")],
+        vars: vec!["f=cli".into(), "n=42".into(), "l=[\"x\", \"y\"]".into()],
+        env: vec![("a".into(), "env".into()), ("b".into(), "env".into())],
+        ..Options::default()
+    };
+    let l = load(tree.path(), &options);
+    assert_eq!(
+        value(&l, "test_thing.t")["v"],
+        serde_json::json!(["env", "tfvars", "a.auto", "b.auto", "var-file", "cli", 42, ["x", "y"]])
+    );
+}
+
+#[test]
+fn sensitive_variables_stay_marked() {
+    let v = eval_with("variable \"pw\" {\n  default   = \"hunter2\"\n  sensitive = true\n}\n", "\"db:${var.pw}\"");
+    assert_eq!(v, serde_json::json!({"sensitive": "db:hunter2"}));
+}
+
+const CHILD: &str = r#"
+variable "name" {}
+variable "cidr" { default = "10.0.0.0/16" }
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+  tags       = { Name = var.name }
+}
+output "vpc_id" { value = aws_vpc.this.id }
+output "cidr" { value = aws_vpc.this.cidr_block }
+"#;
+
+#[test]
+fn modules_nest_repeat_and_expose_outputs() {
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+module "net" {
+  source = "./modules/net"
+  name   = "prod"
+}
+module "per_env" {
+  source   = "./modules/net"
+  for_each = { staging = "10.1.0.0/16", dev = "10.2.0.0/16" }
+  name     = each.key
+  cidr     = each.value
+}
+module "counted" {
+  source = "./modules/net"
+  count  = 2
+  name   = "n${count.index}"
+}
+module "outer" {
+  source = "./modules/outer"
+}
+resource "aws_security_group" "sg" {
+  vpc_id      = module.net.vpc_id
+  description = module.per_env["staging"].cidr
+}
+resource "aws_security_group" "each" {
+  for_each = module.per_env
+  vpc_id   = each.value.vpc_id
+}
+"#,
+        ),
+        ("modules/net/main.tf", CHILD),
+        ("modules/outer/main.tf", "module \"inner\" {\n  source = \"../net\"\n  name   = \"inner\"\n}\noutput \"id\" { value = module.inner.vpc_id }\n"),
+    ]);
+    let l = load(tree.path(), &Options::default());
+    let want: BTreeSet<String> = [
+        "module.net.aws_vpc.this",
+        r#"module.per_env["dev"].aws_vpc.this"#,
+        r#"module.per_env["staging"].aws_vpc.this"#,
+        "module.counted[0].aws_vpc.this",
+        "module.counted[1].aws_vpc.this",
+        "module.outer.module.inner.aws_vpc.this",
+        "aws_security_group.sg",
+        r#"aws_security_group.each["dev"]"#,
+        r#"aws_security_group.each["staging"]"#,
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(addresses(&l), want);
+    assert_eq!(value(&l, r#"module.per_env["dev"].aws_vpc.this"#)["cidr_block"], "10.2.0.0/16");
+    assert_eq!(value(&l, "module.counted[1].aws_vpc.this")["tags"]["Name"], "n1");
+    assert_eq!(value(&l, "aws_security_group.sg")["description"], "10.1.0.0/16");
+    let refs = |a: &str| l.resources.iter().find(|r| r.0 == a).unwrap().2.clone();
+    assert_eq!(refs("aws_security_group.sg"), vec![
+        r#"Key("vpc_id") -> module.net.aws_vpc.this"#,
+        r#"Key("description") -> module.per_env["staging"].aws_vpc.this"#
+    ]);
+    assert_eq!(refs(r#"aws_security_group.each["dev"]"#), vec![r#"Key("vpc_id") -> module.per_env["dev"].aws_vpc.this"#]);
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+}
+
+#[test]
+fn downloaded_modules_are_read_and_missing_ones_are_a_warning() {
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+module "vpc" {
+  source  = "terraform-aws-modules/vpc/aws"
+  version = "5.0.0"
+  name    = "prod"
+}
+module "gone" {
+  source = "git::https://example.com/gone.git"
+}
+resource "aws_security_group" "sg" {
+  vpc_id = module.vpc.vpc_id
+  name   = module.gone.name
+}
+"#,
+        ),
+        (".terraform/modules/modules.json", r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]}"#),
+        (".terraform/modules/vpc/main.tf", CHILD),
+    ]);
+    let l = load(tree.path(), &Options::default());
+    assert_eq!(
+        addresses(&l),
+        ["aws_security_group.sg", "module.vpc.aws_vpc.this"].into_iter().map(String::from).collect()
+    );
+    assert_eq!(value(&l, "aws_security_group.sg")["name"], "(unknown)");
+    assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
+    assert!(l.warnings[0].contains("module `gone`") && l.warnings[0].contains("terraform init"), "{:?}", l.warnings);
+}
+
+#[test]
+fn dynamic_blocks_expand_with_their_iterator() {
+    let tree = Tree::new(&[(
+        "main.tf",
+        r#"
+resource "aws_security_group" "app" {
+  name = "app"
+}
+resource "aws_security_group" "db" {
+  dynamic "ingress" {
+    for_each = { pg = 5432, redis = 6379 }
+    iterator = port
+    content {
+      from_port       = port.value
+      description     = port.key
+      security_groups = [aws_security_group.app.id]
+    }
+  }
+}
+"#,
+    )]);
+    let l = load(tree.path(), &Options::default());
+    let db = value(&l, "aws_security_group.db");
+    assert_eq!(db["ingress"][0]["from_port"], 5432);
+    assert_eq!(db["ingress"][1]["description"], "redis");
+    let refs = &l.resources.iter().find(|r| r.0 == "aws_security_group.db").unwrap().2;
+    assert_eq!(refs, &vec![
+        r#"Key("ingress")/Index(0)/Key("security_groups") -> aws_security_group.app"#,
+        r#"Key("ingress")/Index(1)/Key("security_groups") -> aws_security_group.app"#
+    ]);
+}
+
+#[test]
+fn tf_json_files_read_like_hcl() {
+    let tree = Tree::new(&[(
+        "main.tf.json",
+        r#"{
+  "variable": { "env": { "default": "prod" } },
+  "resource": {
+    "aws_vpc": { "main": { "cidr_block": "10.9.0.0/16", "tags": { "Environment": "${var.env}" } } },
+    "aws_subnet": { "a": { "vpc_id": "${aws_vpc.main.id}", "cidr_block": "${cidrsubnet(aws_vpc.main.cidr_block, 8, 1)}", "//": "a comment" } }
+  }
+}"#,
+    )]);
+    let l = load(tree.path(), &Options::default());
+    assert_eq!(value(&l, "aws_vpc.main")["tags"]["Environment"], "prod");
+    assert_eq!(value(&l, "aws_subnet.a")["cidr_block"], "10.9.1.0/24");
+    assert_eq!(l.resources.iter().find(|r| r.0 == "aws_subnet.a").unwrap().2.len(), 2);
+}
+
+#[test]
+fn a_byte_order_mark_and_repeated_object_keys_are_accepted_as_terraform_does() {
+    let tree = Tree::new(&[("main.tf", "\u{feff}resource \"x_y\" \"z\" {\n  m = {\n    k = 1\n    k = 2\n  }\n}\n")]);
+    let l = load(tree.path(), &Options::default());
+    assert_eq!(value(&l, "x_y.z")["m"], serde_json::json!({"k": 2}));
+    assert_eq!(l.warnings.len(), 1);
+    assert!(l.warnings[0].contains("main.tf:4:5: object key `k` is repeated"), "{:?}", l.warnings);
+}
+
+#[test]
+fn a_syntax_error_says_where() {
+    let tree = Tree::new(&[("main.tf", "resource \"x_y\" \"z\" {\n  a = [1,\n}\n")]);
+    let sources = input::read_sources(&[tree.path().to_owned()]).unwrap();
+    let err = input::load_with(&sources, &Options::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("main.tf:3:1: "), "{text}");
+}
