@@ -31,6 +31,9 @@ pub struct Cli {
 pub enum Command {
     /// Find links between production and non-production; exit 1 when there are any.
     Check(CheckArgs),
+    /// Audit a repository of stacks (source and state together): every link between
+    /// production and non-production, per-stack environments, and the environment matrix.
+    Audit(AuditArgs),
     /// Print the resource graph of one or more plan/state files, with each node's environment.
     Graph(GraphArgs),
     /// Explain why a resource is in its environment, and show its links.
@@ -100,6 +103,43 @@ pub enum CheckFormat {
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+}
+
+/// `envwall audit`.
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Directories to search for stacks [default: the current directory].
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// State of a stack kept elsewhere (pulled from its backend): `STACK=FILE`, STACK
+    /// being the stack's name or directory. Repeatable.
+    #[arg(long = "state", value_name = "STACK=FILE")]
+    pub states: Vec<String>,
+    /// Policy file, or a directory of *.hcl policy files [default: the nearest .envwall.hcl, else built in].
+    #[arg(long, value_name = "PATH")]
+    pub policy: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Pretty)]
+    pub format: AuditFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The lowest severity that fails the run (exit code 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Medium, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+}
+
+/// `audit --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// For people: findings, then the stacks and the matrix.
+    Pretty,
+    /// The JSON report with `stacks` and `matrix` (docs/json-report.md).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// One self-contained page with the environment graph drawn.
+    Html,
 }
 
 /// `--fail-on` values.
@@ -235,6 +275,7 @@ impl Error {
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
     match cli.command {
         Command::Check(args) => check(&args),
+        Command::Audit(args) => audit(&args),
         Command::Graph(args) => graph(&args),
         Command::Explain(args) => explain(&args),
         Command::Init(args) => init(&args),
@@ -272,7 +313,7 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     timer.lap("read");
     let mut hcl_options = input::hcl::Options::from_env();
     for pair in &args.vars {
-        if !pair.split_once('=').is_some_and(|(k, _)| !k.trim().is_empty()) {
+        if pair.split_once('=').is_none_or(|(k, _)| k.trim().is_empty()) {
             return Err(Error::Usage {
                 message: format!("--var {pair}: expected NAME=VALUE"),
                 help: Some("for example --var environment=prod".into()),
@@ -340,17 +381,85 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
             CheckFormat::Sarif => report::sarif::write(w, &report),
         })?;
         a.timer.lap("report");
-        let threshold = match args.fail_on {
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Low => Some(Severity::Low),
-            FailOn::Medium => Some(Severity::Medium),
-            FailOn::High => Some(Severity::High),
-            FailOn::Critical => Some(Severity::Critical),
-            FailOn::None => None,
-        };
-        let failed = threshold.is_some_and(|t| crate::findings::fails(&report, t));
+        let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
         Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
     })
+}
+
+fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
+    use crate::audit;
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let dirs = if args.dirs.is_empty() { vec![PathBuf::from(".")] } else { args.dirs.clone() };
+    let policy = Policy::discover(args.policy.as_deref(), dirs.first().map_or(&cwd, |d| d.as_path()))?;
+    let timer = Timings::new();
+    let stacks =
+        audit::discover(&dirs, &args.states).map_err(|e| Error::Usage { message: e.to_string(), help: None })?;
+    if stacks.is_empty() {
+        return Err(Error::Usage {
+            message: format!(
+                "no Terraform stacks under {}",
+                dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            help: Some(
+                "a stack is a directory of .tf files, a terragrunt.hcl unit, or a directory holding terraform.tfstate"
+                    .into(),
+            ),
+        });
+    }
+    let files = audit::read(&stacks)?;
+    timer.lap("discover");
+    let progress = audit::Progress::for_terminal();
+    let (model, stack_of) = audit::load(&stacks, &files, &input::hcl::Options::from_env(), &progress)?;
+    timer.lap("load");
+    for warning in &model.warnings {
+        eprintln!("warning: {warning}");
+    }
+    for note in &model.notes {
+        eprintln!("note: {note}");
+    }
+    let graph = Graph::build(&model);
+    timer.lap("graph");
+    let envs = env::classify(&graph, &policy, &StackOptions { env: None, workspace: None });
+    timer.lap("environments");
+    let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
+    timer.lap("rules");
+    let report = crate::findings::report(
+        &graph,
+        &envs,
+        &policy,
+        &[],
+        findings,
+        crate::findings::Filter::default(),
+        crate::policy::Date::today(),
+    );
+    let summaries = audit::summary::stacks(&stacks, &stack_of, &graph, &envs, &report);
+    let matrix = audit::summary::matrix(&graph, &envs);
+    let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let title =
+        format!("envwall audit of {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
+    write_output(args.output.as_ref(), |w| match args.format {
+        AuditFormat::Pretty => {
+            report::pretty::write(w, &report, color)?;
+            audit::summary::write_text(w, &summaries, &matrix)
+        }
+        AuditFormat::Json => audit::summary::write_json(w, &report, &summaries, &matrix),
+        AuditFormat::Sarif => report::sarif::write(w, &report),
+        AuditFormat::Html => audit::html::write(w, &title, &report, &summaries, &matrix),
+    })?;
+    timer.lap("report");
+    let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn threshold(fail_on: FailOn) -> Option<Severity> {
+    match fail_on {
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Low => Some(Severity::Low),
+        FailOn::Medium => Some(Severity::Medium),
+        FailOn::High => Some(Severity::High),
+        FailOn::Critical => Some(Severity::Critical),
+        FailOn::None => None,
+    }
 }
 
 fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {

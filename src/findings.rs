@@ -144,6 +144,9 @@ pub struct ReportEnd {
 pub struct ReportVia {
     /// The resource.
     pub address: String,
+    /// The input (stack) it comes from, when several inputs are analysed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack: Option<String>,
     /// The attribute.
     pub attribute: Option<String>,
 }
@@ -304,11 +307,8 @@ fn apply_inline(graph: &Graph<'_, '_>, f: &mut Finding) {
             if rule_matches && place_matches {
                 let file = &graph.model.files[location.file];
                 let reason = if s.reason.is_empty() { "no reason given".to_owned() } else { s.reason.clone() };
-                f.suppressed = Some(Suppression {
-                    kind: "inline",
-                    name: format!("{}:{}", file.path.display(), s.line),
-                    reason,
-                });
+                f.suppressed =
+                    Some(Suppression { kind: "inline", name: format!("{}:{}", file.path.display(), s.line), reason });
                 return;
             }
         }
@@ -385,7 +385,7 @@ fn resolve(
         let (address, endpoint, stack) = match e.node.map(|n| &graph.inner[n]) {
             Some(Node::Resource(i)) => {
                 let r = &graph.model.resources[*i];
-                let stack = several.then(|| graph.model.inputs[r.input].path.display().to_string());
+                let stack = several.then(|| graph.model.inputs[r.input].label());
                 (Some(r.address.to_string()), e.label.clone(), stack)
             }
             Some(Node::Endpoint(x)) => (None, Some(e.label.clone().unwrap_or_else(|| x.value.clone())), None),
@@ -427,6 +427,7 @@ fn resolve(
         Some(Location { file: source.path.display().to_string(), line, column, end_line: None, end_column: None })
     });
     let via_address = via.map_or_else(|| graph.node_name(f.via.node), |r| r.address.to_string());
+    let via_stack = via.filter(|_| several).map(|r| graph.model.inputs[r.input].label());
     let (from, to) = (end(&f.from), end(&f.to));
     let fingerprint = fingerprint(&[
         f.rule,
@@ -444,7 +445,7 @@ fn resolve(
         direction: f.direction.as_str(),
         from,
         to,
-        via: ReportVia { address: via_address, attribute: f.via.attribute },
+        via: ReportVia { address: via_address, stack: via_stack, attribute: f.via.attribute },
         protocol,
         ports,
         status: f.status.as_str(),
@@ -576,5 +577,5 @@ fn fingerprint(parts: &[&str]) -> String {
 
 /// Whether a run fails: an unsuppressed finding at or above `threshold`.
 pub fn fails(report: &Report, threshold: Severity) -> bool {
-    report.findings.iter().any(|f| f.suppressed.is_none() && f.severity >= threshold)
+    report.findings.iter().any(|f| f.suppressed.is_none() && f.status != "pending-removal" && f.severity >= threshold)
 }

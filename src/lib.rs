@@ -5,6 +5,7 @@
 //! [`graph`] links resources (references, containment, across inputs) into a
 //! petgraph graph; [`report`] renders it.
 
+pub mod audit;
 pub mod cli;
 pub mod env;
 pub mod findings;

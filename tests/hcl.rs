@@ -177,7 +177,10 @@ resource "aws_security_group_rule" "in" {
 
 #[test]
 fn a_cycle_between_locals_is_an_error_with_its_place() {
-    let tree = Tree::new(&[("main.tf", "locals {\n  a = local.b\n  b = local.a\n}\nresource \"x_y\" \"z\" {\n  v = local.a\n}\n")]);
+    let tree = Tree::new(&[(
+        "main.tf",
+        "locals {\n  a = local.b\n  b = local.a\n}\nresource \"x_y\" \"z\" {\n  v = local.a\n}\n",
+    )]);
     let sources = input::read_sources(&[tree.path().to_owned()]).unwrap();
     let err = input::load_with(&sources, &Options::default()).unwrap_err().to_string();
     assert!(err.contains("main.tf:") && err.contains("cycle"), "{err}");
@@ -273,7 +276,10 @@ resource "aws_security_group" "each" {
 "#,
         ),
         ("modules/net/main.tf", CHILD),
-        ("modules/outer/main.tf", "module \"inner\" {\n  source = \"../net\"\n  name   = \"inner\"\n}\noutput \"id\" { value = module.inner.vpc_id }\n"),
+        (
+            "modules/outer/main.tf",
+            "module \"inner\" {\n  source = \"../net\"\n  name   = \"inner\"\n}\noutput \"id\" { value = module.inner.vpc_id }\n",
+        ),
     ]);
     let l = load(tree.path(), &Options::default());
     let want: BTreeSet<String> = [
@@ -295,11 +301,17 @@ resource "aws_security_group" "each" {
     assert_eq!(value(&l, "module.counted[1].aws_vpc.this")["tags"]["Name"], "n1");
     assert_eq!(value(&l, "aws_security_group.sg")["description"], "10.1.0.0/16");
     let refs = |a: &str| l.resources.iter().find(|r| r.0 == a).unwrap().2.clone();
-    assert_eq!(refs("aws_security_group.sg"), vec![
-        r#"Key("vpc_id") -> module.net.aws_vpc.this"#,
-        r#"Key("description") -> module.per_env["staging"].aws_vpc.this"#
-    ]);
-    assert_eq!(refs(r#"aws_security_group.each["dev"]"#), vec![r#"Key("vpc_id") -> module.per_env["dev"].aws_vpc.this"#]);
+    assert_eq!(
+        refs("aws_security_group.sg"),
+        vec![
+            r#"Key("vpc_id") -> module.net.aws_vpc.this"#,
+            r#"Key("description") -> module.per_env["staging"].aws_vpc.this"#
+        ]
+    );
+    assert_eq!(
+        refs(r#"aws_security_group.each["dev"]"#),
+        vec![r#"Key("vpc_id") -> module.per_env["dev"].aws_vpc.this"#]
+    );
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
 }
 
@@ -323,7 +335,10 @@ resource "aws_security_group" "sg" {
 }
 "#,
         ),
-        (".terraform/modules/modules.json", r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]}"#),
+        (
+            ".terraform/modules/modules.json",
+            r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"vpc","Source":"registry.terraform.io/terraform-aws-modules/vpc/aws","Version":"5.0.0","Dir":".terraform/modules/vpc"}]}"#,
+        ),
         (".terraform/modules/vpc/main.tf", CHILD),
     ]);
     let l = load(tree.path(), &Options::default());
@@ -362,10 +377,13 @@ resource "aws_security_group" "db" {
     assert_eq!(db["ingress"][0]["from_port"], 5432);
     assert_eq!(db["ingress"][1]["description"], "redis");
     let refs = &l.resources.iter().find(|r| r.0 == "aws_security_group.db").unwrap().2;
-    assert_eq!(refs, &vec![
-        r#"Key("ingress")/Index(0)/Key("security_groups") -> aws_security_group.app"#,
-        r#"Key("ingress")/Index(1)/Key("security_groups") -> aws_security_group.app"#
-    ]);
+    assert_eq!(
+        refs,
+        &vec![
+            r#"Key("ingress")/Index(0)/Key("security_groups") -> aws_security_group.app"#,
+            r#"Key("ingress")/Index(1)/Key("security_groups") -> aws_security_group.app"#
+        ]
+    );
 }
 
 #[test]

@@ -13,7 +13,8 @@ fn cases() -> Vec<PathBuf> {
     let mut out = Vec::new();
     for base in ["src/rules", "fixtures"] {
         for entry in walk(&common::root().join(base)) {
-            if entry.join("plan.json").is_file() && has_tf(&entry) {
+            // `fixtures/source/locals` shows what plan JSON loses: its findings differ by design.
+            if entry.join("plan.json").is_file() && has_tf(&entry) && !entry.ends_with("source/locals") {
                 out.push(entry);
             }
         }

@@ -203,7 +203,7 @@ impl<'v, 'a> View<'v, 'a> {
                     view.hosts.extend(text(value).map(|v| (k, v)));
                 }
                 k @ ("name" | "name_prefix" | "identifier" | "cluster_identifier" | "bucket" | "function_name"
-                | "cluster_name" | "project_id" | "display_name") => {
+                | "cluster_name" | "project_id" | "display_name" | "secret_id" | "topic_arn" | "service") => {
                     let k = NAME_KEYS.iter().find(|r| **r == k).copied().unwrap_or("name");
                     view.names.extend(text(value).map(|v| (k, v)));
                 }
@@ -264,6 +264,10 @@ const NAME_KEYS: &[&str] = &[
     "cluster_name",
     "project_id",
     "display_name",
+    // The parent a resource belongs to, named (types with no tags of their own).
+    "secret_id",
+    "topic_arn",
+    "service",
 ];
 
 /// Resource types that are parts of a container (a rule of a security group): their
@@ -283,6 +287,11 @@ const PARTS: &[&str] = &[
     "azurerm_mssql_firewall_rule",
     "azurerm_postgresql_flexible_server_firewall_rule",
     "azurerm_mysql_flexible_server_firewall_rule",
+    // Peerings join two networks; their names say which other one (`to_prod`).
+    "aws_vpc_peering_connection",
+    "aws_vpc_peering_connection_accepter",
+    "google_compute_network_peering",
+    "azurerm_virtual_network_peering",
 ];
 
 /// Resource types whose names cannot hold separators.
@@ -372,8 +381,13 @@ impl Classifier<'_, '_, '_, '_> {
             out.push(e);
         }
         let path = &model.inputs[input].path;
-        let segments: Vec<String> = path
-            .parent()
+        // A file's directories place it; a source directory's own name does too.
+        let dir = if model.inputs[input].kind == crate::model::InputKind::Source && path.is_dir() {
+            Some(path.as_path())
+        } else {
+            path.parent()
+        };
+        let segments: Vec<String> = dir
             .into_iter()
             .flat_map(|p| p.components())
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -403,7 +417,7 @@ impl Classifier<'_, '_, '_, '_> {
                 ));
             }
         }
-        if let Some(ws) = &options.workspace {
+        if let Some(ws) = model.inputs[input].workspace.as_ref().or(options.workspace.as_ref()) {
             for (env, word) in self.words(ws) {
                 out.push(self.evidence(Strength::Stack, env, format!("workspace `{ws}` (word `{word}`)")));
             }

@@ -231,7 +231,7 @@ impl<'m, 'a> Graph<'m, 'a> {
             Node::Resource(i) => {
                 let r = &self.model.resources[*i];
                 if self.model.inputs.len() > 1 {
-                    format!("{}:{}", self.model.inputs[r.input].path.display(), r.address)
+                    format!("{}:{}", self.model.inputs[r.input].label(), r.address)
                 } else {
                     r.address.to_string()
                 }
@@ -311,6 +311,14 @@ impl<'m, 'a> Builder<'m, 'a> {
             self.by_address.insert((r.input, &r.address), i);
             let a = &r.address;
             self.by_resource.entry((r.input, &a.module, a.mode, &a.kind, &a.name)).or_default().push(i);
+        }
+        // A data source that reads a resource another input manages has its id too;
+        // the id belongs to the resource.
+        for owners in self.identities.values_mut() {
+            let managed = |&j: &usize| model.resources[j].address.mode == Mode::Managed;
+            if owners.len() > 1 && owners.iter().any(managed) {
+                owners.retain(managed);
+            }
         }
     }
 
@@ -427,6 +435,11 @@ impl<'m, 'a> Builder<'m, 'a> {
         // 2. Configuration references, where no known value already made the link.
         for reference in &r.references {
             let Some(&j) = self.by_address.get(&(r.input, &reference.target)) else { continue };
+            // Another stack's outputs pass through `terraform_remote_state`: the values
+            // it gives make the links, the data source itself is no end.
+            if reference.target.mode == Mode::Data && reference.target.kind == "terraform_remote_state" {
+                continue;
+            }
             let mut attribute = String::new();
             let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(|s| s.as_step()).collect();
             let _ = write_path(&mut attribute, &steps);

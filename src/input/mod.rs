@@ -8,6 +8,7 @@
 
 mod config;
 pub mod hcl;
+pub mod merge;
 mod plan;
 mod raw;
 pub mod source;
@@ -129,24 +130,9 @@ pub enum InputError {
     },
     /// Terraform source that does not parse, or that Terraform would refuse (a
     /// cycle between locals).
-    #[error("{}:{line}:{column}: {message}", path.display())]
-    #[diagnostic(code(envwall::input::syntax))]
-    Syntax {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong.
-        message: String,
-        /// The file's text.
-        #[source_code]
-        src: miette::NamedSource<String>,
-        /// Where.
-        #[label("{message}")]
-        span: miette::SourceSpan,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Syntax(Box<SyntaxError>),
     /// Well-formed JSON whose content breaks Terraform's own rules (an address that
     /// does not parse, an unknown action).
     #[error("{}: {pointer}: {message}", path.display())]
@@ -159,6 +145,27 @@ pub enum InputError {
         /// What is wrong.
         message: String,
     },
+}
+
+/// A mistake in Terraform source, with the file's text for a labelled snippet.
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{}:{line}:{column}: {message}", path.display())]
+#[diagnostic(code(envwall::input::syntax))]
+pub struct SyntaxError {
+    /// The file.
+    pub path: PathBuf,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// The file's text.
+    #[source_code]
+    pub src: miette::NamedSource<String>,
+    /// Where.
+    #[label("{message}")]
+    pub span: miette::SourceSpan,
 }
 
 fn at_pointer(pointer: &str) -> String {
@@ -202,7 +209,8 @@ pub fn load_with<'a>(sources: &'a [Source], options: &hcl::Options) -> Result<Mo
     Ok(model)
 }
 
-fn load_one<'a>(source: &'a Source, options: &hcl::Options, model: &mut Model<'a>) -> Result<(), InputError> {
+/// Lowers one read source into `model`, as a new input.
+pub fn load_one<'a>(source: &'a Source, options: &hcl::Options, model: &mut Model<'a>) -> Result<(), InputError> {
     let path = source.path.as_path();
     if source.terraform_source {
         return hcl::load(path, options, model);

@@ -97,6 +97,8 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         terraform_version: terraform_version.map(|v| v.0.into_owned()),
         variables: variables.into_iter().flatten().map(|(k, v)| (k.0, v.value)).collect(),
         providers,
+        name: None,
+        workspace: None,
     });
     Ok(())
 }

@@ -54,6 +54,8 @@ fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<Str<'a>>) -
         terraform_version: terraform_version.map(|v| v.0.into_owned()),
         variables: Vec::new(),
         providers: Vec::new(),
+        name: None,
+        workspace: None,
     }
 }
 

@@ -28,8 +28,29 @@ pub struct Model<'a> {
     pub resources: Vec<Resource<'a>>,
     /// Things worth telling the user that do not stop the run.
     pub warnings: Vec<String>,
+    /// What the run worked out that the user may want to know (a data source
+    /// resolved to another stack's resource).
+    pub notes: Vec<String>,
     /// Terraform source files read (HCL inputs, `--source`), for locations.
     pub files: Vec<SourceFile>,
+}
+
+impl<'a> Model<'a> {
+    /// Moves everything of `other` into `self`, renumbering its inputs and files.
+    pub fn append(&mut self, other: Model<'a>) {
+        let (inputs, files) = (self.inputs.len(), self.files.len());
+        self.inputs.extend(other.inputs);
+        self.files.extend(other.files);
+        self.warnings.extend(other.warnings);
+        self.notes.extend(other.notes);
+        self.resources.extend(other.resources.into_iter().map(|mut r| {
+            r.input += inputs;
+            if let Some(location) = &mut r.location {
+                location.file += files;
+            }
+            r
+        }));
+    }
 }
 
 /// A Terraform source file, kept for locations and snippets.
@@ -99,6 +120,18 @@ pub struct Input<'a> {
     pub variables: Vec<(Cow<'a, str>, Value<'a>)>,
     /// Provider configurations of a plan (`configuration.provider_config`).
     pub providers: Vec<ProviderConfig<'a>>,
+    /// The stack's name in an audit (`live/prod/network`); reports name the input
+    /// by its path otherwise.
+    pub name: Option<String>,
+    /// The workspace the input belongs to, when known per input (audit).
+    pub workspace: Option<String>,
+}
+
+impl Input<'_> {
+    /// How reports name the input: its stack name, else its path.
+    pub fn label(&self) -> String {
+        self.name.clone().unwrap_or_else(|| self.path.display().to_string())
+    }
 }
 
 /// A provider configuration, reduced to the settings that say where resources live.
@@ -190,6 +223,9 @@ pub enum Action {
     Delete,
     /// `["forget"]`: removed from state, but the object stays.
     Forget,
+    /// In a stack's state but no longer in its source: it exists until the next
+    /// apply destroys it.
+    PendingRemoval,
 }
 
 impl Action {
@@ -230,6 +266,7 @@ impl Action {
             Action::Replace => "replace",
             Action::Delete => "delete",
             Action::Forget => "forget",
+            Action::PendingRemoval => "pending-removal",
         }
     }
 }

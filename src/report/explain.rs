@@ -26,7 +26,7 @@ pub fn find(graph: &Graph<'_, '_>, query: &str) -> Vec<NodeIndex> {
             Node::Resource(i) => {
                 let r = &graph.model.resources[*i];
                 let address = r.address.to_string();
-                address == query || format!("{}:{address}", graph.model.inputs[r.input].path.display()) == query
+                address == query || format!("{}:{address}", graph.model.inputs[r.input].label()) == query
             }
             Node::Endpoint(e) => e.value == query,
         })
@@ -95,7 +95,7 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
     let (node, input, action) = match &graph.inner[n] {
         Node::Resource(i) => {
             let r = &graph.model.resources[*i];
-            ("resource", Some(graph.model.inputs[r.input].path.display().to_string()), Some(r.action.as_str()))
+            ("resource", Some(graph.model.inputs[r.input].label()), Some(r.action.as_str()))
         }
         Node::Endpoint(e) => (e.kind.as_str(), None, None),
     };

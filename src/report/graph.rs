@@ -72,7 +72,7 @@ pub fn write_json(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<
                         environment,
                         tier,
                         node: "resource",
-                        input: Some(graph.model.inputs[r.input].path.display().to_string()),
+                        input: Some(graph.model.inputs[r.input].label()),
                         action: Some(r.action.as_str()),
                     }
                 }

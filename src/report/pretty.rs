@@ -87,7 +87,12 @@ impl fmt::Display for FindingDiagnostic<'_> {
         if let Some(loc) = &x.location {
             write!(f, "\n      at {}:{}:{}", loc.file, loc.line, loc.column)?;
         }
-        write!(f, "\nstatus {}", if x.status == "added" { "added by this plan" } else { "already exists" })?;
+        let status = match x.status {
+            "added" => "added by this plan",
+            "pending-removal" => "pending removal: in state, no longer in source; gone after the next apply",
+            _ => "already exists",
+        };
+        write!(f, "\nstatus {status}")?;
         if let Some(s) = &x.suppressed {
             write!(f, "\nsuppressed by {} `{}`: {}", s.kind, s.name, s.reason)?;
         }

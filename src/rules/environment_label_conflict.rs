@@ -121,7 +121,7 @@ fn finding(ctx: &Context<'_, '_, '_, '_>, node: NodeIndex, label: &Evidence, pla
 
 fn stack_name(ctx: &Context<'_, '_, '_, '_>, node: NodeIndex) -> String {
     match &ctx.graph.inner[node] {
-        Node::Resource(i) => ctx.graph.model.inputs[ctx.graph.model.resources[*i].input].path.display().to_string(),
+        Node::Resource(i) => ctx.graph.model.inputs[ctx.graph.model.resources[*i].input].label(),
         Node::Endpoint(_) => String::new(),
     }
 }

@@ -146,6 +146,10 @@ pub enum Status {
     Added,
     /// The link exists before and after this plan.
     Existing,
+    /// What makes the link, or one of its ends, is in a stack's state but no longer
+    /// in its source: the link lasts until the next apply. Reported at info
+    /// severity; it never fails a run.
+    PendingRemoval,
 }
 
 impl Status {
@@ -154,6 +158,7 @@ impl Status {
         match self {
             Status::Added => "added",
             Status::Existing => "existing",
+            Status::PendingRemoval => "pending-removal",
         }
     }
 }
@@ -182,6 +187,9 @@ pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
     }
     for f in &mut findings {
         f.status = status(ctx, f);
+        if f.status == Status::PendingRemoval {
+            f.severity = crate::policy::Severity::Info;
+        }
     }
     dedupe(&mut findings);
     findings
@@ -206,8 +214,15 @@ fn dedupe(findings: &mut Vec<Finding>) {
 }
 
 /// A link is added by this plan when what creates it, or one of its ends, is
-/// created, replaced or updated by it.
+/// created, replaced or updated by it; pending removal when one of them is only
+/// left in state.
 fn status(ctx: &Context<'_, '_, '_, '_>, f: &Finding) -> Status {
+    let pending = |n: Option<NodeIndex>| {
+        n.and_then(|n| ctx.graph.resource(n)).is_some_and(|r| r.action == crate::model::Action::PendingRemoval)
+    };
+    if pending(Some(f.via.node)) || pending(f.from.node) || pending(f.to.node) {
+        return Status::PendingRemoval;
+    }
     let changed = |n: Option<NodeIndex>| {
         n.and_then(|n| ctx.graph.resource(n))
             .is_some_and(|r| r.action.creates() || r.action == crate::model::Action::Update)

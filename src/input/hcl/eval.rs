@@ -71,7 +71,10 @@ impl Eval<'_, '_> {
                         ObjectKey::Expression(k) => match self.expr(k)? {
                             v if v.is_unknown() => return Ok(Val::Unknown),
                             v => v.to_text().map(|t| self.key_name(k.span(), &t)).ok_or_else(|| {
-                                EvalError::new(format!("an object key must be a string, not {}", v.type_name()), k.span())
+                                EvalError::new(
+                                    format!("an object key must be a string, not {}", v.type_name()),
+                                    k.span(),
+                                )
                             })?,
                         },
                     };
@@ -275,7 +278,7 @@ impl Eval<'_, '_> {
         }
         if call.args.expand_final() {
             match args.pop().map(Val::into_unmarked) {
-                Some((Val::List(items), _)) => args.extend(items),
+                Some((Val::List(items), sensitive)) => args.extend(items.into_iter().map(|v| v.marked(sensitive))),
                 Some((Val::Unknown, _)) => return Ok(Val::Unknown),
                 _ => return Err(EvalError::new("only a list can be expanded with `...`", call.span())),
             }
@@ -294,7 +297,11 @@ impl Eval<'_, '_> {
             sensitive |= s;
             plain.push(v);
         }
-        functions::call(name, plain).map(|v| v.marked(sensitive)).map_err(|m| EvalError::new(m, call.span()))
+        functions::call(name, plain).map(|v| v.marked(sensitive)).map_err(|m| {
+            // A function's message may quote its arguments: not when one is secret.
+            let message = if sensitive { format!("{name}: invalid sensitive argument") } else { m };
+            EvalError::new(message, call.span())
+        })
     }
 
     fn for_expr(&mut self, f: &ForExpr) -> Result<Val> {
@@ -417,7 +424,10 @@ impl Eval<'_, '_> {
                     } else {
                         let text = v.to_text().ok_or_else(|| {
                             EvalError::new(
-                                format!("a template can interpolate only strings, numbers and bools, not a {}", v.type_name()),
+                                format!(
+                                    "a template can interpolate only strings, numbers and bools, not a {}",
+                                    v.type_name()
+                                ),
                                 interp.expr.span(),
                             )
                         })?;
@@ -440,7 +450,9 @@ impl Eval<'_, '_> {
                     Some(true) => Some(&d.if_expr.template),
                     Some(false) => d.else_expr.as_ref().map(|e| &e.template),
                     None if cond.is_unknown() => return Ok(true),
-                    None => return Err(EvalError::new("an %{if} condition must be a bool", d.if_expr.cond_expr.span())),
+                    None => {
+                        return Err(EvalError::new("an %{if} condition must be a bool", d.if_expr.cond_expr.span()));
+                    }
                 };
                 match branch {
                     Some(t) => {
@@ -455,7 +467,9 @@ impl Eval<'_, '_> {
                 *sensitive |= s;
                 let items: Vec<(Val, Val)> = match collection {
                     Val::Unknown => return Ok(true),
-                    Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
+                    Val::List(items) => {
+                        items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect()
+                    }
                     Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
                     _ => return Err(EvalError::new("%{for} needs a list or map", d.for_expr.collection_expr.span())),
                 };

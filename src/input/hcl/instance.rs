@@ -142,7 +142,9 @@ impl Expansion {
         let same: Vec<Origin> = self
             .refs
             .iter()
-            .filter(|o| o.address.key.as_ref() == Some(key) || o.address.module.iter().any(|m| m.key.as_ref() == Some(key)))
+            .filter(|o| {
+                o.address.key.as_ref() == Some(key) || o.address.module.iter().any(|m| m.key.as_ref() == Some(key))
+            })
             .cloned()
             .collect();
         Rc::new(if same.is_empty() { self.refs.clone() } else { same })
@@ -165,6 +167,15 @@ enum Slot<T> {
 
 type Cached = Rc<(Val, Vec<Origin>)>;
 
+/// (module instance, resource, instance key).
+type InstanceKey = (usize, usize, Option<Key>);
+
+/// A module call's instances: each key with the module instance it made.
+type CallInstances = Rc<Vec<(Option<Key>, usize)>>;
+
+/// What makes the configuration invalid, and where.
+pub(crate) type Fatal = (FileId, Option<Range<usize>>, String);
+
 #[derive(Clone, PartialEq, Eq, Hash)]
 enum Named {
     Var(String),
@@ -183,13 +194,15 @@ pub(crate) struct World<'t> {
     expansions: RefCell<HashMap<(usize, usize), Rc<Expansion>>>,
     /// What `each.value` read, for the resource body or module call being evaluated.
     each_refs: RefCell<Vec<Rc<Vec<Origin>>>>,
-    bodies: RefCell<HashMap<(usize, usize, Option<Key>), Slot<Rc<EvaluatedBody>>>>,
-    calls: RefCell<HashMap<(usize, usize), Rc<Vec<(Option<Key>, usize)>>>>,
+    bodies: RefCell<HashMap<InstanceKey, Slot<Rc<EvaluatedBody>>>>,
+    calls: RefCell<HashMap<(usize, usize), CallInstances>>,
     sinks: RefCell<Vec<Vec<Origin>>>,
     pub warnings: RefCell<Vec<String>>,
     /// The first error that makes the configuration invalid (a cycle between locals).
-    pub fatal: RefCell<Option<(FileId, Option<Range<usize>>, String)>>,
+    pub fatal: RefCell<Option<Fatal>>,
     unsupported: RefCell<Vec<String>>,
+    /// Other stacks' states, for `terraform_remote_state`.
+    pub remote_states: Vec<super::RemoteState>,
 }
 
 /// A root variable's value given from outside, with where it came from.
@@ -220,6 +233,7 @@ impl<'t> World<'t> {
             warnings: RefCell::new(warnings),
             fatal: RefCell::default(),
             unsupported: RefCell::default(),
+            remote_states: Vec::new(),
         }
     }
 
@@ -298,7 +312,12 @@ impl<'t> World<'t> {
     }
 
     /// A cached named value, evaluated once; its references are handed to the reader.
-    fn named(&self, instance: usize, key: Named, compute: impl FnOnce() -> Result<Val, EvalError>) -> Result<Val, EvalError> {
+    fn named(
+        &self,
+        instance: usize,
+        key: Named,
+        compute: impl FnOnce() -> Result<Val, EvalError>,
+    ) -> Result<Val, EvalError> {
         let slot = self.named.borrow().get(&(instance, key.clone())).cloned();
         let cached = match slot {
             Some(Slot::Done(c)) => c,
@@ -336,9 +355,8 @@ impl<'t> World<'t> {
         let Some(&(expr, file)) = self.config(instance).and_then(|c| c.locals.get(name)) else {
             return Err(EvalError { message: format!("there is no local value `{name}`"), span });
         };
-        let result = self.named(instance, Named::Local(name.to_owned()), || {
-            self.evaluator(instance, file, Vec::new()).expr(expr)
-        });
+        let result = self
+            .named(instance, Named::Local(name.to_owned()), || self.evaluator(instance, file, Vec::new()).expr(expr));
         match result {
             Err(e) if e.message.contains("a cycle") => {
                 let at = self.at(file, expr.span().as_ref());
@@ -356,7 +374,10 @@ impl<'t> World<'t> {
             return Err(EvalError { message: format!("there is no variable `{name}`"), span });
         };
         self.named(instance, Named::Var(name.to_owned()), || {
-            let sensitive = decl.body.get_attribute("sensitive").is_some_and(|a| matches!(&a.value, Expression::Bool(b) if *b.value()));
+            let sensitive = decl
+                .body
+                .get_attribute("sensitive")
+                .is_some_and(|a| matches!(&a.value, Expression::Bool(b) if *b.value()));
             let inst = self.instance(instance);
             let given = match &inst.parent {
                 None => self.root_value(name, decl, file),
@@ -403,16 +424,67 @@ impl<'t> World<'t> {
         }
     }
 
+    /// The outputs of the stack a `terraform_remote_state` body names, when it is
+    /// one of [`World::remote_states`]: same backend, and every setting that says
+    /// where the producer's state is equal (a `local` path is read relative to the
+    /// reading module).
+    fn remote_outputs(&self, instance: usize, body: &BTreeMap<String, Val>) -> Option<Val> {
+        let backend = body.get("backend")?.unmarked().to_text()?.into_owned();
+        let config = match body.get("config").map(Val::unmarked) {
+            Some(Val::Map(m)) => m.clone(),
+            _ => BTreeMap::new(),
+        };
+        let module_dir = self.instance(instance).dir.map(|d| self.tree.dirs[d].path.clone()).unwrap_or_default();
+        let text = |k: &str| config.get(k).and_then(|v| v.unmarked().to_text()).map(|t| t.into_owned());
+        let found = self.remote_states.iter().find(|r| {
+            r.backend == backend
+                && match backend.as_str() {
+                    "local" => {
+                        let path = text("path").unwrap_or_else(|| "terraform.tfstate".to_owned());
+                        let path = std::path::Path::new(&path);
+                        let full = if path.is_absolute() { path.to_owned() } else { module_dir.join(path) };
+                        r.config.get("path").is_some_and(|p| std::path::Path::new(p) == normalize(&full))
+                    }
+                    _ => !r.config.is_empty() && r.config.iter().all(|(k, v)| text(k).as_deref() == Some(v.as_str())),
+                }
+        })?;
+        Some(found.outputs.clone())
+    }
+
+    /// The root module's outputs.
+    pub fn root_outputs(&self) -> Val {
+        let Some(config) = self.config(0) else { return Val::Map(BTreeMap::new()) };
+        let mut names: Vec<&str> = config.outputs.keys().copied().collect();
+        names.sort_unstable();
+        Val::Map(names.into_iter().map(|n| (n.to_owned(), self.output(0, n).unwrap_or(Val::Unknown))).collect())
+    }
+
+    /// The root module's variables and their values, by name.
+    pub fn root_variables(&self) -> Vec<(std::borrow::Cow<'static, str>, crate::model::value::Value<'static>)> {
+        let Some(config) = self.config(0) else { return Vec::new() };
+        let mut names: Vec<&str> = config.variables.keys().copied().collect();
+        names.sort_unstable();
+        names
+            .into_iter()
+            .map(|n| {
+                let v = self.variable(0, n, None).unwrap_or(Val::Unknown);
+                (std::borrow::Cow::Owned(n.to_owned()), v.into_model())
+            })
+            .collect()
+    }
+
     /// `module.name.output` in an instance.
     fn output(&self, instance: usize, name: &str) -> Result<Val, EvalError> {
         let Some(&(expr, file)) = self.config(instance).and_then(|c| c.outputs.get(name)) else {
             return Ok(Val::Unknown);
         };
-        self.named(instance, Named::Output(name.to_owned()), || Ok(self.value_or_unknown(instance, file, Vec::new(), expr)))
+        self.named(instance, Named::Output(name.to_owned()), || {
+            Ok(self.value_or_unknown(instance, file, Vec::new(), expr))
+        })
     }
 
     /// The instances of module call `call` in `instance`, created on first use.
-    pub fn call_instances(&self, instance: usize, call: usize) -> Rc<Vec<(Option<Key>, usize)>> {
+    pub fn call_instances(&self, instance: usize, call: usize) -> CallInstances {
         if let Some(found) = self.calls.borrow().get(&(instance, call)) {
             return Rc::clone(found);
         }
@@ -458,7 +530,9 @@ impl<'t> World<'t> {
                 }
                 _ => {
                     let at = self.at(file, count.value.span().as_ref());
-                    self.warn(format!("{at}: the count of {what} is not known before apply ({v}); it is analysed as one instance"));
+                    self.warn(format!(
+                        "{at}: the count of {what} is not known before apply ({v}); it is analysed as one instance"
+                    ));
                     vec![(None, Val::Null)]
                 }
             };
@@ -466,11 +540,10 @@ impl<'t> World<'t> {
         if let Some(for_each) = body.get_attribute("for_each") {
             let v = self.value_or_unknown(instance, file, Vec::new(), &for_each.value);
             let keys: Option<Vec<(Option<Key>, Val)>> = match v.unmarked() {
-                Val::Map(m) => {
-                    Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect())
-                }
+                Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect()),
                 Val::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
-                    let mut keys: Vec<String> = items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
+                    let mut keys: Vec<String> =
+                        items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
                     keys.sort();
                     keys.dedup();
                     Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone())), Val::String(k))).collect())
@@ -529,6 +602,13 @@ impl<'t> World<'t> {
         self.each_refs.borrow_mut().push(each_refs);
         let value = self.eval_body(instance, decl.file, scope, &decl.block.body, &mut path, &mut references, true);
         self.each_refs.borrow_mut().pop();
+        let mut value = value;
+        if decl.mode == Mode::Data
+            && decl.kind == "terraform_remote_state"
+            && let Some(outputs) = self.remote_outputs(instance, &value)
+        {
+            value.insert("outputs".to_owned(), outputs);
+        }
         let body = Rc::new(EvaluatedBody { value: Val::Map(value), references });
         self.bodies.borrow_mut().insert(slot_key, Slot::Done(Rc::clone(&body)));
         Some(body)
@@ -602,7 +682,8 @@ impl<'t> World<'t> {
         };
         let Some(content) = block.body.get_blocks("content").next() else { return };
         let Some(for_each) = block.body.get_attribute("for_each") else { return };
-        let (collection, refs) = self.collect(|| self.value_or_unknown(instance, file, scope.to_vec(), &for_each.value));
+        let (collection, refs) =
+            self.collect(|| self.value_or_unknown(instance, file, scope.to_vec(), &for_each.value));
         let items: Vec<(Val, Val)> = match collection.unmarked() {
             Val::List(items) => items.iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v.clone())).collect(),
             Val::Map(m) => m.iter().map(|(k, v)| (Val::String(k.clone()), v.clone())).collect(),
@@ -615,7 +696,8 @@ impl<'t> World<'t> {
         let list = blocks.entry(label.to_owned()).or_default();
         for (k, v) in items {
             let mut inner_scope = scope.to_vec();
-            inner_scope.push((iterator.clone(), Val::Map(BTreeMap::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
+            inner_scope
+                .push((iterator.clone(), Val::Map(BTreeMap::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
             path.push(OwnedStep::Key(label.to_owned()));
             path.push(OwnedStep::Index(list.len()));
             let first = references.len();
@@ -644,7 +726,9 @@ impl<'t> World<'t> {
         ops: &[hcl_edit::Decorated<TraversalOperator>],
     ) -> Result<Option<Val>, EvalError> {
         if ev.bound(name).is_some() {
-            if name == "each" && matches!(ops.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if a.value().as_str() == "value") {
+            if name == "each"
+                && matches!(ops.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if a.value().as_str() == "value")
+            {
                 let refs = self.each_refs.borrow().last().cloned();
                 for origin in refs.iter().flat_map(|r| r.iter()) {
                     self.record(origin.clone());
@@ -677,7 +761,8 @@ impl<'t> World<'t> {
             "path" => {
                 let Some((n, _)) = attr(0) else { return Ok(None) };
                 let inst = self.instance(instance);
-                let dir = |d: Option<usize>| d.map_or_else(String::new, |d| self.tree.dirs[d].path.display().to_string());
+                let dir =
+                    |d: Option<usize>| d.map_or_else(String::new, |d| self.tree.dirs[d].path.display().to_string());
                 let v = match n {
                     "module" => Val::String(dir(inst.dir)),
                     "root" => Val::String(dir(Some(0))),
@@ -805,7 +890,10 @@ impl<'t> World<'t> {
         {
             let Some((k, each)) = instances.iter().find(|(ik, _)| key_matches(ik.as_ref(), key.unmarked())) else {
                 let at = ev.world.at(ev.file, ops[0].span().as_ref());
-                return Err(EvalError { message: format!("{kind}.{name} has no instance {key} ({at})"), span: ops[0].span() });
+                return Err(EvalError {
+                    message: format!("{kind}.{name} has no instance {key} ({at})"),
+                    span: ops[0].span(),
+                });
             };
             let v = read(k, each, attr_at(1));
             return ev.operators(v, &ops[1..]).map(Some);
@@ -834,10 +922,27 @@ impl<'t> World<'t> {
     }
 }
 
+/// A path with `.` and `..` steps resolved lexically.
+pub(crate) fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `each` and `count` for an instance key.
 fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
     match key {
-        Some(Key::Int(i)) => vec![("count".into(), Val::Map(BTreeMap::from([("index".into(), Val::Number(*i as f64))])))],
+        Some(Key::Int(i)) => {
+            vec![("count".into(), Val::Map(BTreeMap::from([("index".into(), Val::Number(*i as f64))])))]
+        }
         Some(Key::Str(k)) => vec![(
             "each".into(),
             Val::Map(BTreeMap::from([("key".into(), Val::String(k.clone())), ("value".into(), each.clone())])),

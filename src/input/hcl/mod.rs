@@ -24,7 +24,7 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::{Decorate, Span};
 
 use super::InputError;
-use crate::model::address::{Address, Mode};
+use crate::model::address::Address;
 use crate::model::value::{OwnedStep, Value};
 use crate::model::{
     Action, Derivation, InlineSuppression, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile,
@@ -48,14 +48,88 @@ pub struct Options {
     /// `--source` directories: the Nth gives locations (and the links plan JSON
     /// loses) to the Nth plan or state input.
     pub sources: Vec<PathBuf>,
+    /// Root variable values set from outside as values (a Terragrunt unit's
+    /// `inputs`), ranked like `TF_VAR_*`.
+    pub inputs: Vec<(String, Val)>,
+    /// Other stacks' states that `terraform_remote_state` data sources may read.
+    pub remote_states: Vec<RemoteState>,
+}
+
+/// A stack's state as other stacks' `terraform_remote_state` find it.
+#[derive(Debug, Clone)]
+pub struct RemoteState {
+    /// The backend type: `local`, `s3`, `gcs`, `azurerm`, `remote`, ...
+    pub backend: String,
+    /// The settings that say where the state is (`bucket` and `key`; for `local`,
+    /// `path`, normalised).
+    pub config: std::collections::BTreeMap<String, String>,
+    /// The stack's outputs.
+    pub outputs: Val,
+}
+
+/// The backend a root module declares (`terraform { backend "s3" { ... } }`), with
+/// its constant string settings.
+pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String, String>)> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    let mut files: Vec<PathBuf> =
+        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "tf")).collect();
+    files.sort();
+    for file in files {
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        if !text.contains("backend") {
+            continue;
+        }
+        let Ok(body) = hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}')) else { continue };
+        for terraform in body.get_blocks("terraform") {
+            if let Some(b) = terraform.body.get_blocks("backend").next() {
+                let kind = b.labels.first().map(parse::label_str).unwrap_or_default().to_owned();
+                let config = b
+                    .body
+                    .attributes()
+                    .filter_map(|a| match &a.value {
+                        hcl_edit::expr::Expression::String(s) => {
+                            Some((a.key.value().as_str().to_owned(), s.value().clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                return Some((kind, config));
+            }
+        }
+    }
+    None
+}
+
+/// The root outputs of the root module at `dir`, as far as its source decides them.
+pub fn root_outputs(dir: &Path, options: &Options) -> Result<Val, InputError> {
+    let mut tree = parse::read_tree(dir)?;
+    let var_dir = read_var_files(&mut tree, options)?;
+    let workspace = options.workspace.clone().unwrap_or_else(|| "default".into());
+    let world = World::new(&tree, HashMap::new(), workspace.clone());
+    let values = root_values(&world, var_dir, options);
+    let world = World::new(&tree, values, workspace);
+    Ok(world.root_outputs())
+}
+
+/// A Terragrunt unit's `inputs = { ... }`, evaluated as far as constants go
+/// (Terragrunt functions such as `find_in_parent_folders` are unknown).
+pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, Val)>, InputError> {
+    let (file, warnings) = parse::parse_file_as_hcl(path)?;
+    let root = path.parent().map(Path::to_owned).unwrap_or_default();
+    let mut tree = Tree { dirs: vec![parse::Dir { path: root, files: vec![file] }], calls: HashMap::new(), warnings };
+    tree.warnings.clear();
+    let world = World::new(&tree, HashMap::new(), "default".into());
+    let Some(attr) = tree.dirs[0].files[0].body.get_attribute("inputs") else { return Ok(Vec::new()) };
+    Ok(match world.eval_setting(0, (0, 0), &attr.value) {
+        Val::Map(m) => m.into_iter().collect(),
+        _ => Vec::new(),
+    })
 }
 
 impl Options {
     /// Options with `TF_VAR_*` read from this process's environment.
     pub fn from_env() -> Options {
-        let env = std::env::vars()
-            .filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v)))
-            .collect();
+        let env = std::env::vars().filter_map(|(k, v)| k.strip_prefix("TF_VAR_").map(|n| (n.to_owned(), v))).collect();
         Options { env, ..Options::default() }
     }
 }
@@ -80,26 +154,29 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     }
     let file_index = |f: FileId| file_base[f.0] + f.1;
     let providers;
+    let variables;
     {
         let world = World::new(&tree, HashMap::new(), options.workspace.clone().unwrap_or_else(|| "default".into()));
         let root_values = root_values(&world, var_dir, options);
-        let world = World::new(&tree, root_values, options.workspace.clone().unwrap_or_else(|| "default".into()));
+        let mut world = World::new(&tree, root_values, options.workspace.clone().unwrap_or_else(|| "default".into()));
+        world.remote_states.clone_from(&options.remote_states);
         let mut lowered = Vec::new();
         lower_instance(&world, 0, &mut lowered);
         if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
             let f = &tree.dirs[file.0].files[file.1];
             let offset = span.map_or(0, |s| s.start);
             let (line, column) = line_column(&f.text, offset);
-            return Err(InputError::Syntax {
+            return Err(InputError::Syntax(Box::new(super::SyntaxError {
                 path: f.path.clone(),
                 line,
                 column,
                 message,
                 src: miette::NamedSource::new(f.path.display().to_string(), f.text.clone()),
                 span: (offset, 1).into(),
-            });
+            })));
         }
         providers = provider_configs(&world);
+        variables = world.root_variables();
         let existing: std::collections::HashSet<Rc<Address>> =
             lowered.iter().map(|l: &Lowered| Rc::clone(&l.address)).collect();
         for l in lowered {
@@ -147,8 +224,10 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         path: path.to_owned(),
         kind: InputKind::Source,
         terraform_version: None,
-        variables: Vec::new(),
+        variables,
         providers,
+        name: None,
+        workspace: None,
     });
     for dir in tree.dirs {
         for file in dir.files {
@@ -222,13 +301,19 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
             let address = Rc::new(world.address(instance, r, key.clone()));
             let mut attribute_spans = Vec::new();
             attribute_ranges(&decl.block.body, &mut String::new(), &mut attribute_spans);
+            let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
+            let span = if file.json {
+                json_span(&file.text, decl.kind, decl.name)
+            } else {
+                decl.block.span().unwrap_or_default()
+            };
             out.push(Lowered {
                 address,
                 value: body.value.clone().into_model(),
                 references: body.references.clone(),
                 file: decl.file,
                 block: decl.block,
-                span: decl.block.span().unwrap_or_default(),
+                span,
                 attribute_spans,
                 provider_key: provider_key(world, instance, decl),
             });
@@ -239,6 +324,16 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
         for &(_, child) in children.iter() {
             lower_instance(world, child, out);
         }
+    }
+}
+
+/// Where a resource of a `.tf.json` file is: its name key after its type key
+/// (JSON keeps no spans; the first match is close enough to point a reader at).
+fn json_span(text: &str, kind: &str, name: &str) -> Range<usize> {
+    let Some(type_at) = text.find(&format!("\"{kind}\"")) else { return 0..0 };
+    match text[type_at..].find(&format!("\"{name}\"")) {
+        Some(n) => type_at + n..type_at + n + name.len() + 2,
+        None => type_at..type_at + kind.len() + 2,
     }
 }
 
@@ -418,12 +513,7 @@ fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str
         };
         let rules = codes.split([' ', ',', '\t']).filter(|c| !c.is_empty()).map(str::to_uppercase).collect();
         let (line, _) = line_column(text, at + (line.len() - line.trim_start().len()));
-        out.push(InlineSuppression {
-            rules,
-            reason: reason.to_owned(),
-            attribute: attribute.map(str::to_owned),
-            line,
-        });
+        out.push(InlineSuppression { rules, reason: reason.to_owned(), attribute: attribute.map(str::to_owned), line });
     }
 }
 
@@ -469,6 +559,9 @@ fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> HashMap<
     let mut out = HashMap::new();
     for (k, v) in &options.env {
         out.insert(k.clone(), RootValue::Raw(v.clone()));
+    }
+    for (k, v) in &options.inputs {
+        out.insert(k.clone(), RootValue::Value(v.clone()));
     }
     for (fi, file) in world.tree.dirs[var_dir].files.iter().enumerate() {
         for attr in file.body.attributes() {

@@ -147,15 +147,18 @@ fn module_files(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, 
     Ok(files)
 }
 
+/// A parsed file and the warnings parsing it gave.
+type Parsed = Result<(File, Vec<String>), InputError>;
+
 /// Parses files on all cores; results come back in the order given.
-fn parse_parallel(paths: &[&Path]) -> Vec<Result<(File, Vec<String>), InputError>> {
+fn parse_parallel(paths: &[&Path]) -> Vec<Parsed> {
     let workers = std::thread::available_parallelism().map_or(1, usize::from).min(paths.len()).max(1);
     if workers == 1 {
         return paths.iter().map(|p| parse_file(p)).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Result<(File, Vec<String>), InputError>>> = (0..paths.len()).map(|_| None).collect();
-    let chunks: Vec<Vec<(usize, Result<(File, Vec<String>), InputError>)>> = std::thread::scope(|s| {
+    let mut results: Vec<Option<Parsed>> = (0..paths.len()).map(|_| None).collect();
+    let chunks: Vec<Vec<(usize, Parsed)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 s.spawn(|| {
@@ -177,7 +180,15 @@ fn parse_parallel(paths: &[&Path]) -> Vec<Result<(File, Vec<String>), InputError
     results
         .into_iter()
         .zip(paths)
-        .map(|(r, p)| r.unwrap_or_else(|| Err(InputError::Invalid { path: p.to_path_buf(), pointer: String::new(), message: "parser thread failed".into() })))
+        .map(|(r, p)| {
+            r.unwrap_or_else(|| {
+                Err(InputError::Invalid {
+                    path: p.to_path_buf(),
+                    pointer: String::new(),
+                    message: "parser thread failed".into(),
+                })
+            })
+        })
         .collect()
 }
 
@@ -194,6 +205,17 @@ pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError>
         let body = json_body(path, &text)?;
         return Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json }, Vec::new()));
     }
+    parse_text(path, text)
+}
+
+/// Reads any HCL file (a `terragrunt.hcl`).
+pub(crate) fn parse_file_as_hcl(path: &Path) -> Result<(File, Vec<String>), InputError> {
+    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
+    let text = match Source::from_bytes(path, bytes) {
+        Ok(source) => source.text,
+        Err(InputError::Empty { .. }) => String::new(),
+        Err(e) => return Err(e),
+    };
     parse_text(path, text)
 }
 
@@ -286,14 +308,14 @@ fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputEr
     // byte while the offset is clamped to it; the offset is the one to trust.
     let offset = e.location().offset().min(text.len());
     let (line, column) = line_column(text, offset);
-    InputError::Syntax {
+    InputError::Syntax(Box::new(super::super::SyntaxError {
         path: path.to_owned(),
         line,
         column,
         message: e.message().to_owned(),
         src: miette::NamedSource::new(path.display().to_string(), text.to_owned()),
         span: (offset, usize::from(offset < text.len())).into(),
-    }
+    }))
 }
 
 /// 1-based line and column of a byte offset.
@@ -316,7 +338,9 @@ fn module_calls(files: &[File]) -> Vec<Call> {
             let Some(name) = block.labels.first().map(label_str) else { continue };
             let source = match block.body.get_attribute("source").map(|a| &a.value) {
                 Some(Expression::String(s)) => s.value().clone(),
-                Some(Expression::StringTemplate(t)) => t.iter().filter_map(|e| e.as_literal()).map(|l| l.as_str()).collect(),
+                Some(Expression::StringTemplate(t)) => {
+                    t.iter().filter_map(|e| e.as_literal()).map(|l| l.as_str()).collect()
+                }
                 _ => String::new(),
             };
             out.push(Call { name: name.to_owned(), source });
@@ -495,7 +519,10 @@ fn json_expression(path: &Path, v: &serde_json::Value) -> Result<Expression, Inp
                 if k == "//" {
                     continue;
                 }
-                object.insert(ObjectKey::Expression(Expression::from(k.as_str())), ObjectValue::new(json_expression(path, v)?));
+                object.insert(
+                    ObjectKey::Expression(Expression::from(k.as_str())),
+                    ObjectValue::new(json_expression(path, v)?),
+                );
             }
             Expression::Object(object)
         }
@@ -520,7 +547,10 @@ fn json_expression_keys(path: &Path, v: &serde_json::Value) -> Result<Expression
         serde_json::Value::Object(map) => {
             let mut object = Object::new();
             for (k, v) in map {
-                object.insert(ObjectKey::Expression(Expression::from(k.as_str())), ObjectValue::new(json_expression_keys(path, v)?));
+                object.insert(
+                    ObjectKey::Expression(Expression::from(k.as_str())),
+                    ObjectValue::new(json_expression_keys(path, v)?),
+                );
             }
             Ok(Expression::Object(object))
         }

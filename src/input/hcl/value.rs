@@ -168,7 +168,9 @@ impl Val {
             Val::Null => serde_json::Value::Null,
             Val::Bool(b) => serde_json::Value::Bool(*b),
             Val::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
-            Val::Number(n) => serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Val::Number(n) => {
+                serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number)
+            }
             Val::String(s) => serde_json::Value::String(s.clone()),
             Val::List(items) => serde_json::Value::Array(items.iter().map(Val::to_json).collect::<Option<_>>()?),
             Val::Map(m) => serde_json::Value::Object(

@@ -1,0 +1,251 @@
+//! A whole `check --format json` of a Terraform source directory, against reading
+//! and parsing its files with hcl-edit alone, on generated trees of 200, 1,000 and
+//! 2,500 `.tf` files.
+//!
+//! `cargo bench --bench source` (add `-- --quick` for the 200-file tree only). Each
+//! measurement runs in a child process so that its peak memory (VmHWM) is its own,
+//! and is the fastest of several runs; the process uses mimalloc, as the binary does.
+//! Both measurements read every file from disk (the page cache, after the first
+//! run), and the baseline parses on as many threads as envwall's own parser uses.
+//! The check is the CLI's pipeline: read the sources, load (parse, evaluate
+//! variables, locals, modules, `count`/`for_each`), build the graph, classify
+//! environments, run the rules, build the report and write it as JSON.
+//! Targets: the check of the 2,500-file tree runs at 15 MB/s of source or faster,
+//! with peak memory under 30× the source size.
+
+#[path = "support/gen_source.rs"]
+mod gen_source;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const SEED: u64 = 7;
+const TARGET_MB_S: f64 = 15.0;
+const TARGET_MEMORY: f64 = 30.0;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        child(&args[i + 1], Path::new(&args[i + 2]), args[i + 3].parse().expect("runs"));
+        return;
+    }
+    let quick = args.iter().any(|a| a == "--quick");
+    let sizes: &[usize] = if quick { &[200] } else { &[200, 1_000, 2_500] };
+    println!(
+        "{:>6} {:>7} {:>7} {:>9} {:>8} {:>9} {:>8} {:>9} {:>8} {:>9} {:>9}",
+        "files",
+        "src MB",
+        "blocks",
+        "instances",
+        "findings",
+        "parse ms",
+        "MB/s",
+        "check ms",
+        "MB/s",
+        "parse mem",
+        "check mem"
+    );
+    let mut last = None;
+    for &n in sizes {
+        let dir = tree_dir(n);
+        let stats = tree_stats(&dir);
+        let size = stats.bytes as f64;
+        let runs = if n >= 2_500 { 5 } else { 7 };
+        let parse = measure("parse", &dir, runs);
+        let check = measure("check", &dir, runs);
+        let mb_s = |t: Duration| size / 1e6 / t.as_secs_f64();
+        println!(
+            "{:>6} {:>7.2} {:>7} {:>9} {:>8} {:>9.1} {:>8.1} {:>9.1} {:>8.1} {:>8.1}× {:>8.1}×",
+            stats.files,
+            size / 1e6,
+            stats.resources,
+            check.resources,
+            check.findings,
+            ms(parse.time),
+            mb_s(parse.time),
+            ms(check.time),
+            mb_s(check.time),
+            parse.peak as f64 / size,
+            check.peak as f64 / size,
+        );
+        if check.warnings > 0 {
+            // The generator writes trees envwall evaluates fully; a warning means an
+            // evaluator gap (see `envwall check DIR` for the messages).
+            println!("       ({} warnings loading {})", check.warnings, dir.display());
+        }
+        last = Some((stats.files, mb_s(check.time), check.peak as f64 / size));
+    }
+    if let Some((files, speed, memory)) = last {
+        let holds = |ok: bool| if ok { "holds" } else { "does NOT hold" };
+        println!(
+            "targets on {files} files: check at {speed:.1} MB/s (≥ {TARGET_MB_S} MB/s: {}), peak memory {memory:.1}× the source (< {TARGET_MEMORY}×: {})",
+            holds(speed >= TARGET_MB_S),
+            holds(memory < TARGET_MEMORY),
+        );
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// The generated tree with `n` `.tf` files, written once under target/.
+fn tree_dir(n: usize) -> PathBuf {
+    let base = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    let dir = base.join(format!("source-{n}-{SEED}"));
+    if !dir.exists() {
+        let tmp = base.join(format!("source-{n}-{SEED}.tmp"));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).expect("remove a half-written tree");
+        }
+        gen_source::write_tree(&tmp, n, SEED).expect("write tree");
+        std::fs::rename(&tmp, &dir).expect("rename tree");
+    }
+    dir
+}
+
+/// Counts what a written tree holds, as [`gen_source::write_tree`] reported it.
+fn tree_stats(dir: &Path) -> gen_source::TreeStats {
+    let mut stats = gen_source::TreeStats::default();
+    for path in files_under(dir, |_| true) {
+        let text = std::fs::read_to_string(&path).expect("read tree file");
+        stats.bytes += text.len() as u64;
+        if path.extension().is_some_and(|x| x == "tf") {
+            stats.files += 1;
+            stats.resources += text.lines().filter(|l| l.starts_with("resource \"")).count();
+        }
+    }
+    stats
+}
+
+/// Files under `dir` that `keep` accepts, recursively, sorted.
+fn files_under(dir: &Path, keep: fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_owned()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).expect("read tree dir") {
+            let path = entry.expect("tree dir entry").path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if keep(&path) {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// What a child process measured.
+struct Measured {
+    /// Fastest run.
+    time: Duration,
+    /// Peak memory growth, bytes.
+    peak: u64,
+    /// Resource instances in the model (check only).
+    resources: usize,
+    /// Findings in the report (check only).
+    findings: usize,
+    /// Warnings of the load (check only).
+    warnings: usize,
+}
+
+/// Runs one measurement in a child process.
+fn measure(mode: &str, dir: &Path, runs: usize) -> Measured {
+    let exe = std::env::current_exe().expect("own path");
+    let out = Command::new(exe).args(["--child", mode]).arg(dir).arg(runs.to_string()).output().expect("run child");
+    assert!(out.status.success(), "child failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).expect("utf8");
+    let mut parts = text.split_whitespace().map(|s| s.parse::<u64>().expect("a number"));
+    let mut next = || parts.next().expect("five numbers");
+    Measured {
+        time: Duration::from_nanos(next()),
+        peak: next(),
+        resources: next() as usize,
+        findings: next() as usize,
+        warnings: next() as usize,
+    }
+}
+
+fn child(mode: &str, dir: &Path, runs: usize) {
+    let before = peak_rss();
+    let mut best = Duration::MAX;
+    let (mut resources, mut findings, mut warnings) = (0, 0, 0);
+    for _ in 0..runs {
+        let start = Instant::now();
+        match mode {
+            "parse" => {
+                let bodies = parse_all(dir);
+                best = best.min(start.elapsed());
+                assert!(!bodies.is_empty());
+            }
+            _ => {
+                let sources = envwall::input::read_sources(&[dir.to_owned()]).expect("reads");
+                let model =
+                    envwall::input::load_with(&sources, &envwall::input::hcl::Options::default()).expect("loads");
+                let graph = envwall::graph::Graph::build(&model);
+                let policy = envwall::policy::Policy::builtin();
+                let envs = envwall::env::classify(&graph, &policy, &envwall::env::StackOptions::default());
+                let ctx = envwall::rules::Context { graph: &graph, envs: &envs, policy: &policy };
+                let found = envwall::rules::run(&ctx);
+                let report = envwall::findings::report(
+                    &graph,
+                    &envs,
+                    &policy,
+                    &sources,
+                    found,
+                    envwall::findings::Filter::default(),
+                    envwall::policy::Date::today(),
+                );
+                envwall::report::json::write(&mut std::io::sink(), &report).expect("writes");
+                best = best.min(start.elapsed());
+                resources = model.resources.len();
+                findings = report.findings.len();
+                warnings = model.warnings.len();
+            }
+        }
+    }
+    println!("{} {} {resources} {findings} {warnings}", best.as_nanos(), peak_rss().saturating_sub(before));
+}
+
+/// Reads and parses every `.tf` file under `dir` with hcl-edit, on as many threads
+/// as envwall's parser uses.
+fn parse_all(dir: &Path) -> Vec<hcl_edit::structure::Body> {
+    let paths = files_under(dir, |p| p.extension().is_some_and(|x| x == "tf"));
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(paths.len()).max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parsed: Vec<(usize, hcl_edit::structure::Body)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        let text = std::fs::read_to_string(path).expect("read .tf file");
+                        let body: hcl_edit::structure::Body = text.parse().expect("valid HCL");
+                        out.push((i, body));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("parser thread")).collect()
+    });
+    parsed.sort_by_key(|(i, _)| *i);
+    parsed.into_iter().map(|(_, b)| b).collect()
+}
+
+/// Peak resident memory of this process, in bytes (Linux `VmHWM`).
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb * 1024)
+}

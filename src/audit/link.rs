@@ -1,0 +1,262 @@
+//! Links that cross stacks through lookups rather than values.
+//!
+//! In: the stacks (their backends, states and sources) and, once loaded, the model
+//! of all of them. Out: for `terraform_remote_state`, each stack's outputs where
+//! other stacks can find them (by backend settings, or for a local backend by the
+//! state's path), taken from its state and, where the state lacks them, its source;
+//! for data sources that look up a resource (`data "aws_vpc"` by id, name, tags or
+//! filters), the values of the one resource in another stack that matches, so that
+//! the data source is known for what it is. Literal ids, ARNs, ranges and host names
+//! need nothing here: the graph joins them across inputs.
+
+use std::collections::BTreeMap;
+
+use super::{Stack, StackFiles};
+use crate::input::hcl::value::Val;
+use crate::input::hcl::{self, RemoteState};
+use crate::model::address::Mode;
+use crate::model::value::Value;
+use crate::model::{Model, Resource};
+
+/// Every stack's outputs, reachable by its backend settings and state paths.
+pub(crate) fn remote_state_producers(stacks: &[Stack], files: &[StackFiles]) -> Vec<RemoteState> {
+    let consumers = stacks.iter().any(|s| s.source.as_ref().is_some_and(|d| mentions_remote_state(d)));
+    if !consumers {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (stack, files) in stacks.iter().zip(files) {
+        let mut outputs = BTreeMap::new();
+        if let Some(dir) = &stack.source
+            && let Ok(Val::Map(m)) = hcl::root_outputs(dir, &hcl::Options::default())
+        {
+            outputs.extend(m);
+        }
+        for state in &files.states {
+            outputs.extend(state_outputs(&state.text));
+        }
+        let outputs = Val::Map(outputs);
+        if let Some((backend, config)) = stack.source.as_deref().and_then(hcl::backend) {
+            let config = match backend.as_str() {
+                "local" => {
+                    let path = config.get("path").cloned().unwrap_or_else(|| "terraform.tfstate".into());
+                    let dir = stack.source.clone().unwrap_or_default();
+                    BTreeMap::from([("path".to_owned(), path_text(&dir.join(path)))])
+                }
+                _ => config.into_iter().filter(|(k, _)| LOCATION_KEYS.contains(&k.as_str())).collect(),
+            };
+            out.push(RemoteState { backend, config, outputs: outputs.clone() });
+        }
+        for (state, _) in &stack.states {
+            let config = BTreeMap::from([("path".to_owned(), path_text(state))]);
+            out.push(RemoteState { backend: "local".into(), config, outputs: outputs.clone() });
+        }
+    }
+    out
+}
+
+/// Backend settings that say where a state is (not how to reach it).
+const LOCATION_KEYS: &[&str] = &[
+    "bucket",
+    "key",
+    "prefix",
+    "storage_account_name",
+    "container_name",
+    "organization",
+    "workspaces",
+    "path",
+    "address",
+];
+
+fn path_text(p: &std::path::Path) -> String {
+    super::discover::normalize(p).display().to_string()
+}
+
+fn mentions_remote_state(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            e.path().extension().is_some_and(|x| x == "tf")
+                && std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("terraform_remote_state"))
+        })
+    })
+}
+
+/// The root outputs of a raw or `show -json` state.
+fn state_outputs(text: &str) -> BTreeMap<String, Val> {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return BTreeMap::new() };
+    let outputs = doc
+        .get("outputs")
+        .or_else(|| doc.get("values").and_then(|v| v.get("outputs")))
+        .or_else(|| doc.get("modules").and_then(|m| m.get(0)).and_then(|m| m.get("outputs")));
+    let Some(serde_json::Value::Object(map)) = outputs else { return BTreeMap::new() };
+    map.iter()
+        .map(|(k, v)| {
+            let value = v.get("value").cloned().map_or(Val::Unknown, Val::from_json);
+            let sensitive = v.get("sensitive").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            (k.clone(), value.marked(sensitive))
+        })
+        .collect()
+}
+
+/// Gives each data source that looks up a resource of another stack that
+/// resource's values, when exactly one matches.
+pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
+    let mut fills: Vec<(usize, usize)> = Vec::new();
+    for (i, d) in model.resources.iter().enumerate() {
+        if d.address.mode != Mode::Data {
+            continue;
+        }
+        let criteria = criteria(&d.values);
+        if criteria.is_empty() {
+            continue;
+        }
+        let matches: Vec<usize> = model
+            .resources
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.address.mode == Mode::Managed
+                    && r.address.kind == d.address.kind
+                    && stack_of[r.input] != stack_of[d.input]
+                    && criteria.iter().all(|c| c.holds(r))
+            })
+            .map(|(j, _)| j)
+            .collect();
+        match matches.as_slice() {
+            [one] => fills.push((i, *one)),
+            [] => {}
+            many => {
+                let names: Vec<String> = many.iter().take(3).map(|&j| model.resources[j].address.to_string()).collect();
+                model.warnings.push(format!(
+                    "{}: {} in {} matches {} resources of other stacks ({}, ...); it is left unresolved",
+                    model.inputs[d.input].label(),
+                    d.address,
+                    model.inputs[d.input].label(),
+                    many.len(),
+                    names.join(", ")
+                ));
+            }
+        }
+    }
+    for (i, j) in fills {
+        let found = model.resources[j].values.clone();
+        let note = format!(
+            "{}: {} finds {} of stack {}",
+            model.inputs[model.resources[i].input].label(),
+            model.resources[i].address,
+            model.resources[j].address,
+            model.inputs[model.resources[j].input].label()
+        );
+        crate::input::merge::fill(&mut model.resources[i].values, found);
+        model.notes.push(note);
+        known_through(model, i);
+    }
+}
+
+/// Now that data source `d` is known, the values its readers could not know are:
+/// a reader's attribute that is unknown and reads `d`'s attribute takes its value,
+/// so the reader links to the resource itself by that value.
+fn known_through(model: &mut Model<'_>, d: usize) {
+    let (input, address) = (model.resources[d].input, model.resources[d].address.clone());
+    let mut updates: Vec<(usize, Vec<crate::model::value::OwnedStep>, Value<'static>)> = Vec::new();
+    for (i, r) in model.resources.iter().enumerate() {
+        if r.input != input {
+            continue;
+        }
+        for reference in r.references.iter().filter(|x| x.target == address) {
+            let Some(attr) = &reference.target_attribute else { continue };
+            let Some(value) = model.resources[d].values.get(attr).and_then(Value::as_str) else { continue };
+            updates.push((i, reference.attribute.clone(), Value::String(value.to_owned().into())));
+        }
+    }
+    for (i, path, value) in updates {
+        let Some(slot) = at_mut(&mut model.resources[i].values, &path) else { continue };
+        match slot {
+            Value::Unknown => *slot = value,
+            Value::List(items) if items.len() == 1 && items[0] == Value::Unknown => items[0] = value,
+            _ => {}
+        }
+    }
+}
+
+fn at_mut<'v, 'a>(v: &'v mut Value<'a>, path: &[crate::model::value::OwnedStep]) -> Option<&'v mut Value<'a>> {
+    use crate::model::value::OwnedStep;
+    let Some((first, rest)) = path.split_first() else { return Some(v) };
+    let next = match (first, v) {
+        (OwnedStep::Key(k), Value::Map(entries)) => entries.iter_mut().rev().find(|(ek, _)| ek == k).map(|(_, x)| x)?,
+        (OwnedStep::Index(i), Value::List(items)) => items.get_mut(*i)?,
+        _ => return None,
+    };
+    at_mut(next, rest)
+}
+
+/// One thing a data source asks of the resource it looks up.
+enum Criterion {
+    /// An attribute equals a value.
+    Equals(String, String),
+    /// A tag has one of these values.
+    Tag(String, Vec<String>),
+}
+
+impl Criterion {
+    fn holds(&self, r: &Resource<'_>) -> bool {
+        match self {
+            Criterion::Equals(attr, want) => r.values.get(attr).and_then(Value::as_str) == Some(want.as_str()),
+            Criterion::Tag(key, wants) => ["tags_all", "tags", "labels"].iter().any(|t| {
+                r.values
+                    .get(t)
+                    .and_then(|m| m.get(key))
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| wants.iter().any(|w| w == v))
+            }),
+        }
+    }
+}
+
+/// What a data source's known arguments ask: `id`, `name`, `cidr_block`-like
+/// attributes, `tags`, and `filter { name = "tag:Environment" values = [...] }`.
+fn criteria(values: &Value<'_>) -> Vec<Criterion> {
+    let mut out = Vec::new();
+    let Value::Map(entries) = values else { return out };
+    for (key, v) in entries {
+        match (&**key, v) {
+            ("tags", Value::Map(tags)) => {
+                for (k, tv) in tags {
+                    if let Some(s) = tv.as_str() {
+                        out.push(Criterion::Tag(k.to_string(), vec![s.to_owned()]));
+                    }
+                }
+            }
+            ("filter", Value::List(filters)) => {
+                for f in filters {
+                    let Some(name) = f.get("name").and_then(Value::as_str) else { continue };
+                    let values: Vec<String> = match f.get("values") {
+                        Some(Value::List(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                        _ => continue,
+                    };
+                    match name.strip_prefix("tag:") {
+                        Some(tag) => out.push(Criterion::Tag(tag.to_owned(), values)),
+                        None if values.len() == 1 => {
+                            let attr = match name {
+                                "cidr" | "cidr-block" => "cidr_block".to_owned(),
+                                "group-name" => "name".to_owned(),
+                                other => other.replace('-', "_"),
+                            };
+                            out.push(Criterion::Equals(attr, values[0].clone()));
+                        }
+                        None => {}
+                    }
+                }
+            }
+            ("id" | "name" | "cidr_block" | "vpc_id" | "arn" | "identifier" | "db_instance_identifier", v) => {
+                if let Some(s) = v.as_str() {
+                    // `data "aws_db_instance"` asks by the identifier the resource calls `identifier`.
+                    let attr = if key == "db_instance_identifier" { "identifier" } else { &**key };
+                    out.push(Criterion::Equals(attr.to_owned(), s.to_owned()));
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}

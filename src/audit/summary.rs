@@ -1,0 +1,276 @@
+//! The audit's view beside the findings: one line per stack, and which environment
+//! reaches which.
+//!
+//! In: the stacks, the graph and environments of all of them, and the report's
+//! findings. Out: [`StackSummary`]s (the stack's environment with its evidence, its
+//! resources, where they were read from, its findings) and the [`Matrix`]: for every
+//! pair of environments, how many links of each kind go from one to the other —
+//! traffic a rule allows, peerings, settings that point across — counted over the
+//! whole graph, so a matrix also shows the links that stay inside an environment.
+
+use std::collections::BTreeMap;
+
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+
+use super::Stack;
+use crate::env::Environments;
+use crate::findings::Report;
+use crate::graph::{EdgeKind, Graph};
+use crate::policy::Tier;
+
+/// One stack in the audit report.
+#[derive(Debug, Clone, Serialize)]
+pub struct StackSummary {
+    /// Its name (path relative to the audited directory).
+    pub name: String,
+    /// Its directory.
+    pub dir: String,
+    /// Its workspace, when its state is a workspace's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// The environment the stack itself is placed in, if any.
+    pub environment: Option<String>,
+    /// That environment's tier, `ambiguous`, or `unknown`.
+    pub tier: &'static str,
+    /// Why: the stack's own signals (path, workspace, variables), else what most of
+    /// its resources are.
+    pub evidence: Vec<String>,
+    /// Resource instances.
+    pub resources: usize,
+    /// Of those, in state but no longer in source.
+    pub pending_removal: usize,
+    /// What was read: `source`, `state`, `plan`.
+    pub read: Vec<&'static str>,
+    /// Findings (not suppressed) with an end or their cause in this stack.
+    pub findings: usize,
+}
+
+/// Links between environments.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    /// Row and column names: the environments, then `internet` and `unknown` when used.
+    pub environments: Vec<String>,
+    /// Non-zero cells.
+    pub links: Vec<MatrixCell>,
+}
+
+/// Links of one kind from one environment to another.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct MatrixCell {
+    /// The environment that opens the connection (or points its setting).
+    pub from: String,
+    /// The other one.
+    pub to: String,
+    /// `traffic`, `peering` or `setting`.
+    pub kind: &'static str,
+    /// How many.
+    pub count: usize,
+    /// Whether it joins production and non-production.
+    pub crosses: bool,
+}
+
+/// The summary of every stack.
+pub fn stacks(
+    stacks: &[Stack],
+    stack_of: &[usize],
+    graph: &Graph<'_, '_>,
+    envs: &Environments<'_>,
+    report: &Report,
+) -> Vec<StackSummary> {
+    let model = graph.model;
+    let mut resources = vec![0usize; stacks.len()];
+    let mut pending = vec![0usize; stacks.len()];
+    let mut tiers: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); stacks.len()];
+    for (i, r) in model.resources.iter().enumerate() {
+        let s = stack_of[r.input];
+        resources[s] += 1;
+        if r.action == crate::model::Action::PendingRemoval {
+            pending[s] += 1;
+        }
+        let c = envs.of(graph.resource_nodes[i]);
+        if let Some(e) = c.environment {
+            *tiers[s].entry(envs.name(e).to_owned()).or_default() += 1;
+        }
+    }
+    let mut findings = vec![0usize; stacks.len()];
+    for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let mut hit: Vec<usize> = Vec::new();
+        for label in [f.from.stack.as_deref(), f.to.stack.as_deref(), f.via.stack.as_deref()].into_iter().flatten() {
+            if let Some(s) = stacks.iter().position(|s| s.name == label)
+                && !hit.contains(&s)
+            {
+                hit.push(s);
+            }
+        }
+        for s in hit {
+            findings[s] += 1;
+        }
+    }
+    stacks
+        .iter()
+        .enumerate()
+        .map(|(s, stack)| {
+            let inputs: Vec<usize> = (0..stack_of.len()).filter(|&i| stack_of[i] == s).collect();
+            let evidence: Vec<&crate::env::Evidence> = inputs.iter().flat_map(|&i| envs.stacks[i].iter()).collect();
+            let mut named: Vec<usize> = evidence.iter().map(|e| e.environment).collect();
+            named.sort_unstable();
+            named.dedup();
+            let (environment, tier, lines) = match named.as_slice() {
+                [one] => (
+                    Some(envs.name(*one).to_owned()),
+                    envs.policy.environments[*one].tier.as_str(),
+                    evidence
+                        .iter()
+                        .map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail))
+                        .collect(),
+                ),
+                [] => majority(envs, &tiers[s], resources[s]),
+                _ => (
+                    None,
+                    "ambiguous",
+                    evidence
+                        .iter()
+                        .map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail))
+                        .collect(),
+                ),
+            };
+            let mut read = Vec::new();
+            if stack.source.is_some() {
+                read.push("source");
+            }
+            if !stack.states.is_empty() {
+                read.push("state");
+            }
+            if stack.source.is_none() && !stack.plans.is_empty() {
+                read.push("plan");
+            }
+            StackSummary {
+                name: stack.name.clone(),
+                dir: stack.dir.display().to_string(),
+                workspace: stack.workspace.clone(),
+                environment,
+                tier,
+                evidence: lines,
+                resources: resources[s],
+                pending_removal: pending[s],
+                read,
+                findings: findings[s],
+            }
+        })
+        .collect()
+}
+
+/// A stack with no signals of its own is in the environment most of its resources
+/// are in, when they agree.
+fn majority(
+    envs: &Environments<'_>,
+    counts: &BTreeMap<String, usize>,
+    total: usize,
+) -> (Option<String>, &'static str, Vec<String>) {
+    match counts.iter().max_by_key(|(_, n)| **n) {
+        Some((name, n)) if counts.len() == 1 => {
+            let tier = envs.policy.environments.iter().find(|e| &e.name == name).map_or("unknown", |e| e.tier.as_str());
+            (Some(name.clone()), tier, vec![format!("{name} (resources): {n} of its {total} resources are {name}")])
+        }
+        Some(_) => {
+            let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+            (None, "ambiguous", vec![format!("its resources are {}", parts.join(", "))])
+        }
+        None => (None, "unknown", Vec::new()),
+    }
+}
+
+/// Which environment reaches which, by link kind.
+pub fn matrix(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> Matrix {
+    let mut cells: BTreeMap<(String, String, &'static str), (usize, bool)> = BTreeMap::new();
+    let name = |n| {
+        let c = envs.of(n);
+        match c.environment {
+            _ if c.internet => ("internet".to_owned(), None),
+            Some(e) => (envs.name(e).to_owned(), Some(envs.policy.environments[e].tier)),
+            None => ("unknown".to_owned(), None),
+        }
+    };
+    for e in graph.inner.edge_references() {
+        let kind = match e.weight().kind {
+            EdgeKind::AllowsTraffic => "traffic",
+            EdgeKind::Peers => "peering",
+            EdgeKind::ConnectsTo => "setting",
+            EdgeKind::References | EdgeKind::Contains => continue,
+        };
+        if let Some(link) = &e.weight().link
+            && !graph.resource(link.via).is_none_or(|r| r.exists_after())
+        {
+            continue;
+        }
+        let (from, from_tier) = name(e.source());
+        let (to, to_tier) = name(e.target());
+        let crosses = matches!(
+            (from_tier, to_tier),
+            (Some(Tier::Production), Some(Tier::NonProduction)) | (Some(Tier::NonProduction), Some(Tier::Production))
+        );
+        let cell = cells.entry((from, to, kind)).or_insert((0, crosses));
+        cell.0 += 1;
+    }
+    let mut environments: Vec<String> = envs.policy.environments.iter().map(|e| e.name.clone()).collect();
+    let used = |n: &str| cells.keys().any(|(a, b, _)| a == n || b == n);
+    environments.retain(|e| used(e));
+    for extra in ["internet", "unknown"] {
+        if used(extra) {
+            environments.push(extra.to_owned());
+        }
+    }
+    let links = cells
+        .into_iter()
+        .map(|((from, to, kind), (count, crosses))| MatrixCell { from, to, kind, count, crosses })
+        .collect();
+    Matrix { environments, links }
+}
+
+/// The JSON audit report: the `check` report's fields, plus `stacks` and `matrix`.
+pub fn write_json(
+    w: &mut dyn std::io::Write,
+    report: &Report,
+    stacks: &[StackSummary],
+    matrix: &Matrix,
+) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct Audit<'r> {
+        #[serde(flatten)]
+        report: &'r Report,
+        stacks: &'r [StackSummary],
+        matrix: &'r Matrix,
+    }
+    serde_json::to_writer_pretty(&mut *w, &Audit { report, stacks, matrix }).map_err(std::io::Error::other)?;
+    writeln!(w)
+}
+
+/// The stacks and the matrix as text, after the findings.
+pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &Matrix) -> std::io::Result<()> {
+    writeln!(w, "\nstacks")?;
+    let width = stacks.iter().map(|s| s.name.len()).max().unwrap_or(5).max(5);
+    for s in stacks {
+        let env = s.environment.clone().unwrap_or_else(|| s.tier.to_owned());
+        let pending =
+            if s.pending_removal > 0 { format!(", {} pending removal", s.pending_removal) } else { String::new() };
+        writeln!(
+            w,
+            "  {:<width$}  {:<12} {:>5} resources{pending} ({}), {} findings",
+            s.name,
+            env,
+            s.resources,
+            s.read.join(" + "),
+            s.findings
+        )?;
+        if let Some(why) = s.evidence.first() {
+            writeln!(w, "  {:<width$}  because {why}", "")?;
+        }
+    }
+    writeln!(w, "\nenvironment matrix (from → to: links by kind; * joins production and non-production)")?;
+    for c in &matrix.links {
+        let mark = if c.crosses { "*" } else { " " };
+        writeln!(w, "  {mark} {} → {}: {} {}", c.from, c.to, c.count, c.kind)?;
+    }
+    Ok(())
+}
