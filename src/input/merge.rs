@@ -66,10 +66,11 @@ pub fn merge_state<'a>(
         let shown: Vec<&str> = unapplied.iter().take(3).map(String::as_str).collect();
         let more = if unapplied.len() > 3 { format!(" and {} more", unapplied.len() - 3) } else { String::new() };
         model.warnings.push(format!(
-            "{}{serial} is older than the source: {} it declares {} not in the state yet ({}{more}); the state is still used for the rest",
+            "{}{serial} is older than the source: {} {} it declares {} not in the state yet ({}{more}); the state is still used for the rest",
             state_path.display(),
             unapplied.len(),
-            if unapplied.len() == 1 { "resource is" } else { "resources are" },
+            if unapplied.len() == 1 { "resource" } else { "resources" },
+            if unapplied.len() == 1 { "is" } else { "are" },
             shown.join(", ")
         ));
     }

@@ -94,3 +94,37 @@ pub fn findings(inputs: &[PathBuf], case: &Path) -> BTreeSet<String> {
         })
         .collect()
 }
+
+/// A temporary directory holding `files`, removed when dropped.
+pub struct Tree(PathBuf);
+
+impl Tree {
+    pub fn new(files: &[(&str, &str)]) -> Tree {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("envwall-hcl-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (name, text) in files {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Tree(dir)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Tree {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+
+/// A miette report as one line: wrapped lines joined, frame characters dropped.
+pub fn flat(report: &str) -> String {
+    report.split_whitespace().filter(|w| !matches!(*w, "│" | "×" | "·")).collect::<Vec<_>>().join(" ")
+}

@@ -1,0 +1,262 @@
+//! `envwall audit` on a repository of stacks: the fixture repository in
+//! `fixtures/audit/repo` (production and staging networking and apps, whose
+//! cross-environment links all cross stacks), source and state merged, pending
+//! removal, stale state, the environment matrix and the HTML page in Chromium.
+
+mod common;
+
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use common::Tree;
+use serde_json::Value;
+
+const REPO: &str = "fixtures/audit/repo";
+
+fn envwall(args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("envwall")
+        .unwrap()
+        .current_dir(common::root())
+        .env_remove("TF_WORKSPACE")
+        .env("ENVWALL_TODAY", "2026-11-26")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+fn audit_json(dir: &str) -> (i32, Value, String) {
+    let (code, out, err) = envwall(&["audit", dir, "--format", "json"]);
+    assert_ne!(code, 2, "{err}");
+    (code, serde_json::from_str(&out).unwrap(), err)
+}
+
+fn end(e: &Value) -> String {
+    let name = e["address"].as_str().or(e["endpoint"].as_str()).unwrap_or("?");
+    match e["stack"].as_str() {
+        Some(stack) => format!("{stack}:{name}"),
+        None => name.to_owned(),
+    }
+}
+
+#[test]
+fn every_cross_environment_link_is_found_across_stacks() {
+    let (code, report, _) = audit_json(REPO);
+    assert_eq!(code, 1);
+    let got: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} -> {} via {}",
+                f["rule"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["status"].as_str().unwrap(),
+                end(&f["from"]),
+                end(&f["to"]),
+                f["via"]["address"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            // A literal RDS host name in a production setting: the staging database.
+            "EW201 critical existing prod/app:aws_lambda_function.orders_api -> orders-staging.c9akciq32xyz.eu-west-1.rds.amazonaws.com:5432 via aws_lambda_function.orders_api",
+            // A CIDR that is the staging VPC's, in a production rule.
+            "EW101 high existing 10.20.0.0/16 -> prod/app:aws_security_group.db via aws_security_group_rule.db_from_reporting",
+            // A remote-state output: production's VPC range, let into a staging group.
+            "EW102 high existing 10.10.0.0/16 -> staging/app:aws_security_group.api via aws_vpc_security_group_ingress_rule.api_from_prod",
+            // A data-source lookup (tag:Environment = prod) resolved to production's VPC.
+            "EW103 high existing prod/network:aws_vpc.main -> staging/network:aws_vpc.main via aws_vpc_peering_connection.to_prod",
+            // Only in state: removed from the source, still there until the next apply.
+            "EW101 info pending-removal 10.20.1.0/24 -> prod/app:aws_security_group.db via aws_security_group_rule.db_from_staging_data",
+        ]
+    );
+}
+
+#[test]
+fn each_stack_is_placed_with_evidence() {
+    let (_, report, _) = audit_json(REPO);
+    let got: Vec<String> = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {} resources={} pending={} read={} findings={}",
+                s["name"].as_str().unwrap(),
+                s["environment"].as_str().unwrap_or("-"),
+                s["tier"].as_str().unwrap(),
+                s["resources"],
+                s["pending_removal"],
+                s["read"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect::<Vec<_>>().join("+"),
+                s["findings"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "prod/app production production resources=6 pending=1 read=source+state findings=3",
+            "prod/network production production resources=2 pending=0 read=source+state findings=1",
+            "staging/app staging non-production resources=7 pending=0 read=source findings=2",
+            "staging/network staging non-production resources=2 pending=0 read=source+state findings=1",
+        ]
+    );
+    assert_eq!(
+        report["stacks"][0]["evidence"][0],
+        "production (stack): path segment `prod` of fixtures/audit/repo/prod/app (word `prod`)"
+    );
+}
+
+#[test]
+fn the_matrix_counts_links_between_environments_by_kind() {
+    let (_, report, _) = audit_json(REPO);
+    let got: Vec<String> = report["matrix"]["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} -> {} {} {} crosses={}", c["from"], c["to"], c["kind"], c["count"], c["crosses"]))
+        .collect();
+    assert_eq!(report["matrix"]["environments"], serde_json::json!(["production", "staging"]));
+    assert_eq!(
+        got,
+        vec![
+            r#""production" -> "staging" "setting" 1 crosses=true"#,
+            r#""production" -> "staging" "traffic" 1 crosses=true"#,
+            r#""staging" -> "production" "peering" 1 crosses=true"#,
+            r#""staging" -> "production" "traffic" 2 crosses=true"#,
+        ]
+    );
+}
+
+#[test]
+fn state_fills_what_source_cannot_know_and_an_older_state_is_used_with_a_warning() {
+    let stacks = envwall::audit::discover(&[common::root().join(REPO)], &[]).unwrap();
+    let files = envwall::audit::read(&stacks).unwrap();
+    let (model, _) = envwall::audit::load(
+        &stacks,
+        &files,
+        &envwall::input::hcl::Options::default(),
+        &envwall::audit::Progress::hidden(),
+    )
+    .unwrap();
+    let db = model
+        .resources
+        .iter()
+        .find(|r| model.inputs[r.input].label() == "prod/app" && r.address.to_string() == "aws_security_group.db")
+        .unwrap();
+    // The id only exists after apply; the state has it. The name is the source's.
+    assert_eq!(db.values.get("id").and_then(|v| v.as_str()), Some("sg-0a1b2c3d4e5f60001"));
+    assert_eq!(db.values.get("name").and_then(|v| v.as_str()), Some("orders-db-prod"));
+    assert!(db.location.is_some(), "the source gives the location");
+    let stale: Vec<&String> = model.warnings.iter().filter(|w| w.contains("is older than the source")).collect();
+    assert_eq!(stale.len(), 1, "{:?}", model.warnings);
+    assert!(
+        stale[0].ends_with(
+            "prod/app/terraform.tfstate (serial 12) is older than the source: 1 resource it declares is not in the state yet (aws_lambda_function.orders_api); the state is still used for the rest"
+        ),
+        "{}",
+        stale[0]
+    );
+}
+
+#[test]
+fn a_link_only_left_in_state_is_reported_pending_removal_and_does_not_fail_the_run() {
+    let state = r#"{"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "x", "outputs": {}, "resources": [
+      {"mode": "managed", "type": "aws_security_group", "name": "db", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+       "instances": [{"schema_version": 1, "attributes": {"id": "sg-0a1b2c3d4e5f6a7b8", "name": "db-prod", "vpc_id": "vpc-0a1b2c3d4e5f6a7b8"}}]},
+      {"mode": "managed", "type": "aws_security_group_rule", "name": "old", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+       "instances": [{"schema_version": 2, "attributes": {"id": "r-1", "type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22,
+         "cidr_blocks": ["10.20.0.0/16"], "security_group_id": "sg-0a1b2c3d4e5f6a7b8"}}]},
+      {"mode": "managed", "type": "aws_vpc", "name": "staging", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+       "instances": [{"schema_version": 1, "attributes": {"id": "vpc-0f1e2d3c4b5a69788", "cidr_block": "10.20.0.0/16", "tags": {"Environment": "staging"}}}]}
+    ]}"#;
+    let source = "resource \"aws_security_group\" \"db\" {\n  name = \"db-prod\"\n}\nresource \"aws_vpc\" \"staging\" {\n  cidr_block = \"10.20.0.0/16\"\n  tags = { Environment = \"staging\" }\n}\n";
+    let tree = Tree::new(&[("stack/main.tf", source), ("stack/terraform.tfstate", state)]);
+    let dir = tree.path().to_str().unwrap().to_owned();
+    let (code, out, err) = envwall(&["audit", &dir, "--format", "json", "--fail-on", "info"]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let f = &report["findings"][0];
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!((f["rule"].as_str(), f["severity"].as_str(), f["status"].as_str()), (Some("EW101"), Some("info"), Some("pending-removal")));
+    assert_eq!(f["via"]["address"], "aws_security_group_rule.old");
+    assert!(err.contains("1 object(s) in the state are no longer in the source"), "{err}");
+}
+
+#[test]
+fn a_state_kept_elsewhere_is_mapped_to_its_stack() {
+    let (code, _, err) = envwall(&["audit", REPO, "--state", "nosuch=fixtures/audit/repo/prod/app/terraform.tfstate"]);
+    assert_eq!(code, 2);
+    let nospace = |s: &str| common::flat(s).replace(' ', "");
+    assert!(
+        nospace(&err).contains(&nospace("--state nosuch=fixtures/audit/repo/prod/app/terraform.tfstate: no stack named `nosuch` (stacks: prod/app, prod/network, staging/app, staging/network)")),
+        "{err}"
+    );
+    // With the staging app's state, the host name in production's setting is its database.
+    let (code, out, err) =
+        envwall(&["audit", REPO, "--state", "staging/app=fixtures/audit/pulled/staging-app.tfstate", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(end(&report["findings"][0]["to"]), "staging/app:aws_db_instance.orders");
+    let staging_app = report["stacks"].as_array().unwrap().iter().find(|s| s["name"] == "staging/app").unwrap();
+    assert_eq!(staging_app["read"], serde_json::json!(["source", "state"]));
+}
+
+#[test]
+fn a_directory_without_stacks_is_a_usage_error() {
+    let (code, _, err) = envwall(&["audit", "docs"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no Terraform stacks under docs"), "{err}");
+}
+
+#[test]
+fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link() {
+    let out_dir = common::root().join("target/audit-html-test");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    let page = out_dir.join("audit.html");
+    let (code, _, err) = envwall(&["audit", REPO, "--format", "html", "--output", page.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("http://") || html.matches("http://").all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\"")));
+    assert!(!html.contains("https://") && !html.contains("src=\""), "the page must not load anything");
+    let chromium = ["chromium", "chromium-browser", "google-chrome"]
+        .into_iter()
+        .find(|c| Process::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("Chromium must be installed (.ci/run installs the chromium package)");
+    let profile = out_dir.join("profile");
+    let out = Process::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=2000",
+            &format!("--user-data-dir={}", profile.display()),
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout);
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "chromium failed: {log}");
+    assert!(!log.contains("Uncaught") && !log.contains(":CONSOLE("), "script errors: {log}");
+    // The script ran to the end and found one drawn link per finding.
+    assert!(dom.contains(r#"data-ready="ok""#), "{dom}");
+    for env in ["production", "staging"] {
+        assert!(dom.contains(&format!(r#"data-environment="{env}""#)), "environment {env} missing");
+    }
+    let crossing = dom.matches(r#"class="finding crossing""#).count();
+    assert_eq!(crossing, 5, "every finding joins production and non-production");
+    for rule in ["EW101", "EW102", "EW103", "EW201"] {
+        assert!(dom.contains(&format!(r#"data-rule="{rule}""#)), "{rule} not drawn");
+    }
+}
