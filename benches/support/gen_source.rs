@@ -33,8 +33,8 @@
 //! `DATABASE_URL` names the production database (through
 //! `reporting_db_address = module.prod.reporting_db_address`).
 //!
-//! The tree has exactly the requested number of `.tf` files (at least the ~35 of
-//! the smallest tree: one app), averaging about 3 KB, the size of real module files.
+//! The tree has exactly the requested number of `.tf` files (or, below about 50, the
+//! smallest tree: two apps), averaging about 2.2 KB, the size of real module files.
 //! Every file is valid HCL and every name an expression reads is declared.
 //!
 //! std only; no `crate::` paths (the file is included with `#[path]`).
@@ -246,7 +246,7 @@ impl Layout {
                 + k
                 + if n.is_multiple_of(APPS_PER_DB) { DB_FILES } else { 0 }
                 + usize::from(n.is_multiple_of(APPS_PER_GROUP));
-            if total + cost > files && !apps.is_empty() {
+            if total + cost > files && apps.len() >= 2 {
                 // Spread what is left as more components, round robin.
                 for i in 0..files.saturating_sub(total) {
                     let a = i % apps.len();
