@@ -33,8 +33,8 @@
 //! `DATABASE_URL` names the production database (through
 //! `reporting_db_address = module.prod.reporting_db_address`).
 //!
-//! The tree has exactly the requested number of `.tf` files (or, below about 50, the
-//! smallest tree: two apps), averaging about 2.2 KB, the size of real module files.
+//! The tree has exactly the requested number of `.tf` files (or, for fewer than about
+//! 60, the smallest tree: two apps), averaging about 2.2 KB, the size of real module files.
 //! Every file is valid HCL and every name an expression reads is declared.
 //!
 //! std only; no `crate::` paths (the file is included with `#[path]`).

@@ -41,6 +41,7 @@ const NAMES: &[&str] = &[
     "abs",
     "base64decode",
     "base64encode",
+    "basename",
     "ceil",
     "chunklist",
     "cidrhost",
@@ -52,6 +53,7 @@ const NAMES: &[&str] = &[
     "compact",
     "concat",
     "contains",
+    "dirname",
     "distinct",
     "element",
     "endswith",
@@ -165,6 +167,16 @@ fn dispatch(c: &Call) -> Result<Val, String> {
         "upper" => map_string(c, |s| s.chars().map(|ch| single(ch.to_uppercase()).unwrap_or(ch)).collect()),
         "title" => map_string(c, title_case),
         "trimspace" => map_string(c, |s| s.trim().to_owned()),
+        // Paths as Terraform treats them: `/`-separated text, nothing read from disk.
+        "basename" => map_string(c, |s| {
+            let t = s.trim_end_matches('/');
+            if t.is_empty() && s.starts_with('/') { "/".to_owned() } else { t.rsplit('/').next().unwrap_or_default().to_owned() }
+        }),
+        "dirname" => map_string(c, |s| match s.trim_end_matches('/').rsplit_once('/') {
+            Some(("", _)) => "/".to_owned(),
+            Some((dir, _)) => dir.to_owned(),
+            None => ".".to_owned(),
+        }),
         "trim" => string_pair(c, ["str", "cutset"], |s, cut| Val::str(s.trim_matches(|ch| cut.contains(ch)))),
         "trimprefix" => string_pair(c, ["str", "prefix"], |s, p| Val::str(s.strip_prefix(p).unwrap_or(s))),
         "trimsuffix" => string_pair(c, ["str", "suffix"], |s, p| Val::str(s.strip_suffix(p).unwrap_or(s))),
@@ -2049,6 +2061,25 @@ impl Decimal {
     /// The nearest `f64`.
     fn to_f64(self) -> f64 {
         format!("{}e-{}", self.mant, self.scale).parse().unwrap_or(f64::NAN)
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::*;
+
+    fn one(name: &str, arg: &str) -> Val {
+        call(name, vec![Val::String(arg.into())]).unwrap()
+    }
+
+    #[test]
+    fn basename_and_dirname_split_paths_as_terraform_does() {
+        assert_eq!(one("basename", "/work/infra/prod"), Val::String("prod".into()));
+        assert_eq!(one("basename", "foo/bar.tf"), Val::String("bar.tf".into()));
+        assert_eq!(one("basename", "/"), Val::String("/".into()));
+        assert_eq!(one("dirname", "/work/infra/prod"), Val::String("/work/infra".into()));
+        assert_eq!(one("dirname", "main.tf"), Val::String(".".into()));
+        assert_eq!(one("dirname", "/main.tf"), Val::String("/".into()));
     }
 }
 

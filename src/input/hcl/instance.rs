@@ -203,6 +203,8 @@ pub(crate) struct World<'t> {
     unsupported: RefCell<Vec<String>>,
     /// Other stacks' states, for `terraform_remote_state`.
     pub remote_states: Vec<super::RemoteState>,
+    /// Resources and modules whose count or for_each is unknown before apply.
+    unknown_expansions: RefCell<Vec<String>>,
 }
 
 /// A root variable's value given from outside, with where it came from.
@@ -234,6 +236,7 @@ impl<'t> World<'t> {
             fatal: RefCell::default(),
             unsupported: RefCell::default(),
             remote_states: Vec::new(),
+            unknown_expansions: RefCell::default(),
         }
     }
 
@@ -250,14 +253,41 @@ impl<'t> World<'t> {
         self.tree.dirs[file.0].files[file.1].renamed_keys.get(&offset).map(String::as_str)
     }
 
-    /// Notes a function envwall does not evaluate (once per name).
+    /// Notes a function envwall does not evaluate (reported once, with the first place).
     pub fn unsupported_function(&self, name: &str, file: FileId, span: Option<Range<usize>>) {
-        if self.unsupported.borrow().iter().any(|n| n == name) {
+        if self.unsupported.borrow().iter().any(|n| n.starts_with(&format!("`{name}`"))) {
             return;
         }
-        self.unsupported.borrow_mut().push(name.to_owned());
         let at = self.at(file, span.as_ref());
-        self.warn(format!("{at}: function `{name}` is not evaluated by envwall; its result is treated as unknown"));
+        self.unsupported.borrow_mut().push(format!("`{name}` ({at})"));
+    }
+
+    /// The warnings gathered per kind, one line each: unknown counts and for_each,
+    /// functions not evaluated.
+    pub fn summary_warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let list = |items: &[String]| {
+            let shown: Vec<&str> = items.iter().take(4).map(String::as_str).collect();
+            let more = if items.len() > 4 { format!(" and {} more", items.len() - 4) } else { String::new() };
+            format!("{}{more}", shown.join(", "))
+        };
+        let expansions = self.unknown_expansions.borrow();
+        if !expansions.is_empty() {
+            out.push(format!(
+                "{} count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: {}",
+                expansions.len(),
+                list(&expansions)
+            ));
+        }
+        let functions = self.unsupported.borrow();
+        if !functions.is_empty() {
+            out.push(format!(
+                "envwall does not evaluate {} function(s); their results are treated as unknown: {}",
+                functions.len(),
+                list(&functions)
+            ));
+        }
+        out
     }
 
     pub fn warn(&self, message: String) {
@@ -530,9 +560,7 @@ impl<'t> World<'t> {
                 }
                 _ => {
                     let at = self.at(file, count.value.span().as_ref());
-                    self.warn(format!(
-                        "{at}: the count of {what} is not known before apply ({v}); it is analysed as one instance"
-                    ));
+                    self.unknown_expansions.borrow_mut().push(format!("{what} (count, {at})"));
                     vec![(None, Val::Null)]
                 }
             };
@@ -552,9 +580,7 @@ impl<'t> World<'t> {
             };
             return keys.unwrap_or_else(|| {
                 let at = self.at(file, for_each.value.span().as_ref());
-                self.warn(format!(
-                    "{at}: the for_each of {what} is not known before apply; it is analysed as one instance"
-                ));
+                self.unknown_expansions.borrow_mut().push(format!("{what} (for_each, {at})"));
                 vec![(None, Val::Null)]
             });
         }
@@ -873,12 +899,26 @@ impl<'t> World<'t> {
         };
         let read = |key: &Option<Key>, each: &Val, attribute: Option<String>| {
             self.record(Origin { address: Rc::new(self.address(instance, r, key.clone())), attribute });
-            self.body(instance, r, key.clone(), each).map_or(Val::Unknown, |b| b.value.clone())
+            self.body(instance, r, key.clone(), each).map_or(Val::Unknown, |b| as_read(&b.value))
         };
         if !keyed {
             let (key, each) = instances.first().cloned().unwrap_or((None, Val::Null));
-            let v = read(&key, &each, attr_at(0));
-            return ev.operators(v, ops).map(Some);
+            // A count or for_each unknown before apply leaves one instance: an index
+            // (`aws_subnet.this[0]`) names it.
+            let indexed = matches!(
+                ops.first().map(|o| o.value()),
+                Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+            );
+            let rest = if indexed && decl_repeats(&self.config(instance).expect("config").resources[r]) {
+                &ops[1..]
+            } else {
+                ops
+            };
+            let v = read(&key, &each, match rest.first().map(|o| o.value()) {
+                Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
+                _ => None,
+            });
+            return ev.operators(v, rest).map(Some);
         }
         let index = match ops.first().map(|o| o.value()) {
             Some(TraversalOperator::Index(k)) => Some(ev.expr(k)?),
@@ -935,6 +975,22 @@ pub(crate) fn normalize(path: &std::path::Path) -> std::path::PathBuf {
         }
     }
     out
+}
+
+/// Whether a resource block has `count` or `for_each`.
+fn decl_repeats(decl: &ResourceDecl<'_>) -> bool {
+    decl.block.body.has_attribute("count") || decl.block.body.has_attribute("for_each")
+}
+
+/// A resource's configured values as another expression reads them: an argument
+/// set to null is left for the provider to compute, so it is unknown, not null.
+fn as_read(body: &Val) -> Val {
+    match body {
+        Val::Map(m) => Val::Map(
+            m.iter().map(|(k, v)| (k.clone(), if v.is_null() { Val::Unknown } else { v.clone() })).collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 /// `each` and `count` for an instance key.

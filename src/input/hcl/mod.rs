@@ -219,6 +219,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             });
         }
         model.warnings.extend(world.warnings.borrow_mut().drain(..));
+        model.warnings.extend(world.summary_warnings());
     }
     model.inputs.push(Input {
         path: path.to_owned(),
