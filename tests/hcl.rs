@@ -395,3 +395,60 @@ fn a_syntax_error_says_where() {
     let text = err.to_string();
     assert!(text.contains("main.tf:3:1: "), "{text}");
 }
+
+#[test]
+fn an_unknown_value_remembers_the_one_instance_it_comes_from() {
+    let app = "resource \"aws_security_group\" \"app\" {\n  name = \"app\"\n}\noutput \"sg_id\" { value = aws_security_group.app.id }\n";
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+module "app_1" { source = "./modules/app" }
+module "app_2" { source = "./modules/app" }
+module "apps" {
+  source   = "./modules/app"
+  for_each = toset(["blue", "green"])
+}
+locals {
+  groups = merge(
+    { app_1 = module.app_1.sg_id, app_2 = module.app_2.sg_id },
+    { for k, m in module.apps : k => m.sg_id },
+  )
+}
+resource "aws_security_group_rule" "one" {
+  security_group_id = local.groups["app_1"]
+}
+resource "aws_security_group_rule" "green" {
+  security_group_id = local.groups["green"]
+}
+resource "aws_security_group_rule" "joined" {
+  description = "${local.groups["app_2"]}-${module.apps["blue"].sg_id}"
+}
+"#,
+        ),
+        ("modules/app/main.tf", app),
+    ]);
+    let l = load(tree.path(), &Options::default());
+    let refs = |a: &str| l.resources.iter().find(|r| r.0 == a).unwrap().2.clone();
+    assert_eq!(refs("aws_security_group_rule.one"), vec![r#"Key("security_group_id") -> module.app_1.aws_security_group.app"#]);
+    assert_eq!(
+        refs("aws_security_group_rule.green"),
+        vec![r#"Key("security_group_id") -> module.apps["green"].aws_security_group.app"#]
+    );
+    assert_eq!(
+        refs("aws_security_group_rule.joined"),
+        vec![
+            r#"Key("description") -> module.app_2.aws_security_group.app"#,
+            r#"Key("description") -> module.apps["blue"].aws_security_group.app"#
+        ]
+    );
+}
+
+#[test]
+fn an_error_in_a_branch_an_unknown_condition_may_not_take_is_no_error() {
+    let v = eval_with(
+        "variable \"ports\" { default = [8080] }\nresource \"aws_vpc\" \"x\" {}\n",
+        "[\"10.0.0.0/16\", aws_vpc.x.id != \"\" ? var.ports[1] : 9100]",
+    );
+    assert_eq!(v, serde_json::json!(["10.0.0.0/16", "(unknown)"]));
+}

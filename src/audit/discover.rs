@@ -267,17 +267,4 @@ fn terragrunt_source(file: &Path) -> Option<PathBuf> {
     Some(normalize(&file.parent()?.join(source.replace("//", "/"))))
 }
 
-/// A path with `.` and `..` steps resolved lexically.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::input::hcl::normalize;

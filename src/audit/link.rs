@@ -91,7 +91,7 @@ fn state_outputs(text: &str) -> BTreeMap<String, Val> {
     let Some(serde_json::Value::Object(map)) = outputs else { return BTreeMap::new() };
     map.iter()
         .map(|(k, v)| {
-            let value = v.get("value").cloned().map_or(Val::Unknown, Val::from_json);
+            let value = v.get("value").cloned().map_or_else(Val::unknown, Val::from_json);
             let sensitive = v.get("sensitive").and_then(serde_json::Value::as_bool).unwrap_or(false);
             (k.clone(), value.marked(sensitive))
         })

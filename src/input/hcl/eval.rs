@@ -23,7 +23,7 @@ use hcl_edit::template::{Directive, Element, Template};
 
 use super::functions;
 use super::instance::World;
-use super::value::Val;
+use super::value::{Origins, Val};
 
 /// An expression that Terraform would refuse, with where it is.
 #[derive(Debug, Clone)]
@@ -69,7 +69,7 @@ impl Eval<'_, '_> {
                     let name = match key {
                         ObjectKey::Ident(id) => self.key_name(id.span(), id.value().as_str()),
                         ObjectKey::Expression(k) => match self.expr(k)? {
-                            v if v.is_unknown() => return Ok(Val::Unknown),
+                            v if v.is_unknown() => return Ok(Val::Unknown(v.all_origins())),
                             v => v.to_text().map(|t| self.key_name(k.span(), &t)).ok_or_else(|| {
                                 EvalError::new(
                                     format!("an object key must be a string, not {}", v.type_name()),
@@ -95,9 +95,10 @@ impl Eval<'_, '_> {
                     Some(false) => Ok(self.expr(&c.false_expr)?.marked(sensitive)),
                     None if cond.is_unknown() => {
                         // Both branches may be taken: read both so their references count.
-                        let a = self.expr(&c.true_expr)?;
-                        let b = self.expr(&c.false_expr)?;
-                        Ok(if a == b && !a.has_unknown() { a } else { Val::Unknown })
+                        // Like Terraform, an error in either is no error of the whole.
+                        let a = self.expr(&c.true_expr).unwrap_or_else(|_| Val::unknown());
+                        let b = self.expr(&c.false_expr).unwrap_or_else(|_| Val::unknown());
+                        Ok(if a == b && !a.has_unknown() { a } else { unknown_from(&[&cond, &a, &b]) })
                     }
                     None => Err(EvalError::new(
                         format!("a condition must be a bool, not {}", cond.type_name()),
@@ -119,7 +120,7 @@ impl Eval<'_, '_> {
             Expression::UnaryOp(op) => {
                 let (v, sensitive) = self.expr(&op.expr)?.into_unmarked();
                 if v.is_unknown() {
-                    return Ok(Val::Unknown);
+                    return Ok(v);
                 }
                 let out = match op.operator.value() {
                     UnaryOperator::Neg => v.to_number().map(|n| Val::Number(-n)),
@@ -170,7 +171,7 @@ impl Eval<'_, '_> {
                         rest.iter().take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_))).count()
                     };
                     let items = match current {
-                        Val::Unknown => return Ok(Val::Unknown),
+                        u @ Val::Unknown(_) => return Ok(u),
                         Val::Null => Vec::new(),
                         Val::List(items) => items,
                         other => vec![other],
@@ -202,7 +203,7 @@ impl Eval<'_, '_> {
                 (B::And, Some(false), _) | (B::And, _, Some(false)) => Val::Bool(false),
                 (B::Or, Some(true), _) | (B::Or, _, Some(true)) => Val::Bool(true),
                 (_, Some(x), Some(y)) => Val::Bool(x && y || (operator == B::Or && (x || y))),
-                _ if l.is_unknown() || r.is_unknown() => Val::Unknown,
+                _ if l.is_unknown() || r.is_unknown() => unknown_from(&[&l, &r]),
                 _ => return Err(EvalError::new("logical operators take bools", op.span())),
             };
             return Ok(out.marked(ls || rs));
@@ -211,13 +212,13 @@ impl Eval<'_, '_> {
         let sensitive = ls || rs;
         if matches!(operator, B::Eq | B::NotEq) {
             if l.has_unknown() || r.has_unknown() {
-                return Ok(Val::Unknown);
+                return Ok(unknown_from(&[&l, &r]));
             }
             let equal = strip_marks(&l) == strip_marks(&r);
             return Ok(Val::Bool(equal == (operator == B::Eq)).marked(sensitive));
         }
         if l.is_unknown() || r.is_unknown() {
-            return Ok(Val::Unknown);
+            return Ok(unknown_from(&[&l, &r]));
         }
         let (Some(a), Some(b)) = (l.to_number(), r.to_number()) else {
             return Err(EvalError::new(
@@ -246,10 +247,11 @@ impl Eval<'_, '_> {
         let name = call.name.name.value().as_str();
         if !call.name.namespace.is_empty() {
             // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
+            let mut args = Vec::new();
             for arg in call.args.iter() {
-                self.expr(arg)?;
+                args.push(self.expr(arg)?);
             }
-            return Ok(Val::Unknown);
+            return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
         }
         match name {
             "try" => {
@@ -265,7 +267,7 @@ impl Eval<'_, '_> {
                     return Err(EvalError::new("can: one argument expected", call.span()));
                 };
                 return Ok(match self.expr(arg) {
-                    Ok(v) if v.has_unknown() => Val::Unknown,
+                    Ok(v) if v.has_unknown() => Val::Unknown(v.all_origins()),
                     Ok(_) => Val::Bool(true),
                     Err(_) => Val::Bool(false),
                 });
@@ -279,25 +281,33 @@ impl Eval<'_, '_> {
         if call.args.expand_final() {
             match args.pop().map(Val::into_unmarked) {
                 Some((Val::List(items), sensitive)) => args.extend(items.into_iter().map(|v| v.marked(sensitive))),
-                Some((Val::Unknown, _)) => return Ok(Val::Unknown),
+                Some((u @ Val::Unknown(_), _)) => return Ok(u),
                 _ => return Err(EvalError::new("only a list can be expanded with `...`", call.span())),
             }
         }
         if !functions::exists(name) {
             self.world.unsupported_function(name, self.file, call.span());
-            return Ok(Val::Unknown);
+            return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
+        }
+        if args.iter().any(Val::is_unknown) {
+            return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
         }
         let mut sensitive = false;
         let mut plain = Vec::with_capacity(args.len());
         for arg in args {
             let (v, s) = arg.into_unmarked();
-            if v.is_unknown() {
-                return Ok(Val::Unknown);
-            }
             sensitive |= s;
             plain.push(v);
         }
-        functions::call(name, plain).map(|v| v.marked(sensitive)).map_err(|m| {
+        // A function that answers unknown from an unknown inside its arguments does
+        // not say which: the result comes from all of them.
+        let from = || unknown_from(&plain.iter().collect::<Vec<_>>());
+        let result = functions::call(name, plain.clone());
+        let result = match result {
+            Ok(Val::Unknown(o)) if o.is_empty() => Ok(from()),
+            other => other,
+        };
+        result.map(|v| v.marked(sensitive)).map_err(|m| {
             // A function's message may quote its arguments: not when one is secret.
             let message = if sensitive { format!("{name}: invalid sensitive argument") } else { m };
             EvalError::new(message, call.span())
@@ -306,8 +316,9 @@ impl Eval<'_, '_> {
 
     fn for_expr(&mut self, f: &ForExpr) -> Result<Val> {
         let (collection, sensitive) = self.expr(&f.intro.collection_expr)?.into_unmarked();
+        let origins = collection.all_origins();
         let items: Vec<(Val, Val)> = match collection {
-            Val::Unknown => return Ok(Val::Unknown),
+            u @ Val::Unknown(_) => return Ok(u),
             Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
             Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
             Val::Null => return Err(EvalError::new("cannot iterate over null", f.intro.collection_expr.span())),
@@ -335,7 +346,7 @@ impl Eval<'_, '_> {
             unknown |= result?;
         }
         if unknown {
-            return Ok(Val::Unknown);
+            return Ok(Val::Unknown(origins));
         }
         let out = match &f.key_expr {
             None => Val::List(list),
@@ -393,12 +404,20 @@ impl Eval<'_, '_> {
         }
         let mut out = String::new();
         let mut sensitive = false;
-        let unknown = self.elements(&elements, &mut out, &mut sensitive)?;
-        Ok(if unknown { Val::Unknown } else { Val::String(out).marked(sensitive) })
+        let mut origins = Origins::default();
+        let unknown = self.elements(&elements, &mut out, &mut sensitive, &mut origins)?;
+        Ok(if unknown { Val::Unknown(origins) } else { Val::String(out).marked(sensitive) })
     }
 
-    /// Renders elements into `out`; `Ok(true)` when an unknown makes the string unknown.
-    fn elements(&mut self, elements: &[&Element], out: &mut String, sensitive: &mut bool) -> Result<bool> {
+    /// Renders elements into `out`; `Ok(true)` when an unknown makes the string
+    /// unknown, its origins gathered in `origins`.
+    fn elements(
+        &mut self,
+        elements: &[&Element],
+        out: &mut String,
+        sensitive: &mut bool,
+        origins: &mut Origins,
+    ) -> Result<bool> {
         let mut unknown = false;
         let mut strip_next = false;
         for (i, element) in elements.iter().enumerate() {
@@ -419,6 +438,7 @@ impl Eval<'_, '_> {
                     *sensitive |= s;
                     if v.has_unknown() {
                         unknown = true;
+                        *origins = origins.union(&v.all_origins());
                     } else if v.is_null() {
                         return Err(EvalError::new("a template cannot interpolate null", interp.expr.span()));
                     } else {
@@ -434,14 +454,20 @@ impl Eval<'_, '_> {
                         out.push_str(&text);
                     }
                 }
-                Element::Directive(d) => unknown |= self.directive(d, out, sensitive)?,
+                Element::Directive(d) => unknown |= self.directive(d, out, sensitive, origins)?,
             }
             strip_next = strips_end(element);
         }
         Ok(unknown)
     }
 
-    fn directive(&mut self, d: &Directive, out: &mut String, sensitive: &mut bool) -> Result<bool> {
+    fn directive(
+        &mut self,
+        d: &Directive,
+        out: &mut String,
+        sensitive: &mut bool,
+        origins: &mut Origins,
+    ) -> Result<bool> {
         match d {
             Directive::If(d) => {
                 let (cond, s) = self.expr(&d.if_expr.cond_expr)?.into_unmarked();
@@ -449,7 +475,10 @@ impl Eval<'_, '_> {
                 let branch = match cond.to_bool() {
                     Some(true) => Some(&d.if_expr.template),
                     Some(false) => d.else_expr.as_ref().map(|e| &e.template),
-                    None if cond.is_unknown() => return Ok(true),
+                    None if cond.is_unknown() => {
+                        *origins = origins.union(&cond.all_origins());
+                        return Ok(true);
+                    }
                     None => {
                         return Err(EvalError::new("an %{if} condition must be a bool", d.if_expr.cond_expr.span()));
                     }
@@ -457,7 +486,7 @@ impl Eval<'_, '_> {
                 match branch {
                     Some(t) => {
                         let elements: Vec<&Element> = t.iter().collect();
-                        self.elements(&elements, out, sensitive)
+                        self.elements(&elements, out, sensitive, origins)
                     }
                     None => Ok(false),
                 }
@@ -466,7 +495,10 @@ impl Eval<'_, '_> {
                 let (collection, s) = self.expr(&d.for_expr.collection_expr)?.into_unmarked();
                 *sensitive |= s;
                 let items: Vec<(Val, Val)> = match collection {
-                    Val::Unknown => return Ok(true),
+                    u @ Val::Unknown(_) => {
+                        *origins = origins.union(&u.all_origins());
+                        return Ok(true);
+                    }
                     Val::List(items) => {
                         items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect()
                     }
@@ -481,7 +513,7 @@ impl Eval<'_, '_> {
                         self.scope.push((kv.value().as_str().to_owned(), k));
                     }
                     self.scope.push((d.for_expr.value_var.value().as_str().to_owned(), v));
-                    let r = self.elements(&elements, out, sensitive);
+                    let r = self.elements(&elements, out, sensitive, origins);
                     self.scope.truncate(depth);
                     unknown |= r?;
                 }
@@ -516,19 +548,20 @@ fn strips_end(e: &Element) -> bool {
 /// `v.name`: missing attributes are unknown (see the module docs).
 pub(crate) fn get_attr(v: Val, name: &str) -> Val {
     match v {
-        Val::Map(mut m) => m.remove(name).unwrap_or(Val::Unknown),
+        Val::Map(mut m) => m.remove(name).unwrap_or_else(Val::unknown),
         Val::Sensitive(inner) => get_attr(*inner, name).marked(true),
-        _ => Val::Unknown,
+        u @ Val::Unknown(_) => u,
+        _ => Val::unknown(),
     }
 }
 
 /// `v[key]`.
 pub(crate) fn index(v: Val, key: &Val, span: Option<Range<usize>>) -> Result<Val> {
     if key.is_unknown() {
-        return Ok(Val::Unknown);
+        return Ok(Val::Unknown(key.all_origins()));
     }
     match v {
-        Val::Unknown => Ok(Val::Unknown),
+        u @ Val::Unknown(_) => Ok(u),
         Val::List(mut items) => {
             let i = key.to_number().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| {
                 EvalError::new(format!("a list index must be a whole number, not {key}"), span.clone())
@@ -548,6 +581,15 @@ pub(crate) fn index(v: Val, key: &Val, span: Option<Range<usize>>) -> Result<Val
         Val::Null => Err(EvalError::new("cannot index null", span)),
         other => Err(EvalError::new(format!("cannot index a {}", other.type_name()), span)),
     }
+}
+
+/// An unknown computed from these values: all their unknowns' origins.
+fn unknown_from(values: &[&Val]) -> Val {
+    let mut origins = Origins::default();
+    for v in values {
+        origins = origins.union(&v.all_origins());
+    }
+    Val::Unknown(origins)
 }
 
 fn strip_marks(v: &Val) -> Val {

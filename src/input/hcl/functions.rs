@@ -139,7 +139,7 @@ pub fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
     }
     if args.iter().any(Val::is_unknown) {
         // The evaluator answers these itself; answer as it would.
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let result = dispatch(&Call { name, args: &args })?;
     let inner_marks = !KEEPS_INNER_MARKS.contains(&name) && args.iter().any(contains_sensitive);
@@ -627,7 +627,7 @@ fn join(c: &Call) -> Result<Val, String> {
     }
     let lists = (1..c.args.len()).map(|i| c.list_arg(i, "lists")).collect::<Result<Vec<_>, _>>()?;
     if lists.iter().any(|list| list.iter().any(Val::has_unknown)) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let mut parts = Vec::new();
     for (li, list) in lists.iter().enumerate() {
@@ -708,7 +708,7 @@ fn format(c: &Call) -> Result<Val, String> {
     let spec = c.string_arg(0, "format")?;
     let values = &c.args[1..];
     if values.iter().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let values: Vec<&Val> = values.iter().collect();
     sprintf(&spec, &values).map(Val::String).map_err(|e| c.err(e))
@@ -747,7 +747,7 @@ fn formatlist(c: &Call) -> Result<Val, String> {
             })
             .collect();
         if row.iter().any(|v| v.has_unknown()) {
-            out.push(Val::Unknown);
+            out.push(Val::unknown());
             continue;
         }
         let text = sprintf(&spec, &row).map_err(|e| c.err(format_args!("error on format iteration {k}: {e}")))?;
@@ -1212,7 +1212,7 @@ fn flatten(c: &Call) -> Result<Val, String> {
     let mut out = Vec::new();
     let mut marked = false;
     if !flatten_into(c, items, &mut out, &mut marked)? {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     Ok(Val::List(out).marked(marked))
 }
@@ -1221,7 +1221,7 @@ fn flatten(c: &Call) -> Result<Val, String> {
 fn flatten_into(c: &Call, items: &[Val], out: &mut Vec<Val>, marked: &mut bool) -> Result<bool, String> {
     for item in items {
         match item.unmarked() {
-            Val::Unknown => return Ok(false),
+            Val::Unknown(_) => return Ok(false),
             Val::List(inner) => {
                 *marked |= is_marked(item);
                 if !flatten_into(c, inner, out, marked)? {
@@ -1242,7 +1242,7 @@ fn distinct(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
     if items.iter().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let items = &same_type_elements(c, items)?;
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -1270,7 +1270,7 @@ fn contains(c: &Call) -> Result<Val, String> {
             None => unknown = true,
         }
     }
-    Ok(if unknown { Val::Unknown } else { Val::Bool(false) })
+    Ok(if unknown { Val::unknown() } else { Val::Bool(false) })
 }
 
 /// `index(list, value)`: the first index holding the value.
@@ -1287,7 +1287,7 @@ fn index(c: &Call) -> Result<Val, String> {
         match equal(item, wanted) {
             Some(true) => return Ok(Val::Number(i as f64)),
             Some(false) => {}
-            None => return Ok(Val::Unknown),
+            None => return Ok(Val::unknown()),
         }
     }
     Err(c.err("item not found"))
@@ -1334,7 +1334,7 @@ fn zipmap(c: &Call) -> Result<Val, String> {
         return Err(c.err("values argument must be a list or tuple value"));
     };
     if keys.iter().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     if keys.len() != values.len() {
         return Err(c.err(format_args!(
@@ -1397,7 +1397,7 @@ fn sort(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
     if items.iter().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let mut texts = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -1448,7 +1448,7 @@ fn range(c: &Call) -> Result<Val, String> {
             Some((num.to_f64(), num.compare(end)?, start.is_binary() && step.is_binary()))
         });
         let (num, order) = match point {
-            Some((_, Ordering::Equal, false)) => return Ok(Val::Unknown),
+            Some((_, Ordering::Equal, false)) => return Ok(Val::unknown()),
             Some((num, order, _)) => (num, order),
             None => {
                 let num = start + i as f64 * step;
@@ -1470,7 +1470,7 @@ fn compact(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
     if items.iter().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -1517,7 +1517,7 @@ fn transpose(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     let m = c.map_arg(0, "values")?;
     if m.values().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut count = 0;
@@ -1555,7 +1555,7 @@ fn coalesce(c: &Call) -> Result<Val, String> {
         match v.unmarked() {
             Val::Null => {}
             Val::String(s) if s.is_empty() => {}
-            Val::Unknown => return Ok(Val::Unknown),
+            Val::Unknown(_) => return Ok(Val::unknown()),
             _ => return Ok(v),
         }
     }
@@ -1652,7 +1652,7 @@ fn toset(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     match c.arg(0) {
         Val::Null => Ok(Val::Null),
-        Val::List(items) if items.iter().any(Val::has_unknown) => Ok(Val::Unknown),
+        Val::List(items) if items.iter().any(Val::has_unknown) => Ok(Val::unknown()),
         Val::List(items) => {
             let items = unify(items).ok_or_else(|| c.err("cannot convert tuple to set of any single type"))?;
             Ok(Val::List(set_of(items)))
@@ -1701,7 +1701,7 @@ fn unify(items: &[Val]) -> Option<Vec<Val>> {
 /// Terraform's `==`: `None` when the answer depends on an unknown value.
 fn equal(a: &Val, b: &Val) -> Option<bool> {
     match (a.unmarked(), b.unmarked()) {
-        (Val::Unknown, _) | (_, Val::Unknown) => None,
+        (Val::Unknown(_), _) | (_, Val::Unknown(_)) => None,
         (Val::List(x), Val::List(y)) => {
             if x.len() != y.len() {
                 return Some(false);
@@ -1761,7 +1761,7 @@ fn kind_rank(v: &Val) -> u8 {
         Val::String(_) => 3,
         Val::List(_) => 4,
         Val::Map(_) => 5,
-        Val::Unknown | Val::Sensitive(_) => 6,
+        Val::Unknown(_) | Val::Sensitive(_) => 6,
     }
 }
 
@@ -1789,7 +1789,7 @@ fn set_operation(c: &Call, op: SetOp) -> Result<Val, String> {
     }
     let lists = (0..c.args.len()).map(|i| c.list_arg(i, "sets")).collect::<Result<Vec<_>, _>>()?;
     if lists.iter().any(|list| list.iter().any(Val::has_unknown)) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let total = lists.iter().map(|list| list.len()).sum();
     c.check_len(total)?;
@@ -1826,7 +1826,7 @@ fn jsonencode(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     match json_text(c.arg(0)).map_err(|e| c.err(e))? {
         Some(text) => Ok(Val::String(text)),
-        None => Ok(Val::Unknown),
+        None => Ok(Val::unknown()),
     }
 }
 
@@ -1878,7 +1878,7 @@ fn write_json(v: &Val, out: &mut String) -> Result<bool, String> {
             }
             out.push('}');
         }
-        Val::Unknown => return Ok(false),
+        Val::Unknown(_) => return Ok(false),
         Val::Sensitive(inner) => return write_json(inner, out),
     }
     Ok(true)
@@ -1993,7 +1993,7 @@ fn sum(c: &Call) -> Result<Val, String> {
         return Err(c.err("cannot sum an empty list"));
     }
     if items.iter().any(Val::has_unknown) {
-        return Ok(Val::Unknown);
+        return Ok(Val::unknown());
     }
     let mut total = 0.0;
     let mut exact = Some(Decimal { mant: 0, scale: 0 });
@@ -2108,7 +2108,7 @@ mod tests {
     fn secret(v: Val) -> Val {
         Val::Sensitive(Box::new(v))
     }
-    const U: Val = Val::Unknown;
+    const U: Val = Val::unknown();
 
     #[test]
     fn names_are_sorted_and_all_dispatch() {

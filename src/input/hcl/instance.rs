@@ -17,6 +17,7 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use hcl_edit::Span;
 use hcl_edit::expr::{Expression, TraversalOperator};
@@ -24,18 +25,9 @@ use hcl_edit::structure::{Block, Body};
 
 use super::eval::{Eval, EvalError};
 use super::parse::{Tree, label_str, line_column};
-use super::value::Val;
+use super::value::{Origin, Origins, Val};
 use crate::model::address::{Address, Key, Mode, ModuleStep};
 use crate::model::value::OwnedStep;
-
-/// A resource instance attribute an expression read.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Origin {
-    /// The instance.
-    pub address: Rc<Address>,
-    /// The attribute read (`id`), when the expression names one.
-    pub attribute: Option<String>,
-}
 
 /// `(directory, file)` indexes of a file in the tree.
 pub(crate) type FileId = (usize, usize);
@@ -326,7 +318,7 @@ impl<'t> World<'t> {
             Ok(v) => v,
             Err(err) => {
                 self.eval_warning(file, &err);
-                Val::Unknown
+                Val::unknown()
             }
         }
     }
@@ -427,7 +419,7 @@ impl<'t> World<'t> {
                 None => match decl.body.get_attribute("default") {
                     Some(d) => self.value_or_unknown(instance, file, Vec::new(), &d.value),
                     // A required variable nobody set: Terraform would ask for it.
-                    None => Val::Unknown,
+                    None => Val::unknown(),
                 },
             };
             Ok(value.marked(sensitive))
@@ -486,7 +478,7 @@ impl<'t> World<'t> {
         let Some(config) = self.config(0) else { return Val::Map(BTreeMap::new()) };
         let mut names: Vec<&str> = config.outputs.keys().copied().collect();
         names.sort_unstable();
-        Val::Map(names.into_iter().map(|n| (n.to_owned(), self.output(0, n).unwrap_or(Val::Unknown))).collect())
+        Val::Map(names.into_iter().map(|n| (n.to_owned(), self.output(0, n).unwrap_or(Val::unknown()))).collect())
     }
 
     /// The root module's variables and their values, by name.
@@ -497,7 +489,7 @@ impl<'t> World<'t> {
         names
             .into_iter()
             .map(|n| {
-                let v = self.variable(0, n, None).unwrap_or(Val::Unknown);
+                let v = self.variable(0, n, None).unwrap_or(Val::unknown());
                 (std::borrow::Cow::Owned(n.to_owned()), v.into_model())
             })
             .collect()
@@ -506,7 +498,7 @@ impl<'t> World<'t> {
     /// `module.name.output` in an instance.
     fn output(&self, instance: usize, name: &str) -> Result<Val, EvalError> {
         let Some(&(expr, file)) = self.config(instance).and_then(|c| c.outputs.get(name)) else {
-            return Ok(Val::Unknown);
+            return Ok(Val::unknown());
         };
         self.named(instance, Named::Output(name.to_owned()), || {
             Ok(self.value_or_unknown(instance, file, Vec::new(), expr))
@@ -659,7 +651,13 @@ impl<'t> World<'t> {
             if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
                 continue;
             }
-            let (value, refs) = self.collect(|| self.value_or_unknown(instance, file, scope.clone(), &attr.value));
+            let (value, read) = self.collect(|| self.value_or_unknown(instance, file, scope.clone(), &attr.value));
+            // Where the value is unknown, its unknowns say exactly which instances it
+            // comes from; otherwise everything the expression read links it.
+            let refs = match value.origins() {
+                Some(origins) if value.has_unknown() && !origins.is_empty() => origins.iter().cloned().collect(),
+                _ => read,
+            };
             path.push(OwnedStep::Key(key.to_owned()));
             if !refs.is_empty() {
                 references.push((path.clone(), refs));
@@ -716,7 +714,7 @@ impl<'t> World<'t> {
             _ => {
                 // Unknown until apply: one block stands for all, its values read from
                 // an unknown iterator.
-                vec![(Val::Unknown, Val::Unknown)]
+                vec![(Val::unknown(), Val::unknown())]
             }
         };
         let list = blocks.entry(label.to_owned()).or_default();
@@ -781,7 +779,7 @@ impl<'t> World<'t> {
                 let (Some((ty, _)), Some((n, _))) = (attr(0), attr(1)) else { return Ok(None) };
                 match self.resource_value(ev, Mode::Data, ty, n, &ops[2..])? {
                     Some(v) => v,
-                    None => Val::Unknown,
+                    None => Val::unknown(),
                 }
             }
             "path" => {
@@ -793,15 +791,15 @@ impl<'t> World<'t> {
                     "module" => Val::String(dir(inst.dir)),
                     "root" => Val::String(dir(Some(0))),
                     "cwd" => Val::String(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()),
-                    _ => Val::Unknown,
+                    _ => Val::unknown(),
                 };
                 ev.operators(v, &ops[1..])?
             }
             "terraform" => match attr(0) {
                 Some(("workspace", _)) => ev.operators(Val::String(self.workspace.clone()), &ops[1..])?,
-                _ => Val::Unknown,
+                _ => Val::unknown(),
             },
-            "each" | "count" | "self" => return Ok(Some(Val::Unknown)),
+            "each" | "count" | "self" => return Ok(Some(Val::unknown())),
             resource_type => {
                 let Some((n, _)) = attr(0) else { return Ok(None) };
                 match self.resource_value(ev, Mode::Managed, resource_type, n, &ops[1..])? {
@@ -821,7 +819,7 @@ impl<'t> World<'t> {
     ) -> Result<Val, EvalError> {
         let instance = ev.instance;
         let Some(call) = self.config(instance).and_then(|c| c.calls.iter().position(|(n, _, _)| *n == name)) else {
-            return Ok(Val::Unknown);
+            return Ok(Val::unknown());
         };
         let instances = self.call_instances(instance, call);
         let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
@@ -830,7 +828,7 @@ impl<'t> World<'t> {
             _ => None,
         };
         if !keyed {
-            let Some(&(_, child)) = instances.first() else { return Ok(Val::Unknown) };
+            let Some(&(_, child)) = instances.first() else { return Ok(Val::unknown()) };
             if let Some(out) = get_attr_at(0) {
                 let v = self.output(child, out)?;
                 return ev.operators(v, &ops[1..]);
@@ -866,7 +864,7 @@ impl<'t> World<'t> {
     }
 
     fn outputs_of(&self, instance: usize) -> Result<Val, EvalError> {
-        let Some(config) = self.config(instance) else { return Ok(Val::Unknown) };
+        let Some(config) = self.config(instance) else { return Ok(Val::unknown()) };
         let names: Vec<&str> = config.outputs.keys().copied().collect();
         let mut out = BTreeMap::new();
         for n in names {
@@ -897,9 +895,30 @@ impl<'t> World<'t> {
             Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
             _ => None,
         };
+        // One instance as the traversal reads it: with `attribute`, just that
+        // attribute (unknown, from this instance, when only the provider knows it);
+        // else the object of its configured values.
         let read = |key: &Option<Key>, each: &Val, attribute: Option<String>| {
-            self.record(Origin { address: Rc::new(self.address(instance, r, key.clone())), attribute });
-            self.body(instance, r, key.clone(), each).map_or(Val::Unknown, |b| as_read(&b.value))
+            let origin = Origin { address: Arc::new(self.address(instance, r, key.clone())), attribute };
+            self.record(origin.clone());
+            let body = self.body(instance, r, key.clone(), each);
+            match (&origin.attribute, body) {
+                (Some(a), Some(b)) => match b.value.unmarked() {
+                    Val::Map(m) => match m.get(a) {
+                        Some(v) if !v.is_null() => v.clone(),
+                        _ => Val::Unknown(Origins::one(origin)),
+                    },
+                    _ => Val::Unknown(Origins::one(origin)),
+                },
+                (Some(_), None) => Val::Unknown(Origins::one(origin)),
+                (None, Some(b)) => as_read(&b.value),
+                (None, None) => Val::unknown(),
+            }
+        };
+        // `read` with an attribute gives the attribute: the traversal goes on after it.
+        let after_attr = |ops: &'_ [hcl_edit::Decorated<TraversalOperator>]| match ops.first().map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(_)) => 1,
+            _ => 0,
         };
         if !keyed {
             let (key, each) = instances.first().cloned().unwrap_or((None, Val::Null));
@@ -918,7 +937,7 @@ impl<'t> World<'t> {
                 Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
                 _ => None,
             });
-            return ev.operators(v, rest).map(Some);
+            return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
         }
         let index = match ops.first().map(|o| o.value()) {
             Some(TraversalOperator::Index(k)) => Some(ev.expr(k)?),
@@ -936,7 +955,7 @@ impl<'t> World<'t> {
                 });
             };
             let v = read(k, each, attr_at(1));
-            return ev.operators(v, &ops[1..]).map(Some);
+            return ev.operators(v, &ops[1 + after_attr(&ops[1..])..]).map(Some);
         }
         // The whole collection (a splat, a for-expression, an unknown key).
         let attribute = match ops.first().map(|o| o.value()) {
@@ -946,7 +965,11 @@ impl<'t> World<'t> {
         let mut list = Vec::new();
         let mut map = BTreeMap::new();
         for (k, each) in instances.iter() {
-            let v = read(k, each, attribute.clone());
+            // A splat reads one attribute of each: an object of just that one.
+            let v = match &attribute {
+                Some(a) => Val::Map(BTreeMap::from([(a.clone(), read(k, each, attribute.clone()))])),
+                None => read(k, each, None),
+            };
             match k {
                 Some(Key::Str(s)) => {
                     map.insert(s.clone(), v);
@@ -954,8 +977,13 @@ impl<'t> World<'t> {
                 _ => list.push(v),
             }
         }
-        if index.is_some() {
-            return Ok(Some(Val::Unknown));
+        if let Some(key) = index {
+            let mut origins = key.all_origins();
+            for (k, _) in instances.iter() {
+                let address = Arc::new(self.address(instance, r, k.clone()));
+                origins = origins.union(&Origins::one(Origin { address, attribute: attr_at(1) }));
+            }
+            return Ok(Some(Val::Unknown(origins)));
         }
         let whole = if map.is_empty() { Val::List(list) } else { Val::Map(map) };
         ev.operators(whole, ops).map(Some)
@@ -963,7 +991,7 @@ impl<'t> World<'t> {
 }
 
 /// A path with `.` and `..` steps resolved lexically.
-pub(crate) fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
     let mut out = std::path::PathBuf::new();
     for c in path.components() {
         match c {
@@ -987,7 +1015,7 @@ fn decl_repeats(decl: &ResourceDecl<'_>) -> bool {
 fn as_read(body: &Val) -> Val {
     match body {
         Val::Map(m) => Val::Map(
-            m.iter().map(|(k, v)| (k.clone(), if v.is_null() { Val::Unknown } else { v.clone() })).collect(),
+            m.iter().map(|(k, v)| (k.clone(), if v.is_null() { Val::unknown() } else { v.clone() })).collect(),
         ),
         other => other.clone(),
     }

@@ -30,7 +30,9 @@ use crate::model::{
     Action, Derivation, InlineSuppression, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile,
     SourceLocation,
 };
-use instance::{FileId, Origin, RootValue, World};
+pub use instance::normalize;
+use instance::{FileId, RootValue, World};
+use value::Origin;
 use parse::{Tree, line_column};
 use value::Val;
 
@@ -177,8 +179,8 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         }
         providers = provider_configs(&world);
         variables = world.root_variables();
-        let existing: std::collections::HashSet<Rc<Address>> =
-            lowered.iter().map(|l: &Lowered| Rc::clone(&l.address)).collect();
+        let existing: std::collections::HashSet<std::sync::Arc<Address>> =
+            lowered.iter().map(|l: &Lowered| std::sync::Arc::clone(&l.address)).collect();
         for l in lowered {
             let file = &tree.dirs[l.file.0].files[l.file.1];
             let references = l
@@ -280,7 +282,7 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
 
 /// A resource instance ready for the model.
 struct Lowered<'t> {
-    address: Rc<Address>,
+    address: std::sync::Arc<Address>,
     value: Value<'static>,
     references: Vec<(Vec<OwnedStep>, Vec<Origin>)>,
     file: FileId,
@@ -299,7 +301,7 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
         let expansion = world.resource_instances(instance, r);
         for (key, each) in &expansion.keys {
             let Some(body) = world.body(instance, r, key.clone(), each) else { continue };
-            let address = Rc::new(world.address(instance, r, key.clone()));
+            let address = std::sync::Arc::new(world.address(instance, r, key.clone()));
             let mut attribute_spans = Vec::new();
             attribute_ranges(&decl.block.body, &mut String::new(), &mut attribute_spans);
             let file = &world.tree.dirs[decl.file.0].files[decl.file.1];

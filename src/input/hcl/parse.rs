@@ -23,6 +23,7 @@ use hcl_edit::template::StringTemplate;
 
 use super::super::InputError;
 use super::super::source::Source;
+use super::instance::normalize;
 
 /// One parsed file.
 pub(crate) struct File {
@@ -359,7 +360,7 @@ pub(crate) fn label_str(label: &BlockLabel) -> &str {
 
 fn resolve_source(dir: &Path, call: &Call, key: &str, downloaded: &HashMap<String, PathBuf>) -> Option<PathBuf> {
     if call.source.starts_with("./") || call.source.starts_with("../") {
-        return Some(dir.join(&call.source));
+        return Some(normalize(&dir.join(&call.source)));
     }
     downloaded.get(key).cloned()
 }
@@ -387,20 +388,6 @@ fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> HashMap<String
             HashMap::new()
         }
     }
-}
-
-fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
-                out.pop();
-            }
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 // ---- .tf.json ----

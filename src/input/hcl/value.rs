@@ -1,10 +1,11 @@
 //! The evaluator's values: Terraform's types reduced to what envwall needs.
 //!
 //! A [`Val`] is known, [`Val::Unknown`] (it only exists after apply: a resource's id,
-//! an endpoint) or [`Val::Sensitive`] (known, never printed). Where an unknown value
-//! comes from is not kept in the value itself: the evaluator records every resource
-//! a expression reads as it evaluates, which is exactly what the plan front-end
-//! learns from a plan's `configuration` references.
+//! an endpoint) or [`Val::Sensitive`] (known, never printed). An unknown value
+//! remembers where it comes from — the resource instance attributes it was computed
+//! from ([`Origins`]) — through operators, templates, indexes and functions, so an
+//! attribute set from `module.net.subnet_ids["b"]` links to that one subnet, exactly
+//! as a plan's `configuration` references do.
 //!
 //! Maps keep their keys sorted, as Terraform iterates them; lists stand for lists,
 //! sets and tuples alike (a set is a sorted, de-duplicated list).
@@ -12,8 +13,65 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
+use crate::model::address::Address;
 use crate::model::value::Value;
+
+/// A resource instance attribute a value was computed from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// The instance.
+    pub address: Arc<Address>,
+    /// The attribute read (`id`), when the expression names one.
+    pub attribute: Option<String>,
+}
+
+/// Where an unknown value comes from; empty when it is not known (a function lost
+/// track). Two unknowns are equal whatever their origins.
+#[derive(Debug, Clone, Default)]
+pub struct Origins(Option<Arc<[Origin]>>);
+
+impl PartialEq for Origins {
+    fn eq(&self, _: &Origins) -> bool {
+        true
+    }
+}
+
+impl Origins {
+    /// One origin.
+    pub fn one(origin: Origin) -> Origins {
+        Origins(Some(Arc::from(vec![origin])))
+    }
+
+    /// The origins, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &Origin> {
+        self.0.iter().flat_map(|o| o.iter())
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_ref().is_none_or(|o| o.is_empty())
+    }
+
+    /// Both sets, without repeats.
+    pub fn union(&self, other: &Origins) -> Origins {
+        match (&self.0, &other.0) {
+            (None, _) => other.clone(),
+            (_, None) => self.clone(),
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) => self.clone(),
+            (Some(a), Some(b)) => {
+                let mut all: Vec<Origin> = a.to_vec();
+                for o in b.iter() {
+                    if !all.contains(o) {
+                        all.push(o.clone());
+                    }
+                }
+                Origins(Some(Arc::from(all)))
+            }
+        }
+    }
+}
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,8 +90,8 @@ pub enum Val {
     List(Vec<Val>),
     /// A map or object, keys sorted.
     Map(BTreeMap<String, Val>),
-    /// Known only after apply.
-    Unknown,
+    /// Known only after apply, computed from these resource attributes.
+    Unknown(Origins),
     /// Marked sensitive (a `sensitive = true` variable, or derived from one).
     Sensitive(Box<Val>),
 }
@@ -64,21 +122,56 @@ impl Val {
     pub fn marked(self, sensitive: bool) -> Val {
         match self {
             v @ Val::Sensitive(_) => v,
-            Val::Unknown => Val::Unknown,
+            u @ Val::Unknown(_) => u,
             v if sensitive => Val::Sensitive(Box::new(v)),
             v => v,
         }
     }
 
+    /// An unknown value whose origin is not known.
+    pub const fn unknown() -> Val {
+        Val::Unknown(Origins(None))
+    }
+
+    /// The origins of every unknown in the value; `None` when one of them has none.
+    pub fn origins(&self) -> Option<Origins> {
+        let mut out = Origins::default();
+        let mut complete = true;
+        self.each_unknown(&mut |o| {
+            if o.is_empty() {
+                complete = false;
+            } else {
+                out = out.union(o);
+            }
+        });
+        complete.then_some(out)
+    }
+
+    /// The union of the origins of every unknown in the value.
+    pub fn all_origins(&self) -> Origins {
+        let mut out = Origins::default();
+        self.each_unknown(&mut |o| out = out.union(o));
+        out
+    }
+
+    fn each_unknown(&self, f: &mut impl FnMut(&Origins)) {
+        match self.unmarked() {
+            Val::Unknown(o) => f(o),
+            Val::List(items) => items.iter().for_each(|v| v.each_unknown(f)),
+            Val::Map(m) => m.values().for_each(|v| v.each_unknown(f)),
+            _ => {}
+        }
+    }
+
     /// Whether the value itself (not something inside it) is unknown.
     pub fn is_unknown(&self) -> bool {
-        matches!(self.unmarked(), Val::Unknown)
+        matches!(self.unmarked(), Val::Unknown(_))
     }
 
     /// Whether the value or anything inside it is unknown.
     pub fn has_unknown(&self) -> bool {
         match self.unmarked() {
-            Val::Unknown => true,
+            Val::Unknown(_) => true,
             Val::List(items) => items.iter().any(Val::has_unknown),
             Val::Map(m) => m.values().any(Val::has_unknown),
             _ => false,
@@ -99,7 +192,7 @@ impl Val {
             Val::String(_) => "string",
             Val::List(_) => "list",
             Val::Map(_) => "map",
-            Val::Unknown => "unknown",
+            Val::Unknown(_) => "unknown",
             Val::Sensitive(_) => unreachable!("unmarked"),
         }
     }
@@ -145,7 +238,7 @@ impl Val {
             Val::String(s) => Value::String(Cow::Owned(s)),
             Val::List(items) => Value::List(items.into_iter().map(Val::into_model).collect()),
             Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Cow::Owned(k), v.into_model())).collect()),
-            Val::Unknown => Value::Unknown,
+            Val::Unknown(_) => Value::Unknown,
             Val::Sensitive(v) => Value::Sensitive(Box::new(v.into_model())),
         }
     }
@@ -176,7 +269,7 @@ impl Val {
             Val::Map(m) => serde_json::Value::Object(
                 m.iter().map(|(k, v)| Some((k.clone(), v.to_json()?))).collect::<Option<_>>()?,
             ),
-            Val::Unknown => return None,
+            Val::Unknown(_) => return None,
             Val::Sensitive(_) => unreachable!("unmarked"),
         })
     }
@@ -192,7 +285,7 @@ impl fmt::Display for Val {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Val::Null => f.write_str("null"),
-            Val::Unknown => f.write_str("(known after apply)"),
+            Val::Unknown(_) => f.write_str("(known after apply)"),
             Val::Sensitive(_) => f.write_str("(sensitive)"),
             Val::String(s) => write!(f, "{s:?}"),
             Val::Number(n) => f.write_str(&format_number(*n)),
