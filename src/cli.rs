@@ -356,7 +356,12 @@ impl Timings {
     fn lap(&self, stage: &str) {
         if self.enabled {
             let now = std::time::Instant::now();
-            eprintln!("timing: {stage:<13} {:>8.1} ms", (now - self.last.get()).as_secs_f64() * 1e3);
+            // Peak memory so far, where the OS says (Linux).
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l[6..].trim().to_owned()))
+                .map_or_else(String::new, |p| format!("  peak {p}"));
+            eprintln!("timing: {stage:<13} {:>8.1} ms{peak}", (now - self.last.get()).as_secs_f64() * 1e3);
             self.last.set(now);
         }
     }

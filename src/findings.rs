@@ -293,7 +293,7 @@ fn apply_inline(graph: &Graph<'_, '_>, f: &mut Finding) {
     for (node, is_via) in candidates {
         let Some(r) = node.and_then(|n| graph.resource(n)) else { continue };
         let Some(location) = &r.location else { continue };
-        for s in &location.suppressions {
+        for s in location.suppressions.iter() {
             let rule_matches = s.rules.is_empty() || s.rules.iter().any(|c| c == f.rule);
             let place_matches = match &s.attribute {
                 None => true,

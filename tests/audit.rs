@@ -183,7 +183,10 @@ fn a_link_only_left_in_state_is_reported_pending_removal_and_does_not_fail_the_r
     let report: Value = serde_json::from_str(&out).unwrap();
     let f = &report["findings"][0];
     assert_eq!(report["findings"].as_array().unwrap().len(), 1);
-    assert_eq!((f["rule"].as_str(), f["severity"].as_str(), f["status"].as_str()), (Some("EW101"), Some("info"), Some("pending-removal")));
+    assert_eq!(
+        (f["rule"].as_str(), f["severity"].as_str(), f["status"].as_str()),
+        (Some("EW101"), Some("info"), Some("pending-removal"))
+    );
     assert_eq!(f["via"]["address"], "aws_security_group_rule.old");
     assert!(err.contains("1 object(s) in the state are no longer in the source"), "{err}");
 }
@@ -198,8 +201,14 @@ fn a_state_kept_elsewhere_is_mapped_to_its_stack() {
         "{err}"
     );
     // With the staging app's state, the host name in production's setting is its database.
-    let (code, out, err) =
-        envwall(&["audit", REPO, "--state", "staging/app=fixtures/audit/pulled/staging-app.tfstate", "--format", "json"]);
+    let (code, out, err) = envwall(&[
+        "audit",
+        REPO,
+        "--state",
+        "staging/app=fixtures/audit/pulled/staging-app.tfstate",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 1, "{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(end(&report["findings"][0]["to"]), "staging/app:aws_db_instance.orders");
@@ -222,7 +231,10 @@ fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link(
     let (code, _, err) = envwall(&["audit", REPO, "--format", "html", "--output", page.to_str().unwrap()]);
     assert_eq!(code, 1, "{err}");
     let html = std::fs::read_to_string(&page).unwrap();
-    assert!(!html.contains("http://") || html.matches("http://").all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\"")));
+    assert!(
+        !html.contains("http://")
+            || html.matches("http://").all(|_| html.contains("xmlns=\"http://www.w3.org/2000/svg\""))
+    );
     assert!(!html.contains("https://") && !html.contains("src=\""), "the page must not load anything");
     let chromium = ["chromium", "chromium-browser", "google-chrome"]
         .into_iter()

@@ -430,7 +430,10 @@ resource "aws_security_group_rule" "joined" {
     ]);
     let l = load(tree.path(), &Options::default());
     let refs = |a: &str| l.resources.iter().find(|r| r.0 == a).unwrap().2.clone();
-    assert_eq!(refs("aws_security_group_rule.one"), vec![r#"Key("security_group_id") -> module.app_1.aws_security_group.app"#]);
+    assert_eq!(
+        refs("aws_security_group_rule.one"),
+        vec![r#"Key("security_group_id") -> module.app_1.aws_security_group.app"#]
+    );
     assert_eq!(
         refs("aws_security_group_rule.green"),
         vec![r#"Key("security_group_id") -> module.apps["green"].aws_security_group.app"#]

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 /// One stack.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -63,7 +63,7 @@ pub struct SourceFile {
 }
 
 /// Where a resource is written in Terraform source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SourceLocation {
     /// Index in [`Model::files`].
     pub file: usize,
@@ -71,9 +71,9 @@ pub struct SourceLocation {
     pub span: std::ops::Range<usize>,
     /// Attribute paths as reports print them (`ingress[0].cidr_blocks`) and their
     /// byte ranges.
-    pub attributes: Vec<(String, std::ops::Range<usize>)>,
+    pub attributes: std::sync::Arc<[(String, std::ops::Range<usize>)]>,
     /// `# envwall:ignore` comments on the block or its attributes.
-    pub suppressions: Vec<InlineSuppression>,
+    pub suppressions: std::sync::Arc<[InlineSuppression]>,
 }
 
 /// `# envwall:ignore EW101 EW102 -- reason`.
@@ -95,7 +95,7 @@ impl SourceLocation {
     pub fn span_of(&self, attribute: Option<&str>) -> std::ops::Range<usize> {
         let Some(attribute) = attribute else { return self.span.clone() };
         let mut best: Option<&(String, std::ops::Range<usize>)> = None;
-        for entry in &self.attributes {
+        for entry in self.attributes.iter() {
             let a = entry.0.as_str();
             let is_prefix = attribute == a
                 || attribute.strip_prefix(a).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));

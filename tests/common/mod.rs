@@ -123,7 +123,6 @@ impl Drop for Tree {
     }
 }
 
-
 /// A miette report as one line: wrapped lines joined, frame characters dropped.
 pub fn flat(report: &str) -> String {
     report.split_whitespace().filter(|w| !matches!(*w, "│" | "×" | "·")).collect::<Vec<_>>().join(" ")

@@ -170,7 +170,11 @@ fn dispatch(c: &Call) -> Result<Val, String> {
         // Paths as Terraform treats them: `/`-separated text, nothing read from disk.
         "basename" => map_string(c, |s| {
             let t = s.trim_end_matches('/');
-            if t.is_empty() && s.starts_with('/') { "/".to_owned() } else { t.rsplit('/').next().unwrap_or_default().to_owned() }
+            if t.is_empty() && s.starts_with('/') {
+                "/".to_owned()
+            } else {
+                t.rsplit('/').next().unwrap_or_default().to_owned()
+            }
         }),
         "dirname" => map_string(c, |s| match s.trim_end_matches('/').rsplit_once('/') {
             Some(("", _)) => "/".to_owned(),

@@ -323,6 +323,11 @@ impl<'t> World<'t> {
         }
     }
 
+    /// Drops the cache of evaluated bodies (after lowering, which holds them).
+    pub fn forget_bodies(&self) {
+        self.bodies.borrow_mut().clear();
+    }
+
     /// Evaluates a setting outside any resource (tfvars, provider blocks).
     pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expression) -> Val {
         self.value_or_unknown(instance, file, Vec::new(), e)
@@ -933,10 +938,14 @@ impl<'t> World<'t> {
             } else {
                 ops
             };
-            let v = read(&key, &each, match rest.first().map(|o| o.value()) {
-                Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
-                _ => None,
-            });
+            let v = read(
+                &key,
+                &each,
+                match rest.first().map(|o| o.value()) {
+                    Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
+                    _ => None,
+                },
+            );
             return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
         }
         let index = match ops.first().map(|o| o.value()) {
@@ -1014,9 +1023,9 @@ fn decl_repeats(decl: &ResourceDecl<'_>) -> bool {
 /// set to null is left for the provider to compute, so it is unknown, not null.
 fn as_read(body: &Val) -> Val {
     match body {
-        Val::Map(m) => Val::Map(
-            m.iter().map(|(k, v)| (k.clone(), if v.is_null() { Val::unknown() } else { v.clone() })).collect(),
-        ),
+        Val::Map(m) => {
+            Val::Map(m.iter().map(|(k, v)| (k.clone(), if v.is_null() { Val::unknown() } else { v.clone() })).collect())
+        }
         other => other.clone(),
     }
 }

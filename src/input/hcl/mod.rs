@@ -25,14 +25,14 @@ use hcl_edit::{Decorate, Span};
 
 use super::InputError;
 use crate::model::address::Address;
-use crate::model::value::{OwnedStep, Value};
+
 use crate::model::{
     Action, Derivation, InlineSuppression, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile,
     SourceLocation,
 };
 pub use instance::normalize;
-use instance::{FileId, RootValue, World};
-use value::Origin;
+use instance::{EvaluatedBody, FileId, RootValue, World};
+
 use parse::{Tree, line_column};
 use value::Val;
 
@@ -163,7 +163,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         let mut world = World::new(&tree, root_values, options.workspace.clone().unwrap_or_else(|| "default".into()));
         world.remote_states.clone_from(&options.remote_states);
         let mut lowered = Vec::new();
-        lower_instance(&world, 0, &mut lowered);
+        lower_instance(&world, 0, &mut lowered, &mut HashMap::new());
         if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
             let f = &tree.dirs[file.0].files[file.1];
             let offset = span.map_or(0, |s| s.start);
@@ -181,9 +181,15 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         variables = world.root_variables();
         let existing: std::collections::HashSet<std::sync::Arc<Address>> =
             lowered.iter().map(|l: &Lowered| std::sync::Arc::clone(&l.address)).collect();
+        // The world's caches share every body with `lowered`; let them go so each body
+        // moves into the model instead of being copied.
+        world.forget_bodies();
         for l in lowered {
-            let file = &tree.dirs[l.file.0].files[l.file.1];
-            let references = l
+            let body = Rc::try_unwrap(l.body).unwrap_or_else(|shared| EvaluatedBody {
+                value: shared.value.clone(),
+                references: shared.references.clone(),
+            });
+            let references = body
                 .references
                 .into_iter()
                 .flat_map(|(attribute, origins)| origins.into_iter().map(move |o| (attribute.clone(), o)))
@@ -204,15 +210,15 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             let location = SourceLocation {
                 file: file_index(l.file),
                 span: l.span.clone(),
-                attributes: l.attribute_spans,
-                suppressions: suppressions(&file.text, l.block),
+                attributes: std::sync::Arc::clone(&l.block_info.0),
+                suppressions: std::sync::Arc::clone(&l.block_info.1),
             };
             let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
             model.resources.push(Resource {
                 input,
                 address: (*l.address).clone(),
                 provider: None,
-                values: l.value,
+                values: body.value.into_model(),
                 action: Action::Existing,
                 references,
                 depends_on: Vec::new(),
@@ -281,19 +287,26 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
 }
 
 /// A resource instance ready for the model.
-struct Lowered<'t> {
+struct Lowered {
     address: std::sync::Arc<Address>,
-    value: Value<'static>,
-    references: Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+    body: Rc<EvaluatedBody>,
     file: FileId,
-    block: &'t Block,
     span: Range<usize>,
-    attribute_spans: Vec<(String, Range<usize>)>,
+    block_info: Rc<BlockInfo>,
     provider_key: String,
 }
 
+/// What every instance of one block shares: its attributes' ranges and its
+/// `# envwall:ignore` comments.
+type BlockInfo = (std::sync::Arc<[(String, Range<usize>)]>, std::sync::Arc<[InlineSuppression]>);
+
 /// Every resource instance of `instance` and of the modules it calls.
-fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<'t>>) {
+fn lower_instance(
+    world: &World<'_>,
+    instance: usize,
+    out: &mut Vec<Lowered>,
+    blocks: &mut HashMap<(FileId, usize), Rc<BlockInfo>>,
+) {
     let inst = Rc::clone(&world.instances.borrow()[instance]);
     let Some(dir) = inst.dir else { return };
     let config = &world.configs[dir];
@@ -302,9 +315,13 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
         for (key, each) in &expansion.keys {
             let Some(body) = world.body(instance, r, key.clone(), each) else { continue };
             let address = std::sync::Arc::new(world.address(instance, r, key.clone()));
-            let mut attribute_spans = Vec::new();
-            attribute_ranges(&decl.block.body, &mut String::new(), &mut attribute_spans);
             let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
+            let start = decl.block.span().map_or(0, |s| s.start);
+            let block_info = blocks.entry((decl.file, start)).or_insert_with(|| {
+                let mut attributes = Vec::new();
+                attribute_ranges(&decl.block.body, &mut String::new(), &mut attributes);
+                Rc::new((attributes.into(), suppressions(&file.text, decl.block).into()))
+            });
             let span = if file.json {
                 json_span(&file.text, decl.kind, decl.name)
             } else {
@@ -312,12 +329,10 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
             };
             out.push(Lowered {
                 address,
-                value: body.value.clone().into_model(),
-                references: body.references.clone(),
+                body,
                 file: decl.file,
-                block: decl.block,
                 span,
-                attribute_spans,
+                block_info: Rc::clone(block_info),
                 provider_key: provider_key(world, instance, decl),
             });
         }
@@ -325,7 +340,7 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
     for call in 0..config.calls.len() {
         let children = world.call_instances(instance, call);
         for &(_, child) in children.iter() {
-            lower_instance(world, child, out);
+            lower_instance(world, child, out, blocks);
         }
     }
 }
