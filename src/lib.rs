@@ -12,6 +12,7 @@ pub mod findings;
 pub mod graph;
 pub mod input;
 pub mod model;
+pub mod parallel;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -7,24 +7,12 @@ mod common;
 
 use std::process::Command as Process;
 
-use assert_cmd::Command;
 use common::Tree;
 use serde_json::Value;
 
 const REPO: &str = "fixtures/audit/repo";
 
-fn envwall(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("envwall")
-        .unwrap()
-        .current_dir(common::root())
-        .env_remove("TF_WORKSPACE")
-        .env("ENVWALL_TODAY", "2026-11-26")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+use common::envwall;
 
 fn audit_json(dir: &str) -> (i32, Value, String) {
     let (code, out, err) = envwall(&["audit", dir, "--format", "json"]);

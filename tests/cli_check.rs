@@ -3,19 +3,7 @@
 
 mod common;
 
-use assert_cmd::Command;
-
-fn envwall(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("envwall")
-        .unwrap()
-        .current_dir(common::root())
-        .env_remove("TF_WORKSPACE")
-        .env("ENVWALL_TODAY", "2026-11-26")
-        .args(args)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+use common::envwall;
 
 const NETWORK: &str = "fixtures/network/plan.json";
 const PROD: &str = "fixtures/incident/prod/plan.json";

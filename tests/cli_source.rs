@@ -4,21 +4,9 @@
 
 mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-fn envwall(args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("envwall")
-        .unwrap()
-        .current_dir(common::root())
-        .env_remove("TF_WORKSPACE")
-        .env("ENVWALL_TODAY", "2026-11-26")
-        .env("NO_COLOR", "1")
-        .args(args)
-        .output()
-        .unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
+use common::envwall;
 
 const SUPPRESSED: &str = "fixtures/source/suppressed";
 const PROD_SOURCE: &str = "fixtures/incident/prod";

@@ -50,36 +50,17 @@ pub fn load<'a>(
     progress: &Progress,
 ) -> Result<(Model<'a>, Vec<usize>), InputError> {
     let producers = link::remote_state_producers(stacks, files);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(stacks.len()).max(1);
-    let mut parts: Vec<Option<Result<Model<'a>, InputError>>> = (0..stacks.len()).map(|_| None).collect();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let results: Vec<Vec<(usize, Result<Model<'a>, InputError>)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(stack) = stacks.get(i) else { break };
-                        out.push((i, load_stack(stack, &files[i], options, &producers)));
-                        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                        progress.update(n, stacks.len());
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-    });
+    let indexes: Vec<usize> = (0..stacks.len()).collect();
+    let parts = crate::parallel::map(
+        &indexes,
+        |&i| load_stack(&stacks[i], &files[i], options, &producers),
+        |n| progress.update(n, stacks.len()),
+    );
     progress.finish();
-    for (i, part) in results.into_iter().flatten() {
-        parts[i] = Some(part);
-    }
     let mut model = Model::default();
     let mut stack_of = Vec::new();
     for (i, part) in parts.into_iter().enumerate() {
-        let part = part.unwrap_or_else(|| Ok(Model::default()))?;
+        let part = part?;
         stack_of.extend(std::iter::repeat_n(i, part.inputs.len()));
         model.append(part);
     }

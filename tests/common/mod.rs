@@ -127,3 +127,19 @@ impl Drop for Tree {
 pub fn flat(report: &str) -> String {
     report.split_whitespace().filter(|w| !matches!(*w, "│" | "×" | "·")).collect::<Vec<_>>().join(" ")
 }
+
+/// Runs the `envwall` binary from the repository root, as a user in CI would
+/// (no workspace in the environment, no colour, today fixed for exceptions), and
+/// returns its exit code, standard output and standard error.
+pub fn envwall(args: &[&str]) -> (i32, String, String) {
+    let out = assert_cmd::Command::cargo_bin("envwall")
+        .unwrap()
+        .current_dir(root())
+        .env_remove("TF_WORKSPACE")
+        .env("ENVWALL_TODAY", "2026-11-26")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}

@@ -153,54 +153,12 @@ type Parsed = Result<(File, Vec<String>), InputError>;
 
 /// Parses files on all cores; results come back in the order given.
 fn parse_parallel(paths: &[&Path]) -> Vec<Parsed> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(paths.len()).max(1);
-    if workers == 1 {
-        return paths.iter().map(|p| parse_file(p)).collect();
-    }
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut results: Vec<Option<Parsed>> = (0..paths.len()).map(|_| None).collect();
-    let chunks: Vec<Vec<(usize, Parsed)>> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
-                        out.push((i, parse_file(path)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
-    });
-    for (i, r) in chunks.into_iter().flatten() {
-        results[i] = Some(r);
-    }
-    results
-        .into_iter()
-        .zip(paths)
-        .map(|(r, p)| {
-            r.unwrap_or_else(|| {
-                Err(InputError::Invalid {
-                    path: p.to_path_buf(),
-                    pointer: String::new(),
-                    message: "parser thread failed".into(),
-                })
-            })
-        })
-        .collect()
+    crate::parallel::map(paths, |p| parse_file(p), |_| {})
 }
 
 /// Reads and parses one file.
 pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
-    let text = match Source::from_bytes(path, bytes) {
-        Ok(source) => source.text,
-        Err(InputError::Empty { .. }) => String::new(),
-        Err(e) => return Err(e),
-    };
+    let text = read_text(path)?;
     let json = path.extension().is_some_and(|x| x == "json");
     if json {
         let body = json_body(path, &text)?;
@@ -209,35 +167,40 @@ pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError>
     parse_text(path, text)
 }
 
-/// Reads any HCL file (a `terragrunt.hcl`).
-pub(crate) fn parse_file_as_hcl(path: &Path) -> Result<(File, Vec<String>), InputError> {
+/// A file's text, decoded as every input is (byte-order mark, UTF-16); an empty
+/// file is an empty module file, not an error.
+fn read_text(path: &Path) -> Result<String, InputError> {
     let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
-    let text = match Source::from_bytes(path, bytes) {
-        Ok(source) => source.text,
-        Err(InputError::Empty { .. }) => String::new(),
-        Err(e) => return Err(e),
-    };
-    parse_text(path, text)
+    match Source::from_bytes(path, bytes) {
+        Ok(source) => Ok(source.text),
+        Err(InputError::Empty { .. }) => Ok(String::new()),
+        Err(e) => Err(e),
+    }
 }
 
-/// Reads a `.tfvars` or `.tfvars.json` file: a body of attributes.
-pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
-    let text = match Source::from_bytes(path, bytes) {
-        Ok(source) => source.text,
-        Err(InputError::Empty { .. }) => String::new(),
-        Err(e) => return Err(e),
-    };
-    if !path.to_string_lossy().ends_with(".json") {
-        return parse_text(path, text);
-    }
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| InputError::Json {
+fn json_error(path: &Path, e: &serde_json::Error) -> InputError {
+    InputError::Json {
         path: path.to_owned(),
         line: e.line(),
         column: e.column().max(1),
         pointer: String::new(),
         message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
-    })?;
+    }
+}
+
+/// Reads any HCL file (a `terragrunt.hcl`).
+pub(crate) fn parse_file_as_hcl(path: &Path) -> Result<(File, Vec<String>), InputError> {
+    let text = read_text(path)?;
+    parse_text(path, text)
+}
+
+/// Reads a `.tfvars` or `.tfvars.json` file: a body of attributes.
+pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
+    let text = read_text(path)?;
+    if !path.to_string_lossy().ends_with(".json") {
+        return parse_text(path, text);
+    }
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
     let serde_json::Value::Object(map) = value else {
         return Err(InputError::Invalid {
             path: path.to_owned(),
@@ -405,13 +368,7 @@ const JSON_BLOCKS: &[(&str, usize)] = &[
 ];
 
 fn json_body(path: &Path, text: &str) -> Result<Body, InputError> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| InputError::Json {
-        path: path.to_owned(),
-        line: e.line(),
-        column: e.column().max(1),
-        pointer: String::new(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
-    })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| json_error(path, &e))?;
     let serde_json::Value::Object(top) = value else {
         return Err(InputError::Invalid {
             path: path.to_owned(),
