@@ -10,6 +10,7 @@ pub mod cli;
 pub mod env;
 pub mod findings;
 pub mod graph;
+pub mod hash;
 pub mod input;
 pub mod model;
 pub mod parallel;

@@ -2,7 +2,7 @@
 //! address or range, found by probing one hash map per prefix length in use rather
 //! than by comparing against every range.
 
-use std::collections::HashMap;
+use crate::hash::FastMap as HashMap;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
@@ -17,7 +17,7 @@ pub struct PrefixIndex<T> {
 
 impl<T> Default for PrefixIndex<T> {
     fn default() -> Self {
-        PrefixIndex { v4: HashMap::new(), v6: HashMap::new(), v4_lens: Vec::new(), v6_lens: Vec::new() }
+        PrefixIndex { v4: HashMap::default(), v6: HashMap::default(), v4_lens: Vec::new(), v6_lens: Vec::new() }
     }
 }
 

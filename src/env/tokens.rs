@@ -5,7 +5,7 @@
 //! letter/digit boundaries; and the aliases found as whole token sequences, so that
 //! `product-catalog` holds no `prod` and `pre-prod` is one alias, not `prod`.
 
-use std::collections::HashMap;
+use crate::hash::FastMap as HashMap;
 
 /// Splits a name into lowercase tokens.
 pub fn tokenize(name: &str) -> Vec<String> {
@@ -63,7 +63,7 @@ impl Vocabulary {
     /// Indexes `aliases` (whose positions [`Hit::alias`] reports) and `ignore`.
     pub fn new(aliases: Vec<Vec<String>>, ignore: Vec<Vec<String>>) -> Self {
         let index = |seqs: &[Vec<String>]| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::new();
+            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
             for (i, seq) in seqs.iter().enumerate() {
                 if let Some(first) = seq.first() {
                     map.entry(first.clone()).or_default().push(i);

@@ -15,10 +15,9 @@ mod nacl;
 mod settings;
 mod traffic;
 
-use std::collections::HashMap;
-
 use petgraph::graph::{DiGraph, NodeIndex};
 
+use crate::hash::FastMap;
 use crate::model::address::{Address, Mode, ModuleStep};
 use crate::model::value::{PathStep, Value, write_path};
 use crate::model::{Derivation, InputId, Model};
@@ -147,7 +146,7 @@ pub struct Graph<'m, 'a> {
     /// The node of each resource, by resource index.
     pub resource_nodes: Vec<NodeIndex>,
     /// (input, address) → resource index.
-    addresses: HashMap<(InputId, Address), usize>,
+    addresses: FastMap<(InputId, Address), usize>,
 }
 
 impl<'m, 'a> Graph<'m, 'a> {
@@ -262,12 +261,12 @@ struct Builder<'m, 'a> {
     graph: DiGraph<Node, Edge>,
     resource_nodes: Vec<NodeIndex>,
     /// id / ARN / self link → owners.
-    identities: HashMap<&'m str, Vec<usize>>,
+    identities: FastMap<&'m str, Vec<usize>>,
     /// (container type, name) → owners.
-    names: HashMap<(&'m str, &'m str), Vec<usize>>,
-    by_address: HashMap<(InputId, &'m Address), usize>,
-    by_resource: HashMap<ResourceKey<'m>, Vec<usize>>,
-    endpoints: HashMap<(EndpointKind, String), NodeIndex>,
+    names: FastMap<(&'m str, &'m str), Vec<usize>>,
+    by_address: FastMap<(InputId, &'m Address), usize>,
+    by_resource: FastMap<ResourceKey<'m>, Vec<usize>>,
+    endpoints: FastMap<(EndpointKind, String), NodeIndex>,
 }
 
 impl<'m, 'a> Builder<'m, 'a> {
@@ -279,11 +278,11 @@ impl<'m, 'a> Builder<'m, 'a> {
             model,
             graph,
             resource_nodes,
-            identities: HashMap::with_capacity(n * 2),
-            names: HashMap::new(),
-            by_address: HashMap::with_capacity(n),
-            by_resource: HashMap::with_capacity(n),
-            endpoints: HashMap::new(),
+            identities: FastMap::with_capacity_and_hasher(n * 2, Default::default()),
+            names: FastMap::default(),
+            by_address: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_resource: FastMap::with_capacity_and_hasher(n, Default::default()),
+            endpoints: FastMap::default(),
         };
         b.index();
         b
@@ -398,10 +397,14 @@ impl<'m, 'a> Builder<'m, 'a> {
             }
             let key = path.last_key().unwrap_or("");
             let containment = catalog::containment(key);
-            let attribute = attribute_label(&path.0);
             let contains = containment.is_some();
-            let known =
-                |to| Candidate { to, attribute: attribute.clone(), derivation: Derivation::KnownValue, contains };
+            // Most leaves link nowhere: their path is written only for those that do.
+            let known = |to| Candidate {
+                to,
+                attribute: attribute_label(&path.0),
+                derivation: Derivation::KnownValue,
+                contains,
+            };
             if let Some(owners) = self.identities.get(s) {
                 for j in self.prefer_same_input(owners, r.input, i) {
                     push(&mut links, known(To::Resource(j)));

@@ -9,7 +9,7 @@
 //! A value unknown at plan time links to the resources its configuration
 //! references (the string does not exist yet, but where it will point does).
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{FastMap as HashMap, FastSet as HashSet};
 
 use petgraph::graph::NodeIndex;
 
@@ -70,10 +70,10 @@ fn exports_hosts(kind: &str) -> bool {
         && !kind.starts_with("aws_apigatewayv2_integration")
 }
 
-pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: HashMap<(EndpointKind, String), NodeIndex>) {
+pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>) {
     let model = graph.model;
     // host → owners
-    let mut hosts: HashMap<String, Vec<NodeIndex>> = HashMap::new();
+    let mut hosts: HashMap<String, Vec<NodeIndex>> = HashMap::default();
     for &n in &graph.resource_nodes {
         let Node::Resource(i) = graph.inner[n] else { continue };
         let r = &model.resources[i];
@@ -94,7 +94,7 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: HashMap<(EndpointKin
         }
     }
     let mut edges: Vec<(NodeIndex, NodeIndex, Edge)> = Vec::new();
-    let mut seen: HashSet<(NodeIndex, NodeIndex, String)> = HashSet::new();
+    let mut seen: HashSet<(NodeIndex, NodeIndex, String)> = HashSet::default();
     for &n in &graph.resource_nodes.clone() {
         let Node::Resource(i) = graph.inner[n] else { continue };
         let r = &model.resources[i];

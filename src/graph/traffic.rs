@@ -12,7 +12,7 @@
 //! priority, deny, application security groups), database firewall rules and
 //! virtual network peering; Kubernetes network policies.
 
-use std::collections::HashMap;
+use crate::hash::FastMap as HashMap;
 
 use ipnet::IpNet;
 use petgraph::Direction;
@@ -38,7 +38,7 @@ type TrafficKey = (NodeIndex, NodeIndex, NodeIndex, String, String, Vec<(u32, u3
 
 struct Builder<'g, 'm, 'a> {
     graph: &'g mut Graph<'m, 'a>,
-    endpoints: HashMap<(EndpointKind, String), NodeIndex>,
+    endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>,
     edges: Vec<NewEdge>,
     traffic_seen: std::collections::HashSet<TrafficKey>,
     peers_seen: std::collections::HashSet<(NodeIndex, NodeIndex)>,
@@ -50,16 +50,16 @@ struct Builder<'g, 'm, 'a> {
 
 pub(super) fn add(
     graph: &mut Graph<'_, '_>,
-    endpoints: HashMap<(EndpointKind, String), NodeIndex>,
-) -> HashMap<(EndpointKind, String), NodeIndex> {
+    endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>,
+) -> crate::hash::FastMap<(EndpointKind, String), NodeIndex> {
     let mut b = Builder {
         graph,
         endpoints,
         edges: Vec::new(),
-        traffic_seen: std::collections::HashSet::new(),
-        peers_seen: std::collections::HashSet::new(),
-        by_kind: HashMap::new(),
-        by_tag: HashMap::new(),
+        traffic_seen: std::collections::HashSet::default(),
+        peers_seen: std::collections::HashSet::default(),
+        by_kind: HashMap::default(),
+        by_tag: HashMap::default(),
     };
     b.index();
     let nodes: Vec<NodeIndex> = b.graph.resource_nodes.clone();
@@ -742,7 +742,7 @@ impl Builder<'_, '_, '_> {
     /// table joins every attachment that keeps default association and propagation.
     fn transit_gateways(&mut self, attachments: &[NodeIndex]) {
         let model = self.graph.model;
-        let mut by_gateway: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        let mut by_gateway: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
         for &a in attachments {
             if let Some(tgw) = self.named(a, "transit_gateway_id").first().copied() {
                 by_gateway.entry(tgw).or_default().push(a);
@@ -751,8 +751,8 @@ impl Builder<'_, '_, '_> {
         let mut gateways: Vec<NodeIndex> = by_gateway.keys().copied().collect();
         gateways.sort();
         // association/propagation resources: attachment → route tables
-        let mut associated: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
-        let mut propagates: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::new();
+        let mut associated: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
+        let mut propagates: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
         let tables = self.of_kind(&[
             "aws_ec2_transit_gateway_route_table_association",
             "aws_ec2_transit_gateway_route_table_propagation",
