@@ -13,6 +13,7 @@ use petgraph::graph::NodeIndex;
 use crate::env::Environments;
 use crate::graph::{Graph, Node};
 use crate::input::Source;
+use crate::model::line_column;
 use crate::policy::{Date, Policy, Severity};
 use crate::rules::{End, Finding, Suppression};
 
@@ -553,14 +554,6 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
         }
     }
     out
-}
-
-/// 1-based line and column of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 /// FNV-1a over the parts, as 16 hex digits.

@@ -154,3 +154,10 @@ fn a_missing_source_directory_is_an_error() {
     assert_eq!(code, 2);
     assert!(err.contains("fixtures/no/such/dir"), "{err}");
 }
+
+#[test]
+fn explain_says_where_a_source_resource_is_written() {
+    let (code, out, err) = envwall(&["explain", "aws_security_group_rule.from_ci", SUPPRESSED]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  written at:  fixtures/source/suppressed/main.tf:40:1\n"), "{out}");
+}

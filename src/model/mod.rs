@@ -62,6 +62,14 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
 /// Where a resource is written in Terraform source.
 #[derive(Debug, Clone)]
 pub struct SourceLocation {

@@ -55,6 +55,9 @@ struct Explanation {
     node: &'static str,
     input: Option<String>,
     action: Option<&'static str>,
+    /// `file:line:column` of the resource block, when it comes from source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
     environment: Option<String>,
     tier: &'static str,
     ambiguous: bool,
@@ -167,11 +170,17 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
     // petgraph lists edges newest first; show them in the order they were found.
     outgoing.sort_by(|a, b| (a.kind, &a.address, &a.attribute).cmp(&(b.kind, &b.address, &b.attribute)));
     incoming.sort_by(|a, b| (&a.address, &a.attribute).cmp(&(&b.address, &b.attribute)));
+    let location = graph.resource(n).and_then(|r| r.location.as_ref()).map(|at| {
+        let file = &graph.model.files[at.file];
+        let (line, column) = crate::model::line_column(&file.text, at.span.start);
+        format!("{}:{line}:{column}", file.path.display())
+    });
     Explanation {
         address: graph.node_name(n),
         node,
         input,
         action,
+        location,
         environment: c.environment.map(|e| envs.name(e).to_owned()),
         tier: if c.ambiguous { "ambiguous" } else { c.tier.as_str() },
         ambiguous: c.ambiguous,
@@ -212,6 +221,9 @@ pub fn write_text(
         match (&x.input, x.action) {
             (Some(input), Some(action)) => writeln!(w, "  input:       {input} ({action})")?,
             _ => writeln!(w, "  endpoint:    {}", x.node)?,
+        }
+        if let Some(at) = &x.location {
+            writeln!(w, "  written at:  {at}")?;
         }
         match (&x.environment, x.ambiguous) {
             (Some(env), _) => writeln!(w, "  environment: {env} ({})", x.tier)?,

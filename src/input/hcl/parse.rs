@@ -282,13 +282,7 @@ fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputEr
     }))
 }
 
-/// 1-based line and column of a byte offset.
-pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
+pub(crate) use crate::model::line_column;
 
 struct Call {
     name: String,
