@@ -260,3 +260,84 @@ fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link(
         assert!(dom.contains(&format!(r#"data-rule="{rule}""#)), "{rule} not drawn");
     }
 }
+
+#[test]
+fn terragrunt_units_local_remote_state_and_workspaces_are_stacks() {
+    let module = r#"
+variable "env" {}
+variable "cidr" {}
+resource "aws_vpc" "main" {
+  cidr_block = var.cidr
+  tags       = { Environment = var.env }
+}
+output "cidr" { value = aws_vpc.main.cidr_block }
+"#;
+    let reader = r#"
+data "terraform_remote_state" "net" {
+  backend = "local"
+  config = {
+    path = "${path.module}/../../live/staging/net/terraform.tfstate"
+  }
+}
+resource "aws_security_group" "db" {
+  name = "orders-db-${terraform.workspace}"
+}
+resource "aws_security_group_rule" "from_net" {
+  type              = "ingress"
+  protocol          = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_blocks       = [data.terraform_remote_state.net.outputs.cidr]
+  security_group_id = aws_security_group.db.id
+}
+"#;
+    let net_state = r#"{"version": 4, "terraform_version": "1.11.4", "serial": 1, "lineage": "n", "resources": [],
+      "outputs": {"cidr": {"value": "10.20.0.0/16", "type": "string"}}}"#;
+    let workspace_state = |env: &str| {
+        format!(
+            r#"{{"version": 4, "terraform_version": "1.11.4", "serial": 2, "lineage": "{env}", "outputs": {{}}, "resources": [
+              {{"mode": "managed", "type": "aws_security_group", "name": "db", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+               "instances": [{{"schema_version": 1, "attributes": {{"id": "sg-0{env}0000000000001", "name": "orders-db-{env}"}}}}]}}]}}"#
+        )
+    };
+    let prod_state = workspace_state("prod");
+    let tree = Tree::new(&[
+        ("modules/net/main.tf", module),
+        (
+            "live/staging/net/terragrunt.hcl",
+            "terraform {\n  source = \"../../../modules//net\"\n}\ninputs = {\n  env  = \"staging\"\n  cidr = \"10.20.0.0/16\"\n}\n",
+        ),
+        ("live/staging/net/terraform.tfstate", net_state),
+        ("apps/db/main.tf", reader),
+        ("apps/db/terraform.tfstate.d/prod/terraform.tfstate", &prod_state),
+    ]);
+    let dir = tree.path().to_str().unwrap().to_owned();
+    let (code, out, err) = envwall(&["audit", &dir, "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let stacks: Vec<String> = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!("{} {} {}", s["name"].as_str().unwrap(), s["environment"].as_str().unwrap_or("-"), s["resources"])
+        })
+        .collect();
+    assert_eq!(stacks, vec!["apps/db@prod production 3", "live/staging/net staging 1"]);
+    let findings: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {} -> {}", f["rule"], end(&f["from"]), end(&f["to"])))
+        .collect();
+    assert_eq!(findings, vec![r#""EW101" 10.20.0.0/16 -> apps/db@prod:aws_security_group.db"#]);
+}
+
+#[test]
+fn the_audit_writes_sarif_too() {
+    let (code, out, err) = envwall(&["audit", REPO, "--format", "sarif"]);
+    assert_eq!(code, 1, "{err}");
+    let sarif: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5);
+}

@@ -376,6 +376,18 @@ fn tf_json_files_read_like_hcl() {
     assert_eq!(value(&l, "aws_vpc.main")["tags"]["Environment"], "prod");
     assert_eq!(value(&l, "aws_subnet.a")["cidr_block"], "10.9.1.0/24");
     assert_eq!(l.resources.iter().find(|r| r.0 == "aws_subnet.a").unwrap().2.len(), 2);
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+}
+
+#[test]
+fn a_key_repeated_in_tf_json_is_the_last_one_with_a_warning() {
+    let tree = Tree::new(&[("main.tf.json", r#"{"resource": {"x_y": {"z": {"v": 1, "v": 2}}}}"#)]);
+    let l = load(tree.path(), &Options::default());
+    assert_eq!(value(&l, "x_y.z")["v"], 2);
+    assert_eq!(l.warnings.len(), 1);
+    assert!(
+        l.warnings[0].ends_with("main.tf.json: object key `v` is repeated; the last one is used, as Terraform does")
+    );
 }
 
 #[test]

@@ -162,7 +162,13 @@ pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError>
     let json = path.extension().is_some_and(|x| x == "json");
     if json {
         let body = json_body(path, &text)?;
-        return Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json }, Vec::new()));
+        let warnings = repeated_json_keys(&text)
+            .into_iter()
+            .map(|k| {
+                format!("{}: object key `{k}` is repeated; the last one is used, as Terraform does", path.display())
+            })
+            .collect();
+        return Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json }, warnings));
     }
     parse_text(path, text)
 }
@@ -348,6 +354,67 @@ fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> HashMap<String
 }
 
 // ---- .tf.json ----
+
+/// The object keys a JSON document repeats; serde_json keeps the last of each, as
+/// Terraform does, without saying so.
+fn repeated_json_keys(text: &str) -> Vec<String> {
+    use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+    use std::cell::RefCell;
+
+    #[derive(Clone, Copy)]
+    struct Scan<'r>(&'r RefCell<Vec<String>>);
+
+    impl<'de> DeserializeSeed<'de> for Scan<'_> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Scan<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key.clone()) {
+                    self.0.borrow_mut().push(key);
+                }
+                map.next_value_seed(self)?;
+            }
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while seq.next_element_seed(self)?.is_some() {}
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    }
+
+    let found = RefCell::new(Vec::new());
+    let mut de = serde_json::Deserializer::from_str(text);
+    let _ = Scan(&found).deserialize(&mut de);
+    found.into_inner()
+}
 
 /// Block types and how many labels each has, per Terraform's JSON syntax.
 const JSON_BLOCKS: &[(&str, usize)] = &[
