@@ -254,8 +254,9 @@ fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link(
     for env in ["production", "staging"] {
         assert!(dom.contains(&format!(r#"data-environment="{env}""#)), "environment {env} missing");
     }
-    let crossing = dom.matches(r#"class="finding crossing""#).count();
+    let crossing = dom.matches(r#"class="finding crossing"#).count();
     assert_eq!(crossing, 5, "every finding joins production and non-production");
+    assert_eq!(dom.matches(r#"class="finding crossing pending""#).count(), 1, "the pending removal is dashed");
     for rule in ["EW101", "EW102", "EW103", "EW201"] {
         assert!(dom.contains(&format!(r#"data-rule="{rule}""#)), "{rule} not drawn");
     }

@@ -46,6 +46,7 @@ svg text{{font:12px system-ui,sans-serif}} .env-box{{fill:#f7f8fb;stroke:#cfd5df
 .env-production{{fill:#fff4f2;stroke:#f0b5ac}} .env-title{{font-weight:600;font-size:13px}}
 .node rect{{fill:#fff;stroke:#8f9bb0}} .node.active rect,.finding.active{{stroke-width:3}}
 .finding{{fill:none;stroke:#9aa3b5;stroke-width:1.6}} .finding.crossing{{stroke:#d93025;stroke-width:2.2}}
+.finding.pending{{stroke-dasharray:6 4}} td code{{word-break:break-all}} td:first-child{{white-space:nowrap}}
 tr.active td{{background:#fff4d6}}
 </style></head>
 <body data-ready="no">
@@ -149,7 +150,10 @@ fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
             let mid = (x1 + x2) / 2;
             format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
         };
-        let class = if crossing { "finding crossing" } else { "finding" };
+        let mut class = String::from(if crossing { "finding crossing" } else { "finding" });
+        if f.status == "pending-removal" {
+            class.push_str(" pending");
+        }
         let _ = writeln!(
             page,
             r#"<path class="{class}" data-finding="{i}" data-rule="{}" d="{d}" marker-end="url(#arrow)"><title>{} {}: {}</title></path>"#,
@@ -197,7 +201,7 @@ fn findings_table(page: &mut String, report: &Report) {
         };
         let _ = writeln!(
             page,
-            "<tr{class} data-finding=\"{i}\"><td><code>{}</code> {}</td><td class=\"sev-{sev}\">{sev}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>",
+            "<tr{class} data-finding=\"{i}\"><td><code>{}</code><br>{}</td><td class=\"sev-{sev}\">{sev}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>",
             f.rule,
             esc(f.name),
             end(&f.from),
