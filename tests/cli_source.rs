@@ -161,3 +161,15 @@ fn explain_says_where_a_source_resource_is_written() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("  written at:  fixtures/source/suppressed/main.tf:40:1\n"), "{out}");
 }
+
+#[test]
+fn a_directory_without_terraform_files_is_an_error_that_says_what_to_pass() {
+    let tree = common::Tree::new(&[("plan.json", "{}")]);
+    let (code, _, err) = envwall(&["check", tree.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let err = common::flat(&err);
+    assert!(
+        err.contains("no .tf or .tf.json files in this directory; to read plan.json, pass the file itself"),
+        "{err}"
+    );
+}

@@ -67,6 +67,26 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
     } else {
         (root.parent().map(Path::to_owned).unwrap_or_default(), vec![root.to_owned()])
     };
+    if root_files.is_empty() {
+        let json: Vec<String> = std::fs::read_dir(root)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".json") || n.ends_with(".tfstate"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let hint = match json.first() {
+            Some(file) => format!("; to read {file}, pass the file itself"),
+            None => "; `envwall audit` finds the stacks below a directory".to_owned(),
+        };
+        return Err(InputError::Invalid {
+            path: root.to_owned(),
+            pointer: String::new(),
+            message: format!("no .tf or .tf.json files in this directory{hint}"),
+        });
+    }
     let downloaded = downloaded_modules(&root_dir, &mut tree.warnings);
     let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
     // (directory, its files, the call key paths that reach it)
