@@ -10,9 +10,10 @@
 
 #[path = "support/gen_plan.rs"]
 mod gen_plan;
+#[path = "support/measure.rs"]
+mod measure;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[global_allocator]
@@ -53,10 +54,10 @@ fn main() {
         println!(
             "{n:>9} {:>8.1} {:>9.1} {:>11.1} {:>6.2} {:>11.1} {:>6.2} {:>8.2}× {:>8.2}× {:>8.2}×",
             size / 1e6,
-            ms(base_t),
-            ms(our_t),
+            measure::ms(base_t),
+            measure::ms(our_t),
             our_t.as_secs_f64() / base_t.as_secs_f64(),
-            ms(check_t),
+            measure::ms(check_t),
             check_t.as_secs_f64() / base_t.as_secs_f64(),
             base_m as f64 / size,
             our_m as f64 / size,
@@ -69,10 +70,6 @@ fn main() {
             println!("scaling {small} → {big} resources: {:.1}× the time (target ≤ 12×)", b / a);
         }
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 /// The generated plan with `n` resources, written once under target/.
@@ -92,18 +89,13 @@ fn plan_file(n: usize) -> PathBuf {
 
 /// Runs one measurement in a child process: (fastest run, peak memory growth).
 fn measure(mode: &str, file: &Path, runs: usize) -> (Duration, u64) {
-    let exe = std::env::current_exe().expect("own path");
-    let out = Command::new(exe).args(["--child", mode]).arg(file).arg(runs.to_string()).output().expect("run child");
-    assert!(out.status.success(), "child failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).expect("utf8");
-    let mut parts = text.split_whitespace();
-    let nanos: u64 = parts.next().and_then(|s| s.parse().ok()).expect("time");
-    let peak: u64 = parts.next().and_then(|s| s.parse().ok()).expect("memory");
-    (Duration::from_nanos(nanos), peak)
+    let file = file.to_string_lossy();
+    let n = measure::child_numbers(&["--child", mode, &file, &runs.to_string()]);
+    (Duration::from_nanos(n[0]), n[1])
 }
 
 fn child(mode: &str, file: &Path, runs: usize) {
-    let before = peak_rss();
+    let before = measure::peak_rss();
     let mut best = Duration::MAX;
     for _ in 0..runs {
         let bytes = std::fs::read(file).expect("read plan");
@@ -147,15 +139,5 @@ fn child(mode: &str, file: &Path, runs: usize) {
             }
         }
     }
-    println!("{} {}", best.as_nanos(), peak_rss().saturating_sub(before));
-}
-
-/// Peak resident memory of this process, in bytes (Linux `VmHWM`).
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
+    println!("{} {}", best.as_nanos(), measure::peak_rss().saturating_sub(before));
 }

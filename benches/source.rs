@@ -15,9 +15,10 @@
 
 #[path = "support/gen_source.rs"]
 mod gen_source;
+#[path = "support/measure.rs"]
+mod measure;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 #[global_allocator]
@@ -65,9 +66,9 @@ fn main() {
             stats.resources,
             check.resources,
             check.findings,
-            ms(parse.time),
+            measure::ms(parse.time),
             mb_s(parse.time),
-            ms(check.time),
+            measure::ms(check.time),
             mb_s(check.time),
             parse.peak as f64 / size,
             check.peak as f64 / size,
@@ -87,10 +88,6 @@ fn main() {
             holds(memory < TARGET_MEMORY),
         );
     }
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
 }
 
 /// The generated tree with `n` `.tf` files, written once under target/.
@@ -156,23 +153,19 @@ struct Measured {
 
 /// Runs one measurement in a child process.
 fn measure(mode: &str, dir: &Path, runs: usize) -> Measured {
-    let exe = std::env::current_exe().expect("own path");
-    let out = Command::new(exe).args(["--child", mode]).arg(dir).arg(runs.to_string()).output().expect("run child");
-    assert!(out.status.success(), "child failed: {}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8(out.stdout).expect("utf8");
-    let mut parts = text.split_whitespace().map(|s| s.parse::<u64>().expect("a number"));
-    let mut next = || parts.next().expect("five numbers");
+    let dir = dir.to_string_lossy();
+    let n = measure::child_numbers(&["--child", mode, &dir, &runs.to_string()]);
     Measured {
-        time: Duration::from_nanos(next()),
-        peak: next(),
-        resources: next() as usize,
-        findings: next() as usize,
-        warnings: next() as usize,
+        time: Duration::from_nanos(n[0]),
+        peak: n[1],
+        resources: n[2] as usize,
+        findings: n[3] as usize,
+        warnings: n[4] as usize,
     }
 }
 
 fn child(mode: &str, dir: &Path, runs: usize) {
-    let before = peak_rss();
+    let before = measure::peak_rss();
     let mut best = Duration::MAX;
     let (mut resources, mut findings, mut warnings) = (0, 0, 0);
     for _ in 0..runs {
@@ -209,43 +202,19 @@ fn child(mode: &str, dir: &Path, runs: usize) {
             }
         }
     }
-    println!("{} {} {resources} {findings} {warnings}", best.as_nanos(), peak_rss().saturating_sub(before));
+    println!("{} {} {resources} {findings} {warnings}", best.as_nanos(), measure::peak_rss().saturating_sub(before));
 }
 
 /// Reads and parses every `.tf` file under `dir` with hcl-edit, on as many threads
 /// as envwall's parser uses.
 fn parse_all(dir: &Path) -> Vec<hcl_edit::structure::Body> {
     let paths = files_under(dir, |p| p.extension().is_some_and(|x| x == "tf"));
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(paths.len()).max(1);
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut parsed: Vec<(usize, hcl_edit::structure::Body)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                s.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(path) = paths.get(i) else { break };
-                        let text = std::fs::read_to_string(path).expect("read .tf file");
-                        let body: hcl_edit::structure::Body = text.parse().expect("valid HCL");
-                        out.push((i, body));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().expect("parser thread")).collect()
-    });
-    parsed.sort_by_key(|(i, _)| *i);
-    parsed.into_iter().map(|(_, b)| b).collect()
-}
-
-/// Peak resident memory of this process, in bytes (Linux `VmHWM`).
-fn peak_rss() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or(0, |kb| kb * 1024)
+    envwall::parallel::map(
+        &paths,
+        |path| {
+            let text = std::fs::read_to_string(path).expect("read .tf file");
+            text.parse::<hcl_edit::structure::Body>().expect("valid HCL")
+        },
+        |_| {},
+    )
 }
