@@ -36,7 +36,8 @@ fn main() {
         let n = measure::child_numbers(&["--child", &dir.to_string_lossy(), "3"]);
         let (time, peak, found, loaded) = (Duration::from_nanos(n[0]), n[1], n[2], n[3]);
         println!(
-            "{stacks:>6} {loaded:>9} {:>9.1} {found:>8} {:>9.1} {:>9.1} {:>7.1}×",
+            "{:>6} {loaded:>9} {:>9.1} {found:>8} {:>9.1} {:>9.1} {:>7.1}×",
+            stats.stacks,
             stats.bytes as f64 / 1e6,
             measure::ms(time),
             peak as f64 / 1e6,
