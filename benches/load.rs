@@ -110,20 +110,7 @@ fn child(mode: &str, file: &Path, runs: usize) {
                 let source = envwall::input::Source::from_bytes(file, bytes).expect("decodes");
                 let sources = [source];
                 let model = envwall::input::load(&sources).expect("loads");
-                let graph = envwall::graph::Graph::build(&model);
-                let policy = envwall::policy::Policy::builtin();
-                let envs = envwall::env::classify(&graph, &policy, &envwall::env::StackOptions::default());
-                let ctx = envwall::rules::Context { graph: &graph, envs: &envs, policy: &policy };
-                let findings = envwall::rules::run(&ctx);
-                let report = envwall::findings::report(
-                    &graph,
-                    &envs,
-                    &policy,
-                    &sources,
-                    findings,
-                    envwall::findings::Filter::default(),
-                    envwall::policy::Date::today(),
-                );
+                let report = envwall::findings::check(&model, &envwall::policy::Policy::builtin(), &sources);
                 let mut out = Vec::new();
                 envwall::report::json::write(&mut out, &report).expect("writes");
                 best = best.min(start.elapsed());

@@ -180,20 +180,7 @@ fn child(mode: &str, dir: &Path, runs: usize) {
                 let sources = envwall::input::read_sources(&[dir.to_owned()]).expect("reads");
                 let model =
                     envwall::input::load_with(&sources, &envwall::input::hcl::Options::default()).expect("loads");
-                let graph = envwall::graph::Graph::build(&model);
-                let policy = envwall::policy::Policy::builtin();
-                let envs = envwall::env::classify(&graph, &policy, &envwall::env::StackOptions::default());
-                let ctx = envwall::rules::Context { graph: &graph, envs: &envs, policy: &policy };
-                let found = envwall::rules::run(&ctx);
-                let report = envwall::findings::report(
-                    &graph,
-                    &envs,
-                    &policy,
-                    &sources,
-                    found,
-                    envwall::findings::Filter::default(),
-                    envwall::policy::Date::today(),
-                );
+                let report = envwall::findings::check(&model, &envwall::policy::Policy::builtin(), &sources);
                 envwall::report::json::write(&mut std::io::sink(), &report).expect("writes");
                 best = best.min(start.elapsed());
                 resources = model.resources.len();

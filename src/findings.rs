@@ -568,6 +568,17 @@ fn fingerprint(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
+/// Everything after loading, as `envwall check` runs it with the built-in defaults
+/// (no `--env`, no workspace, every finding kept): graph, environments, rules and
+/// the report. For benchmarks and embedders; the command line runs the stages one by
+/// one to time them.
+pub fn check(model: &crate::model::Model<'_>, policy: &Policy, sources: &[Source]) -> Report {
+    let graph = Graph::build(model);
+    let envs = crate::env::classify(&graph, policy, &crate::env::StackOptions::default());
+    let found = crate::rules::run(&crate::rules::Context { graph: &graph, envs: &envs, policy });
+    report(&graph, &envs, policy, sources, found, Filter::default(), Date::today())
+}
+
 /// Whether a run fails: an unsuppressed finding at or above `threshold`.
 pub fn fails(report: &Report, threshold: Severity) -> bool {
     report.findings.iter().any(|f| f.suppressed.is_none() && f.status != "pending-removal" && f.severity >= threshold)
