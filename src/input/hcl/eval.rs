@@ -50,7 +50,9 @@ pub(crate) struct Eval<'w, 't> {
     pub instance: usize,
     /// The file the expression is in (for renamed duplicate keys).
     pub file: (usize, usize),
-    /// Names bound by the surrounding block or expression, innermost last.
+    /// Names the surrounding block binds (`each`, `count`, a `dynamic` iterator).
+    pub base: &'w [(String, Val)],
+    /// Names bound inside the expression (for-expression variables), innermost last.
     pub scope: Vec<(String, Val)>,
 }
 
@@ -140,7 +142,7 @@ impl Eval<'_, '_> {
     }
 
     fn variable(&self, name: &str, span: Option<Range<usize>>) -> Result<Val> {
-        if let Some((_, v)) = self.scope.iter().rev().find(|(n, _)| n == name) {
+        if let Some(v) = self.bound(name) {
             return Ok(v.clone());
         }
         Err(EvalError::new(format!("`{name}` is not defined here"), span))
@@ -148,7 +150,7 @@ impl Eval<'_, '_> {
 
     /// Looks a bound name up (for-expression variables, `each`, `count`, iterators).
     pub fn bound(&self, name: &str) -> Option<&Val> {
-        self.scope.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.scope.iter().rev().chain(self.base.iter().rev()).find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
     /// Applies traversal operators (`.a`, `[0]`, `[*]`, `.*`) to a value.

@@ -307,12 +307,12 @@ impl<'t> World<'t> {
         (out, refs)
     }
 
-    fn evaluator(&self, instance: usize, file: FileId, scope: Vec<(String, Val)>) -> Eval<'_, 't> {
-        Eval { world: self, instance, file, scope }
+    fn evaluator<'e>(&'e self, instance: usize, file: FileId, base: &'e [(String, Val)]) -> Eval<'e, 't> {
+        Eval { world: self, instance, file, base, scope: Vec::new() }
     }
 
     /// Evaluates an expression; an error becomes a warning and an unknown value.
-    fn value_or_unknown(&self, instance: usize, file: FileId, scope: Vec<(String, Val)>, e: &Expression) -> Val {
+    fn value_or_unknown(&self, instance: usize, file: FileId, scope: &[(String, Val)], e: &Expression) -> Val {
         let mut ev = self.evaluator(instance, file, scope);
         match ev.expr(e) {
             Ok(v) => v,
@@ -330,7 +330,7 @@ impl<'t> World<'t> {
 
     /// Evaluates a setting outside any resource (tfvars, provider blocks).
     pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expression) -> Val {
-        self.value_or_unknown(instance, file, Vec::new(), e)
+        self.value_or_unknown(instance, file, &[], e)
     }
 
     fn eval_warning(&self, file: FileId, err: &EvalError) {
@@ -382,8 +382,8 @@ impl<'t> World<'t> {
         let Some(&(expr, file)) = self.config(instance).and_then(|c| c.locals.get(name)) else {
             return Err(EvalError { message: format!("there is no local value `{name}`"), span });
         };
-        let result = self
-            .named(instance, Named::Local(name.to_owned()), || self.evaluator(instance, file, Vec::new()).expr(expr));
+        let result =
+            self.named(instance, Named::Local(name.to_owned()), || self.evaluator(instance, file, &[]).expr(expr));
         match result {
             Err(e) if e.message.contains("a cycle") => {
                 let at = self.at(file, expr.span().as_ref());
@@ -413,7 +413,7 @@ impl<'t> World<'t> {
                     block.body.get_attribute(name).map(|a| {
                         let scope = instance_scope(key.as_ref(), each);
                         self.each_refs.borrow_mut().push(Rc::clone(&inst.each_refs));
-                        let v = self.value_or_unknown(*parent, call_file, scope, &a.value);
+                        let v = self.value_or_unknown(*parent, call_file, &scope, &a.value);
                         self.each_refs.borrow_mut().pop();
                         v
                     })
@@ -422,7 +422,7 @@ impl<'t> World<'t> {
             let value = match given {
                 Some(v) => v,
                 None => match decl.body.get_attribute("default") {
-                    Some(d) => self.value_or_unknown(instance, file, Vec::new(), &d.value),
+                    Some(d) => self.value_or_unknown(instance, file, &[], &d.value),
                     // A required variable nobody set: Terraform would ask for it.
                     None => Val::unknown(),
                 },
@@ -444,7 +444,7 @@ impl<'t> World<'t> {
                     return Some(Val::String(s.clone()));
                 }
                 match hcl_edit::parser::parse_expr(s) {
-                    Ok(e) => Some(self.value_or_unknown(0, file, Vec::new(), &e)),
+                    Ok(e) => Some(self.value_or_unknown(0, file, &[], &e)),
                     Err(_) => Some(Val::String(s.clone())),
                 }
             }
@@ -505,9 +505,7 @@ impl<'t> World<'t> {
         let Some(&(expr, file)) = self.config(instance).and_then(|c| c.outputs.get(name)) else {
             return Ok(Val::unknown());
         };
-        self.named(instance, Named::Output(name.to_owned()), || {
-            Ok(self.value_or_unknown(instance, file, Vec::new(), expr))
-        })
+        self.named(instance, Named::Output(name.to_owned()), || Ok(self.value_or_unknown(instance, file, &[], expr)))
     }
 
     /// The instances of module call `call` in `instance`, created on first use.
@@ -550,7 +548,7 @@ impl<'t> World<'t> {
 
     fn expand_keys(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Vec<(Option<Key>, Val)> {
         if let Some(count) = body.get_attribute("count") {
-            let v = self.value_or_unknown(instance, file, Vec::new(), &count.value);
+            let v = self.value_or_unknown(instance, file, &[], &count.value);
             return match v.unmarked().to_number() {
                 Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 100_000.0 => {
                     (0..n as i64).map(|i| (Some(Key::Int(i)), Val::Null)).collect()
@@ -563,7 +561,7 @@ impl<'t> World<'t> {
             };
         }
         if let Some(for_each) = body.get_attribute("for_each") {
-            let v = self.value_or_unknown(instance, file, Vec::new(), &for_each.value);
+            let v = self.value_or_unknown(instance, file, &[], &for_each.value);
             let keys: Option<Vec<(Option<Key>, Val)>> = match v.unmarked() {
                 Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect()),
                 Val::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
@@ -623,7 +621,7 @@ impl<'t> World<'t> {
         let mut path = Vec::new();
         let each_refs = self.resource_instances(instance, r).refs_for(key.as_ref());
         self.each_refs.borrow_mut().push(each_refs);
-        let value = self.eval_body(instance, decl.file, scope, &decl.block.body, &mut path, &mut references, true);
+        let value = self.eval_body(instance, decl.file, &scope, &decl.block.body, &mut path, &mut references, true);
         self.each_refs.borrow_mut().pop();
         let mut value = value;
         if decl.mode == Mode::Data
@@ -644,7 +642,7 @@ impl<'t> World<'t> {
         &self,
         instance: usize,
         file: FileId,
-        scope: Vec<(String, Val)>,
+        scope: &[(String, Val)],
         body: &Body,
         path: &mut Vec<OwnedStep>,
         references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
@@ -656,7 +654,7 @@ impl<'t> World<'t> {
             if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
                 continue;
             }
-            let (value, read) = self.collect(|| self.value_or_unknown(instance, file, scope.clone(), &attr.value));
+            let (value, read) = self.collect(|| self.value_or_unknown(instance, file, scope, &attr.value));
             // Where the value is unknown, its unknowns say exactly which instances it
             // comes from; otherwise everything the expression read links it.
             let refs = match value.origins() {
@@ -677,13 +675,13 @@ impl<'t> World<'t> {
                 continue;
             }
             if ident == "dynamic" {
-                self.dynamic_block(instance, file, &scope, block, path, references, &mut blocks);
+                self.dynamic_block(instance, file, scope, block, path, references, &mut blocks);
                 continue;
             }
             let list = blocks.entry(ident.to_owned()).or_default();
             path.push(OwnedStep::Key(ident.to_owned()));
             path.push(OwnedStep::Index(list.len()));
-            let inner = self.eval_body(instance, file, scope.clone(), &block.body, path, references, false);
+            let inner = self.eval_body(instance, file, scope, &block.body, path, references, false);
             path.truncate(path.len() - 2);
             list.push(Val::Map(inner));
         }
@@ -711,8 +709,7 @@ impl<'t> World<'t> {
         };
         let Some(content) = block.body.get_blocks("content").next() else { return };
         let Some(for_each) = block.body.get_attribute("for_each") else { return };
-        let (collection, refs) =
-            self.collect(|| self.value_or_unknown(instance, file, scope.to_vec(), &for_each.value));
+        let (collection, refs) = self.collect(|| self.value_or_unknown(instance, file, scope, &for_each.value));
         let items: Vec<(Val, Val)> = match collection.unmarked() {
             Val::List(items) => items.iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v.clone())).collect(),
             Val::Map(m) => m.iter().map(|(k, v)| (Val::String(k.clone()), v.clone())).collect(),
@@ -730,7 +727,7 @@ impl<'t> World<'t> {
             path.push(OwnedStep::Key(label.to_owned()));
             path.push(OwnedStep::Index(list.len()));
             let first = references.len();
-            let inner = self.eval_body(instance, file, inner_scope, &content.body, path, references, false);
+            let inner = self.eval_body(instance, file, &inner_scope, &content.body, path, references, false);
             // What the collection read flows into every attribute of the block.
             if !refs.is_empty() {
                 for (_, r) in &mut references[first..] {
