@@ -74,6 +74,8 @@ const NAMES: &[&str] = &[
     "min",
     "one",
     "range",
+    "regex",
+    "regexall",
     "replace",
     "reverse",
     "setintersection",
@@ -163,6 +165,8 @@ fn dispatch(c: &Call) -> Result<Val, String> {
         "join" => join(c),
         "split" => split(c),
         "replace" => replace(c),
+        "regex" => regex(c, false),
+        "regexall" => regex(c, true),
         "lower" => map_string(c, |s| s.chars().map(|ch| ch.to_lowercase().next().unwrap_or(ch)).collect()),
         "upper" => map_string(c, |s| s.chars().map(|ch| single(ch.to_uppercase()).unwrap_or(ch)).collect()),
         "title" => map_string(c, title_case),
@@ -674,11 +678,49 @@ fn replace(c: &Call) -> Result<Val, String> {
     let from = c.string_arg(1, "substr")?;
     let to = c.string_arg(2, "replace")?;
     if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-        return Err(c.err("regular expression patterns are not supported"));
+        let re = compile(c, &from[1..from.len() - 1])?;
+        // Go's `$1` / `${name}` expansion is the regex crate's too.
+        let out = re.replace_all(&s, &*to).into_owned();
+        c.check_bytes(out.len())?;
+        return Ok(Val::String(out));
     }
     let hits = if from.is_empty() { s.chars().count() + 1 } else { s.matches(&*from).count() };
     c.check_bytes(s.len().saturating_add(hits.saturating_mul(to.len())))?;
     Ok(Val::String(s.replace(&*from, &to)))
+}
+
+/// Compiles an RE2-syntax pattern, as Terraform's regular expression functions take.
+fn compile(c: &Call, pattern: &str) -> Result<regex::Regex, String> {
+    regex::RegexBuilder::new(pattern).size_limit(1 << 20).build().map_err(|e| {
+        c.err(format!("invalid regular expression pattern: {}", e.to_string().lines().last().unwrap_or("")))
+    })
+}
+
+/// `regex(pattern, string)` and `regexall(pattern, string)`: a match is the
+/// matched text when the pattern has no groups, a map when its groups are named,
+/// else the list of the groups (null for a group that took no part).
+fn regex(c: &Call, all: bool) -> Result<Val, String> {
+    c.arity(2, 2)?;
+    let pattern = c.string_arg(0, "pattern")?;
+    let s = c.string_arg(1, "string")?;
+    let re = compile(c, &pattern)?;
+    let groups = re.captures_len() - 1;
+    let named = groups > 0 && re.capture_names().skip(1).all(|n| n.is_some());
+    let shape = |caps: regex::Captures<'_>| -> Val {
+        let text = |m: Option<regex::Match<'_>>| m.map_or(Val::Null, |m| Val::str(m.as_str()));
+        if groups == 0 {
+            text(caps.get(0))
+        } else if named {
+            Val::Map(re.capture_names().flatten().map(|n| (n.to_owned(), text(caps.name(n)))).collect())
+        } else {
+            Val::List((1..=groups).map(|i| text(caps.get(i))).collect())
+        }
+    };
+    if all {
+        let found: Vec<Val> = re.captures_iter(&s).take(1_000_000).map(shape).collect();
+        return Ok(Val::List(found));
+    }
+    re.captures(&s).map(shape).ok_or_else(|| c.err("pattern did not match any part of the given string"))
 }
 
 /// `substr(string, offset, length)`, counting characters, as go-cty does: a negative
@@ -2124,8 +2166,8 @@ mod tests {
                 assert!(!e.contains("no function named"), "{name}: {e}");
             }
         }
-        assert!(!exists("regex"));
-        assert_eq!(call("regex", vec![]), Err("there is no function named \"regex\"".to_owned()));
+        assert!(!exists("timestamp"));
+        assert_eq!(call("timestamp", vec![]), Err("there is no function named \"timestamp\"".to_owned()));
         assert!(KEEPS_INNER_MARKS.iter().all(|name| exists(name)));
     }
 
@@ -2477,10 +2519,37 @@ mod tests {
         assert_eq!(call("replace", vec![s("1 + 2 + 3"), s("+"), s("-")]), Ok(s("1 - 2 - 3")));
         assert_eq!(call("replace", vec![s("abc"), s(""), s("-")]), Ok(s("-a-b-c-")));
         assert_eq!(call("replace", vec![s("a/b"), s("/"), s("_")]), Ok(s("a_b")));
+        assert_eq!(call("replace", vec![s("hello world"), s("/w.*d/"), s("everybody")]), Ok(s("hello everybody")));
+        assert_eq!(call("replace", vec![s("orders_db-prod"), s("/[^a-z0-9]/"), s("-")]), Ok(s("orders-db-prod")));
+        assert_eq!(call("replace", vec![s("eu-west-1a"), s("/^([a-z]+)-(.*)$/"), s("$2:$1")]), Ok(s("west-1a:eu")));
         assert_eq!(
-            call("replace", vec![s("hello world"), s("/w.*d/"), s("everybody")]),
-            Err("replace: regular expression patterns are not supported".to_owned())
+            call("replace", vec![s("x"), s("/(/"), s("y")]),
+            Err("replace: invalid regular expression pattern: error: unclosed group".to_owned())
         );
+    }
+
+    #[test]
+    fn regex_and_regexall_shape_matches_as_terraform_does() {
+        let m = |pairs: &[(&str, &str)]| Val::Map(pairs.iter().map(|(k, v)| (k.to_string(), s(v))).collect());
+        assert_eq!(call("regex", vec![s("[a-z]+"), s("53454 abc 543")]), Ok(s("abc")));
+        assert_eq!(
+            call("regex", vec![s("(\\d\\d\\d\\d)-(\\d\\d)-(\\d\\d)"), s("2019-02-01")]),
+            Ok(l(vec![s("2019"), s("02"), s("01")]))
+        );
+        assert_eq!(
+            call(
+                "regex",
+                vec![s("^(?:(?P<scheme>[^:/?#]+):)?(?://(?P<authority>[^/?#]*))?"), s("https://terraform.io/docs/")]
+            ),
+            Ok(m(&[("authority", "terraform.io"), ("scheme", "https")]))
+        );
+        assert_eq!(
+            call("regex", vec![s("[0-9]+"), s("abc")]),
+            Err("regex: pattern did not match any part of the given string".to_owned())
+        );
+        assert_eq!(call("regexall", vec![s("[a-z]+"), s("1234abcd5678efgh9")]), Ok(l(vec![s("abcd"), s("efgh")])));
+        assert_eq!(call("length", vec![call("regexall", vec![s("^[a-z]{2}-"), s("eu-west-1a")]).unwrap()]), Ok(n(1.0)));
+        assert_eq!(call("regexall", vec![s("[a-z]+"), s("1234")]), Ok(l(vec![])));
     }
 
     #[test]
