@@ -19,38 +19,46 @@ use crate::model::value::Value;
 use crate::model::{Model, Resource};
 
 /// Every stack's outputs, reachable by its backend settings and state paths.
-pub(crate) fn remote_state_producers(stacks: &[Stack], files: &[StackFiles]) -> Vec<RemoteState> {
+pub(crate) fn remote_state_producers(stacks: &[Stack], files: &[StackFiles]) -> std::sync::Arc<[RemoteState]> {
     let consumers = stacks.iter().any(|s| s.source.as_ref().is_some_and(|d| mentions_remote_state(d)));
     if !consumers {
-        return Vec::new();
+        return std::sync::Arc::from(Vec::new());
     }
+    let indexes: Vec<usize> = (0..stacks.len()).collect();
+    let per_stack = crate::parallel::map(&indexes, |&i| producers_of(&stacks[i], &files[i]), |_| {});
+    per_stack.into_iter().flatten().collect::<Vec<_>>().into()
+}
+
+/// Where other stacks can find one stack's outputs.
+fn producers_of(stack: &Stack, files: &StackFiles) -> Vec<RemoteState> {
+    // The state's outputs are what other stacks read; the source's only stand in
+    // for a stack that has no state here.
+    let mut outputs = BTreeMap::new();
+    for state in &files.states {
+        outputs.extend(state_outputs(&state.text));
+    }
+    if outputs.is_empty()
+        && let Some(dir) = &stack.source
+        && let Ok(Val::Map(m)) = hcl::root_outputs(dir, &hcl::Options::default())
+    {
+        outputs.extend(m);
+    }
+    let outputs = Val::Map(outputs);
     let mut out = Vec::new();
-    for (stack, files) in stacks.iter().zip(files) {
-        let mut outputs = BTreeMap::new();
-        if let Some(dir) = &stack.source
-            && let Ok(Val::Map(m)) = hcl::root_outputs(dir, &hcl::Options::default())
-        {
-            outputs.extend(m);
-        }
-        for state in &files.states {
-            outputs.extend(state_outputs(&state.text));
-        }
-        let outputs = Val::Map(outputs);
-        if let Some((backend, config)) = stack.source.as_deref().and_then(hcl::backend) {
-            let config = match backend.as_str() {
-                "local" => {
-                    let path = config.get("path").cloned().unwrap_or_else(|| "terraform.tfstate".into());
-                    let dir = stack.source.clone().unwrap_or_default();
-                    BTreeMap::from([("path".to_owned(), path_text(&dir.join(path)))])
-                }
-                _ => config.into_iter().filter(|(k, _)| LOCATION_KEYS.contains(&k.as_str())).collect(),
-            };
-            out.push(RemoteState { backend, config, outputs: outputs.clone() });
-        }
-        for (state, _) in &stack.states {
-            let config = BTreeMap::from([("path".to_owned(), path_text(state))]);
-            out.push(RemoteState { backend: "local".into(), config, outputs: outputs.clone() });
-        }
+    if let Some((backend, config)) = stack.source.as_deref().and_then(hcl::backend) {
+        let config = match backend.as_str() {
+            "local" => {
+                let path = config.get("path").cloned().unwrap_or_else(|| "terraform.tfstate".into());
+                let dir = stack.source.clone().unwrap_or_default();
+                BTreeMap::from([("path".to_owned(), path_text(&dir.join(path)))])
+            }
+            _ => config.into_iter().filter(|(k, _)| LOCATION_KEYS.contains(&k.as_str())).collect(),
+        };
+        out.push(RemoteState { backend, config, outputs: outputs.clone() });
+    }
+    for (state, _) in &stack.states {
+        let config = BTreeMap::from([("path".to_owned(), path_text(state))]);
+        out.push(RemoteState { backend: "local".into(), config, outputs: outputs.clone() });
     }
     out
 }

@@ -73,12 +73,12 @@ fn load_stack<'a>(
     stack: &Stack,
     files: &'a StackFiles,
     options: &hcl::Options,
-    producers: &[hcl::RemoteState],
+    producers: &std::sync::Arc<[hcl::RemoteState]>,
 ) -> Result<Model<'a>, InputError> {
     let mut part = Model::default();
     let mut options = options.clone();
     options.workspace = stack.workspace.clone().or(options.workspace);
-    options.remote_states = producers.to_vec();
+    options.remote_states = std::sync::Arc::clone(producers);
     if let Some(tg) = &stack.terragrunt {
         options.inputs.extend(hcl::terragrunt_inputs(tg)?);
     }

@@ -194,7 +194,7 @@ pub(crate) struct World<'t> {
     pub fatal: RefCell<Option<Fatal>>,
     unsupported: RefCell<Vec<String>>,
     /// Other stacks' states, for `terraform_remote_state`.
-    pub remote_states: Vec<super::RemoteState>,
+    pub remote_states: std::sync::Arc<[super::RemoteState]>,
     /// Resources and modules whose count or for_each is unknown before apply.
     unknown_expansions: RefCell<Vec<String>>,
 }
@@ -227,7 +227,7 @@ impl<'t> World<'t> {
             warnings: RefCell::new(warnings),
             fatal: RefCell::default(),
             unsupported: RefCell::default(),
-            remote_states: Vec::new(),
+            remote_states: std::sync::Arc::from(Vec::new()),
             unknown_expansions: RefCell::default(),
         }
     }

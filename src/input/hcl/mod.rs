@@ -53,8 +53,9 @@ pub struct Options {
     /// Root variable values set from outside as values (a Terragrunt unit's
     /// `inputs`), ranked like `TF_VAR_*`.
     pub inputs: Vec<(String, Val)>,
-    /// Other stacks' states that `terraform_remote_state` data sources may read.
-    pub remote_states: Vec<RemoteState>,
+    /// Other stacks' states that `terraform_remote_state` data sources may read,
+    /// shared by every stack of an audit.
+    pub remote_states: std::sync::Arc<[RemoteState]>,
 }
 
 /// A stack's state as other stacks' `terraform_remote_state` find it.
@@ -161,7 +162,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         let world = World::new(&tree, HashMap::new(), options.workspace.clone().unwrap_or_else(|| "default".into()));
         let root_values = root_values(&world, var_dir, options);
         let mut world = World::new(&tree, root_values, options.workspace.clone().unwrap_or_else(|| "default".into()));
-        world.remote_states.clone_from(&options.remote_states);
+        world.remote_states = std::sync::Arc::clone(&options.remote_states);
         let mut lowered = Vec::new();
         lower_instance(&world, 0, &mut lowered, &mut HashMap::new());
         if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
