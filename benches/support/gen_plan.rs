@@ -33,6 +33,10 @@
 //!
 //! std only; no `crate::` paths (the file is included with `#[path]`).
 
+#[path = "gen_common.rs"]
+mod gen_common;
+
+use gen_common::{Rng, mix};
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -74,36 +78,6 @@ impl<W: Write> Out<'_, W> {
         self.b.clear();
         Ok(())
     }
-}
-
-/// splitmix64.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pct(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
-fn mix(a: u64, b: u64) -> u64 {
-    Rng(a ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93)).next()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -827,7 +801,7 @@ struct Gen {
 
 impl Gen {
     fn new(resources: usize, seed: u64) -> Gen {
-        let mut rng = Rng::new(mix(seed, 0x5EED));
+        let mut rng = Rng(mix(seed, 0x5EED));
         let mut insts = Vec::new();
         let root_n = ROOT.len().min(resources);
         insts.push(Inst {
@@ -858,7 +832,7 @@ impl Gen {
                 _ => Kind::Net,
             };
             let uid = mix(seed, 1000 + ord);
-            let mut ir = Rng::new(uid);
+            let mut ir = Rng(uid);
             let octet = 1 + (ord % 250) as u32;
             let itype = ir.pick(&INSTANCE_TYPES);
             let inst = match kind {
@@ -952,7 +926,7 @@ impl Gen {
         let mut order: Vec<usize> = (1..insts.len()).collect();
         order.sort_by_cached_key(|&i| format!("{}.", insts[i].addr));
         order.insert(0, 0);
-        let mut pr = Rng::new(mix(seed, 0xDB));
+        let mut pr = Rng(mix(seed, 0xDB));
         Gen {
             seed,
             insts,
@@ -973,7 +947,7 @@ impl Gen {
         let mut ris: Vec<RI> = Vec::with_capacity(24);
         let mut start = Vec::with_capacity(sls.len());
         let mut cnt = Vec::with_capacity(sls.len());
-        let mut rng = Rng::new(mix(inst.uid, 0xAC7));
+        let mut rng = Rng(mix(inst.uid, 0xAC7));
         for (si, s) in sls.iter().enumerate() {
             let c = inst.slot_count(s);
             start.push(ris.len());

@@ -50,6 +50,10 @@
 //!
 //! std only; no `crate::` paths (the file is included with `#[path]`).
 
+#[path = "gen_common.rs"]
+mod gen_common;
+
+use gen_common::{Rng, fill, fnv, mix};
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -157,24 +161,7 @@ pub fn write_repo(dir: &Path, stacks: usize, resources: usize, seed: u64) -> io:
 // PRNG, templates, output
 // ---------------------------------------------------------------------------------------
 
-/// splitmix64.
-#[derive(Clone)]
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize]
-    }
     fn chars(&mut self, n: usize, alphabet: &[u8]) -> String {
         (0..n).map(|_| alphabet[self.below(alphabet.len() as u64) as usize] as char).collect()
     }
@@ -204,31 +191,6 @@ impl Rng {
         let first = self.pick(&[3, 18, 34, 52, 54]);
         format!("{first}.{}.{}.{}", self.below(256), self.below(256), 1 + self.below(254))
     }
-}
-
-fn mix(a: u64, b: u64) -> u64 {
-    Rng(a ^ b.wrapping_mul(0xD6E8_FEB8_6659_FD93)).next()
-}
-
-fn fnv(x: &str) -> u64 {
-    x.bytes().fold(0xcbf2_9ce4_8422_2325, |h, c| (h ^ u64::from(c)).wrapping_mul(0x100_0000_01b3))
-}
-
-/// Replaces every `{{KEY}}` in `template` with its value. Every key must be given.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find("}}").unwrap_or_else(|| panic!("unclosed template key in {after:.40}"));
-        let key = &after[..end];
-        let value = values.iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("template key {key} not given"));
-        out.push_str(value.1);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
 }
 
 struct Writer<'a> {

@@ -39,6 +39,10 @@
 //!
 //! std only; no `crate::` paths (the file is included with `#[path]`).
 
+#[path = "gen_common.rs"]
+mod gen_common;
+
+use gen_common::{Rng, fill};
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -69,46 +73,6 @@ pub fn write_tree(dir: &Path, files: usize, seed: u64) -> io::Result<TreeStats> 
 // ---------------------------------------------------------------------------------------
 // PRNG, templates, output
 // ---------------------------------------------------------------------------------------
-
-/// splitmix64.
-#[derive(Clone)]
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn pct(&mut self, p: u64) -> bool {
-        self.below(100) < p
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[self.below(xs.len() as u64) as usize]
-    }
-}
-
-/// Replaces every `{{KEY}}` in `template` with its value. Every key must be given.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(start) = rest.find("{{") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find("}}").unwrap_or_else(|| panic!("unclosed template key in {after:.40}"));
-        let key = &after[..end];
-        let value = values.iter().find(|(k, _)| *k == key).unwrap_or_else(|| panic!("template key {key} not given"));
-        out.push_str(value.1);
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    out
-}
 
 struct Writer<'a> {
     root: &'a Path,
