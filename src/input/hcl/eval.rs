@@ -204,7 +204,8 @@ impl Eval<'_, '_> {
             let out = match (operator, a, b) {
                 (B::And, Some(false), _) | (B::And, _, Some(false)) => Val::Bool(false),
                 (B::Or, Some(true), _) | (B::Or, _, Some(true)) => Val::Bool(true),
-                (_, Some(x), Some(y)) => Val::Bool(x && y || (operator == B::Or && (x || y))),
+                // Both known, and no short cut above: `true && true` or `false || false`.
+                (_, Some(x), Some(_)) => Val::Bool(x),
                 _ if l.is_unknown() || r.is_unknown() => unknown_from(&[&l, &r]),
                 _ => return Err(EvalError::new("logical operators take bools", op.span())),
             };

@@ -113,34 +113,12 @@ pub(crate) struct Instance {
     /// The calling instance, the call's index there, and this instance's key and
     /// `each.value`.
     pub parent: Option<(usize, usize, Option<Key>, Val)>,
-    /// What this instance's `each.value` read (see [`Expansion::refs_for`]).
-    pub each_refs: Rc<Vec<Origin>>,
 }
 
 /// The instances `count` or `for_each` expand to.
 pub(crate) struct Expansion {
     /// Each instance's key (none without count/for_each) and `each.value`.
     pub keys: Vec<(Option<Key>, Val)>,
-    /// The resource instances the `for_each` expression read.
-    pub refs: Vec<Origin>,
-}
-
-impl Expansion {
-    /// What `each.value` of the instance `key` read: the instances the for_each
-    /// expression read that carry the same key (`for_each = module.per_env` gives
-    /// instance "dev" what `module.per_env["dev"]` holds), else all of them.
-    pub fn refs_for(&self, key: Option<&Key>) -> Rc<Vec<Origin>> {
-        let Some(key) = key else { return Rc::new(Vec::new()) };
-        let same: Vec<Origin> = self
-            .refs
-            .iter()
-            .filter(|o| {
-                o.address.key.as_ref() == Some(key) || o.address.module.iter().any(|m| m.key.as_ref() == Some(key))
-            })
-            .cloned()
-            .collect();
-        Rc::new(if same.is_empty() { self.refs.clone() } else { same })
-    }
 }
 
 /// A resource instance's evaluated body.
@@ -184,8 +162,6 @@ pub(crate) struct World<'t> {
     workspace: String,
     named: RefCell<HashMap<(usize, Named), Slot<Cached>>>,
     expansions: RefCell<HashMap<(usize, usize), Rc<Expansion>>>,
-    /// What `each.value` read, for the resource body or module call being evaluated.
-    each_refs: RefCell<Vec<Rc<Vec<Origin>>>>,
     bodies: RefCell<HashMap<InstanceKey, Slot<Rc<EvaluatedBody>>>>,
     calls: RefCell<HashMap<(usize, usize), CallInstances>>,
     sinks: RefCell<Vec<Vec<Origin>>>,
@@ -211,7 +187,7 @@ impl<'t> World<'t> {
     pub fn new(tree: &'t Tree, root_values: HashMap<String, RootValue>, workspace: String) -> World<'t> {
         let mut warnings = Vec::new();
         let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut warnings)).collect();
-        let root = Instance { path: Vec::new(), dir: Some(0), parent: None, each_refs: Rc::default() };
+        let root = Instance { path: Vec::new(), dir: Some(0), parent: None };
         World {
             tree,
             configs,
@@ -220,7 +196,6 @@ impl<'t> World<'t> {
             workspace,
             named: RefCell::default(),
             expansions: RefCell::default(),
-            each_refs: RefCell::default(),
             bodies: RefCell::default(),
             calls: RefCell::default(),
             sinks: RefCell::default(),
@@ -323,6 +298,15 @@ impl<'t> World<'t> {
         }
     }
 
+    /// Sets the root variables' values given from outside, forgetting anything
+    /// evaluated before.
+    pub fn set_root_values(&mut self, values: HashMap<String, RootValue>) {
+        self.root_values = values;
+        self.named.get_mut().clear();
+        self.bodies.get_mut().clear();
+        self.expansions.get_mut().clear();
+    }
+
     /// Drops the cache of evaluated bodies (after lowering, which holds them).
     pub fn forget_bodies(&self) {
         self.bodies.borrow_mut().clear();
@@ -386,9 +370,7 @@ impl<'t> World<'t> {
             self.named(instance, Named::Local(name.to_owned()), || self.evaluator(instance, file, &[]).expr(expr));
         match result {
             Err(e) if e.message.contains("a cycle") => {
-                let at = self.at(file, expr.span().as_ref());
                 self.fatal.borrow_mut().get_or_insert((file, expr.span(), format!("local.{name} is part of a cycle")));
-                let _ = at;
                 Err(e)
             }
             other => other,
@@ -412,10 +394,7 @@ impl<'t> World<'t> {
                     let (_, block, call_file) = self.config(*parent).expect("a parent has a config").calls[*call];
                     block.body.get_attribute(name).map(|a| {
                         let scope = instance_scope(key.as_ref(), each);
-                        self.each_refs.borrow_mut().push(Rc::clone(&inst.each_refs));
-                        let v = self.value_or_unknown(*parent, call_file, &scope, &a.value);
-                        self.each_refs.borrow_mut().pop();
-                        v
+                        self.value_or_unknown(*parent, call_file, &scope, &a.value)
                     })
                 }
             };
@@ -524,12 +503,7 @@ impl<'t> World<'t> {
         for (key, each) in &expansion.keys {
             let mut path = parent.path.clone();
             path.push(ModuleStep { name: name.to_owned(), key: key.clone() });
-            let child = Instance {
-                path,
-                dir,
-                parent: Some((instance, call, key.clone(), each.clone())),
-                each_refs: expansion.refs_for(key.as_ref()),
-            };
+            let child = Instance { path, dir, parent: Some((instance, call, key.clone(), each.clone())) };
             let mut instances = self.instances.borrow_mut();
             instances.push(Rc::new(child));
             out.push((key.clone(), instances.len() - 1));
@@ -542,8 +516,7 @@ impl<'t> World<'t> {
     /// The keys (and `each.value`s) a block's `count` or `for_each` expands to; one
     /// unkeyed instance without them.
     fn expand(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Rc<Expansion> {
-        let (keys, refs) = self.collect(|| self.expand_keys(instance, file, body, what));
-        Rc::new(Expansion { keys, refs })
+        Rc::new(Expansion { keys: self.expand_keys(instance, file, body, what) })
     }
 
     fn expand_keys(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Vec<(Option<Key>, Val)> {
@@ -582,12 +555,18 @@ impl<'t> World<'t> {
         vec![(None, Val::Null)]
     }
 
+    /// Resource block `r` of the module `instance` is an instance of. Resources
+    /// are only ever named by index within a module whose source was read.
+    fn decl(&self, instance: usize, r: usize) -> &ResourceDecl<'t> {
+        &self.config(instance).expect("resources exist only in modules with a config").resources[r]
+    }
+
     /// The instances of resource `r` in `instance`.
     pub fn resource_instances(&self, instance: usize, r: usize) -> Rc<Expansion> {
         if let Some(found) = self.expansions.borrow().get(&(instance, r)) {
             return Rc::clone(found);
         }
-        let decl = &self.config(instance).expect("resources exist only in modules with a config").resources[r];
+        let decl = self.decl(instance, r);
         let what = format!("{}.{}", decl.kind, decl.name);
         let keys = self.expand(instance, decl.file, &decl.block.body, &what);
         self.expansions.borrow_mut().insert((instance, r), Rc::clone(&keys));
@@ -596,7 +575,7 @@ impl<'t> World<'t> {
 
     /// The address of an instance of resource `r`.
     pub fn address(&self, instance: usize, r: usize, key: Option<Key>) -> Address {
-        let decl = &self.config(instance).expect("config").resources[r];
+        let decl = self.decl(instance, r);
         Address {
             module: self.instance(instance).path.clone(),
             mode: decl.mode,
@@ -615,14 +594,11 @@ impl<'t> World<'t> {
             None => {}
         }
         self.bodies.borrow_mut().insert(slot_key.clone(), Slot::Busy);
-        let decl = &self.config(instance).expect("config").resources[r];
+        let decl = self.decl(instance, r);
         let scope = instance_scope(key.as_ref(), each);
         let mut references = Vec::new();
         let mut path = Vec::new();
-        let each_refs = self.resource_instances(instance, r).refs_for(key.as_ref());
-        self.each_refs.borrow_mut().push(each_refs);
         let value = self.eval_body(instance, decl.file, &scope, &decl.block.body, &mut path, &mut references, true);
-        self.each_refs.borrow_mut().pop();
         let mut value = value;
         if decl.mode == Mode::Data
             && decl.kind == "terraform_remote_state"
@@ -752,14 +728,6 @@ impl<'t> World<'t> {
         ops: &[hcl_edit::Decorated<TraversalOperator>],
     ) -> Result<Option<Val>, EvalError> {
         if ev.bound(name).is_some() {
-            if name == "each"
-                && matches!(ops.first().map(|o| o.value()), Some(TraversalOperator::GetAttr(a)) if a.value().as_str() == "value")
-            {
-                let refs = self.each_refs.borrow().last().cloned();
-                for origin in refs.iter().flat_map(|r| r.iter()) {
-                    self.record(origin.clone());
-                }
-            }
             return Ok(None);
         }
         let instance = ev.instance;
@@ -930,11 +898,7 @@ impl<'t> World<'t> {
                 ops.first().map(|o| o.value()),
                 Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
             );
-            let rest = if indexed && decl_repeats(&self.config(instance).expect("config").resources[r]) {
-                &ops[1..]
-            } else {
-                ops
-            };
+            let rest = if indexed && decl_repeats(self.decl(instance, r)) { &ops[1..] } else { ops };
             let v = read(
                 &key,
                 &each,

@@ -24,6 +24,7 @@ use hcl_edit::structure::{Block, Body};
 use hcl_edit::{Decorate, Span};
 
 use super::InputError;
+use crate::hash::FastSet;
 use crate::model::address::Address;
 
 use crate::model::{
@@ -107,11 +108,7 @@ pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String,
 pub fn root_outputs(dir: &Path, options: &Options) -> Result<Val, InputError> {
     let mut tree = parse::read_tree(dir)?;
     let var_dir = read_var_files(&mut tree, options)?;
-    let workspace = options.workspace.clone().unwrap_or_else(|| "default".into());
-    let world = World::new(&tree, HashMap::new(), workspace.clone());
-    let values = root_values(&world, var_dir, options);
-    let world = World::new(&tree, values, workspace);
-    Ok(world.root_outputs())
+    Ok(world(&tree, var_dir, options).root_outputs())
 }
 
 /// A Terragrunt unit's `inputs = { ... }`, evaluated as far as constants go
@@ -159,10 +156,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     let providers;
     let variables;
     {
-        let world = World::new(&tree, HashMap::new(), options.workspace.clone().unwrap_or_else(|| "default".into()));
-        let root_values = root_values(&world, var_dir, options);
-        let mut world = World::new(&tree, root_values, options.workspace.clone().unwrap_or_else(|| "default".into()));
-        world.remote_states = std::sync::Arc::clone(&options.remote_states);
+        let world = world(&tree, var_dir, options);
         let mut lowered = Vec::new();
         lower_instance(&world, 0, &mut lowered, &mut HashMap::new());
         if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
@@ -180,7 +174,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         }
         providers = provider_configs(&world);
         variables = world.root_variables();
-        let existing: std::collections::HashSet<std::sync::Arc<Address>> =
+        let existing: FastSet<std::sync::Arc<Address>> =
             lowered.iter().map(|l: &Lowered| std::sync::Arc::clone(&l.address)).collect();
         // The world's caches share every body with `lowered`; let them go so each body
         // moves into the model instead of being copied.
@@ -190,24 +184,22 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
                 value: shared.value.clone(),
                 references: shared.references.clone(),
             });
-            let references = body
-                .references
-                .into_iter()
-                .flat_map(|(attribute, origins)| origins.into_iter().map(move |o| (attribute.clone(), o)))
-                .filter(|(_, o)| existing.contains(&o.address) && o.address != l.address)
-                .map(|(attribute, o)| Reference {
-                    attribute,
-                    target: (*o.address).clone(),
-                    target_attribute: o.attribute,
-                    derivation: Derivation::ConfigReference,
-                })
-                .fold(Vec::new(), |mut acc: Vec<Reference>, r| {
-                    // One link per attribute and target; the first attribute read names it.
-                    if !acc.iter().any(|x| x.attribute == r.attribute && x.target == r.target) {
-                        acc.push(r);
+            // One link per attribute and target; the first attribute read names it.
+            let mut references = Vec::new();
+            for (attribute, origins) in body.references {
+                let mut seen: FastSet<std::sync::Arc<Address>> = FastSet::default();
+                for o in origins {
+                    if o.address == l.address || !existing.contains(&o.address) || !seen.insert(o.address.clone()) {
+                        continue;
                     }
-                    acc
-                });
+                    references.push(Reference {
+                        attribute: attribute.clone(),
+                        target: (*o.address).clone(),
+                        target_attribute: o.attribute,
+                        derivation: Derivation::ConfigReference,
+                    });
+                }
+            }
             let location = SourceLocation {
                 file: file_index(l.file),
                 span: l.span.clone(),
@@ -320,7 +312,7 @@ fn lower_instance(
             let start = decl.block.span().map_or(0, |s| s.start);
             let block_info = blocks.entry((decl.file, start)).or_insert_with(|| {
                 let mut attributes = Vec::new();
-                attribute_ranges(&decl.block.body, &mut String::new(), &mut attributes);
+                attribute_ranges(&decl.block.body, "", &mut attributes);
                 Rc::new((attributes.into(), suppressions(&file.text, decl.block).into()))
             });
             let span = if file.json {
@@ -357,7 +349,7 @@ fn json_span(text: &str, kind: &str, name: &str) -> Range<usize> {
 }
 
 /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-fn attribute_ranges(body: &Body, prefix: &mut String, out: &mut Vec<(String, Range<usize>)>) {
+fn attribute_ranges(body: &Body, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
     for attr in body.attributes() {
         if let Some(span) = attr.span() {
             out.push((format!("{prefix}{}", attr.key.value().as_str()), span));
@@ -373,7 +365,7 @@ fn attribute_ranges(body: &Body, prefix: &mut String, out: &mut Vec<(String, Ran
         if let Some(span) = block.span() {
             out.push((name.clone(), span));
         }
-        let mut inner = format!("{name}.");
+        let inner = format!("{name}.");
         let body = if block.ident.value().as_str() == "dynamic" {
             match block.body.get_blocks("content").next() {
                 Some(c) => &c.body,
@@ -382,9 +374,8 @@ fn attribute_ranges(body: &Body, prefix: &mut String, out: &mut Vec<(String, Ran
         } else {
             &block.body
         };
-        attribute_ranges(body, &mut inner, out);
+        attribute_ranges(body, &inner, out);
     }
-    let _ = prefix;
 }
 
 /// The provider configuration key of a resource: its `provider` meta-argument or
@@ -570,6 +561,18 @@ fn read_var_files(tree: &mut Tree, options: &Options) -> Result<usize, InputErro
     }
     tree.dirs.push(parse::Dir { path: root.join("(variables)"), files });
     Ok(tree.dirs.len() - 1)
+}
+
+/// The world of a read tree: its root variables set from `options` and the
+/// `.tfvars` files in `var_dir`, and the remote states it may read.
+fn world<'t>(tree: &'t Tree, var_dir: usize, options: &Options) -> World<'t> {
+    let workspace = options.workspace.clone().unwrap_or_else(|| "default".into());
+    let mut world = World::new(tree, HashMap::new(), workspace);
+    // `.tfvars` values are constants: they evaluate in a world without root values.
+    let values = root_values(&world, var_dir, options);
+    world.set_root_values(values);
+    world.remote_states = std::sync::Arc::clone(&options.remote_states);
+    world
 }
 
 /// Root variable values, lowest precedence first: `TF_VAR_*`, the `.tfvars`
