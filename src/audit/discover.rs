@@ -30,6 +30,8 @@ pub struct Stack {
     pub states: Vec<(PathBuf, Option<String>)>,
     /// Plan JSON files.
     pub plans: Vec<PathBuf>,
+    /// Whether its source reads another stack's outputs (`terraform_remote_state`).
+    pub reads_remote_state: bool,
     /// The workspace, for a stack whose states live in `terraform.tfstate.d/`:
     /// each workspace is its own stack (`network@staging`).
     pub workspace: Option<String>,
@@ -39,6 +41,8 @@ pub struct Stack {
 #[derive(Default)]
 struct DirFiles {
     tf: bool,
+    /// A `.tf` file mentions `terraform_remote_state`.
+    remote_state: bool,
     terragrunt: bool,
     states: Vec<(PathBuf, Option<String>)>,
     plans: Vec<PathBuf>,
@@ -87,6 +91,20 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Sta
         walk(root, root, &mut dirs, &mut names)?;
     }
     let called: HashSet<PathBuf> = dirs.values().flat_map(|d| d.calls.iter().cloned()).collect();
+    // Whether each searched directory's source reads remote state; a module outside
+    // the searched directories is read for it.
+    let remote: std::collections::HashMap<PathBuf, bool> =
+        dirs.iter().map(|(d, f)| (normalize(d), f.remote_state)).collect();
+    let reads_remote_state = |source: &Path| {
+        remote.get(&normalize(source)).copied().unwrap_or_else(|| {
+            std::fs::read_dir(source).is_ok_and(|entries| {
+                entries.flatten().any(|e| {
+                    e.path().extension().is_some_and(|x| x == "tf")
+                        && std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("terraform_remote_state"))
+                })
+            })
+        })
+    };
     let mut stacks = Vec::new();
     for (dir, files) in &mut dirs {
         let is_module = called.contains(&normalize(dir));
@@ -121,6 +139,7 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Sta
                 terragrunt: files.terragrunt.then(|| dir.join("terragrunt.hcl")),
                 states: states.iter().filter(|(_, w)| *w == workspace).cloned().collect(),
                 plans: if workspace.is_none() { std::mem::take(&mut files.plans) } else { Vec::new() },
+                reads_remote_state: source.as_deref().is_some_and(reads_remote_state),
                 workspace,
             });
         }
@@ -172,7 +191,9 @@ fn walk(
         }
         if name.ends_with(".tf") || name.ends_with(".tf.json") {
             files.tf = true;
-            files.calls.extend(local_calls(&path, dir));
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            files.remote_state |= text.contains("terraform_remote_state");
+            files.calls.extend(local_calls(&text, dir));
         } else if name == "terragrunt.hcl" {
             files.terragrunt = true;
             if let Some(source) = terragrunt_source(&path) {
@@ -236,8 +257,7 @@ fn json_kind(path: &Path) -> Option<JsonKind> {
 }
 
 /// The local module directories a `.tf` file calls (`source = "./modules/x"`).
-fn local_calls(file: &Path, dir: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(file) else { return Vec::new() };
+fn local_calls(text: &str, dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for line in text.lines() {
         let line = line.trim_start().trim_start_matches('"');

@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use super::{Stack, StackFiles};
+use crate::hash::FastMap;
 use crate::input::hcl::value::Val;
 use crate::input::hcl::{self, RemoteState};
 use crate::model::address::Mode;
@@ -20,7 +21,7 @@ use crate::model::{Model, Resource};
 
 /// Every stack's outputs, reachable by its backend settings and state paths.
 pub(crate) fn remote_state_producers(stacks: &[Stack], files: &[StackFiles]) -> std::sync::Arc<[RemoteState]> {
-    let consumers = stacks.iter().any(|s| s.source.as_ref().is_some_and(|d| mentions_remote_state(d)));
+    let consumers = stacks.iter().any(|s| s.reads_remote_state);
     if !consumers {
         return std::sync::Arc::from(Vec::new());
     }
@@ -80,15 +81,6 @@ fn path_text(p: &std::path::Path) -> String {
     super::discover::normalize(p).display().to_string()
 }
 
-fn mentions_remote_state(dir: &std::path::Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|entries| {
-        entries.flatten().any(|e| {
-            e.path().extension().is_some_and(|x| x == "tf")
-                && std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("terraform_remote_state"))
-        })
-    })
-}
-
 /// The root outputs of a raw or `show -json` state.
 fn state_outputs(text: &str) -> BTreeMap<String, Val> {
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return BTreeMap::new() };
@@ -109,7 +101,15 @@ fn state_outputs(text: &str) -> BTreeMap<String, Val> {
 /// Gives each data source that looks up a resource of another stack that
 /// resource's values, when exactly one matches.
 pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
+    // Managed resources by type: a lookup compares only with its own type.
+    let mut managed: FastMap<&str, Vec<usize>> = FastMap::default();
+    for (j, r) in model.resources.iter().enumerate() {
+        if r.address.mode == Mode::Managed {
+            managed.entry(r.address.kind.as_str()).or_default().push(j);
+        }
+    }
     let mut fills: Vec<(usize, usize)> = Vec::new();
+    let mut warnings = Vec::new();
     for (i, d) in model.resources.iter().enumerate() {
         if d.address.mode != Mode::Data {
             continue;
@@ -118,35 +118,32 @@ pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
         if criteria.is_empty() {
             continue;
         }
-        let matches: Vec<usize> = model
-            .resources
+        let candidates = managed.get(d.address.kind.as_str()).map_or(&[][..], Vec::as_slice);
+        let matches: Vec<usize> = candidates
             .iter()
-            .enumerate()
-            .filter(|(_, r)| {
-                r.address.mode == Mode::Managed
-                    && r.address.kind == d.address.kind
-                    && stack_of[r.input] != stack_of[d.input]
-                    && criteria.iter().all(|c| c.holds(r))
+            .copied()
+            .filter(|&j| {
+                let r = &model.resources[j];
+                stack_of[r.input] != stack_of[d.input] && criteria.iter().all(|c| c.holds(r))
             })
-            .map(|(j, _)| j)
             .collect();
         match matches.as_slice() {
             [one] => fills.push((i, *one)),
             [] => {}
             many => {
                 let names: Vec<String> = many.iter().take(3).map(|&j| model.resources[j].address.to_string()).collect();
-                model.warnings.push(format!(
-                    "{}: {} in {} matches {} resources of other stacks ({}, ...); it is left unresolved",
+                warnings.push(format!(
+                    "{}: {} matches {} resources of other stacks ({}, ...); it is left unresolved",
                     model.inputs[d.input].label(),
                     d.address,
-                    model.inputs[d.input].label(),
                     many.len(),
                     names.join(", ")
                 ));
             }
         }
     }
-    for (i, j) in fills {
+    model.warnings.extend(warnings);
+    for &(i, j) in &fills {
         let found = model.resources[j].values.clone();
         let note = format!(
             "{}: {} finds {} of stack {}",
@@ -157,21 +154,21 @@ pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
         );
         crate::input::merge::fill(&mut model.resources[i].values, found);
         model.notes.push(note);
-        known_through(model, i);
     }
+    known_through(model, &fills);
 }
 
-/// Now that data source `d` is known, the values its readers could not know are:
-/// a reader's attribute that is unknown and reads `d`'s attribute takes its value,
-/// so the reader links to the resource itself by that value.
-fn known_through(model: &mut Model<'_>, d: usize) {
-    let (input, address) = (model.resources[d].input, model.resources[d].address.clone());
+/// Now that the data sources `fills` found are known, the values their readers
+/// could not know are: a reader's attribute that is unknown and reads a data
+/// source's attribute takes its value, so the reader links to the resource itself
+/// by that value. One pass over the resources, whatever the number of lookups.
+fn known_through(model: &mut Model<'_>, fills: &[(usize, usize)]) {
+    let filled: FastMap<(usize, &crate::model::address::Address), usize> =
+        fills.iter().map(|&(d, _)| ((model.resources[d].input, &model.resources[d].address), d)).collect();
     let mut updates: Vec<(usize, Vec<crate::model::value::OwnedStep>, Value<'static>)> = Vec::new();
     for (i, r) in model.resources.iter().enumerate() {
-        if r.input != input {
-            continue;
-        }
-        for reference in r.references.iter().filter(|x| x.target == address) {
+        for reference in &r.references {
+            let Some(&d) = filled.get(&(r.input, &reference.target)) else { continue };
             let Some(attr) = &reference.target_attribute else { continue };
             let Some(value) = model.resources[d].values.get(attr).and_then(Value::as_str) else { continue };
             updates.push((i, reference.attribute.clone(), Value::String(value.to_owned().into())));

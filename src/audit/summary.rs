@@ -93,11 +93,17 @@ pub fn stacks(
             *tiers[s].entry(envs.name(e).to_owned()).or_default() += 1;
         }
     }
+    let by_name: crate::hash::FastMap<&str, usize> =
+        stacks.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
+    let mut inputs_of: Vec<Vec<usize>> = vec![Vec::new(); stacks.len()];
+    for (input, &s) in stack_of.iter().enumerate() {
+        inputs_of[s].push(input);
+    }
     let mut findings = vec![0usize; stacks.len()];
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         let mut hit: Vec<usize> = Vec::new();
         for label in [f.from.stack.as_deref(), f.to.stack.as_deref(), f.via.stack.as_deref()].into_iter().flatten() {
-            if let Some(s) = stacks.iter().position(|s| s.name == label)
+            if let Some(&s) = by_name.get(label)
                 && !hit.contains(&s)
             {
                 hit.push(s);
@@ -111,8 +117,8 @@ pub fn stacks(
         .iter()
         .enumerate()
         .map(|(s, stack)| {
-            let inputs: Vec<usize> = (0..stack_of.len()).filter(|&i| stack_of[i] == s).collect();
-            let evidence: Vec<&crate::env::Evidence> = inputs.iter().flat_map(|&i| envs.stacks[i].iter()).collect();
+            let evidence: Vec<&crate::env::Evidence> =
+                inputs_of[s].iter().flat_map(|&i| envs.stacks[i].iter()).collect();
             let mut named: Vec<usize> = evidence.iter().map(|e| e.environment).collect();
             named.sort_unstable();
             named.dedup();
