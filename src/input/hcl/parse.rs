@@ -95,6 +95,15 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         let all: Vec<&Path> = level.iter().flat_map(|(_, files, _)| files.iter().map(PathBuf::as_path)).collect();
         let mut parsed = parse_parallel(&all).into_iter();
         let mut next: Vec<(PathBuf, Vec<PathBuf>, Vec<String>)> = Vec::new();
+        // Directories of the next level, by path, so each is read once however many
+        // calls reach it.
+        let mut pending: HashMap<PathBuf, usize> = HashMap::new();
+        // Every directory of this level gets its index now, so a call between two of
+        // them finds it.
+        let base = tree.dirs.len();
+        for (k, (dir, _, _)) in level.iter().enumerate() {
+            by_path.insert(normalize(dir), base + k);
+        }
         for (dir, files, keys) in level {
             let mut parsed_files = Vec::with_capacity(files.len());
             for _ in 0..files.len() {
@@ -102,8 +111,6 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                 tree.warnings.extend(warnings);
                 parsed_files.push(file);
             }
-            let index = tree.dirs.len();
-            by_path.insert(normalize(&dir), index);
             for call in module_calls(&parsed_files) {
                 for key in &keys {
                     let call_key = if key.is_empty() { call.name.clone() } else { format!("{key}.{}", call.name) };
@@ -119,8 +126,8 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                     let normal = normalize(&target);
                     if let Some(&i) = by_path.get(&normal) {
                         tree.calls.insert(call_key, Some(i));
-                    } else if let Some(pending) = next.iter_mut().find(|(d, _, _)| normalize(d) == normal) {
-                        pending.2.push(call_key);
+                    } else if let Some(&p) = pending.get(&normal) {
+                        next[p].2.push(call_key);
                     } else if !target.is_dir() {
                         tree.warnings.push(format!(
                             "module `{call_key}`: source directory {} does not exist. Its resources are not analysed",
@@ -129,6 +136,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                         tree.calls.insert(call_key, None);
                     } else {
                         let files = module_files(&target, &mut tree.warnings)?;
+                        pending.insert(normal, next.len());
                         next.push((target, files, vec![call_key]));
                     }
                 }
@@ -136,10 +144,9 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
             tree.dirs.push(Dir { path: dir, files: parsed_files });
         }
         // Calls into directories parsed in this round point at their new indexes.
-        for (dir, _, keys) in &next {
-            let index = tree.dirs.len() + next.iter().position(|(d, _, _)| d == dir).unwrap_or(0);
+        for (k, (_, _, keys)) in next.iter().enumerate() {
             for key in keys {
-                tree.calls.insert(key.clone(), Some(index));
+                tree.calls.insert(key.clone(), Some(tree.dirs.len() + k));
             }
         }
         level = next;
