@@ -492,16 +492,22 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
             let Some(body) = rest.strip_prefix('"') else { continue };
             let Some(end) = body.find('"') else { continue };
             let raw = &body[..end];
-            let value = if raw.ends_with('\\') || raw.contains('\\') {
+            // Only a value with escapes (a for_each key) is decoded; the rest are
+            // compared as they stand, without a copy.
+            let decoded;
+            let value: &str = if raw.contains('\\') {
                 match serde_json::Deserializer::from_str(rest).into_iter::<String>().next().and_then(Result::ok) {
-                    Some(v) => v,
+                    Some(v) => {
+                        decoded = v;
+                        &decoded
+                    }
                     None => continue,
                 }
             } else {
-                raw.to_owned()
+                raw
             };
-            if wanted.contains(&value) {
-                by_address.entry(value).or_insert(at);
+            if wanted.contains(value) && !by_address.contains_key(value) {
+                by_address.insert(value.to_owned(), at);
                 if by_address.len() == wanted.len() {
                     break; // every address found: the rest of the file need not be read
                 }
@@ -540,14 +546,17 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
         offsets.dedup();
         // Walk the text once, in offset order, counting lines and characters.
         let (mut pos, mut line, mut column) = (0usize, 1usize, 1usize);
+        // Byte loops, which the compiler vectorises: plan JSON is often one line of
+        // hundreds of megabytes.
+        let chars = |b: &[u8]| b.iter().filter(|&&x| (x & 0xC0) != 0x80).count();
         for (at, address) in offsets {
-            for c in text[pos..at].chars() {
-                if c == '\n' {
-                    line += 1;
-                    column = 1;
-                } else {
-                    column += 1;
+            let segment = &text.as_bytes()[pos..at];
+            match segment.iter().rposition(|&b| b == b'\n') {
+                Some(last) => {
+                    line += segment.iter().filter(|&&b| b == b'\n').count();
+                    column = 1 + chars(&segment[last + 1..]);
                 }
+                None => column += chars(segment),
             }
             pos = at;
             out.insert((input, address), (line, column));
