@@ -1,4 +1,4 @@
-//! The partial evaluator: hcl-edit expressions to [`Val`]s, with unknowns.
+//! The partial evaluator: expressions of the [`ir`](super::ir) to [`Val`]s, with unknowns.
 //!
 //! In: an expression, the module instance it is written in, and the names in scope
 //! (`each`, `count`, for-expression and `dynamic` iterators). Out: its value, or an
@@ -17,12 +17,11 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use hcl_edit::Span;
-use hcl_edit::expr::{BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator};
-use hcl_edit::template::{Directive, Element, Template};
+use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 
 use super::functions;
 use super::instance::World;
+use super::ir::{Call, Element, Expr, ForDirective, ForExpr, Kind, ObjectKey, Op, OpKind, Span};
 use super::value::{Origins, Val};
 
 /// An expression that Terraform would refuse, with where it is.
@@ -58,87 +57,82 @@ pub(crate) struct Eval<'w, 't> {
 
 impl Eval<'_, '_> {
     /// Evaluates an expression.
-    pub fn expr(&mut self, e: &Expression) -> Result<Val> {
-        match e {
-            Expression::Null(_) => Ok(Val::Null),
-            Expression::Bool(b) => Ok(Val::Bool(*b.value())),
-            Expression::Number(n) => Ok(Val::Number(n.value().as_f64().unwrap_or(f64::NAN))),
-            Expression::String(s) => Ok(Val::String(s.value().clone())),
-            Expression::Array(items) => items.iter().map(|x| self.expr(x)).collect::<Result<Vec<_>>>().map(Val::List),
-            Expression::Object(object) => {
+    pub fn expr(&mut self, e: &Expr) -> Result<Val> {
+        match &e.kind {
+            Kind::Null => Ok(Val::Null),
+            Kind::Bool(b) => Ok(Val::Bool(*b)),
+            Kind::Number(n) => Ok(Val::Number(*n)),
+            Kind::String(s) => Ok(Val::String(s.to_string())),
+            Kind::Array(items) => items.iter().map(|x| self.expr(x)).collect::<Result<Vec<_>>>().map(Val::List),
+            Kind::Object(object) => {
                 let mut out = BTreeMap::new();
                 for (key, value) in object.iter() {
                     let name = match key {
-                        ObjectKey::Ident(id) => self.key_name(id.span(), id.value().as_str()),
-                        ObjectKey::Expression(k) => match self.expr(k)? {
+                        ObjectKey::Name(name) => name.to_string(),
+                        ObjectKey::Expr(k) => match self.expr(k)? {
                             v if v.is_unknown() => return Ok(Val::Unknown(v.all_origins())),
-                            v => v.to_text().map(|t| self.key_name(k.span(), &t)).ok_or_else(|| {
+                            v => v.to_text().map(|t| t.into_owned()).ok_or_else(|| {
                                 EvalError::new(
                                     format!("an object key must be a string, not {}", v.type_name()),
-                                    k.span(),
+                                    k.span.get(),
                                 )
                             })?,
                         },
                     };
-                    let v = self.expr(value.expr())?;
+                    let v = self.expr(value)?;
                     out.insert(name, v);
                 }
                 Ok(Val::Map(out))
             }
-            Expression::StringTemplate(t) => self.template(t, true),
-            Expression::HeredocTemplate(h) => self.template(&h.template, false),
-            Expression::Parenthesis(p) => self.expr(p.inner()),
-            Expression::Variable(v) => self.variable(v.value().as_str(), v.span()),
-            Expression::Conditional(c) => {
-                let cond = self.expr(&c.cond_expr)?;
+            Kind::Template(elements) => self.template(elements),
+            Kind::Variable(name) => self.variable(name, e.span.get()),
+            Kind::Conditional(c) => {
+                let [cond_expr, true_expr, false_expr] = &**c;
+                let cond = self.expr(cond_expr)?;
                 let (cond, sensitive) = cond.into_unmarked();
                 match cond.to_bool() {
-                    Some(true) => Ok(self.expr(&c.true_expr)?.marked(sensitive)),
-                    Some(false) => Ok(self.expr(&c.false_expr)?.marked(sensitive)),
+                    Some(true) => Ok(self.expr(true_expr)?.marked(sensitive)),
+                    Some(false) => Ok(self.expr(false_expr)?.marked(sensitive)),
                     None if cond.is_unknown() => {
                         // Both branches may be taken: read both so their references count.
                         // Like Terraform, an error in either is no error of the whole.
-                        let a = self.expr(&c.true_expr).unwrap_or_else(|_| Val::unknown());
-                        let b = self.expr(&c.false_expr).unwrap_or_else(|_| Val::unknown());
+                        let a = self.expr(true_expr).unwrap_or_else(|_| Val::unknown());
+                        let b = self.expr(false_expr).unwrap_or_else(|_| Val::unknown());
                         Ok(if a == b && !a.has_unknown() { a } else { unknown_from(&[&cond, &a, &b]) })
                     }
                     None => Err(EvalError::new(
                         format!("a condition must be a bool, not {}", cond.type_name()),
-                        c.cond_expr.span(),
+                        cond_expr.span.get(),
                     )),
                 }
             }
-            Expression::FuncCall(call) => self.call(call),
-            Expression::Traversal(t) => {
-                if let Expression::Variable(root) = &t.expr {
-                    let name = root.value().as_str();
-                    if let Some(v) = self.world.resolve_root(self, name, &t.operators)? {
-                        return Ok(v);
-                    }
+            Kind::Call(call) => self.call(call, e.span),
+            Kind::Traversal(t) => {
+                if let Kind::Variable(name) = &t.root.kind
+                    && let Some(v) = self.world.resolve_root(self, name, &t.ops)?
+                {
+                    return Ok(v);
                 }
-                let base = self.expr(&t.expr)?;
-                self.operators(base, &t.operators)
+                let base = self.expr(&t.root)?;
+                self.operators(base, &t.ops)
             }
-            Expression::UnaryOp(op) => {
-                let (v, sensitive) = self.expr(&op.expr)?.into_unmarked();
+            Kind::Unary(op) => {
+                let (operator, operand) = &**op;
+                let (v, sensitive) = self.expr(operand)?.into_unmarked();
                 if v.is_unknown() {
                     return Ok(v);
                 }
-                let out = match op.operator.value() {
+                let out = match operator {
                     UnaryOperator::Neg => v.to_number().map(|n| Val::Number(-n)),
                     UnaryOperator::Not => v.to_bool().map(|b| Val::Bool(!b)),
                 };
-                out.map(|x| x.marked(sensitive))
-                    .ok_or_else(|| EvalError::new(format!("invalid operand type {}", v.type_name()), op.expr.span()))
+                out.map(|x| x.marked(sensitive)).ok_or_else(|| {
+                    EvalError::new(format!("invalid operand type {}", v.type_name()), operand.span.get())
+                })
             }
-            Expression::BinaryOp(op) => self.binary(op),
-            Expression::ForExpr(f) => self.for_expr(f),
+            Kind::Binary(op) => self.binary(op, e.span),
+            Kind::For(f) => self.for_expr(f),
         }
-    }
-
-    fn key_name(&self, span: Option<Range<usize>>, text: &str) -> String {
-        let renamed = span.and_then(|s| self.world.renamed_key(self.file, s.start));
-        renamed.map_or_else(|| text.to_owned(), str::to_owned)
     }
 
     fn variable(&self, name: &str, span: Option<Range<usize>>) -> Result<Val> {
@@ -154,24 +148,20 @@ impl Eval<'_, '_> {
     }
 
     /// Applies traversal operators (`.a`, `[0]`, `[*]`, `.*`) to a value.
-    pub fn operators(&mut self, mut v: Val, ops: &[hcl_edit::Decorated<TraversalOperator>]) -> Result<Val> {
+    pub fn operators(&mut self, mut v: Val, ops: &[Op]) -> Result<Val> {
         for (i, op) in ops.iter().enumerate() {
             let (current, sensitive) = v.into_unmarked();
-            v = match op.value() {
-                TraversalOperator::GetAttr(name) => get_attr(current, name.value().as_str()),
-                TraversalOperator::LegacyIndex(n) => index(current, &Val::Number(*n.value() as f64), None)?,
-                TraversalOperator::Index(e) => {
+            v = match &op.kind {
+                OpKind::GetAttr(name) => get_attr(current, name),
+                OpKind::LegacyIndex(n) => index(current, &Val::Number(*n as f64), None)?,
+                OpKind::Index(e) => {
                     let key = self.expr(e)?;
-                    index(current, key.unmarked(), e.span())?
+                    index(current, key.unmarked(), e.span.get())?
                 }
-                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
-                    let full = matches!(op.value(), TraversalOperator::FullSplat(_));
+                OpKind::AttrSplat | OpKind::FullSplat => {
+                    let full = matches!(op.kind, OpKind::FullSplat);
                     let rest = &ops[i + 1..];
-                    let take = if full {
-                        rest.len()
-                    } else {
-                        rest.iter().take_while(|o| matches!(o.value(), TraversalOperator::GetAttr(_))).count()
-                    };
+                    let take = if full { rest.len() } else { rest.iter().take_while(|o| o.attr().is_some()).count() };
                     let items = match current {
                         u @ Val::Unknown(_) => return Ok(u),
                         Val::Null => Vec::new(),
@@ -191,14 +181,15 @@ impl Eval<'_, '_> {
         Ok(v)
     }
 
-    fn binary(&mut self, op: &hcl_edit::expr::BinaryOp) -> Result<Val> {
+    fn binary(&mut self, op: &(BinaryOperator, Expr, Expr), span: Span) -> Result<Val> {
         use BinaryOperator as B;
-        let operator = *op.operator.value();
-        let (l, ls) = self.expr(&op.lhs_expr)?.into_unmarked();
+        let (operator, lhs, rhs) = op;
+        let operator = *operator;
+        let (l, ls) = self.expr(lhs)?.into_unmarked();
         // `false && x` and `true || x` do not need x (Terraform evaluates it anyway,
         // but an unknown there does not make the answer unknown).
         if matches!(operator, B::And | B::Or) {
-            let r = self.expr(&op.rhs_expr)?;
+            let r = self.expr(rhs)?;
             let (r, rs) = r.into_unmarked();
             let (a, b) = (l.to_bool(), r.to_bool());
             let out = match (operator, a, b) {
@@ -207,11 +198,11 @@ impl Eval<'_, '_> {
                 // Both known, and no short cut above: `true && true` or `false || false`.
                 (_, Some(x), Some(_)) => Val::Bool(x),
                 _ if l.is_unknown() || r.is_unknown() => unknown_from(&[&l, &r]),
-                _ => return Err(EvalError::new("logical operators take bools", op.span())),
+                _ => return Err(EvalError::new("logical operators take bools", span.get())),
             };
             return Ok(out.marked(ls || rs));
         }
-        let (r, rs) = self.expr(&op.rhs_expr)?.into_unmarked();
+        let (r, rs) = self.expr(rhs)?.into_unmarked();
         let sensitive = ls || rs;
         if matches!(operator, B::Eq | B::NotEq) {
             if l.has_unknown() || r.has_unknown() {
@@ -226,16 +217,16 @@ impl Eval<'_, '_> {
         let (Some(a), Some(b)) = (l.to_number(), r.to_number()) else {
             return Err(EvalError::new(
                 format!("arithmetic needs numbers, not {} and {}", l.type_name(), r.type_name()),
-                op.span(),
+                span.get(),
             ));
         };
         let out = match operator {
             B::Plus => Val::Number(a + b),
             B::Minus => Val::Number(a - b),
             B::Mul => Val::Number(a * b),
-            B::Div if b == 0.0 => return Err(EvalError::new("division by zero", op.span())),
+            B::Div if b == 0.0 => return Err(EvalError::new("division by zero", span.get())),
             B::Div => Val::Number(a / b),
-            B::Mod if b == 0.0 => return Err(EvalError::new("modulo by zero", op.span())),
+            B::Mod if b == 0.0 => return Err(EvalError::new("modulo by zero", span.get())),
             B::Mod => Val::Number(a % b),
             B::Less => Val::Bool(a < b),
             B::LessEq => Val::Bool(a <= b),
@@ -246,9 +237,9 @@ impl Eval<'_, '_> {
         Ok(out.marked(sensitive))
     }
 
-    fn call(&mut self, call: &hcl_edit::expr::FuncCall) -> Result<Val> {
-        let name = call.name.name.value().as_str();
-        if !call.name.namespace.is_empty() {
+    fn call(&mut self, call: &Call, span: Span) -> Result<Val> {
+        let name = &*call.name;
+        if call.namespaced {
             // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
             let mut args = Vec::new();
             for arg in call.args.iter() {
@@ -263,11 +254,11 @@ impl Eval<'_, '_> {
                         return Ok(v);
                     }
                 }
-                return Err(EvalError::new("try: no argument could be evaluated", call.span()));
+                return Err(EvalError::new("try: no argument could be evaluated", span.get()));
             }
             "can" => {
-                let Some(arg) = call.args.iter().next() else {
-                    return Err(EvalError::new("can: one argument expected", call.span()));
+                let Some(arg) = call.args.first() else {
+                    return Err(EvalError::new("can: one argument expected", span.get()));
                 };
                 return Ok(match self.expr(arg) {
                     Ok(v) if v.has_unknown() => Val::Unknown(v.all_origins()),
@@ -281,15 +272,15 @@ impl Eval<'_, '_> {
         for arg in call.args.iter() {
             args.push(self.expr(arg)?);
         }
-        if call.args.expand_final() {
+        if call.expand_final {
             match args.pop().map(Val::into_unmarked) {
                 Some((Val::List(items), sensitive)) => args.extend(items.into_iter().map(|v| v.marked(sensitive))),
                 Some((u @ Val::Unknown(_), _)) => return Ok(u),
-                _ => return Err(EvalError::new("only a list can be expanded with `...`", call.span())),
+                _ => return Err(EvalError::new("only a list can be expanded with `...`", span.get())),
             }
         }
         if !functions::exists(name) {
-            self.world.unsupported_function(name, self.file, call.span());
+            self.world.unsupported_function(name, self.file, span.get());
             return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
         }
         if args.iter().any(Val::is_unknown) {
@@ -304,46 +295,43 @@ impl Eval<'_, '_> {
         }
         // A function that answers unknown from an unknown inside its arguments does
         // not say which: the result comes from all of them.
-        let from = || unknown_from(&plain.iter().collect::<Vec<_>>());
-        let result = functions::call(name, plain.clone());
-        let result = match result {
-            Ok(Val::Unknown(o)) if o.is_empty() => Ok(from()),
-            other => other,
+        let nested = plain.iter().any(Val::has_unknown).then(|| unknown_from(&plain.iter().collect::<Vec<_>>()));
+        let result = match (functions::call(name, plain), nested) {
+            (Ok(Val::Unknown(o)), Some(from)) if o.is_empty() => Ok(from),
+            (other, _) => other,
         };
         result.map(|v| v.marked(sensitive)).map_err(|m| {
             // A function's message may quote its arguments: not when one is secret.
             let message = if sensitive { format!("{name}: invalid sensitive argument") } else { m };
-            EvalError::new(message, call.span())
+            EvalError::new(message, span.get())
         })
     }
 
     fn for_expr(&mut self, f: &ForExpr) -> Result<Val> {
-        let (collection, sensitive) = self.expr(&f.intro.collection_expr)?.into_unmarked();
+        let (collection, sensitive) = self.expr(&f.collection)?.into_unmarked();
         let origins = collection.all_origins();
         let items: Vec<(Val, Val)> = match collection {
             u @ Val::Unknown(_) => return Ok(u),
             Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
             Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
-            Val::Null => return Err(EvalError::new("cannot iterate over null", f.intro.collection_expr.span())),
+            Val::Null => return Err(EvalError::new("cannot iterate over null", f.collection.span.get())),
             other => {
                 return Err(EvalError::new(
                     format!("cannot iterate over a {}", other.type_name()),
-                    f.intro.collection_expr.span(),
+                    f.collection.span.get(),
                 ));
             }
         };
-        let key_var = f.intro.key_var.as_ref().map(|k| k.value().as_str().to_owned());
-        let value_var = f.intro.value_var.value().as_str().to_owned();
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Val> = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
         let mut unknown = false;
         for (k, v) in items {
             let depth = self.scope.len();
-            if let Some(kv) = &key_var {
-                self.scope.push((kv.clone(), k));
+            if let Some(kv) = &f.key_var {
+                self.scope.push((kv.to_string(), k));
             }
-            self.scope.push((value_var.clone(), v));
+            self.scope.push((f.value_var.to_string(), v));
             let result = self.for_item(f, &mut list, &mut map, &mut groups);
             self.scope.truncate(depth);
             unknown |= result?;
@@ -351,7 +339,7 @@ impl Eval<'_, '_> {
         if unknown {
             return Ok(Val::Unknown(origins));
         }
-        let out = match &f.key_expr {
+        let out = match &f.key {
             None => Val::List(list),
             Some(_) if f.grouping => Val::Map(groups.into_iter().map(|(k, v)| (k, Val::List(v))).collect()),
             Some(_) => Val::Map(map),
@@ -368,14 +356,14 @@ impl Eval<'_, '_> {
         groups: &mut BTreeMap<String, Vec<Val>>,
     ) -> Result<bool> {
         if let Some(cond) = &f.cond {
-            match self.expr(&cond.expr)?.unmarked().to_bool() {
+            match self.expr(cond)?.unmarked().to_bool() {
                 Some(true) => {}
                 Some(false) => return Ok(false),
                 None => return Ok(true),
             }
         }
-        let value = self.expr(&f.value_expr)?;
-        match &f.key_expr {
+        let value = self.expr(&f.value)?;
+        match &f.key {
             None => list.push(value),
             Some(key_expr) => {
                 let key = self.expr(key_expr)?;
@@ -383,14 +371,14 @@ impl Eval<'_, '_> {
                     return Ok(true);
                 }
                 let Some(key) = key.to_text().map(|k| k.into_owned()) else {
-                    return Err(EvalError::new("a for-expression key must be a string", key_expr.span()));
+                    return Err(EvalError::new("a for-expression key must be a string", key_expr.span.get()));
                 };
                 if f.grouping {
                     groups.entry(key).or_default().push(value);
                 } else if map.insert(key.clone(), value).is_some() {
                     return Err(EvalError::new(
                         format!("duplicate key `{key}` in a for-expression (add `...` to group)"),
-                        key_expr.span(),
+                        key_expr.span.get(),
                     ));
                 }
             }
@@ -398,17 +386,12 @@ impl Eval<'_, '_> {
         Ok(false)
     }
 
-    /// A string or heredoc template. A quoted template that is exactly one
-    /// interpolation is that value unchanged (`"${var.list}"` is the list).
-    fn template(&mut self, t: &Template, quoted: bool) -> Result<Val> {
-        let elements: Vec<&Element> = t.iter().collect();
-        if quoted && let [Element::Interpolation(only)] = elements.as_slice() {
-            return self.expr(&only.expr);
-        }
+    /// A template's string.
+    fn template(&mut self, elements: &[Element]) -> Result<Val> {
         let mut out = String::new();
         let mut sensitive = false;
         let mut origins = Origins::default();
-        let unknown = self.elements(&elements, &mut out, &mut sensitive, &mut origins)?;
+        let unknown = self.elements(elements, &mut out, &mut sensitive, &mut origins)?;
         Ok(if unknown { Val::Unknown(origins) } else { Val::String(out).marked(sensitive) })
     }
 
@@ -416,34 +399,23 @@ impl Eval<'_, '_> {
     /// unknown, its origins gathered in `origins`.
     fn elements(
         &mut self,
-        elements: &[&Element],
+        elements: &[Element],
         out: &mut String,
         sensitive: &mut bool,
         origins: &mut Origins,
     ) -> Result<bool> {
         let mut unknown = false;
-        let mut strip_next = false;
-        for (i, element) in elements.iter().enumerate() {
-            let strip_before = elements.get(i + 1).is_some_and(|next| strips_start(next));
+        for element in elements {
             match element {
-                Element::Literal(lit) => {
-                    let mut s: &str = lit.as_str();
-                    if strip_next {
-                        s = s.trim_start();
-                    }
-                    if strip_before {
-                        s = s.trim_end();
-                    }
-                    out.push_str(&s.replace("$${", "${").replace("%%{", "%{"));
-                }
-                Element::Interpolation(interp) => {
-                    let (v, s) = self.expr(&interp.expr)?.into_unmarked();
+                Element::Literal(lit) => out.push_str(lit),
+                Element::Interpolation(expr) => {
+                    let (v, s) = self.expr(expr)?.into_unmarked();
                     *sensitive |= s;
                     if v.has_unknown() {
                         unknown = true;
                         *origins = origins.union(&v.all_origins());
                     } else if v.is_null() {
-                        return Err(EvalError::new("a template cannot interpolate null", interp.expr.span()));
+                        return Err(EvalError::new("a template cannot interpolate null", expr.span.get()));
                     } else {
                         let text = v.to_text().ok_or_else(|| {
                             EvalError::new(
@@ -451,100 +423,63 @@ impl Eval<'_, '_> {
                                     "a template can interpolate only strings, numbers and bools, not a {}",
                                     v.type_name()
                                 ),
-                                interp.expr.span(),
+                                expr.span.get(),
                             )
                         })?;
                         out.push_str(&text);
                     }
                 }
-                Element::Directive(d) => unknown |= self.directive(d, out, sensitive, origins)?,
+                Element::If(d) => {
+                    let (cond, s) = self.expr(&d.cond)?.into_unmarked();
+                    *sensitive |= s;
+                    let branch = match cond.to_bool() {
+                        Some(true) => &d.then,
+                        Some(false) => &d.otherwise,
+                        None if cond.is_unknown() => {
+                            *origins = origins.union(&cond.all_origins());
+                            unknown = true;
+                            continue;
+                        }
+                        None => return Err(EvalError::new("an %{if} condition must be a bool", d.cond.span.get())),
+                    };
+                    unknown |= self.elements(branch, out, sensitive, origins)?;
+                }
+                Element::For(d) => unknown |= self.for_directive(d, out, sensitive, origins)?,
             }
-            strip_next = strips_end(element);
         }
         Ok(unknown)
     }
 
-    fn directive(
+    fn for_directive(
         &mut self,
-        d: &Directive,
+        d: &ForDirective,
         out: &mut String,
         sensitive: &mut bool,
         origins: &mut Origins,
     ) -> Result<bool> {
-        match d {
-            Directive::If(d) => {
-                let (cond, s) = self.expr(&d.if_expr.cond_expr)?.into_unmarked();
-                *sensitive |= s;
-                let branch = match cond.to_bool() {
-                    Some(true) => Some(&d.if_expr.template),
-                    Some(false) => d.else_expr.as_ref().map(|e| &e.template),
-                    None if cond.is_unknown() => {
-                        *origins = origins.union(&cond.all_origins());
-                        return Ok(true);
-                    }
-                    None => {
-                        return Err(EvalError::new("an %{if} condition must be a bool", d.if_expr.cond_expr.span()));
-                    }
-                };
-                match branch {
-                    Some(t) => {
-                        let elements: Vec<&Element> = t.iter().collect();
-                        self.elements(&elements, out, sensitive, origins)
-                    }
-                    None => Ok(false),
-                }
+        let (collection, s) = self.expr(&d.collection)?.into_unmarked();
+        *sensitive |= s;
+        let items: Vec<(Val, Val)> = match collection {
+            u @ Val::Unknown(_) => {
+                *origins = origins.union(&u.all_origins());
+                return Ok(true);
             }
-            Directive::For(d) => {
-                let (collection, s) = self.expr(&d.for_expr.collection_expr)?.into_unmarked();
-                *sensitive |= s;
-                let items: Vec<(Val, Val)> = match collection {
-                    u @ Val::Unknown(_) => {
-                        *origins = origins.union(&u.all_origins());
-                        return Ok(true);
-                    }
-                    Val::List(items) => {
-                        items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect()
-                    }
-                    Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
-                    _ => return Err(EvalError::new("%{for} needs a list or map", d.for_expr.collection_expr.span())),
-                };
-                let elements: Vec<&Element> = d.for_expr.template.iter().collect();
-                let mut unknown = false;
-                for (k, v) in items {
-                    let depth = self.scope.len();
-                    if let Some(kv) = &d.for_expr.key_var {
-                        self.scope.push((kv.value().as_str().to_owned(), k));
-                    }
-                    self.scope.push((d.for_expr.value_var.value().as_str().to_owned(), v));
-                    let r = self.elements(&elements, out, sensitive, origins);
-                    self.scope.truncate(depth);
-                    unknown |= r?;
-                }
-                Ok(unknown)
+            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
+            Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
+            _ => return Err(EvalError::new("%{for} needs a list or map", d.collection.span.get())),
+        };
+        let mut unknown = false;
+        for (k, v) in items {
+            let depth = self.scope.len();
+            if let Some(kv) = &d.key_var {
+                self.scope.push((kv.to_string(), k));
             }
+            self.scope.push((d.value_var.to_string(), v));
+            let r = self.elements(&d.body, out, sensitive, origins);
+            self.scope.truncate(depth);
+            unknown |= r?;
         }
-    }
-}
-
-fn strips_start(e: &Element) -> bool {
-    match e {
-        Element::Interpolation(i) => i.strip.strip_start(),
-        Element::Directive(d) => match &**d {
-            Directive::If(d) => d.if_expr.strip.strip_start(),
-            Directive::For(d) => d.for_expr.strip.strip_start(),
-        },
-        Element::Literal(_) => false,
-    }
-}
-
-fn strips_end(e: &Element) -> bool {
-    match e {
-        Element::Interpolation(i) => i.strip.strip_end(),
-        Element::Directive(d) => match &**d {
-            Directive::If(d) => d.endif_expr.strip.strip_end(),
-            Directive::For(d) => d.endfor_expr.strip.strip_end(),
-        },
-        Element::Literal(_) => false,
+        Ok(unknown)
     }
 }
 

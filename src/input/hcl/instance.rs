@@ -19,12 +19,9 @@ use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use hcl_edit::Span;
-use hcl_edit::expr::{Expression, TraversalOperator};
-use hcl_edit::structure::{Block, Body};
-
 use super::eval::{Eval, EvalError};
-use super::parse::{Tree, label_str, line_column};
+use super::ir::{Block, Body, Expr, Kind, Op, OpKind};
+use super::parse::{Tree, line_column};
 use super::value::{Origin, Origins, Val};
 use crate::model::address::{Address, Key, Mode, ModuleStep};
 use crate::model::value::OwnedStep;
@@ -35,8 +32,8 @@ pub(crate) type FileId = (usize, usize);
 /// What one module directory declares.
 pub(crate) struct ModuleConfig<'t> {
     pub variables: HashMap<&'t str, (&'t Block, FileId)>,
-    pub locals: HashMap<&'t str, (&'t Expression, FileId)>,
-    pub outputs: HashMap<&'t str, (&'t Expression, FileId)>,
+    pub locals: HashMap<&'t str, (&'t Expr, FileId)>,
+    pub outputs: HashMap<&'t str, (&'t Expr, FileId)>,
     pub resources: Vec<ResourceDecl<'t>>,
     pub resource_index: HashMap<(Mode, &'t str, &'t str), usize>,
     pub calls: Vec<(&'t str, &'t Block, FileId)>,
@@ -65,15 +62,15 @@ impl<'t> ModuleConfig<'t> {
         };
         for (fi, file) in tree.dirs[dir].files.iter().enumerate() {
             let id = (dir, fi);
-            for block in file.body.blocks() {
-                let labels: Vec<&str> = block.labels.iter().map(label_str).collect();
-                match (block.ident.value().as_str(), labels.as_slice()) {
+            for block in file.body.blocks.iter() {
+                let labels: Vec<&str> = block.labels.iter().map(|l| &**l).collect();
+                match (&*block.ident, labels.as_slice()) {
                     ("variable", [name]) => {
                         c.variables.insert(name, (block, id));
                     }
                     ("locals", []) => {
-                        for attr in block.body.attributes() {
-                            c.locals.insert(attr.key.value().as_str(), (&attr.value, id));
+                        for attr in block.body.attributes.iter() {
+                            c.locals.insert(&attr.key, (&attr.value, id));
                         }
                     }
                     ("output", [name]) => {
@@ -84,7 +81,7 @@ impl<'t> ModuleConfig<'t> {
                     (kind @ ("resource" | "data"), [ty, name]) => {
                         let mode = if kind == "data" { Mode::Data } else { Mode::Managed };
                         if c.resource_index.contains_key(&(mode, ty, name)) {
-                            let (line, column) = line_column(&file.text, block.span().map_or(0, |s| s.start));
+                            let (line, column) = line_column(&file.text, block.span.get().map_or(0, |s| s.start));
                             warnings.push(format!(
                                 "{}:{line}:{column}: {kind} `{ty}.{name}` is declared twice; the first is used",
                                 file.path.display()
@@ -215,11 +212,6 @@ impl<'t> World<'t> {
         self.instance(instance).dir.map(|d| &self.configs[d])
     }
 
-    /// The original name of a repeated object key renamed at `offset`.
-    pub fn renamed_key(&self, file: FileId, offset: usize) -> Option<&str> {
-        self.tree.dirs[file.0].files[file.1].renamed_keys.get(&offset).map(String::as_str)
-    }
-
     /// Notes a function envwall does not evaluate (reported once, with the first place).
     pub fn unsupported_function(&self, name: &str, file: FileId, span: Option<Range<usize>>) {
         if self.unsupported.borrow().iter().any(|n| n.starts_with(&format!("`{name}`"))) {
@@ -287,7 +279,7 @@ impl<'t> World<'t> {
     }
 
     /// Evaluates an expression; an error becomes a warning and an unknown value.
-    fn value_or_unknown(&self, instance: usize, file: FileId, scope: &[(String, Val)], e: &Expression) -> Val {
+    fn value_or_unknown(&self, instance: usize, file: FileId, scope: &[(String, Val)], e: &Expr) -> Val {
         let mut ev = self.evaluator(instance, file, scope);
         match ev.expr(e) {
             Ok(v) => v,
@@ -313,7 +305,7 @@ impl<'t> World<'t> {
     }
 
     /// Evaluates a setting outside any resource (tfvars, provider blocks).
-    pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expression) -> Val {
+    pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expr) -> Val {
         self.value_or_unknown(instance, file, &[], e)
     }
 
@@ -370,7 +362,11 @@ impl<'t> World<'t> {
             self.named(instance, Named::Local(name.to_owned()), || self.evaluator(instance, file, &[]).expr(expr));
         match result {
             Err(e) if e.message.contains("a cycle") => {
-                self.fatal.borrow_mut().get_or_insert((file, expr.span(), format!("local.{name} is part of a cycle")));
+                self.fatal.borrow_mut().get_or_insert((
+                    file,
+                    expr.span.get(),
+                    format!("local.{name} is part of a cycle"),
+                ));
                 Err(e)
             }
             other => other,
@@ -383,10 +379,8 @@ impl<'t> World<'t> {
             return Err(EvalError { message: format!("there is no variable `{name}`"), span });
         };
         self.named(instance, Named::Var(name.to_owned()), || {
-            let sensitive = decl
-                .body
-                .get_attribute("sensitive")
-                .is_some_and(|a| matches!(&a.value, Expression::Bool(b) if *b.value()));
+            let sensitive =
+                decl.body.get_attribute("sensitive").is_some_and(|a| matches!(a.value.kind, Kind::Bool(true)));
             let inst = self.instance(instance);
             let given = match &inst.parent {
                 None => self.root_value(name, decl, file),
@@ -414,8 +408,8 @@ impl<'t> World<'t> {
         match self.root_values.get(name)? {
             RootValue::Value(v) => Some(v.clone()),
             RootValue::Raw(s) => {
-                let is_string = match decl.body.get_attribute("type").map(|a| &a.value) {
-                    Some(Expression::Variable(t)) => t.value().as_str() == "string",
+                let is_string = match decl.body.get_attribute("type").map(|a| &a.value.kind) {
+                    Some(Kind::Variable(t)) => &**t == "string",
                     Some(_) => false,
                     None => true,
                 };
@@ -423,7 +417,10 @@ impl<'t> World<'t> {
                     return Some(Val::String(s.clone()));
                 }
                 match hcl_edit::parser::parse_expr(s) {
-                    Ok(e) => Some(self.value_or_unknown(0, file, &[], &e)),
+                    Ok(e) => {
+                        let e = super::ir::Lowering::detached(&HashMap::new()).expr(&e);
+                        Some(self.value_or_unknown(0, file, &[], &e))
+                    }
                     Err(_) => Some(Val::String(s.clone())),
                 }
             }
@@ -527,7 +524,7 @@ impl<'t> World<'t> {
                     (0..n as i64).map(|i| (Some(Key::Int(i)), Val::Null)).collect()
                 }
                 _ => {
-                    let at = self.at(file, count.value.span().as_ref());
+                    let at = self.at(file, count.value.span.get().as_ref());
                     self.unknown_expansions.borrow_mut().push(format!("{what} (count, {at})"));
                     vec![(None, Val::Null)]
                 }
@@ -547,7 +544,7 @@ impl<'t> World<'t> {
                 _ => None,
             };
             return keys.unwrap_or_else(|| {
-                let at = self.at(file, for_each.value.span().as_ref());
+                let at = self.at(file, for_each.value.span.get().as_ref());
                 self.unknown_expansions.borrow_mut().push(format!("{what} (for_each, {at})"));
                 vec![(None, Val::Null)]
             });
@@ -625,8 +622,8 @@ impl<'t> World<'t> {
         top: bool,
     ) -> BTreeMap<String, Val> {
         let mut out = BTreeMap::new();
-        for attr in body.attributes() {
-            let key = attr.key.value().as_str();
+        for attr in body.attributes.iter() {
+            let key = &*attr.key;
             if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
                 continue;
             }
@@ -645,8 +642,8 @@ impl<'t> World<'t> {
             out.insert(key.to_owned(), value);
         }
         let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
-        for block in body.blocks() {
-            let ident = block.ident.value().as_str();
+        for block in body.blocks.iter() {
+            let ident = &*block.ident;
             if top && matches!(ident, "lifecycle" | "provisioner" | "connection" | "precondition" | "postcondition") {
                 continue;
             }
@@ -678,9 +675,9 @@ impl<'t> World<'t> {
         references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
         blocks: &mut BTreeMap<String, Vec<Val>>,
     ) {
-        let Some(label) = block.labels.first().map(label_str) else { return };
-        let iterator = match block.body.get_attribute("iterator").map(|a| &a.value) {
-            Some(Expression::Variable(v)) => v.value().as_str().to_owned(),
+        let Some(label) = block.labels.first().map(|l| &**l) else { return };
+        let iterator = match block.body.get_attribute("iterator").map(|a| &a.value.kind) {
+            Some(Kind::Variable(v)) => v.to_string(),
             _ => label.to_owned(),
         };
         let Some(content) = block.body.get_blocks("content").next() else { return };
@@ -721,20 +718,12 @@ impl<'t> World<'t> {
     /// Resolves a traversal rooted at `name` when it names something only the world
     /// knows (`var`, `local`, `module`, `data`, a resource, `path`, `terraform`).
     /// `None` leaves it to the evaluator's scope.
-    pub fn resolve_root(
-        &self,
-        ev: &mut Eval<'_, 't>,
-        name: &str,
-        ops: &[hcl_edit::Decorated<TraversalOperator>],
-    ) -> Result<Option<Val>, EvalError> {
+    pub fn resolve_root(&self, ev: &mut Eval<'_, 't>, name: &str, ops: &[Op]) -> Result<Option<Val>, EvalError> {
         if ev.bound(name).is_some() {
             return Ok(None);
         }
         let instance = ev.instance;
-        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some((a.value().as_str(), a.span())),
-            _ => None,
-        };
+        let attr = |i: usize| ops.get(i).and_then(|o| Some((o.attr()?, o.span.get())));
         let value = match name {
             "var" | "local" => {
                 let Some((n, span)) = attr(0) else { return Ok(None) };
@@ -781,22 +770,14 @@ impl<'t> World<'t> {
         Ok(Some(value))
     }
 
-    fn module_value(
-        &self,
-        ev: &mut Eval<'_, 't>,
-        name: &str,
-        ops: &[hcl_edit::Decorated<TraversalOperator>],
-    ) -> Result<Val, EvalError> {
+    fn module_value(&self, ev: &mut Eval<'_, 't>, name: &str, ops: &[Op]) -> Result<Val, EvalError> {
         let instance = ev.instance;
         let Some(call) = self.config(instance).and_then(|c| c.calls.iter().position(|(n, _, _)| *n == name)) else {
             return Ok(Val::unknown());
         };
         let instances = self.call_instances(instance, call);
         let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
-        let get_attr_at = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str()),
-            _ => None,
-        };
+        let get_attr_at = |i: usize| ops.get(i).and_then(Op::attr);
         if !keyed {
             let Some(&(_, child)) = instances.first() else { return Ok(Val::unknown()) };
             if let Some(out) = get_attr_at(0) {
@@ -806,7 +787,7 @@ impl<'t> World<'t> {
             let all = self.outputs_of(child)?;
             return ev.operators(all, ops);
         }
-        if let Some(TraversalOperator::Index(k)) = ops.first().map(|o| o.value()) {
+        if let Some(OpKind::Index(k)) = ops.first().map(|o| &o.kind) {
             let key = ev.expr(k)?;
             let found = instances.iter().find(|(ik, _)| key_matches(ik.as_ref(), key.unmarked()));
             if let Some(&(_, child)) = found {
@@ -852,7 +833,7 @@ impl<'t> World<'t> {
         mode: Mode,
         kind: &str,
         name: &str,
-        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        ops: &[Op],
     ) -> Result<Option<Val>, EvalError> {
         let instance = ev.instance;
         let Some(&r) = self.config(instance).and_then(|c| c.resource_index.get(&(mode, kind, name))) else {
@@ -861,10 +842,7 @@ impl<'t> World<'t> {
         let expansion = self.resource_instances(instance, r);
         let instances = &expansion.keys;
         let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
-        let attr_at = |i: usize| match ops.get(i).map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
-            _ => None,
-        };
+        let attr_at = |i: usize| ops.get(i).and_then(Op::attr).map(str::to_owned);
         // One instance as the traversal reads it: with `attribute`, just that
         // attribute (unknown, from this instance, when only the provider knows it);
         // else the object of its configured values.
@@ -886,50 +864,37 @@ impl<'t> World<'t> {
             }
         };
         // `read` with an attribute gives the attribute: the traversal goes on after it.
-        let after_attr = |ops: &'_ [hcl_edit::Decorated<TraversalOperator>]| match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::GetAttr(_)) => 1,
-            _ => 0,
-        };
+        let after_attr = |ops: &[Op]| usize::from(ops.first().and_then(Op::attr).is_some());
         if !keyed {
             let (key, each) = instances.first().cloned().unwrap_or((None, Val::Null));
             // A count or for_each unknown before apply leaves one instance: an index
             // (`aws_subnet.this[0]`) names it.
-            let indexed = matches!(
-                ops.first().map(|o| o.value()),
-                Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
-            );
+            let indexed = matches!(ops.first().map(|o| &o.kind), Some(OpKind::Index(_) | OpKind::LegacyIndex(_)));
             let rest = if indexed && decl_repeats(self.decl(instance, r)) { &ops[1..] } else { ops };
-            let v = read(
-                &key,
-                &each,
-                match rest.first().map(|o| o.value()) {
-                    Some(TraversalOperator::GetAttr(a)) => Some(a.value().as_str().to_owned()),
-                    _ => None,
-                },
-            );
+            let v = read(&key, &each, rest.first().and_then(Op::attr).map(str::to_owned));
             return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
         }
-        let index = match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::Index(k)) => Some(ev.expr(k)?),
-            Some(TraversalOperator::LegacyIndex(n)) => Some(Val::Number(*n.value() as f64)),
+        let index = match ops.first().map(|o| &o.kind) {
+            Some(OpKind::Index(k)) => Some(ev.expr(k)?),
+            Some(OpKind::LegacyIndex(n)) => Some(Val::Number(*n as f64)),
             _ => None,
         };
         if let Some(key) = &index
             && !key.is_unknown()
         {
             let Some((k, each)) = instances.iter().find(|(ik, _)| key_matches(ik.as_ref(), key.unmarked())) else {
-                let at = ev.world.at(ev.file, ops[0].span().as_ref());
+                let at = ev.world.at(ev.file, ops[0].span.get().as_ref());
                 return Err(EvalError {
                     message: format!("{kind}.{name} has no instance {key} ({at})"),
-                    span: ops[0].span(),
+                    span: ops[0].span.get(),
                 });
             };
             let v = read(k, each, attr_at(1));
             return ev.operators(v, &ops[1 + after_attr(&ops[1..])..]).map(Some);
         }
         // The whole collection (a splat, a for-expression, an unknown key).
-        let attribute = match ops.first().map(|o| o.value()) {
-            Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => attr_at(1),
+        let attribute = match ops.first().map(|o| &o.kind) {
+            Some(OpKind::AttrSplat | OpKind::FullSplat) => attr_at(1),
             _ => None,
         };
         let mut list = Vec::new();

@@ -12,6 +12,7 @@
 mod eval;
 pub mod functions;
 mod instance;
+mod ir;
 mod parse;
 pub mod value;
 
@@ -20,16 +21,12 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use hcl_edit::structure::{Block, Body};
-use hcl_edit::{Decorate, Span};
-
 use super::InputError;
 use crate::hash::FastSet;
 use crate::model::address::Address;
 
 use crate::model::{
-    Action, Derivation, InlineSuppression, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile,
-    SourceLocation,
+    Action, Derivation, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile, SourceLocation,
 };
 pub use instance::normalize;
 use instance::{EvaluatedBody, FileId, RootValue, World};
@@ -86,7 +83,7 @@ pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String,
         let Ok(body) = hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}')) else { continue };
         for terraform in body.get_blocks("terraform") {
             if let Some(b) = terraform.body.get_blocks("backend").next() {
-                let kind = b.labels.first().map(parse::label_str).unwrap_or_default().to_owned();
+                let kind = b.labels.first().map(ir::label_str).unwrap_or_default().to_owned();
                 let config = b
                     .body
                     .attributes()
@@ -158,7 +155,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     {
         let world = world(&tree, var_dir, options);
         let mut lowered = Vec::new();
-        lower_instance(&world, 0, &mut lowered, &mut HashMap::new());
+        lower_instance(&world, 0, &mut lowered);
         if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
             let f = &tree.dirs[file.0].files[file.1];
             let offset = span.map_or(0, |s| s.start);
@@ -203,8 +200,12 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             let location = SourceLocation {
                 file: file_index(l.file),
                 span: l.span.clone(),
-                attributes: std::sync::Arc::clone(&l.block_info.0),
-                suppressions: std::sync::Arc::clone(&l.block_info.1),
+                attributes: l
+                    .located
+                    .map_or_else(|| std::sync::Arc::from([]), |x| std::sync::Arc::clone(&x.attributes)),
+                suppressions: l
+                    .located
+                    .map_or_else(|| std::sync::Arc::from([]), |x| std::sync::Arc::clone(&x.suppressions)),
             };
             let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
             model.resources.push(Resource {
@@ -280,26 +281,17 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
 }
 
 /// A resource instance ready for the model.
-struct Lowered {
+struct Lowered<'t> {
     address: std::sync::Arc<Address>,
     body: Rc<EvaluatedBody>,
     file: FileId,
     span: Range<usize>,
-    block_info: Rc<BlockInfo>,
+    located: Option<&'t ir::Located>,
     provider_key: String,
 }
 
-/// What every instance of one block shares: its attributes' ranges and its
-/// `# envwall:ignore` comments.
-type BlockInfo = (std::sync::Arc<[(String, Range<usize>)]>, std::sync::Arc<[InlineSuppression]>);
-
 /// Every resource instance of `instance` and of the modules it calls.
-fn lower_instance(
-    world: &World<'_>,
-    instance: usize,
-    out: &mut Vec<Lowered>,
-    blocks: &mut HashMap<(FileId, usize), Rc<BlockInfo>>,
-) {
+fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<'t>>) {
     let inst = Rc::clone(&world.instances.borrow()[instance]);
     let Some(dir) = inst.dir else { return };
     let config = &world.configs[dir];
@@ -309,23 +301,17 @@ fn lower_instance(
             let Some(body) = world.body(instance, r, key.clone(), each) else { continue };
             let address = std::sync::Arc::new(world.address(instance, r, key.clone()));
             let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
-            let start = decl.block.span().map_or(0, |s| s.start);
-            let block_info = blocks.entry((decl.file, start)).or_insert_with(|| {
-                let mut attributes = Vec::new();
-                attribute_ranges(&decl.block.body, "", &mut attributes);
-                Rc::new((attributes.into(), suppressions(&file.text, decl.block).into()))
-            });
             let span = if file.json {
                 json_span(&file.text, decl.kind, decl.name)
             } else {
-                decl.block.span().unwrap_or_default()
+                decl.block.span.get().unwrap_or_default()
             };
             out.push(Lowered {
                 address,
                 body,
                 file: decl.file,
                 span,
-                block_info: Rc::clone(block_info),
+                located: decl.block.located.as_deref(),
                 provider_key: provider_key(world, instance, decl),
             });
         }
@@ -333,7 +319,7 @@ fn lower_instance(
     for call in 0..config.calls.len() {
         let children = world.call_instances(instance, call);
         for &(_, child) in children.iter() {
-            lower_instance(world, child, out, blocks);
+            lower_instance(world, child, out);
         }
     }
 }
@@ -348,52 +334,19 @@ fn json_span(text: &str, kind: &str, name: &str) -> Range<usize> {
     }
 }
 
-/// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-fn attribute_ranges(body: &Body, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
-    for attr in body.attributes() {
-        if let Some(span) = attr.span() {
-            out.push((format!("{prefix}{}", attr.key.value().as_str()), span));
-        }
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for block in body.blocks() {
-        let ident = block.ident.value().as_str();
-        let ident = if ident == "dynamic" { block.labels.first().map_or(ident, parse::label_str) } else { ident };
-        let n = seen.entry(ident).or_default();
-        let name = format!("{prefix}{ident}[{n}]");
-        *n += 1;
-        if let Some(span) = block.span() {
-            out.push((name.clone(), span));
-        }
-        let inner = format!("{name}.");
-        let body = if block.ident.value().as_str() == "dynamic" {
-            match block.body.get_blocks("content").next() {
-                Some(c) => &c.body,
-                None => continue,
-            }
-        } else {
-            &block.body
-        };
-        attribute_ranges(body, &inner, out);
-    }
-}
-
 /// The provider configuration key of a resource: its `provider` meta-argument or
 /// the provider its type names, looked up in its module then its ancestors.
 fn provider_key(world: &World<'_>, instance: usize, decl: &instance::ResourceDecl<'_>) -> String {
-    let local = match decl.block.body.get_attribute("provider").map(|a| &a.value) {
-        Some(hcl_edit::expr::Expression::Traversal(t)) => {
-            let root = match &t.expr {
-                hcl_edit::expr::Expression::Variable(v) => v.value().as_str().to_owned(),
+    let local = match decl.block.body.get_attribute("provider").map(|a| &a.value.kind) {
+        Some(ir::Kind::Traversal(t)) => {
+            let root = match &t.root.kind {
+                ir::Kind::Variable(v) => v.to_string(),
                 _ => String::new(),
             };
-            let alias = t.operators.iter().find_map(|o| match o.value() {
-                hcl_edit::expr::TraversalOperator::GetAttr(a) => Some(a.value().as_str().to_owned()),
-                _ => None,
-            });
+            let alias = t.ops.iter().find_map(ir::Op::attr);
             alias.map_or(root.clone(), |a| format!("{root}.{a}"))
         }
-        Some(hcl_edit::expr::Expression::Variable(v)) => v.value().as_str().to_owned(),
+        Some(ir::Kind::Variable(v)) => v.to_string(),
         _ => decl.kind.split('_').next().unwrap_or_default().to_owned(),
     };
     // A module's own provider block wins; else the nearest ancestor's.
@@ -418,10 +371,10 @@ fn module_prefix(path: &[crate::model::address::ModuleStep]) -> String {
     format!("module.{}:", names.join(".module."))
 }
 
-fn provider_block_key(block: &Block) -> String {
-    let name = block.labels.first().map(parse::label_str).unwrap_or_default();
-    match block.body.get_attribute("alias").map(|a| &a.value) {
-        Some(hcl_edit::expr::Expression::String(s)) => format!("{name}.{}", s.value()),
+fn provider_block_key(block: &ir::Block) -> String {
+    let name = block.label();
+    match block.body.get_attribute("alias").map(|a| &a.value.kind) {
+        Some(ir::Kind::String(s)) => format!("{name}.{s}"),
         _ => name.to_owned(),
     }
 }
@@ -439,92 +392,31 @@ fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
                 continue;
             }
             let mut settings = std::collections::BTreeMap::new();
-            for attr in block.body.attributes() {
-                let name = attr.key.value().as_str();
+            for attr in block.body.attributes.iter() {
+                let name = &*attr.key;
                 if super::plan::PROVIDER_SETTINGS.contains(&name) {
                     settings.insert(name.to_owned(), world.eval_setting(i, file, &attr.value));
                 }
             }
-            for b in block.body.blocks() {
-                let name = b.ident.value().as_str();
+            for b in block.body.blocks.iter() {
+                let name = &*b.ident;
                 if super::plan::PROVIDER_SETTINGS.contains(&name) {
                     let mut inner = std::collections::BTreeMap::new();
-                    for attr in b.body.attributes() {
-                        inner.insert(attr.key.value().as_str().to_owned(), world.eval_setting(i, file, &attr.value));
+                    for attr in b.body.attributes.iter() {
+                        inner.insert(attr.key.to_string(), world.eval_setting(i, file, &attr.value));
                     }
                     settings.insert(name.to_owned(), Val::List(vec![Val::Map(inner)]));
                 }
             }
-            let name = block.labels.first().map(parse::label_str).unwrap_or_default().to_owned();
-            let alias = match block.body.get_attribute("alias").map(|a| &a.value) {
-                Some(hcl_edit::expr::Expression::String(s)) => Some(s.value().clone()),
+            let name = block.label().to_owned();
+            let alias = match block.body.get_attribute("alias").map(|a| &a.value.kind) {
+                Some(ir::Kind::String(s)) => Some(s.to_string()),
                 _ => None,
             };
             out.push(ProviderConfig { key, name, alias, settings: Val::Map(settings).into_model() });
         }
     }
     out
-}
-
-/// `# envwall:ignore EW101 -- reason` comments before the block, on its first
-/// line, or before or after an attribute or nested block.
-fn suppressions(text: &str, block: &Block) -> Vec<InlineSuppression> {
-    let mut out = Vec::new();
-    let start = block.span().map_or(0, |s| s.start);
-    if let Some(prefix) = block.decor().prefix() {
-        scan_comments(text, prefix, start.saturating_sub(prefix.len()), None, &mut out);
-    }
-    // A comment right after the opening brace.
-    if let Some(open) = text.get(start..).and_then(|t| t.find('{')) {
-        let from = start + open + 1;
-        let line_end = text[from..].find('\n').map_or(text.len(), |e| from + e);
-        scan_comments(text, &text[from..line_end], from, None, &mut out);
-    }
-    attribute_comments(text, &block.body, "", &mut out);
-    out
-}
-
-fn attribute_comments(text: &str, body: &Body, prefix: &str, out: &mut Vec<InlineSuppression>) {
-    for attr in body.attributes() {
-        let name = format!("{prefix}{}", attr.key.value().as_str());
-        let Some(span) = attr.span() else { continue };
-        if let Some(raw) = attr.decor().prefix() {
-            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name), out);
-        }
-        if let Some(raw) = attr.decor().suffix() {
-            scan_comments(text, raw, span.end, Some(&name), out);
-        }
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for block in body.blocks() {
-        let ident = block.ident.value().as_str();
-        let n = seen.entry(ident).or_default();
-        let name = format!("{prefix}{ident}[{n}]");
-        *n += 1;
-        if let (Some(raw), Some(span)) = (block.decor().prefix(), block.span()) {
-            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name), out);
-        }
-        attribute_comments(text, &block.body, &format!("{name}."), out);
-    }
-}
-
-/// Reads the suppressions in `raw`, a stretch of comments and blanks that starts at
-/// byte `raw_start` of `text`.
-fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str>, out: &mut Vec<InlineSuppression>) {
-    let mut offset = raw_start;
-    for line in raw.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let comment = line.trim().trim_start_matches('#').trim_start_matches("//").trim_start_matches("/*").trim();
-        let Some(rest) = comment.strip_prefix("envwall:ignore") else { continue };
-        let (codes, reason) = match rest.split_once("--") {
-            Some((c, r)) => (c, r.trim().trim_end_matches("*/").trim()),
-            None => (rest, ""),
-        };
-        let rules = codes.split([' ', ',', '\t']).filter(|c| !c.is_empty()).map(str::to_uppercase).collect();
-        let (line, _) = line_column(text, at + (line.len() - line.trim_start().len()));
-        out.push(InlineSuppression { rules, reason: reason.to_owned(), attribute: attribute.map(str::to_owned), line });
-    }
 }
 
 /// Adds `terraform.tfvars`, `*.auto.tfvars` and `--var-file`s to the tree as one
@@ -586,9 +478,9 @@ fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> HashMap<
         out.insert(k.clone(), RootValue::Value(v.clone()));
     }
     for (fi, file) in world.tree.dirs[var_dir].files.iter().enumerate() {
-        for attr in file.body.attributes() {
+        for attr in file.body.attributes.iter() {
             let v = world.eval_setting(0, (var_dir, fi), &attr.value);
-            out.insert(attr.key.value().as_str().to_owned(), RootValue::Value(v));
+            out.insert(attr.key.to_string(), RootValue::Value(v));
         }
     }
     for pair in &options.vars {

@@ -2,16 +2,16 @@
 //!
 //! In: a directory (or one `.tf`/`.tf.json` file). Out: a [`Tree`] of parsed module
 //! directories, each file kept with its text (for locations and snippets) and its
-//! hcl-edit body. `.tf.json` files are lowered into the same hcl-edit body, their
-//! strings parsed as templates, so the evaluator reads one syntax. Files of one level
-//! of the module tree are parsed in parallel.
+//! body lowered to the evaluator's [`ir`](super::ir). `.tf.json` files are first
+//! built into the same hcl-edit body, their strings parsed as templates, so the
+//! evaluator reads one syntax. Files of one level of the module tree are parsed and
+//! lowered in parallel; each hcl-edit tree is dropped as soon as it is lowered.
 //!
 //! Terraform accepts two things hcl-edit refuses, and so does envwall: a byte-order
 //! mark (stripped when the file is decoded) and a key repeated in an object
 //! constructor, where the last one wins. For the latter the later key is renamed in
 //! a private copy of the text to a placeholder of the same length, so every span
-//! stays true, and the evaluator reads the original name back from
-//! [`File::renamed_keys`].
+//! stays true, and lowering puts the original name back.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +24,7 @@ use hcl_edit::template::StringTemplate;
 use super::super::InputError;
 use super::super::source::Source;
 use super::instance::normalize;
+use super::ir::{self, Lowering};
 
 /// One parsed file.
 pub(crate) struct File {
@@ -32,9 +33,7 @@ pub(crate) struct File {
     /// The decoded text that spans point into.
     pub text: String,
     /// The parsed body.
-    pub body: Body,
-    /// Byte offset of a renamed duplicate object key → its real name.
-    pub renamed_keys: HashMap<usize, String>,
+    pub body: ir::Body,
     /// Whether it is `.tf.json` (no spans).
     pub json: bool,
 }
@@ -195,7 +194,8 @@ pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError>
                 format!("{}: object key `{k}` is repeated; the last one is used, as Terraform does", path.display())
             })
             .collect();
-        return Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json }, warnings));
+        let body = Lowering::detached(&HashMap::new()).body(&body);
+        return Ok((File { path: path.to_owned(), text, body, json }, warnings));
     }
     parse_text(path, text)
 }
@@ -245,7 +245,8 @@ pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputEr
     for (k, v) in map {
         body.push(Attribute::new(Ident::new_unchecked(k.as_str()), json_expression(path, &v)?));
     }
-    Ok((File { path: path.to_owned(), text, body, renamed_keys: HashMap::new(), json: true }, Vec::new()))
+    let body = Lowering::detached(&HashMap::new()).body(&body);
+    Ok((File { path: path.to_owned(), text, body, json: true }, Vec::new()))
 }
 
 /// Parses HCL text, renaming repeated object keys as described in the module docs.
@@ -257,7 +258,8 @@ pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>
         let current = working.as_deref().unwrap_or(&text);
         match hcl_edit::parser::parse_body(current) {
             Ok(body) => {
-                return Ok((File { path: path.to_owned(), text, body, renamed_keys, json: false }, warnings));
+                let body = Lowering { text: &text, renamed_keys: &renamed_keys, spans: true }.body(&body);
+                return Ok((File { path: path.to_owned(), text, body, json: false }, warnings));
             }
             Err(e) if e.message().contains("redefined object key") && renamed_keys.len() < 10_000 => {
                 let at = e.location().offset();
@@ -326,26 +328,22 @@ fn module_calls(files: &[File]) -> Vec<Call> {
     let mut out = Vec::new();
     for file in files {
         for block in file.body.get_blocks("module") {
-            let Some(name) = block.labels.first().map(label_str) else { continue };
-            let source = match block.body.get_attribute("source").map(|a| &a.value) {
-                Some(Expression::String(s)) => s.value().clone(),
-                Some(Expression::StringTemplate(t)) => {
-                    t.iter().filter_map(|e| e.as_literal()).map(|l| l.as_str()).collect()
-                }
+            let Some(name) = block.labels.first() else { continue };
+            let source = match block.body.get_attribute("source").map(|a| &a.value.kind) {
+                Some(ir::Kind::String(s)) => s.to_string(),
+                Some(ir::Kind::Template(elements)) => elements
+                    .iter()
+                    .filter_map(|e| match e {
+                        ir::Element::Literal(l) => Some(&**l),
+                        _ => None,
+                    })
+                    .collect(),
                 _ => String::new(),
             };
-            out.push(Call { name: name.to_owned(), source });
+            out.push(Call { name: name.to_string(), source });
         }
     }
     out
-}
-
-/// A block label's text.
-pub(crate) fn label_str(label: &BlockLabel) -> &str {
-    match label {
-        BlockLabel::String(s) => s.value().as_str(),
-        BlockLabel::Ident(i) => i.value().as_str(),
-    }
 }
 
 fn resolve_source(dir: &Path, call: &Call, key: &str, downloaded: &HashMap<String, PathBuf>) -> Option<PathBuf> {

@@ -1,0 +1,554 @@
+//! The compact syntax tree the evaluator reads.
+//!
+//! In: a body as hcl-edit parsed it (from `.tf`, or built from `.tf.json`). Out: the
+//! same body with only what evaluation and locations need: names, expressions,
+//! byte spans, and for each `resource` and `data` block its attributes' ranges and
+//! `# envwall:ignore` comments. Each file is lowered as soon as it is parsed, on
+//! the parsing thread, and its hcl-edit tree dropped: that tree keeps every blank
+//! and comment, and is about five times the size of this one.
+//!
+//! Lowering also settles what does not depend on any value: a repeated object key's
+//! real name, template literals with their escapes and `~` strip markers applied,
+//! and a quoted template that is one interpolation, which is that expression.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use hcl_edit::expr::{self as hx, BinaryOperator, Expression, UnaryOperator};
+use hcl_edit::structure as hs;
+use hcl_edit::template as ht;
+use hcl_edit::{Decorate, Span as _};
+
+use crate::model::InlineSuppression;
+
+/// A byte range in a file, or none (parts built from `.tf.json`, command-line
+/// values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Span {
+    start: u32,
+    end: u32,
+}
+
+impl Span {
+    /// No location.
+    pub const NONE: Span = Span { start: u32::MAX, end: u32::MAX };
+
+    fn from_range(range: Option<Range<usize>>) -> Span {
+        match range {
+            Some(r) if r.end < u32::MAX as usize => Span { start: r.start as u32, end: r.end as u32 },
+            _ => Span::NONE,
+        }
+    }
+
+    /// The range, when known.
+    pub fn get(self) -> Option<Range<usize>> {
+        (self != Span::NONE).then(|| self.start as usize..self.end as usize)
+    }
+}
+
+/// A block body: its attributes and nested blocks, each in file order.
+#[derive(Debug, Default)]
+pub(crate) struct Body {
+    pub attributes: Box<[Attribute]>,
+    pub blocks: Box<[Block]>,
+}
+
+impl Body {
+    /// The attribute `name`.
+    pub fn get_attribute(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|a| &*a.key == name)
+    }
+
+    /// Whether the attribute `name` is set.
+    pub fn has_attribute(&self, name: &str) -> bool {
+        self.get_attribute(name).is_some()
+    }
+
+    /// The nested blocks of type `ident`.
+    pub fn get_blocks<'a>(&'a self, ident: &'a str) -> impl Iterator<Item = &'a Block> + 'a {
+        self.blocks.iter().filter(move |b| &*b.ident == ident)
+    }
+}
+
+/// `key = value`.
+#[derive(Debug)]
+pub(crate) struct Attribute {
+    pub key: Box<str>,
+    pub value: Expr,
+}
+
+/// `ident "label" ... { body }`.
+#[derive(Debug)]
+pub(crate) struct Block {
+    pub ident: Box<str>,
+    pub labels: Box<[Box<str>]>,
+    pub body: Body,
+    /// The whole block.
+    pub span: Span,
+    /// For `resource` and `data` blocks: where each attribute is, and the
+    /// suppressions written in and before the block.
+    pub located: Option<Box<Located>>,
+}
+
+impl Block {
+    /// The first label, or `""`.
+    pub fn label(&self) -> &str {
+        self.labels.first().map_or("", |l| l)
+    }
+}
+
+/// What every instance of a resource block shares for locations.
+#[derive(Debug)]
+pub(crate) struct Located {
+    /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
+    pub attributes: Arc<[(String, Range<usize>)]>,
+    /// `# envwall:ignore` comments.
+    pub suppressions: Arc<[InlineSuppression]>,
+}
+
+/// An expression and where it is.
+#[derive(Debug)]
+pub(crate) struct Expr {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+/// What an expression is.
+#[derive(Debug)]
+pub(crate) enum Kind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(Box<str>),
+    Array(Box<[Expr]>),
+    Object(Box<[(ObjectKey, Expr)]>),
+    /// A template that renders a string (a heredoc, or a quoted string with more
+    /// than one part).
+    Template(Box<[Element]>),
+    Variable(Box<str>),
+    /// `cond ? a : b`.
+    Conditional(Box<[Expr; 3]>),
+    Call(Box<Call>),
+    Traversal(Box<Traversal>),
+    Unary(Box<(UnaryOperator, Expr)>),
+    Binary(Box<(BinaryOperator, Expr, Expr)>),
+    For(Box<ForExpr>),
+}
+
+/// An object constructor's key.
+#[derive(Debug)]
+pub(crate) enum ObjectKey {
+    /// A name or a literal string.
+    Name(Box<str>),
+    /// `(expression) = ...`, or a template.
+    Expr(Expr),
+}
+
+/// `name(args...)`.
+#[derive(Debug)]
+pub(crate) struct Call {
+    pub name: Box<str>,
+    /// `provider::aws::...`: a function only the provider evaluates.
+    pub namespaced: bool,
+    pub args: Box<[Expr]>,
+    /// `f(list...)`.
+    pub expand_final: bool,
+}
+
+/// `root.a[0].*.b`.
+#[derive(Debug)]
+pub(crate) struct Traversal {
+    pub root: Expr,
+    pub ops: Box<[Op]>,
+}
+
+/// One traversal step and where it is.
+#[derive(Debug)]
+pub(crate) struct Op {
+    pub kind: OpKind,
+    pub span: Span,
+}
+
+#[derive(Debug)]
+pub(crate) enum OpKind {
+    GetAttr(Box<str>),
+    Index(Expr),
+    LegacyIndex(u64),
+    AttrSplat,
+    FullSplat,
+}
+
+impl Op {
+    /// The name of a `.name` step.
+    pub fn attr(&self) -> Option<&str> {
+        match &self.kind {
+            OpKind::GetAttr(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+/// `[for k, v in collection : key => value if cond]`.
+#[derive(Debug)]
+pub(crate) struct ForExpr {
+    pub key_var: Option<Box<str>>,
+    pub value_var: Box<str>,
+    pub collection: Expr,
+    pub key: Option<Expr>,
+    pub value: Expr,
+    pub cond: Option<Expr>,
+    /// `...` after the value: group values by key.
+    pub grouping: bool,
+}
+
+/// A part of a template.
+#[derive(Debug)]
+pub(crate) enum Element {
+    /// Text, with escapes and strip markers already applied.
+    Literal(Box<str>),
+    Interpolation(Expr),
+    If(Box<IfDirective>),
+    For(Box<ForDirective>),
+}
+
+/// `%{ if cond }...%{ else }...%{ endif }`.
+#[derive(Debug)]
+pub(crate) struct IfDirective {
+    pub cond: Expr,
+    pub then: Box<[Element]>,
+    pub otherwise: Box<[Element]>,
+}
+
+/// `%{ for k, v in collection }...%{ endfor }`.
+#[derive(Debug)]
+pub(crate) struct ForDirective {
+    pub key_var: Option<Box<str>>,
+    pub value_var: Box<str>,
+    pub collection: Expr,
+    pub body: Box<[Element]>,
+}
+
+/// What lowering a file needs beside its tree.
+pub(crate) struct Lowering<'a> {
+    /// The file's text, for comments.
+    pub text: &'a str,
+    /// Byte offset of a renamed repeated object key → its real name.
+    pub renamed_keys: &'a HashMap<usize, String>,
+    /// Whether the tree's spans point into `text` (not for trees built from JSON or
+    /// from command-line values).
+    pub spans: bool,
+}
+
+impl Lowering<'_> {
+    /// A lowering of something with no file behind it.
+    pub fn detached(renamed_keys: &HashMap<usize, String>) -> Lowering<'_> {
+        Lowering { text: "", renamed_keys, spans: false }
+    }
+
+    fn span(&self, range: Option<Range<usize>>) -> Span {
+        if self.spans { Span::from_range(range) } else { Span::NONE }
+    }
+
+    /// Lowers a file's body.
+    pub fn body(&self, body: &hs::Body) -> Body {
+        self.body_at(body, true)
+    }
+
+    fn body_at(&self, body: &hs::Body, top: bool) -> Body {
+        let attributes = body.attributes().map(|a| self.attribute(a)).collect();
+        let blocks = body.blocks().map(|b| self.block(b, top)).collect();
+        Body { attributes, blocks }
+    }
+
+    fn attribute(&self, a: &hs::Attribute) -> Attribute {
+        Attribute { key: a.key.value().as_str().into(), value: self.expr(&a.value) }
+    }
+
+    fn block(&self, b: &hs::Block, top: bool) -> Block {
+        let ident = b.ident.value().as_str();
+        let located = (top && matches!(ident, "resource" | "data")).then(|| {
+            let mut attributes = Vec::new();
+            attribute_ranges(&b.body, "", &mut attributes);
+            Box::new(Located { attributes: attributes.into(), suppressions: suppressions(self.text, b).into() })
+        });
+        Block {
+            ident: ident.into(),
+            labels: b.labels.iter().map(|l| label_str(l).into()).collect(),
+            body: self.body_at(&b.body, false),
+            span: self.span(b.span()),
+            located,
+        }
+    }
+
+    /// Lowers an expression.
+    pub fn expr(&self, e: &Expression) -> Expr {
+        let kind = match e {
+            Expression::Null(_) => Kind::Null,
+            Expression::Bool(b) => Kind::Bool(*b.value()),
+            Expression::Number(n) => Kind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            Expression::String(s) => Kind::String(s.value().as_str().into()),
+            Expression::Array(items) => Kind::Array(items.iter().map(|x| self.expr(x)).collect()),
+            Expression::Object(object) => {
+                Kind::Object(object.iter().map(|(k, v)| (self.object_key(k), self.expr(v.expr()))).collect())
+            }
+            Expression::StringTemplate(t) => {
+                let elements: Vec<&ht::Element> = t.iter().collect();
+                // `"${x}"` is x itself, not its string.
+                if let [ht::Element::Interpolation(only)] = elements.as_slice() {
+                    return self.expr(&only.expr);
+                }
+                Kind::Template(self.elements(&elements, false, false))
+            }
+            Expression::HeredocTemplate(h) => {
+                let elements: Vec<&ht::Element> = h.template.iter().collect();
+                Kind::Template(self.elements(&elements, false, false))
+            }
+            Expression::Parenthesis(p) => return self.expr(p.inner()),
+            Expression::Variable(v) => Kind::Variable(v.value().as_str().into()),
+            Expression::Conditional(c) => Kind::Conditional(Box::new([
+                self.expr(&c.cond_expr),
+                self.expr(&c.true_expr),
+                self.expr(&c.false_expr),
+            ])),
+            Expression::FuncCall(call) => Kind::Call(Box::new(Call {
+                name: call.name.name.value().as_str().into(),
+                namespaced: !call.name.namespace.is_empty(),
+                args: call.args.iter().map(|a| self.expr(a)).collect(),
+                expand_final: call.args.expand_final(),
+            })),
+            Expression::Traversal(t) => Kind::Traversal(Box::new(Traversal {
+                root: self.expr(&t.expr),
+                ops: t.operators.iter().map(|o| self.op(o)).collect(),
+            })),
+            Expression::UnaryOp(op) => Kind::Unary(Box::new((*op.operator.value(), self.expr(&op.expr)))),
+            Expression::BinaryOp(op) => {
+                Kind::Binary(Box::new((*op.operator.value(), self.expr(&op.lhs_expr), self.expr(&op.rhs_expr))))
+            }
+            Expression::ForExpr(f) => Kind::For(Box::new(ForExpr {
+                key_var: f.intro.key_var.as_ref().map(|k| k.value().as_str().into()),
+                value_var: f.intro.value_var.value().as_str().into(),
+                collection: self.expr(&f.intro.collection_expr),
+                key: f.key_expr.as_ref().map(|k| self.expr(k)),
+                value: self.expr(&f.value_expr),
+                cond: f.cond.as_ref().map(|c| self.expr(&c.expr)),
+                grouping: f.grouping,
+            })),
+        };
+        Expr { kind, span: self.span(e.span()) }
+    }
+
+    fn object_key(&self, key: &hx::ObjectKey) -> ObjectKey {
+        let renamed = |span: Option<Range<usize>>| {
+            let start = span.filter(|_| self.spans)?.start;
+            // A quoted key is renamed inside its quotes.
+            self.renamed_keys.get(&start).or_else(|| self.renamed_keys.get(&(start + 1)))
+        };
+        match key {
+            hx::ObjectKey::Ident(id) => {
+                ObjectKey::Name(renamed(id.span()).map_or_else(|| id.value().as_str().into(), |n| n.as_str().into()))
+            }
+            hx::ObjectKey::Expression(Expression::String(s)) => {
+                ObjectKey::Name(renamed(s.span()).map_or_else(|| s.value().as_str().into(), |n| n.as_str().into()))
+            }
+            hx::ObjectKey::Expression(e) => ObjectKey::Expr(self.expr(e)),
+        }
+    }
+
+    fn op(&self, op: &hcl_edit::Decorated<hx::TraversalOperator>) -> Op {
+        let kind = match op.value() {
+            hx::TraversalOperator::GetAttr(a) => OpKind::GetAttr(a.value().as_str().into()),
+            hx::TraversalOperator::Index(e) => OpKind::Index(self.expr(e)),
+            hx::TraversalOperator::LegacyIndex(n) => OpKind::LegacyIndex(*n.value()),
+            hx::TraversalOperator::AttrSplat(_) => OpKind::AttrSplat,
+            hx::TraversalOperator::FullSplat(_) => OpKind::FullSplat,
+        };
+        Op { kind, span: self.span(op.span()) }
+    }
+
+    /// A template's elements; `strip_first` and `strip_last` trim the outer ends
+    /// (a directive's own `~` markers, for the template inside it).
+    fn elements(&self, elements: &[&ht::Element], strip_first: bool, strip_last: bool) -> Box<[Element]> {
+        let mut out = Vec::with_capacity(elements.len());
+        let mut strip_next = strip_first;
+        for (i, element) in elements.iter().enumerate() {
+            let strip_before = match elements.get(i + 1) {
+                Some(next) => strips_start(next),
+                None => strip_last,
+            };
+            out.push(match element {
+                ht::Element::Literal(lit) => {
+                    let mut s: &str = lit.as_str();
+                    if strip_next {
+                        s = s.trim_start();
+                    }
+                    if strip_before {
+                        s = s.trim_end();
+                    }
+                    Element::Literal(s.replace("$${", "${").replace("%%{", "%{").into())
+                }
+                ht::Element::Interpolation(interp) => Element::Interpolation(self.expr(&interp.expr)),
+                ht::Element::Directive(d) => match &**d {
+                    ht::Directive::If(d) => {
+                        let then: Vec<&ht::Element> = d.if_expr.template.iter().collect();
+                        let then_ends = match &d.else_expr {
+                            Some(e) => e.strip.strip_start(),
+                            None => d.endif_expr.strip.strip_start(),
+                        };
+                        let otherwise = match &d.else_expr {
+                            Some(e) => {
+                                let items: Vec<&ht::Element> = e.template.iter().collect();
+                                self.elements(&items, e.strip.strip_end(), d.endif_expr.strip.strip_start())
+                            }
+                            None => Box::default(),
+                        };
+                        Element::If(Box::new(IfDirective {
+                            cond: self.expr(&d.if_expr.cond_expr),
+                            then: self.elements(&then, d.if_expr.strip.strip_end(), then_ends),
+                            otherwise,
+                        }))
+                    }
+                    ht::Directive::For(d) => {
+                        let body: Vec<&ht::Element> = d.for_expr.template.iter().collect();
+                        Element::For(Box::new(ForDirective {
+                            key_var: d.for_expr.key_var.as_ref().map(|k| k.value().as_str().into()),
+                            value_var: d.for_expr.value_var.value().as_str().into(),
+                            collection: self.expr(&d.for_expr.collection_expr),
+                            body: self.elements(&body, d.for_expr.strip.strip_end(), d.endfor_expr.strip.strip_start()),
+                        }))
+                    }
+                },
+            });
+            strip_next = strips_end(element);
+        }
+        out.into_boxed_slice()
+    }
+}
+
+fn strips_start(e: &ht::Element) -> bool {
+    match e {
+        ht::Element::Interpolation(i) => i.strip.strip_start(),
+        ht::Element::Directive(d) => match &**d {
+            ht::Directive::If(d) => d.if_expr.strip.strip_start(),
+            ht::Directive::For(d) => d.for_expr.strip.strip_start(),
+        },
+        ht::Element::Literal(_) => false,
+    }
+}
+
+fn strips_end(e: &ht::Element) -> bool {
+    match e {
+        ht::Element::Interpolation(i) => i.strip.strip_end(),
+        ht::Element::Directive(d) => match &**d {
+            ht::Directive::If(d) => d.endif_expr.strip.strip_end(),
+            ht::Directive::For(d) => d.endfor_expr.strip.strip_end(),
+        },
+        ht::Element::Literal(_) => false,
+    }
+}
+
+/// A block label's text.
+pub(crate) fn label_str(label: &hs::BlockLabel) -> &str {
+    match label {
+        hs::BlockLabel::String(s) => s.value().as_str(),
+        hs::BlockLabel::Ident(i) => i.value().as_str(),
+    }
+}
+
+/// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
+fn attribute_ranges(body: &hs::Body, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
+    for attr in body.attributes() {
+        if let Some(span) = attr.span() {
+            out.push((format!("{prefix}{}", attr.key.value().as_str()), span));
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for block in body.blocks() {
+        let ident = block.ident.value().as_str();
+        let dynamic = ident == "dynamic";
+        let ident = if dynamic { block.labels.first().map_or(ident, label_str) } else { ident };
+        let n = seen.entry(ident).or_default();
+        let name = format!("{prefix}{ident}[{n}]");
+        *n += 1;
+        if let Some(span) = block.span() {
+            out.push((name.clone(), span));
+        }
+        let inner = format!("{name}.");
+        let body = if dynamic {
+            match block.body.get_blocks("content").next() {
+                Some(c) => &c.body,
+                None => continue,
+            }
+        } else {
+            &block.body
+        };
+        attribute_ranges(body, &inner, out);
+    }
+}
+
+/// `# envwall:ignore EW101 -- reason` comments before the block, on its first
+/// line, or before or after an attribute or nested block.
+fn suppressions(text: &str, block: &hs::Block) -> Vec<InlineSuppression> {
+    let mut out = Vec::new();
+    if text.is_empty() {
+        return out;
+    }
+    let start = block.span().map_or(0, |s| s.start);
+    if let Some(prefix) = block.decor().prefix() {
+        scan_comments(text, prefix, start.saturating_sub(prefix.len()), None, &mut out);
+    }
+    // A comment right after the opening brace.
+    if let Some(open) = text.get(start..).and_then(|t| t.find('{')) {
+        let from = start + open + 1;
+        let line_end = text[from..].find('\n').map_or(text.len(), |e| from + e);
+        scan_comments(text, &text[from..line_end], from, None, &mut out);
+    }
+    attribute_comments(text, &block.body, "", &mut out);
+    out
+}
+
+fn attribute_comments(text: &str, body: &hs::Body, prefix: &str, out: &mut Vec<InlineSuppression>) {
+    for attr in body.attributes() {
+        let Some(span) = attr.span() else { continue };
+        let name = || format!("{prefix}{}", attr.key.value().as_str());
+        if let Some(raw) = attr.decor().prefix() {
+            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name()), out);
+        }
+        if let Some(raw) = attr.decor().suffix() {
+            scan_comments(text, raw, span.end, Some(&name()), out);
+        }
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for block in body.blocks() {
+        let ident = block.ident.value().as_str();
+        let n = seen.entry(ident).or_default();
+        let name = format!("{prefix}{ident}[{n}]");
+        *n += 1;
+        if let (Some(raw), Some(span)) = (block.decor().prefix(), block.span()) {
+            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name), out);
+        }
+        attribute_comments(text, &block.body, &format!("{name}."), out);
+    }
+}
+
+/// Reads the suppressions in `raw`, a stretch of comments and blanks that starts at
+/// byte `raw_start` of `text`.
+fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str>, out: &mut Vec<InlineSuppression>) {
+    if !raw.contains("envwall:ignore") {
+        return;
+    }
+    let mut offset = raw_start;
+    for line in raw.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let comment = line.trim().trim_start_matches('#').trim_start_matches("//").trim_start_matches("/*").trim();
+        let Some(rest) = comment.strip_prefix("envwall:ignore") else { continue };
+        let (codes, reason) = match rest.split_once("--") {
+            Some((c, r)) => (c, r.trim().trim_end_matches("*/").trim()),
+            None => (rest, ""),
+        };
+        let rules = codes.split([' ', ',', '\t']).filter(|c| !c.is_empty()).map(str::to_uppercase).collect();
+        let (line, _) = crate::model::line_column(text, at + (line.len() - line.trim_start().len()));
+        out.push(InlineSuppression { rules, reason: reason.to_owned(), attribute: attribute.map(str::to_owned), line });
+    }
+}
