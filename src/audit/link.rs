@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use super::{Stack, StackFiles};
 use crate::hash::FastMap;
-use crate::input::hcl::value::Val;
+use crate::input::hcl::value::{Map, Val};
 use crate::input::hcl::{self, RemoteState};
 use crate::model::address::Mode;
 use crate::model::value::Value;
@@ -34,7 +34,7 @@ pub(crate) fn remote_state_producers(stacks: &[Stack], files: &[StackFiles]) -> 
 fn producers_of(stack: &Stack, files: &StackFiles) -> Vec<RemoteState> {
     // The state's outputs are what other stacks read; the source's only stand in
     // for a stack that has no state here.
-    let mut outputs = BTreeMap::new();
+    let mut outputs = Map::new();
     for state in &files.states {
         outputs.extend(state_outputs(&state.text));
     }
@@ -82,13 +82,13 @@ fn path_text(p: &std::path::Path) -> String {
 }
 
 /// The root outputs of a raw or `show -json` state.
-fn state_outputs(text: &str) -> BTreeMap<String, Val> {
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return BTreeMap::new() };
+fn state_outputs(text: &str) -> Map {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return Map::new() };
     let outputs = doc
         .get("outputs")
         .or_else(|| doc.get("values").and_then(|v| v.get("outputs")))
         .or_else(|| doc.get("modules").and_then(|m| m.get(0)).and_then(|m| m.get("outputs")));
-    let Some(serde_json::Value::Object(map)) = outputs else { return BTreeMap::new() };
+    let Some(serde_json::Value::Object(map)) = outputs else { return Map::new() };
     map.iter()
         .map(|(k, v)| {
             let value = v.get("value").cloned().map_or_else(Val::unknown, Val::from_json);

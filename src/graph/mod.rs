@@ -146,7 +146,7 @@ pub struct Graph<'m, 'a> {
     /// The node of each resource, by resource index.
     pub resource_nodes: Vec<NodeIndex>,
     /// (input, address) → resource index.
-    addresses: FastMap<(InputId, Address), usize>,
+    addresses: FastMap<(InputId, &'m Address), usize>,
 }
 
 impl<'m, 'a> Graph<'m, 'a> {
@@ -156,8 +156,8 @@ impl<'m, 'a> Graph<'m, 'a> {
     }
 
     /// The resource index of an address in an input.
-    pub(crate) fn by_address(&self, input: InputId, address: &Address) -> Option<&usize> {
-        self.addresses.get(&(input, address.clone()))
+    pub(crate) fn by_address(&self, input: InputId, address: &'m Address) -> Option<&usize> {
+        self.addresses.get(&(input, address))
     }
 
     /// The resource of a node, if it is one.
@@ -343,8 +343,12 @@ impl<'m, 'a> Builder<'m, 'a> {
                 }
             }
         }
-        let addresses = self.by_address.iter().map(|(&(input, address), &i)| ((input, address.clone()), i)).collect();
-        let mut graph = Graph { model: self.model, inner: self.graph, resource_nodes: self.resource_nodes, addresses };
+        let mut graph = Graph {
+            model: self.model,
+            inner: self.graph,
+            resource_nodes: self.resource_nodes,
+            addresses: self.by_address,
+        };
         let endpoints = traffic::add(&mut graph, self.endpoints);
         settings::add(&mut graph, endpoints);
         graph

@@ -22,7 +22,7 @@ use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use super::functions;
 use super::instance::World;
 use super::ir::{Call, Element, Expr, ForDirective, ForExpr, Kind, ObjectKey, Op, OpKind, Span};
-use super::value::{Origins, Val};
+use super::value::{Map, Origins, Val};
 
 /// An expression that Terraform would refuse, with where it is.
 #[derive(Debug, Clone)]
@@ -65,7 +65,7 @@ impl Eval<'_, '_> {
             Kind::String(s) => Ok(Val::String(s.to_string())),
             Kind::Array(items) => items.iter().map(|x| self.expr(x)).collect::<Result<Vec<_>>>().map(Val::List),
             Kind::Object(object) => {
-                let mut out = BTreeMap::new();
+                let mut out = Map::new();
                 for (key, value) in object.iter() {
                     let name = match key {
                         ObjectKey::Name(name) => name.to_string(),
@@ -323,7 +323,7 @@ impl Eval<'_, '_> {
             }
         };
         let mut list = Vec::new();
-        let mut map: BTreeMap<String, Val> = BTreeMap::new();
+        let mut map = Map::new();
         let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
         let mut unknown = false;
         for (k, v) in items {
@@ -352,7 +352,7 @@ impl Eval<'_, '_> {
         &mut self,
         f: &ForExpr,
         list: &mut Vec<Val>,
-        map: &mut BTreeMap<String, Val>,
+        map: &mut Map,
         groups: &mut BTreeMap<String, Vec<Val>>,
     ) -> Result<bool> {
         if let Some(cond) = &f.cond {

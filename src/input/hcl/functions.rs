@@ -22,7 +22,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
-use super::value::{Val, format_number};
+use super::value::{Map, Val, format_number};
 
 /// Most elements a function may produce in one collection.
 const MAX_ELEMENTS: usize = 1_000_000;
@@ -315,7 +315,7 @@ impl<'a> Call<'a> {
     }
 
     /// Argument `i`, which must be a map (or object).
-    fn map_arg(&self, i: usize, param: &str) -> Result<&'a BTreeMap<String, Val>, String> {
+    fn map_arg(&self, i: usize, param: &str) -> Result<&'a Map, String> {
         match self.non_null(i, param)? {
             Val::Map(m) => Ok(m),
             _ => Err(self.param_err(param, "map required")),
@@ -1221,7 +1221,7 @@ fn lookup(c: &Call) -> Result<Val, String> {
 
 /// `merge(maps...)`: later keys win; null arguments are skipped.
 fn merge(c: &Call) -> Result<Val, String> {
-    let mut out = BTreeMap::new();
+    let mut out = Map::new();
     for (i, _) in c.args.iter().enumerate() {
         match c.arg(i) {
             Val::Null => {}
@@ -1389,7 +1389,7 @@ fn zipmap(c: &Call) -> Result<Val, String> {
             values.len()
         )));
     }
-    let mut out = BTreeMap::new();
+    let mut out = Map::new();
     for (i, (key, value)) in keys.iter().zip(values).enumerate() {
         let key = match key.unmarked() {
             Val::Null => return Err(c.err(format_args!("keys list has null value at index {i}"))),

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use super::eval::{Eval, EvalError};
 use super::ir::{Block, Body, Expr, Kind, Op, OpKind};
 use super::parse::{Tree, line_column};
-use super::value::{Origin, Origins, Val};
+use super::value::{Map, Origin, Origins, Val};
 use crate::model::address::{Address, Key, Mode, ModuleStep};
 use crate::model::value::OwnedStep;
 
@@ -160,6 +160,8 @@ pub(crate) struct World<'t> {
     named: RefCell<HashMap<(usize, Named), Slot<Cached>>>,
     expansions: RefCell<HashMap<(usize, usize), Rc<Expansion>>>,
     bodies: RefCell<HashMap<InstanceKey, Slot<Rc<EvaluatedBody>>>>,
+    /// Every resource instance's address, made once: each read of it shares it.
+    addresses: RefCell<crate::hash::FastMap<InstanceKey, Arc<Address>>>,
     calls: RefCell<HashMap<(usize, usize), CallInstances>>,
     sinks: RefCell<Vec<Vec<Origin>>>,
     pub warnings: RefCell<Vec<String>>,
@@ -194,6 +196,7 @@ impl<'t> World<'t> {
             named: RefCell::default(),
             expansions: RefCell::default(),
             bodies: RefCell::default(),
+            addresses: RefCell::default(),
             calls: RefCell::default(),
             sinks: RefCell::default(),
             warnings: RefCell::new(warnings),
@@ -431,11 +434,11 @@ impl<'t> World<'t> {
     /// one of [`World::remote_states`]: same backend, and every setting that says
     /// where the producer's state is equal (a `local` path is read relative to the
     /// reading module).
-    fn remote_outputs(&self, instance: usize, body: &BTreeMap<String, Val>) -> Option<Val> {
+    fn remote_outputs(&self, instance: usize, body: &Map) -> Option<Val> {
         let backend = body.get("backend")?.unmarked().to_text()?.into_owned();
         let config = match body.get("config").map(Val::unmarked) {
             Some(Val::Map(m)) => m.clone(),
-            _ => BTreeMap::new(),
+            _ => Map::new(),
         };
         let module_dir = self.instance(instance).dir.map(|d| self.tree.dirs[d].path.clone()).unwrap_or_default();
         let text = |k: &str| config.get(k).and_then(|v| v.unmarked().to_text()).map(|t| t.into_owned());
@@ -456,7 +459,7 @@ impl<'t> World<'t> {
 
     /// The root module's outputs.
     pub fn root_outputs(&self) -> Val {
-        let Some(config) = self.config(0) else { return Val::Map(BTreeMap::new()) };
+        let Some(config) = self.config(0) else { return Val::Map(Map::new()) };
         let mut names: Vec<&str> = config.outputs.keys().copied().collect();
         names.sort_unstable();
         Val::Map(names.into_iter().map(|n| (n.to_owned(), self.output(0, n).unwrap_or(Val::unknown()))).collect())
@@ -571,15 +574,21 @@ impl<'t> World<'t> {
     }
 
     /// The address of an instance of resource `r`.
-    pub fn address(&self, instance: usize, r: usize, key: Option<Key>) -> Address {
+    pub fn address(&self, instance: usize, r: usize, key: Option<Key>) -> Arc<Address> {
+        let slot = (instance, r, key);
+        if let Some(found) = self.addresses.borrow().get(&slot) {
+            return Arc::clone(found);
+        }
         let decl = self.decl(instance, r);
-        Address {
+        let address = Arc::new(Address {
             module: self.instance(instance).path.clone(),
             mode: decl.mode,
             kind: decl.kind.to_owned(),
             name: decl.name.to_owned(),
-            key,
-        }
+            key: slot.2.clone(),
+        });
+        self.addresses.borrow_mut().insert(slot, Arc::clone(&address));
+        address
     }
 
     /// A resource instance's body, evaluated once.
@@ -620,8 +629,8 @@ impl<'t> World<'t> {
         path: &mut Vec<OwnedStep>,
         references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
         top: bool,
-    ) -> BTreeMap<String, Val> {
-        let mut out = BTreeMap::new();
+    ) -> Map {
+        let mut out = Map::with_capacity(body.attributes.len() + body.blocks.len());
         for attr in body.attributes.iter() {
             let key = &*attr.key;
             if top && matches!(key, "count" | "for_each" | "provider" | "depends_on") {
@@ -695,8 +704,7 @@ impl<'t> World<'t> {
         let list = blocks.entry(label.to_owned()).or_default();
         for (k, v) in items {
             let mut inner_scope = scope.to_vec();
-            inner_scope
-                .push((iterator.clone(), Val::Map(BTreeMap::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
+            inner_scope.push((iterator.clone(), Val::Map(Map::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
             path.push(OwnedStep::Key(label.to_owned()));
             path.push(OwnedStep::Index(list.len()));
             let first = references.len();
@@ -800,7 +808,7 @@ impl<'t> World<'t> {
             }
         }
         let mut list = Vec::new();
-        let mut map = BTreeMap::new();
+        let mut map = Map::new();
         for (k, child) in instances.iter() {
             let all = self.outputs_of(*child)?;
             match k {
@@ -817,7 +825,7 @@ impl<'t> World<'t> {
     fn outputs_of(&self, instance: usize) -> Result<Val, EvalError> {
         let Some(config) = self.config(instance) else { return Ok(Val::unknown()) };
         let names: Vec<&str> = config.outputs.keys().copied().collect();
-        let mut out = BTreeMap::new();
+        let mut out = Map::new();
         for n in names {
             out.insert(n.to_owned(), self.output(instance, n)?);
         }
@@ -847,7 +855,7 @@ impl<'t> World<'t> {
         // attribute (unknown, from this instance, when only the provider knows it);
         // else the object of its configured values.
         let read = |key: &Option<Key>, each: &Val, attribute: Option<String>| {
-            let origin = Origin { address: Arc::new(self.address(instance, r, key.clone())), attribute };
+            let origin = Origin { address: self.address(instance, r, key.clone()), attribute };
             self.record(origin.clone());
             let body = self.body(instance, r, key.clone(), each);
             match (&origin.attribute, body) {
@@ -898,11 +906,11 @@ impl<'t> World<'t> {
             _ => None,
         };
         let mut list = Vec::new();
-        let mut map = BTreeMap::new();
+        let mut map = Map::new();
         for (k, each) in instances.iter() {
             // A splat reads one attribute of each: an object of just that one.
             let v = match &attribute {
-                Some(a) => Val::Map(BTreeMap::from([(a.clone(), read(k, each, attribute.clone()))])),
+                Some(a) => Val::Map(Map::from([(a.clone(), read(k, each, attribute.clone()))])),
                 None => read(k, each, None),
             };
             match k {
@@ -915,7 +923,7 @@ impl<'t> World<'t> {
         if let Some(key) = index {
             let mut origins = key.all_origins();
             for (k, _) in instances.iter() {
-                let address = Arc::new(self.address(instance, r, k.clone()));
+                let address = self.address(instance, r, k.clone());
                 origins = origins.union(&Origins::one(Origin { address, attribute: attr_at(1) }));
             }
             return Ok(Some(Val::Unknown(origins)));
@@ -960,11 +968,11 @@ fn as_read(body: &Val) -> Val {
 fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
     match key {
         Some(Key::Int(i)) => {
-            vec![("count".into(), Val::Map(BTreeMap::from([("index".into(), Val::Number(*i as f64))])))]
+            vec![("count".into(), Val::Map(Map::from([("index".into(), Val::Number(*i as f64))])))]
         }
         Some(Key::Str(k)) => vec![(
             "each".into(),
-            Val::Map(BTreeMap::from([("key".into(), Val::String(k.clone())), ("value".into(), each.clone())])),
+            Val::Map(Map::from([("key".into(), Val::String(k.clone())), ("value".into(), each.clone())])),
         )],
         None => Vec::new(),
     }

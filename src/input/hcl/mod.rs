@@ -13,6 +13,7 @@ mod eval;
 pub mod functions;
 mod instance;
 mod ir;
+pub mod map;
 mod parse;
 pub mod value;
 
@@ -171,8 +172,9 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         }
         providers = provider_configs(&world);
         variables = world.root_variables();
-        let existing: FastSet<std::sync::Arc<Address>> =
-            lowered.iter().map(|l: &Lowered| std::sync::Arc::clone(&l.address)).collect();
+        // The world makes each address once, so an address is known by its pointer.
+        let key = |a: &std::sync::Arc<Address>| std::sync::Arc::as_ptr(a) as usize;
+        let existing: FastSet<usize> = lowered.iter().map(|l: &Lowered| key(&l.address)).collect();
         // The world's caches share every body with `lowered`; let them go so each body
         // moves into the model instead of being copied.
         world.forget_bodies();
@@ -184,9 +186,10 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             // One link per attribute and target; the first attribute read names it.
             let mut references = Vec::new();
             for (attribute, origins) in body.references {
-                let mut seen: FastSet<std::sync::Arc<Address>> = FastSet::default();
+                let mut seen: FastSet<usize> = FastSet::default();
                 for o in origins {
-                    if o.address == l.address || !existing.contains(&o.address) || !seen.insert(o.address.clone()) {
+                    let target = key(&o.address);
+                    if target == key(&l.address) || !existing.contains(&target) || !seen.insert(target) {
                         continue;
                     }
                     references.push(Reference {
@@ -232,11 +235,15 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         name: None,
         workspace: None,
     });
+    let mut bodies = Vec::new();
     for dir in tree.dirs {
         for file in dir.files {
             model.files.push(SourceFile { path: file.path, text: file.text });
+            bodies.push(file.body);
         }
     }
+    // Freeing a big tree takes a while and nothing waits for it.
+    std::thread::spawn(move || drop(bodies));
     Ok(())
 }
 
@@ -299,7 +306,7 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
         let expansion = world.resource_instances(instance, r);
         for (key, each) in &expansion.keys {
             let Some(body) = world.body(instance, r, key.clone(), each) else { continue };
-            let address = std::sync::Arc::new(world.address(instance, r, key.clone()));
+            let address = world.address(instance, r, key.clone());
             let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
             let span = if file.json {
                 json_span(&file.text, decl.kind, decl.name)
@@ -391,7 +398,7 @@ fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
             if !seen.insert(key.clone()) {
                 continue;
             }
-            let mut settings = std::collections::BTreeMap::new();
+            let mut settings = value::Map::new();
             for attr in block.body.attributes.iter() {
                 let name = &*attr.key;
                 if super::plan::PROVIDER_SETTINGS.contains(&name) {
@@ -401,7 +408,7 @@ fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
             for b in block.body.blocks.iter() {
                 let name = &*b.ident;
                 if super::plan::PROVIDER_SETTINGS.contains(&name) {
-                    let mut inner = std::collections::BTreeMap::new();
+                    let mut inner = value::Map::new();
                     for attr in b.body.attributes.iter() {
                         inner.insert(attr.key.to_string(), world.eval_setting(i, file, &attr.value));
                     }

@@ -11,7 +11,8 @@
 //! sets and tuples alike (a set is a sorted, de-duplicated list).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+
+pub use super::map::Map;
 use std::fmt;
 use std::sync::Arc;
 
@@ -89,7 +90,7 @@ pub enum Val {
     /// A list, set or tuple.
     List(Vec<Val>),
     /// A map or object, keys sorted.
-    Map(BTreeMap<String, Val>),
+    Map(Map),
     /// Known only after apply, computed from these resource attributes.
     Unknown(Origins),
     /// Marked sensitive (a `sensitive = true` variable, or derived from one).

@@ -1,0 +1,221 @@
+//! [`Map`]: the evaluator's object and map values, a vector of entries sorted by
+//! key.
+//!
+//! Terraform iterates maps in key order, which is why the evaluator wants a sorted
+//! map; but most of its maps are small (a resource's arguments, a block, a set of
+//! tags) and a `BTreeMap` allocates a whole node, over 600 bytes for these entry
+//! types, for even one entry. A sorted vector holds them in what they need, and
+//! maps are mostly built in key order (from another map, or from a sorted body),
+//! where each insert is a push.
+
+use std::borrow::Borrow;
+
+use super::value::Val;
+
+/// A map from strings to values, iterated in key order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Map {
+    entries: Vec<(String, Val)>,
+}
+
+/// Iterates a [`Map`]'s entries by reference, in key order.
+pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, (String, Val)>, fn(&'a (String, Val)) -> (&'a String, &'a Val)>;
+
+impl Map {
+    /// An empty map.
+    pub fn new() -> Map {
+        Map::default()
+    }
+
+    /// An empty map with room for `n` entries.
+    pub fn with_capacity(n: usize) -> Map {
+        Map { entries: Vec::with_capacity(n) }
+    }
+
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        String: Borrow<Q>,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+    }
+
+    /// Sets `key` to `value`; returns the value it replaces.
+    pub fn insert(&mut self, key: String, value: Val) -> Option<Val> {
+        // Entries mostly come in key order: then this is a push.
+        if self.entries.last().is_none_or(|(last, _)| *last < key) {
+            self.entries.push((key, value));
+            return None;
+        }
+        match self.find(key.as_str()) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    /// The value under `key`.
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&Val>
+    where
+        String: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    /// The value under `key`, to change.
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut Val>
+    where
+        String: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| &mut self.entries[i].1)
+    }
+
+    /// Whether `key` is set.
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        String: Borrow<Q>,
+    {
+        self.find(key).is_ok()
+    }
+
+    /// Takes the value under `key` out.
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<Val>
+    where
+        String: Borrow<Q>,
+    {
+        self.find(key).ok().map(|i| self.entries.remove(i).1)
+    }
+
+    /// The value under `key`, inserted as `default()` when missing.
+    pub fn get_or_insert_with(&mut self, key: String, default: impl FnOnce() -> Val) -> &mut Val {
+        let i = match self.find(key.as_str()) {
+            Ok(i) => i,
+            Err(i) => {
+                self.entries.insert(i, (key, default()));
+                i
+            }
+        };
+        &mut self.entries[i].1
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entries in key order.
+    pub fn iter(&self) -> Iter<'_> {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    /// The values in key order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Val> + ExactSizeIterator {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    /// The values in key order, to change.
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Val> + ExactSizeIterator {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+}
+
+impl FromIterator<(String, Val)> for Map {
+    /// Like a `BTreeMap`, a key given twice keeps its last value.
+    fn from_iter<I: IntoIterator<Item = (String, Val)>>(iter: I) -> Map {
+        let mut entries: Vec<(String, Val)> = iter.into_iter().collect();
+        if !entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            // Stable: of equal keys, the last given stays last, and is kept.
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut kept: Vec<(String, Val)> = Vec::with_capacity(entries.len());
+            for entry in entries {
+                match kept.last_mut() {
+                    Some(last) if last.0 == entry.0 => *last = entry,
+                    _ => kept.push(entry),
+                }
+            }
+            entries = kept;
+        }
+        Map { entries }
+    }
+}
+
+impl<const N: usize> From<[(String, Val); N]> for Map {
+    fn from(entries: [(String, Val); N]) -> Map {
+        entries.into_iter().collect()
+    }
+}
+
+impl Extend<(String, Val)> for Map {
+    fn extend<I: IntoIterator<Item = (String, Val)>>(&mut self, iter: I) {
+        for (k, v) in iter {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl IntoIterator for Map {
+    type Item = (String, Val);
+    type IntoIter = std::vec::IntoIter<(String, Val)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Val);
+    type IntoIter = Iter<'a>;
+    fn into_iter(self) -> Iter<'a> {
+        self.iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(x: &str) -> Val {
+        Val::String(x.to_owned())
+    }
+
+    #[test]
+    fn inserts_in_any_order_iterate_sorted_and_replace() {
+        let mut m = Map::new();
+        assert_eq!(m.insert("b".into(), s("1")), None);
+        assert_eq!(m.insert("a".into(), s("2")), None);
+        assert_eq!(m.insert("c".into(), s("3")), None);
+        assert_eq!(m.insert("a".into(), s("4")), Some(s("2")));
+        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+        assert_eq!(m.get("a"), Some(&s("4")));
+        assert_eq!(m.remove("b"), Some(s("1")));
+        assert_eq!(m.get("b"), None);
+        assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn collecting_keeps_the_last_of_a_repeated_key() {
+        let m: Map = vec![("b".into(), s("1")), ("a".into(), s("2")), ("b".into(), s("3"))].into_iter().collect();
+        let entries: Vec<(&str, &Val)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        assert_eq!(entries, [("a", &s("2")), ("b", &s("3"))]);
+    }
+
+    #[test]
+    fn get_or_insert_with_keeps_order() {
+        let mut m = Map::from([("a".to_owned(), s("1")), ("c".to_owned(), s("3"))]);
+        *m.get_or_insert_with("b".into(), || s("0")) = s("2");
+        assert_eq!(m.get_or_insert_with("a".into(), || s("0")), &mut s("1"));
+        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["a", "b", "c"]);
+    }
+}
