@@ -66,7 +66,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
                 .into_iter()
                 .map(|(attribute, t)| Reference {
                     attribute,
-                    target: t.address,
+                    target: t.address.into(),
                     target_attribute: t.attribute,
                     derivation: t.derivation,
                 })

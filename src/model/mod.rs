@@ -286,7 +286,7 @@ pub struct Reference {
     /// `environment[0].variables`).
     pub attribute: Vec<OwnedStep>,
     /// The referenced instance, in the same input.
-    pub target: Address,
+    pub target: std::sync::Arc<Address>,
     /// The attribute of the target that is read (`id`, `arn`), when known.
     pub target_attribute: Option<String>,
     /// How the link was found.

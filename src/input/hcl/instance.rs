@@ -23,6 +23,7 @@ use super::eval::{Eval, EvalError};
 use super::ir::{Block, Body, Expr, Kind, Op, OpKind};
 use super::parse::{Tree, line_column};
 use super::value::{Map, Origin, Origins, Val};
+use crate::hash::FastMap;
 use crate::model::address::{Address, Key, Mode, ModuleStep};
 use crate::model::value::OwnedStep;
 
@@ -31,11 +32,11 @@ pub(crate) type FileId = (usize, usize);
 
 /// What one module directory declares.
 pub(crate) struct ModuleConfig<'t> {
-    pub variables: HashMap<&'t str, (&'t Block, FileId)>,
-    pub locals: HashMap<&'t str, (&'t Expr, FileId)>,
-    pub outputs: HashMap<&'t str, (&'t Expr, FileId)>,
+    pub variables: FastMap<&'t str, (&'t Block, FileId)>,
+    pub locals: FastMap<&'t str, (&'t Expr, FileId)>,
+    pub outputs: FastMap<&'t str, (&'t Expr, FileId)>,
     pub resources: Vec<ResourceDecl<'t>>,
-    pub resource_index: HashMap<(Mode, &'t str, &'t str), usize>,
+    pub resource_index: FastMap<(Mode, &'t str, &'t str), usize>,
     pub calls: Vec<(&'t str, &'t Block, FileId)>,
     pub providers: Vec<(&'t Block, FileId)>,
 }
@@ -52,11 +53,11 @@ pub(crate) struct ResourceDecl<'t> {
 impl<'t> ModuleConfig<'t> {
     fn index(tree: &'t Tree, dir: usize, warnings: &mut Vec<String>) -> ModuleConfig<'t> {
         let mut c = ModuleConfig {
-            variables: HashMap::new(),
-            locals: HashMap::new(),
-            outputs: HashMap::new(),
+            variables: FastMap::default(),
+            locals: FastMap::default(),
+            outputs: FastMap::default(),
             resources: Vec::new(),
-            resource_index: HashMap::new(),
+            resource_index: FastMap::default(),
             calls: Vec::new(),
             providers: Vec::new(),
         };
@@ -143,11 +144,12 @@ type CallInstances = Rc<Vec<(Option<Key>, usize)>>;
 /// What makes the configuration invalid, and where.
 pub(crate) type Fatal = (FileId, Option<Range<usize>>, String);
 
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Named {
-    Var(String),
-    Local(String),
-    Output(String),
+/// A variable, local or output, named by its declaration's key.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Named<'t> {
+    Var(&'t str),
+    Local(&'t str),
+    Output(&'t str),
 }
 
 /// Everything evaluation can reach, with its caches.
@@ -157,12 +159,12 @@ pub(crate) struct World<'t> {
     pub instances: RefCell<Vec<Rc<Instance>>>,
     root_values: HashMap<String, RootValue>,
     workspace: String,
-    named: RefCell<HashMap<(usize, Named), Slot<Cached>>>,
-    expansions: RefCell<HashMap<(usize, usize), Rc<Expansion>>>,
-    bodies: RefCell<HashMap<InstanceKey, Slot<Rc<EvaluatedBody>>>>,
+    named: RefCell<FastMap<(usize, Named<'t>), Slot<Cached>>>,
+    expansions: RefCell<FastMap<(usize, usize), Rc<Expansion>>>,
+    bodies: RefCell<FastMap<InstanceKey, Slot<Rc<EvaluatedBody>>>>,
     /// Every resource instance's address, made once: each read of it shares it.
-    addresses: RefCell<crate::hash::FastMap<InstanceKey, Arc<Address>>>,
-    calls: RefCell<HashMap<(usize, usize), CallInstances>>,
+    addresses: RefCell<FastMap<InstanceKey, Arc<Address>>>,
+    calls: RefCell<FastMap<(usize, usize), CallInstances>>,
     sinks: RefCell<Vec<Vec<Origin>>>,
     pub warnings: RefCell<Vec<String>>,
     /// The first error that makes the configuration invalid (a cycle between locals).
@@ -212,7 +214,8 @@ impl<'t> World<'t> {
     }
 
     fn config(&self, instance: usize) -> Option<&ModuleConfig<'t>> {
-        self.instance(instance).dir.map(|d| &self.configs[d])
+        let dir = self.instances.borrow()[instance].dir;
+        dir.map(|d| &self.configs[d])
     }
 
     /// Notes a function envwall does not evaluate (reported once, with the first place).
@@ -302,11 +305,6 @@ impl<'t> World<'t> {
         self.expansions.get_mut().clear();
     }
 
-    /// Drops the cache of evaluated bodies (after lowering, which holds them).
-    pub fn forget_bodies(&self) {
-        self.bodies.borrow_mut().clear();
-    }
-
     /// Evaluates a setting outside any resource (tfvars, provider blocks).
     pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expr) -> Val {
         self.value_or_unknown(instance, file, &[], e)
@@ -321,10 +319,10 @@ impl<'t> World<'t> {
     fn named(
         &self,
         instance: usize,
-        key: Named,
+        key: Named<'t>,
         compute: impl FnOnce() -> Result<Val, EvalError>,
     ) -> Result<Val, EvalError> {
-        let slot = self.named.borrow().get(&(instance, key.clone())).cloned();
+        let slot = self.named.borrow().get(&(instance, key)).cloned();
         let cached = match slot {
             Some(Slot::Done(c)) => c,
             Some(Slot::Busy) => {
@@ -336,7 +334,7 @@ impl<'t> World<'t> {
                 return Err(EvalError { message: format!("`{what}` refers to itself (a cycle)"), span: None });
             }
             None => {
-                self.named.borrow_mut().insert((instance, key.clone()), Slot::Busy);
+                self.named.borrow_mut().insert((instance, key), Slot::Busy);
                 let (result, refs) = self.collect(compute);
                 let value = match result {
                     Ok(v) => v,
@@ -358,11 +356,10 @@ impl<'t> World<'t> {
 
     /// `local.name` in an instance.
     fn local(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<Val, EvalError> {
-        let Some(&(expr, file)) = self.config(instance).and_then(|c| c.locals.get(name)) else {
+        let Some((&key, &(expr, file))) = self.config(instance).and_then(|c| c.locals.get_key_value(name)) else {
             return Err(EvalError { message: format!("there is no local value `{name}`"), span });
         };
-        let result =
-            self.named(instance, Named::Local(name.to_owned()), || self.evaluator(instance, file, &[]).expr(expr));
+        let result = self.named(instance, Named::Local(key), || self.evaluator(instance, file, &[]).expr(expr));
         match result {
             Err(e) if e.message.contains("a cycle") => {
                 self.fatal.borrow_mut().get_or_insert((
@@ -378,10 +375,10 @@ impl<'t> World<'t> {
 
     /// `var.name` in an instance.
     fn variable(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<Val, EvalError> {
-        let Some(&(decl, file)) = self.config(instance).and_then(|c| c.variables.get(name)) else {
+        let Some((&key, &(decl, file))) = self.config(instance).and_then(|c| c.variables.get_key_value(name)) else {
             return Err(EvalError { message: format!("there is no variable `{name}`"), span });
         };
-        self.named(instance, Named::Var(name.to_owned()), || {
+        self.named(instance, Named::Var(key), || {
             let sensitive =
                 decl.body.get_attribute("sensitive").is_some_and(|a| matches!(a.value.kind, Kind::Bool(true)));
             let inst = self.instance(instance);
@@ -481,10 +478,10 @@ impl<'t> World<'t> {
 
     /// `module.name.output` in an instance.
     fn output(&self, instance: usize, name: &str) -> Result<Val, EvalError> {
-        let Some(&(expr, file)) = self.config(instance).and_then(|c| c.outputs.get(name)) else {
+        let Some((&key, &(expr, file))) = self.config(instance).and_then(|c| c.outputs.get_key_value(name)) else {
             return Ok(Val::unknown());
         };
-        self.named(instance, Named::Output(name.to_owned()), || Ok(self.value_or_unknown(instance, file, &[], expr)))
+        self.named(instance, Named::Output(key), || Ok(self.value_or_unknown(instance, file, &[], expr)))
     }
 
     /// The instances of module call `call` in `instance`, created on first use.

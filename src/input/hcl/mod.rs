@@ -21,6 +21,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use super::InputError;
 use crate::hash::FastSet;
@@ -151,9 +152,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         n += dir.files.len();
     }
     let file_index = |f: FileId| file_base[f.0] + f.1;
-    let providers;
-    let variables;
-    {
+    let (lowered, providers, variables) = {
         let world = world(&tree, var_dir, options);
         let mut lowered = Vec::new();
         lower_instance(&world, 0, &mut lowered);
@@ -170,61 +169,66 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
                 span: (offset, 1).into(),
             })));
         }
-        providers = provider_configs(&world);
-        variables = world.root_variables();
-        // The world makes each address once, so an address is known by its pointer.
-        let key = |a: &std::sync::Arc<Address>| std::sync::Arc::as_ptr(a) as usize;
-        let existing: FastSet<usize> = lowered.iter().map(|l: &Lowered| key(&l.address)).collect();
-        // The world's caches share every body with `lowered`; let them go so each body
-        // moves into the model instead of being copied.
-        world.forget_bodies();
-        for l in lowered {
-            let body = Rc::try_unwrap(l.body).unwrap_or_else(|shared| EvaluatedBody {
-                value: shared.value.clone(),
-                references: shared.references.clone(),
-            });
-            // One link per attribute and target; the first attribute read names it.
-            let mut references = Vec::new();
-            for (attribute, origins) in body.references {
-                let mut seen: FastSet<usize> = FastSet::default();
-                for o in origins {
-                    let target = key(&o.address);
-                    if target == key(&l.address) || !existing.contains(&target) || !seen.insert(target) {
-                        continue;
-                    }
-                    references.push(Reference {
-                        attribute: attribute.clone(),
-                        target: (*o.address).clone(),
-                        target_attribute: o.attribute,
-                        derivation: Derivation::ConfigReference,
-                    });
-                }
-            }
-            let location = SourceLocation {
-                file: file_index(l.file),
-                span: l.span.clone(),
-                attributes: l
-                    .located
-                    .map_or_else(|| std::sync::Arc::from([]), |x| std::sync::Arc::clone(&x.attributes)),
-                suppressions: l
-                    .located
-                    .map_or_else(|| std::sync::Arc::from([]), |x| std::sync::Arc::clone(&x.suppressions)),
-            };
-            let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
-            model.resources.push(Resource {
-                input,
-                address: (*l.address).clone(),
-                provider: None,
-                values: body.value.into_model(),
-                action: Action::Existing,
-                references,
-                depends_on: Vec::new(),
-                provider_config,
-                location: Some(location),
-            });
-        }
+        let providers = provider_configs(&world);
+        let variables = world.root_variables();
         model.warnings.extend(world.warnings.borrow_mut().drain(..));
         model.warnings.extend(world.summary_warnings());
+        (lowered, providers, variables)
+    };
+    // Evaluation is over: the syntax trees and the world's caches go before the
+    // model is filled, so the memory they held is reused for it. (The world shares
+    // every body with `lowered`; with it gone each body moves into the model.)
+    let mut bodies = Vec::new();
+    for dir in &mut tree.dirs {
+        for file in &mut dir.files {
+            bodies.push(std::mem::take(&mut file.body));
+        }
+    }
+    drop(bodies);
+    // The world makes each address once, so an address is known by its pointer.
+    let key = |a: &std::sync::Arc<Address>| std::sync::Arc::as_ptr(a) as usize;
+    let existing: FastSet<usize> = lowered.iter().map(|l: &Lowered| key(&l.address)).collect();
+    model.resources.reserve(lowered.len());
+    for l in lowered {
+        let body = Rc::try_unwrap(l.body).unwrap_or_else(|shared| EvaluatedBody {
+            value: shared.value.clone(),
+            references: shared.references.clone(),
+        });
+        // One link per attribute and target; the first attribute read names it.
+        let mut references = Vec::new();
+        for (attribute, origins) in body.references {
+            let mut seen: FastSet<usize> = FastSet::default();
+            for o in origins {
+                let target = key(&o.address);
+                if target == key(&l.address) || !existing.contains(&target) || !seen.insert(target) {
+                    continue;
+                }
+                references.push(Reference {
+                    attribute: attribute.clone(),
+                    target: o.address,
+                    target_attribute: o.attribute,
+                    derivation: Derivation::ConfigReference,
+                });
+            }
+        }
+        let location = SourceLocation {
+            file: file_index(l.file),
+            span: l.span,
+            attributes: l.attributes,
+            suppressions: l.suppressions,
+        };
+        let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
+        model.resources.push(Resource {
+            input,
+            address: (*l.address).clone(),
+            provider: None,
+            values: body.value.into_model(),
+            action: Action::Existing,
+            references,
+            depends_on: Vec::new(),
+            provider_config,
+            location: Some(location),
+        });
     }
     model.inputs.push(Input {
         path: path.to_owned(),
@@ -235,15 +239,11 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         name: None,
         workspace: None,
     });
-    let mut bodies = Vec::new();
     for dir in tree.dirs {
         for file in dir.files {
             model.files.push(SourceFile { path: file.path, text: file.text });
-            bodies.push(file.body);
         }
     }
-    // Freeing a big tree takes a while and nothing waits for it.
-    std::thread::spawn(move || drop(bodies));
     Ok(())
 }
 
@@ -288,17 +288,19 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
 }
 
 /// A resource instance ready for the model.
-struct Lowered<'t> {
+struct Lowered {
     address: std::sync::Arc<Address>,
     body: Rc<EvaluatedBody>,
     file: FileId,
     span: Range<usize>,
-    located: Option<&'t ir::Located>,
+    /// The block's attribute ranges and suppressions, shared by its instances.
+    attributes: std::sync::Arc<[(String, Range<usize>)]>,
+    suppressions: std::sync::Arc<[crate::model::InlineSuppression]>,
     provider_key: String,
 }
 
 /// Every resource instance of `instance` and of the modules it calls.
-fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<'t>>) {
+fn lower_instance(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
     let inst = Rc::clone(&world.instances.borrow()[instance]);
     let Some(dir) = inst.dir else { return };
     let config = &world.configs[dir];
@@ -318,7 +320,12 @@ fn lower_instance<'t>(world: &World<'t>, instance: usize, out: &mut Vec<Lowered<
                 body,
                 file: decl.file,
                 span,
-                located: decl.block.located.as_deref(),
+                attributes: decl.block.located.as_ref().map_or_else(|| Arc::from([]), |x| Arc::clone(&x.attributes)),
+                suppressions: decl
+                    .block
+                    .located
+                    .as_ref()
+                    .map_or_else(|| Arc::from([]), |x| Arc::clone(&x.suppressions)),
                 provider_key: provider_key(world, instance, decl),
             });
         }
