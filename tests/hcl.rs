@@ -108,6 +108,22 @@ fn expressions_evaluate_as_terraform_does() {
 }
 
 #[test]
+fn strip_markers_trim_inside_and_around_directives_as_terraform_does() {
+    use serde_json::json;
+    // Each expected value is what `terraform console` prints for the expression.
+    let cases: &[(&str, serde_json::Value)] = &[
+        (r#""%{ for x in ["a", "b"] ~} ${x} %{~ endfor }""#, json!("ab")),
+        (r#""%{ if true ~}  yes  %{~ else ~} no %{~ endif }|""#, json!("yes|")),
+        (r#""%{ if false ~}  yes  %{~ else ~} no %{~ endif }|""#, json!("no|")),
+        (r#""a ${~ "b" ~} c""#, json!("abc")),
+        ("<<EOT\n%{ for x in [\"a\", \"b\"] ~}\n${x}\n%{ endfor ~}\nEOT\n", json!("a\nb\n")),
+    ];
+    for (expr, expected) in cases {
+        assert_eq!(&eval(expr), expected, "{expr}");
+    }
+}
+
+#[test]
 fn what_only_exists_after_apply_is_unknown_and_spreads() {
     let vpc = "resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
     assert_eq!(eval_with(vpc, "aws_vpc.main.id"), "(unknown)");

@@ -43,7 +43,7 @@ impl Span {
 
     /// The range, when known.
     pub fn get(self) -> Option<Range<usize>> {
-        (self != Span::NONE).then(|| self.start as usize..self.end as usize)
+        (self != Span::NONE).then_some(self.start as usize..self.end as usize)
     }
 }
 
