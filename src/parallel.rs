@@ -22,23 +22,26 @@ pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync, done: impl
     }
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else { break };
+            out.push((i, f(item)));
+            done(finished.fetch_add(1, Ordering::Relaxed) + 1);
+        }
+        out
+    };
     let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break };
-                        out.push((i, f(item)));
-                        done(finished.fetch_add(1, Ordering::Relaxed) + 1);
-                    }
-                    out
-                })
-            })
-            .collect();
+        // The calling thread is one of the workers: one thread fewer to start, and
+        // its allocator heap, already warm, serves its share.
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mine = work();
         // A worker that panicked re-raises here: its items have no result.
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
+        let mut parts: Vec<Vec<(usize, R)>> =
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect();
+        parts.push(mine);
+        parts
     });
     let mut all: Vec<(usize, R)> = parts.drain(..).flatten().collect();
     all.sort_unstable_by_key(|(i, _)| *i);

@@ -337,7 +337,9 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     let c = Classifier { graph, policy, vocab, cidrs, networks, has_identities, has_domains };
     let stacks: Vec<Vec<Evidence>> =
         graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
-    let mut own: Vec<Vec<Evidence>> = graph.inner.node_indices().map(|n| c.own_evidence(n)).collect();
+    // Each node's own evidence depends on nothing else's: it is found on every core.
+    let indices: Vec<NodeIndex> = graph.inner.node_indices().collect();
+    let mut own: Vec<Vec<Evidence>> = crate::parallel::map(&indices, |&n| c.own_evidence(n), |_| {});
     let mut nodes: Vec<Option<Classification>> = vec![None; own.len()];
     let mut visiting = vec![false; own.len()];
     for n in graph.inner.node_indices() {
