@@ -315,6 +315,9 @@ struct Classifier<'g, 'm, 'a, 'p> {
     has_domains: bool,
 }
 
+/// The number of nodes from which evidence is gathered on every core.
+const PARALLEL_NODES: usize = 10_000;
+
 /// Classifies every node of the graph.
 pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOptions) -> Environments<'p> {
     let (mut aliases, mut owner) = (Vec::new(), Vec::new());
@@ -337,9 +340,15 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     let c = Classifier { graph, policy, vocab, cidrs, networks, has_identities, has_domains };
     let stacks: Vec<Vec<Evidence>> =
         graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
-    // Each node's own evidence depends on nothing else's: it is found on every core.
+    // Each node's own evidence depends on nothing else's: in a big graph it is found
+    // on every core. (In a small one a thread would cost more than it saves: its
+    // allocator heap alone is megabytes.)
     let indices: Vec<NodeIndex> = graph.inner.node_indices().collect();
-    let mut own: Vec<Vec<Evidence>> = crate::parallel::map(&indices, |&n| c.own_evidence(n), |_| {});
+    let mut own: Vec<Vec<Evidence>> = if indices.len() >= PARALLEL_NODES {
+        crate::parallel::map(&indices, |&n| c.own_evidence(n), |_| {})
+    } else {
+        indices.iter().map(|&n| c.own_evidence(n)).collect()
+    };
     let mut nodes: Vec<Option<Classification>> = vec![None; own.len()];
     let mut visiting = vec![false; own.len()];
     for n in graph.inner.node_indices() {
