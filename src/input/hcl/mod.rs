@@ -55,7 +55,7 @@ pub struct Options {
     pub inputs: Vec<(String, Val)>,
     /// Other stacks' states that `terraform_remote_state` data sources may read,
     /// shared by every stack of an audit.
-    pub remote_states: std::sync::Arc<[RemoteState]>,
+    pub remote_states: Arc<[RemoteState]>,
 }
 
 /// A stack's state as other stacks' `terraform_remote_state` find it.
@@ -186,7 +186,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     }
     drop(bodies);
     // The world makes each address once, so an address is known by its pointer.
-    let key = |a: &std::sync::Arc<Address>| std::sync::Arc::as_ptr(a) as usize;
+    let key = |a: &Arc<Address>| Arc::as_ptr(a) as usize;
     let existing: FastSet<usize> = lowered.iter().map(|l: &Lowered| key(&l.address)).collect();
     model.resources.reserve(lowered.len());
     for l in lowered {
@@ -289,13 +289,13 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
 
 /// A resource instance ready for the model.
 struct Lowered {
-    address: std::sync::Arc<Address>,
+    address: Arc<Address>,
     body: Rc<EvaluatedBody>,
     file: FileId,
     span: Range<usize>,
     /// The block's attribute ranges and suppressions, shared by its instances.
-    attributes: std::sync::Arc<[(String, Range<usize>)]>,
-    suppressions: std::sync::Arc<[crate::model::InlineSuppression]>,
+    attributes: Arc<[(String, Range<usize>)]>,
+    suppressions: Arc<[crate::model::InlineSuppression]>,
     provider_key: String,
 }
 
@@ -477,7 +477,7 @@ fn world<'t>(tree: &'t Tree, var_dir: usize, options: &Options) -> World<'t> {
     // `.tfvars` values are constants: they evaluate in a world without root values.
     let values = root_values(&world, var_dir, options);
     world.set_root_values(values);
-    world.remote_states = std::sync::Arc::clone(&options.remote_states);
+    world.remote_states = Arc::clone(&options.remote_states);
     world
 }
 
