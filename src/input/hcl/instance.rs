@@ -590,13 +590,14 @@ impl<'t> World<'t> {
 
     /// A resource instance's body, evaluated once.
     pub fn body(&self, instance: usize, r: usize, key: Option<Key>, each: &Val) -> Option<Rc<EvaluatedBody>> {
-        let slot_key = (instance, r, key.clone());
+        let slot_key = (instance, r, key);
         match self.bodies.borrow().get(&slot_key) {
             Some(Slot::Done(b)) => return Some(Rc::clone(b)),
             Some(Slot::Busy) => return None,
             None => {}
         }
         self.bodies.borrow_mut().insert(slot_key.clone(), Slot::Busy);
+        let key = &slot_key.2;
         let decl = self.decl(instance, r);
         let scope = instance_scope(key.as_ref(), each);
         let mut references = Vec::new();
@@ -610,7 +611,9 @@ impl<'t> World<'t> {
             value.insert("outputs".to_owned(), outputs);
         }
         let body = Rc::new(EvaluatedBody { value: Val::Map(value), references });
-        self.bodies.borrow_mut().insert(slot_key, Slot::Done(Rc::clone(&body)));
+        if let Some(slot) = self.bodies.borrow_mut().get_mut(&slot_key) {
+            *slot = Slot::Done(Rc::clone(&body));
+        }
         Some(body)
     }
 
@@ -636,15 +639,17 @@ impl<'t> World<'t> {
             let (value, read) = self.collect(|| self.value_or_unknown(instance, file, scope, &attr.value));
             // Where the value is unknown, its unknowns say exactly which instances it
             // comes from; otherwise everything the expression read links it.
-            let refs = match value.origins() {
-                Some(origins) if value.has_unknown() && !origins.is_empty() => origins.iter().cloned().collect(),
+            let origins = if value.has_unknown() { value.origins() } else { None };
+            let refs = match origins {
+                Some(origins) if !origins.is_empty() => origins.iter().cloned().collect(),
                 _ => read,
             };
-            path.push(OwnedStep::Key(key.to_owned()));
             if !refs.is_empty() {
-                references.push((path.clone(), refs));
+                let mut at = Vec::with_capacity(path.len() + 1);
+                at.extend(path.iter().cloned());
+                at.push(OwnedStep::Key(key.to_owned()));
+                references.push((at, refs));
             }
-            path.pop();
             out.insert(key.to_owned(), value);
         }
         let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
