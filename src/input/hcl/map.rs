@@ -63,40 +63,12 @@ impl Map {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
-    /// The value under `key`, to change.
-    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut Val>
-    where
-        String: Borrow<Q>,
-    {
-        self.find(key).ok().map(|i| &mut self.entries[i].1)
-    }
-
-    /// Whether `key` is set.
-    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
-    where
-        String: Borrow<Q>,
-    {
-        self.find(key).is_ok()
-    }
-
     /// Takes the value under `key` out.
     pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<Val>
     where
         String: Borrow<Q>,
     {
         self.find(key).ok().map(|i| self.entries.remove(i).1)
-    }
-
-    /// The value under `key`, inserted as `default()` when missing.
-    pub fn get_or_insert_with(&mut self, key: String, default: impl FnOnce() -> Val) -> &mut Val {
-        let i = match self.find(key.as_str()) {
-            Ok(i) => i,
-            Err(i) => {
-                self.entries.insert(i, (key, default()));
-                i
-            }
-        };
-        &mut self.entries[i].1
     }
 
     /// The number of entries.
@@ -122,11 +94,6 @@ impl Map {
     /// The values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Val> + ExactSizeIterator {
         self.entries.iter().map(|(_, v)| v)
-    }
-
-    /// The values in key order, to change.
-    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut Val> + ExactSizeIterator {
-        self.entries.iter_mut().map(|(_, v)| v)
     }
 }
 
@@ -183,6 +150,42 @@ impl<'a> IntoIterator for &'a Map {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// An operation on a map: insert a key (and a number), or remove a key.
+    #[derive(Debug, Clone)]
+    enum Op {
+        Insert(String, u8),
+        Remove(String),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        let key = prop::sample::select(vec!["a", "b", "c", "d", "id", "name", "tags", "z"]).prop_map(str::to_owned);
+        prop_oneof![(key.clone(), any::<u8>()).prop_map(|(k, n)| Op::Insert(k, n)), key.prop_map(Op::Remove),]
+    }
+
+    proptest! {
+        /// Any sequence of inserts and removes leaves the same entries, in the same
+        /// order, as a `BTreeMap`, and each returns what the `BTreeMap`'s returns.
+        #[test]
+        fn behaves_like_a_btree_map(ops in proptest::collection::vec(op(), 0..40)) {
+            let mut map = Map::new();
+            let mut model = std::collections::BTreeMap::new();
+            for op in ops {
+                match op {
+                    Op::Insert(k, n) => {
+                        let v = Val::Number(f64::from(n));
+                        prop_assert_eq!(map.insert(k.clone(), v.clone()), model.insert(k, v));
+                    }
+                    Op::Remove(k) => prop_assert_eq!(map.remove(k.as_str()), model.remove(&k)),
+                }
+            }
+            let entries: Vec<(&String, &Val)> = map.iter().collect();
+            prop_assert_eq!(entries, model.iter().collect::<Vec<_>>());
+            let collected: Map = model.clone().into_iter().rev().collect();
+            prop_assert_eq!(collected, map);
+        }
+    }
 
     fn s(x: &str) -> Val {
         Val::String(x.to_owned())
@@ -208,14 +211,5 @@ mod tests {
         let m: Map = vec![("b".into(), s("1")), ("a".into(), s("2")), ("b".into(), s("3"))].into_iter().collect();
         let entries: Vec<(&str, &Val)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
         assert_eq!(entries, [("a", &s("2")), ("b", &s("3"))]);
-    }
-
-    #[test]
-    fn get_or_insert_with_keeps_order() {
-        let mut m = Map::from([("a".to_owned(), s("1")), ("c".to_owned(), s("3"))]);
-        *m.get_or_insert_with("b".into(), || s("0")) = s("2");
-        assert_eq!(m.get_or_insert_with("a".into(), || s("0")), &mut s("1"));
-        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
-        assert_eq!(keys, ["a", "b", "c"]);
     }
 }
