@@ -63,9 +63,15 @@ impl Eval<'_, '_> {
             Kind::Bool(b) => Ok(Val::Bool(*b)),
             Kind::Number(n) => Ok(Val::Number(*n)),
             Kind::String(s) => Ok(Val::String(s.to_string())),
-            Kind::Array(items) => items.iter().map(|x| self.expr(x)).collect::<Result<Vec<_>>>().map(Val::List),
+            Kind::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.expr(item)?);
+                }
+                Ok(Val::List(out))
+            }
             Kind::Object(object) => {
-                let mut out = Map::new();
+                let mut out = Map::with_capacity(object.len());
                 for (key, value) in object.iter() {
                     let name = match key {
                         ObjectKey::Name(name) => name.to_string(),

@@ -1221,7 +1221,8 @@ fn lookup(c: &Call) -> Result<Val, String> {
 
 /// `merge(maps...)`: later keys win; null arguments are skipped.
 fn merge(c: &Call) -> Result<Val, String> {
-    let mut out = Map::new();
+    let entries = c.args.iter().map(|a| if let Val::Map(m) = a { m.len() } else { 0 }).sum();
+    let mut out = Map::with_capacity(entries);
     for (i, _) in c.args.iter().enumerate() {
         match c.arg(i) {
             Val::Null => {}

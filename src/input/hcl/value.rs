@@ -42,7 +42,7 @@ impl PartialEq for Origins {
 impl Origins {
     /// One origin.
     pub fn one(origin: Origin) -> Origins {
-        Origins(Some(Arc::from(vec![origin])))
+        Origins(Some(Arc::from([origin])))
     }
 
     /// The origins, in order.
