@@ -1,5 +1,5 @@
 //! What the generators share: a seeded splitmix64 generator, seed mixing, and
-//! `{{KEY}}` templates. Deterministic and std only, so a seed always writes the
+//! `{{KEY}}` templates, writing a file. Deterministic and std only, so a seed always writes the
 //! same input.
 // Each generator uses part of this.
 #![allow(dead_code)]
@@ -59,4 +59,13 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Writes `text` to `rel` under `root`, making its directories.
+pub fn write_file(root: &std::path::Path, rel: &str, text: &str) -> std::io::Result<()> {
+    let path = root.join(rel);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(&path, text)
 }

@@ -55,7 +55,6 @@ mod gen_common;
 
 use gen_common::{Rng, fill, fnv, mix};
 use std::fmt::Write as _;
-use std::fs;
 use std::io;
 use std::path::Path;
 
@@ -200,11 +199,7 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn file(&mut self, rel: &str, text: &str) -> io::Result<()> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, text)?;
+        gen_common::write_file(self.root, rel, text)?;
         if rel.ends_with(".tfstate") {
             self.stats.state_bytes += text.len() as u64;
         } else {

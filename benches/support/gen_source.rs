@@ -44,7 +44,6 @@ mod gen_common;
 
 use gen_common::{Rng, fill};
 use std::fmt::Write as _;
-use std::fs;
 use std::io;
 use std::path::Path;
 
@@ -81,11 +80,7 @@ struct Writer<'a> {
 
 impl Writer<'_> {
     fn file(&mut self, rel: &str, text: &str) -> io::Result<()> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&path, text)?;
+        gen_common::write_file(self.root, rel, text)?;
         self.stats.bytes += text.len() as u64;
         if rel.ends_with(".tf") {
             self.stats.files += 1;

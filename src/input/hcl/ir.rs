@@ -96,13 +96,25 @@ impl Block {
     pub fn label(&self) -> &str {
         self.labels.first().map_or("", |l| l)
     }
+
+    /// The attribute ranges and suppressions every instance of this block shares
+    /// (none for blocks other than `resource` and `data`).
+    pub fn location_parts(&self) -> (AttributeRanges, Arc<[InlineSuppression]>) {
+        match &self.located {
+            Some(l) => (Arc::clone(&l.attributes), Arc::clone(&l.suppressions)),
+            None => (Arc::from([]), Arc::from([])),
+        }
+    }
 }
+
+/// Attribute paths (`ingress[0].cidr_blocks`) and their ranges in the file.
+pub(crate) type AttributeRanges = Arc<[(String, Range<usize>)]>;
 
 /// What every instance of a resource block shares for locations.
 #[derive(Debug)]
 pub(crate) struct Located {
     /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-    pub attributes: Arc<[(String, Range<usize>)]>,
+    pub attributes: AttributeRanges,
     /// `# envwall:ignore` comments.
     pub suppressions: Arc<[InlineSuppression]>,
 }

@@ -178,13 +178,9 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     // Evaluation is over: the syntax trees and the world's caches go before the
     // model is filled, so the memory they held is reused for it. (The world shares
     // every body with `lowered`; with it gone each body moves into the model.)
-    let mut bodies = Vec::new();
-    for dir in &mut tree.dirs {
-        for file in &mut dir.files {
-            bodies.push(std::mem::take(&mut file.body));
-        }
+    for file in tree.dirs.iter_mut().flat_map(|d| d.files.iter_mut()) {
+        file.body = ir::Body::default();
     }
-    drop(bodies);
     // The world makes each address once, so an address is known by its pointer.
     let key = |a: &Arc<Address>| Arc::as_ptr(a) as usize;
     let existing: FastSet<usize> = lowered.iter().map(|l: &Lowered| key(&l.address)).collect();
@@ -294,7 +290,7 @@ struct Lowered {
     file: FileId,
     span: Range<usize>,
     /// The block's attribute ranges and suppressions, shared by its instances.
-    attributes: Arc<[(String, Range<usize>)]>,
+    attributes: ir::AttributeRanges,
     suppressions: Arc<[crate::model::InlineSuppression]>,
     provider_key: String,
 }
@@ -315,17 +311,14 @@ fn lower_instance(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
             } else {
                 decl.block.span.get().unwrap_or_default()
             };
+            let (attributes, suppressions) = decl.block.location_parts();
             out.push(Lowered {
                 address,
                 body,
                 file: decl.file,
                 span,
-                attributes: decl.block.located.as_ref().map_or_else(|| Arc::from([]), |x| Arc::clone(&x.attributes)),
-                suppressions: decl
-                    .block
-                    .located
-                    .as_ref()
-                    .map_or_else(|| Arc::from([]), |x| Arc::clone(&x.suppressions)),
+                attributes,
+                suppressions,
                 provider_key: provider_key(world, instance, decl),
             });
         }
