@@ -336,7 +336,14 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
     timer.lap("rules");
-    f(&Analysis { graph: &graph, envs: &envs, policy: &policy, sources: &sources, findings, timer })
+    let result = f(&Analysis { graph: &graph, envs: &envs, policy: &policy, sources: &sources, findings, timer });
+    // The process ends after this, once per run: freeing the model, the graph and
+    // the classification object by object takes longer than the OS takes to reclaim
+    // them.
+    std::mem::forget(envs);
+    std::mem::forget(graph);
+    std::mem::forget(model);
+    result
 }
 
 /// Stage times on standard error when `ENVWALL_TIMINGS` is set.

@@ -41,6 +41,16 @@ impl Span {
         }
     }
 
+    /// The range `start..end`.
+    pub fn new(start: usize, end: usize) -> Span {
+        Span::from_range(Some(start..end))
+    }
+
+    /// From the start of `a` to the end of `b`.
+    pub fn join(a: Span, b: Span) -> Span {
+        if a == Span::NONE || b == Span::NONE { Span::NONE } else { Span { start: a.start, end: b.end } }
+    }
+
     /// The range, when known.
     pub fn get(self) -> Option<Range<usize>> {
         (self != Span::NONE).then_some(self.start as usize..self.end as usize)
@@ -280,9 +290,8 @@ impl Lowering<'_> {
     fn block(&self, b: &hs::Block, top: bool) -> Block {
         let ident = b.ident.value().as_str();
         let located = (top && matches!(ident, "resource" | "data")).then(|| {
-            let mut attributes = Vec::new();
-            attribute_ranges(&b.body, "", &mut attributes);
-            Box::new(Located { attributes: attributes.into(), suppressions: suppressions(self.text, b).into() })
+            let prefix = b.decor().prefix().map_or("", |p| p);
+            locate(self.text, b.span(), prefix, &Outline::of(&b.body))
         });
         Block {
             ident: ident.into(),
@@ -397,7 +406,7 @@ impl Lowering<'_> {
                     if strip_before {
                         s = s.trim_end();
                     }
-                    Element::Literal(s.replace("$${", "${").replace("%%{", "%{").into())
+                    Element::Literal(unescape_literal(s).into())
                 }
                 ht::Element::Interpolation(interp) => Element::Interpolation(self.expr(&interp.expr)),
                 ht::Element::Directive(d) => match &**d {
@@ -437,6 +446,11 @@ impl Lowering<'_> {
     }
 }
 
+/// A template literal with `$${` and `%%{` read as `${` and `%{`.
+pub(crate) fn unescape_literal(s: &str) -> String {
+    s.replace("$${", "${").replace("%%{", "%{")
+}
+
 fn strips_start(e: &ht::Element) -> bool {
     match e {
         ht::Element::Interpolation(i) => i.strip.strip_start(),
@@ -467,27 +481,90 @@ pub(crate) fn label_str(label: &hs::BlockLabel) -> &str {
     }
 }
 
+/// What locating reads of a resource block's body, from either parser: each
+/// attribute's and nested block's name, range and the blanks and comments around it.
+#[derive(Debug, Default)]
+pub(crate) struct Outline<'t> {
+    pub attributes: Vec<OutlineAttribute<'t>>,
+    pub blocks: Vec<OutlineBlock<'t>>,
+}
+
+/// `key = value` in an [`Outline`].
+#[derive(Debug)]
+pub(crate) struct OutlineAttribute<'t> {
+    pub key: &'t str,
+    pub span: Option<Range<usize>>,
+    /// The blanks and comments on the lines before it.
+    pub prefix: &'t str,
+    /// The blanks and comment after it on its line.
+    pub suffix: &'t str,
+}
+
+/// A nested block in an [`Outline`].
+#[derive(Debug)]
+pub(crate) struct OutlineBlock<'t> {
+    pub ident: &'t str,
+    pub label: Option<&'t str>,
+    pub span: Option<Range<usize>>,
+    /// The blanks and comments on the lines before it.
+    pub prefix: &'t str,
+    pub body: Outline<'t>,
+}
+
+impl<'t> Outline<'t> {
+    /// The outline of a body hcl-edit parsed.
+    fn of(body: &'t hs::Body) -> Outline<'t> {
+        let decor = |d: &'t hcl_edit::Decor| (d.prefix().map_or("", |p| p), d.suffix().map_or("", |s| s));
+        Outline {
+            attributes: body
+                .attributes()
+                .map(|a| {
+                    let (prefix, suffix) = decor(a.decor());
+                    OutlineAttribute { key: a.key.value().as_str(), span: a.span(), prefix, suffix }
+                })
+                .collect(),
+            blocks: body
+                .blocks()
+                .map(|b| OutlineBlock {
+                    ident: b.ident.value().as_str(),
+                    label: b.labels.first().map(label_str),
+                    span: b.span(),
+                    prefix: decor(b.decor()).0,
+                    body: Outline::of(&b.body),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The attribute ranges and suppressions of a `resource` or `data` block at `span`
+/// in `text`, with `prefix` the blanks and comments before it.
+pub(crate) fn locate(text: &str, span: Option<Range<usize>>, prefix: &str, body: &Outline) -> Box<Located> {
+    let mut attributes = Vec::new();
+    attribute_ranges(body, "", &mut attributes);
+    Box::new(Located { attributes: attributes.into(), suppressions: suppressions(text, span, prefix, body).into() })
+}
+
 /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-fn attribute_ranges(body: &hs::Body, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
-    for attr in body.attributes() {
-        if let Some(span) = attr.span() {
-            out.push(([prefix, attr.key.value().as_str()].concat(), span));
+fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
+    for attr in &body.attributes {
+        if let Some(span) = &attr.span {
+            out.push(([prefix, attr.key].concat(), span.clone()));
         }
     }
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for block in body.blocks() {
-        let ident = block.ident.value().as_str();
-        let dynamic = ident == "dynamic";
-        let ident = if dynamic { block.labels.first().map_or(ident, label_str) } else { ident };
+    for block in &body.blocks {
+        let dynamic = block.ident == "dynamic";
+        let ident = if dynamic { block.label.unwrap_or(block.ident) } else { block.ident };
         let n = seen.entry(ident).or_default();
         let name = format!("{prefix}{ident}[{n}]");
         *n += 1;
-        if let Some(span) = block.span() {
-            out.push((name.clone(), span));
+        if let Some(span) = &block.span {
+            out.push((name.clone(), span.clone()));
         }
         let inner = format!("{name}.");
         let body = if dynamic {
-            match block.body.get_blocks("content").next() {
+            match block.body.blocks.iter().find(|b| b.ident == "content") {
                 Some(c) => &c.body,
                 None => continue,
             }
@@ -500,44 +577,37 @@ fn attribute_ranges(body: &hs::Body, prefix: &str, out: &mut Vec<(String, Range<
 
 /// `# envwall:ignore EW101 -- reason` comments before the block, on its first
 /// line, or before or after an attribute or nested block.
-fn suppressions(text: &str, block: &hs::Block) -> Vec<InlineSuppression> {
+fn suppressions(text: &str, span: Option<Range<usize>>, prefix: &str, body: &Outline) -> Vec<InlineSuppression> {
     let mut out = Vec::new();
     if !text.contains("envwall:ignore") {
         return out;
     }
-    let start = block.span().map_or(0, |s| s.start);
-    if let Some(prefix) = block.decor().prefix() {
-        scan_comments(text, prefix, start.saturating_sub(prefix.len()), None, &mut out);
-    }
+    let start = span.map_or(0, |s| s.start);
+    scan_comments(text, prefix, start.saturating_sub(prefix.len()), None, &mut out);
     // A comment right after the opening brace.
     if let Some(open) = text.get(start..).and_then(|t| t.find('{')) {
         let from = start + open + 1;
         let line_end = text[from..].find('\n').map_or(text.len(), |e| from + e);
         scan_comments(text, &text[from..line_end], from, None, &mut out);
     }
-    attribute_comments(text, &block.body, "", &mut out);
+    attribute_comments(text, body, "", &mut out);
     out
 }
 
-fn attribute_comments(text: &str, body: &hs::Body, prefix: &str, out: &mut Vec<InlineSuppression>) {
-    for attr in body.attributes() {
-        let Some(span) = attr.span() else { continue };
-        let name = || format!("{prefix}{}", attr.key.value().as_str());
-        if let Some(raw) = attr.decor().prefix() {
-            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name()), out);
-        }
-        if let Some(raw) = attr.decor().suffix() {
-            scan_comments(text, raw, span.end, Some(&name()), out);
-        }
+fn attribute_comments(text: &str, body: &Outline, prefix: &str, out: &mut Vec<InlineSuppression>) {
+    for attr in &body.attributes {
+        let Some(span) = &attr.span else { continue };
+        let name = format!("{prefix}{}", attr.key);
+        scan_comments(text, attr.prefix, span.start.saturating_sub(attr.prefix.len()), Some(&name), out);
+        scan_comments(text, attr.suffix, span.end, Some(&name), out);
     }
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for block in body.blocks() {
-        let ident = block.ident.value().as_str();
-        let n = seen.entry(ident).or_default();
-        let name = format!("{prefix}{ident}[{n}]");
+    for block in &body.blocks {
+        let n = seen.entry(block.ident).or_default();
+        let name = format!("{prefix}{}[{n}]", block.ident);
         *n += 1;
-        if let (Some(raw), Some(span)) = (block.decor().prefix(), block.span()) {
-            scan_comments(text, raw, span.start.saturating_sub(raw.len()), Some(&name), out);
+        if let Some(span) = &block.span {
+            scan_comments(text, block.prefix, span.start.saturating_sub(block.prefix.len()), Some(&name), out);
         }
         attribute_comments(text, &block.body, &format!("{name}."), out);
     }

@@ -14,6 +14,7 @@ pub mod functions;
 mod instance;
 mod ir;
 pub mod map;
+mod native;
 mod parse;
 pub mod value;
 

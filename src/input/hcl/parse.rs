@@ -25,6 +25,7 @@ use super::super::InputError;
 use super::super::source::Source;
 use super::instance::normalize;
 use super::ir::{self, Lowering};
+use super::native;
 
 /// One parsed file.
 pub(crate) struct File {
@@ -251,6 +252,9 @@ pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputEr
 
 /// Parses HCL text, renaming repeated object keys as described in the module docs.
 pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
+    if let Some(body) = native::parse(&text) {
+        return Ok((File { path: path.to_owned(), text, body, json: false }, Vec::new()));
+    }
     let mut renamed_keys = HashMap::new();
     let mut warnings = Vec::new();
     let mut working: Option<String> = None;
