@@ -1,6 +1,8 @@
 //! The compact syntax tree the evaluator reads.
 //!
-//! In: a body as hcl-edit parsed it (from `.tf`, or built from `.tf.json`). Out: the
+//! [`native`](super::native) builds it straight from `.tf` text. This module also
+//! lowers what hcl-edit parsed (what the native parser leaves, and bodies built from
+//! `.tf.json`): In: a body as hcl-edit parsed it. Out: the
 //! same body with only what evaluation and locations need: names, expressions,
 //! byte spans, and for each `resource` and `data` block its attributes' ranges and
 //! `# envwall:ignore` comments. Each file is lowered as soon as it is parsed, on

@@ -2,10 +2,15 @@
 //!
 //! In: a directory (or one `.tf`/`.tf.json` file). Out: a [`Tree`] of parsed module
 //! directories, each file kept with its text (for locations and snippets) and its
-//! body lowered to the evaluator's [`ir`](super::ir). `.tf.json` files are first
-//! built into the same hcl-edit body, their strings parsed as templates, so the
-//! evaluator reads one syntax. Files of one level of the module tree are parsed and
-//! lowered in parallel; each hcl-edit tree is dropped as soon as it is lowered.
+//! body in the evaluator's [`ir`](super::ir). Files of one level of the module tree
+//! are parsed in parallel.
+//!
+//! A `.tf` file is read by [`native`](super::native), a parser of the native syntax
+//! that builds the IR directly. What it leaves (a syntax error, a repeated key, a
+//! template directive, and other rare forms) is parsed with hcl-edit and lowered;
+//! hcl-edit's message and location are what the user sees for a syntax error.
+//! `.tf.json` files are built into an hcl-edit body, their strings parsed as
+//! templates, and lowered the same way, so the evaluator reads one syntax.
 //!
 //! Terraform accepts two things hcl-edit refuses, and so does envwall: a byte-order
 //! mark (stripped when the file is decoded) and a key repeated in an object
@@ -250,7 +255,8 @@ pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputEr
     Ok((File { path: path.to_owned(), text, body, json: true }, Vec::new()))
 }
 
-/// Parses HCL text, renaming repeated object keys as described in the module docs.
+/// Parses HCL text: with the native parser, else with hcl-edit, renaming repeated
+/// object keys as described in the module docs.
 pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
     if let Some(body) = native::parse(&text) {
         return Ok((File { path: path.to_owned(), text, body, json: false }, Vec::new()));
