@@ -305,6 +305,82 @@ resource "aws_security_group" "each" {
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
 }
 
+/// From `split_from_bytes` of source, two worlds on two threads each evaluate half
+/// of the root module's module instances. The model is the one a single world
+/// gives: every instance, every reference (across the halves too), every warning
+/// once.
+#[test]
+fn evaluating_on_two_threads_gives_the_model_one_world_gives() {
+    let child = r#"
+variable "name" {}
+variable "cidr" { default = "10.0.0.0/16" }
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+  tags       = { Name = var.name, Stamp = timestamp() }
+}
+resource "aws_subnet" "each" {
+  count      = length(aws_vpc.this.ipv6_association_id)
+  vpc_id     = aws_vpc.this.id
+  cidr_block = cidrsubnet(var.cidr, 8, 1)
+}
+output "vpc_id" { value = aws_vpc.this.id }
+output "cidr" { value = aws_vpc.this.cidr_block }
+"#;
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+module "a" {
+  source = "./modules/net"
+  name   = "a"
+}
+module "b" {
+  source = "./modules/net"
+  name   = module.c["y"].vpc_id
+  cidr   = "10.1.0.0/16"
+}
+module "c" {
+  source   = "./modules/net"
+  for_each = toset(["x", "y"])
+  name     = each.key
+  cidr     = module.a.cidr
+}
+module "missing" {
+  source = "git::https://example.com/missing.git"
+}
+resource "aws_security_group" "sg" {
+  vpc_id      = module.c["y"].vpc_id
+  description = module.b.cidr
+  name        = module.a.vpc_id
+}
+"#,
+        ),
+        ("modules/net/main.tf", child),
+    ]);
+    let one = load(tree.path(), &Options::default());
+    let two = load(tree.path(), &Options { split_from_bytes: Some(0), ..Options::default() });
+    assert_eq!(two.resources, one.resources);
+    assert_eq!(two.warnings, one.warnings);
+    // The split is real: the first half (module a, module b) and the root's own
+    // resource read the second half (module c).
+    let sg = &one.resources.iter().find(|r| r.0 == "aws_security_group.sg").unwrap().2;
+    assert_eq!(
+        sg,
+        &vec![
+            r#"Key("vpc_id") -> module.c["y"].aws_vpc.this"#.to_owned(),
+            r#"Key("description") -> module.b.aws_vpc.this"#.to_owned(),
+            r#"Key("name") -> module.a.aws_vpc.this"#.to_owned(),
+        ]
+    );
+    assert_eq!(one.resources.len(), 9, "{:?}", addresses(&one));
+    assert_eq!(
+        one.warnings.iter().filter(|w| w.contains("count/for_each") || w.contains("timestamp")).count(),
+        2,
+        "{:?}",
+        one.warnings
+    );
+}
+
 #[test]
 fn downloaded_modules_are_read_and_missing_ones_are_a_warning() {
     let tree = Tree::new(&[

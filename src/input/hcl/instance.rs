@@ -144,6 +144,32 @@ type CallInstances = Rc<Vec<(Option<Key>, usize)>>;
 /// What makes the configuration invalid, and where.
 pub(crate) type Fatal = (FileId, Option<Range<usize>>, String);
 
+/// One warning for every `count`/`for_each` value known only after apply, and one
+/// for every function not evaluated.
+pub fn summary_warnings(expansions: &[String], functions: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    let list = |items: &[String]| {
+        let shown: Vec<&str> = items.iter().take(4).map(String::as_str).collect();
+        let more = if items.len() > 4 { format!(" and {} more", items.len() - 4) } else { String::new() };
+        format!("{}{more}", shown.join(", "))
+    };
+    if !expansions.is_empty() {
+        out.push(format!(
+            "{} count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: {}",
+            expansions.len(),
+            list(expansions)
+        ));
+    }
+    if !functions.is_empty() {
+        out.push(format!(
+            "envwall does not evaluate {} function(s); their results are treated as unknown: {}",
+            functions.len(),
+            list(functions)
+        ));
+    }
+    out
+}
+
 /// A variable, local or output, named by its declaration's key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Named<'t> {
@@ -229,30 +255,10 @@ impl<'t> World<'t> {
 
     /// The warnings gathered per kind, one line each: unknown counts and for_each,
     /// functions not evaluated.
-    pub fn summary_warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let list = |items: &[String]| {
-            let shown: Vec<&str> = items.iter().take(4).map(String::as_str).collect();
-            let more = if items.len() > 4 { format!(" and {} more", items.len() - 4) } else { String::new() };
-            format!("{}{more}", shown.join(", "))
-        };
-        let expansions = self.unknown_expansions.borrow();
-        if !expansions.is_empty() {
-            out.push(format!(
-                "{} count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: {}",
-                expansions.len(),
-                list(&expansions)
-            ));
-        }
-        let functions = self.unsupported.borrow();
-        if !functions.is_empty() {
-            out.push(format!(
-                "envwall does not evaluate {} function(s); their results are treated as unknown: {}",
-                functions.len(),
-                list(&functions)
-            ));
-        }
-        out
+    /// What the summary warnings list: the `count`/`for_each` values known only
+    /// after apply, and the functions not evaluated.
+    pub fn summary_lists(&self) -> (Vec<String>, Vec<String>) {
+        (self.unknown_expansions.borrow().clone(), self.unsupported.borrow().clone())
     }
 
     pub fn warn(&self, message: String) {

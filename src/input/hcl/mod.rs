@@ -57,7 +57,13 @@ pub struct Options {
     /// Other stacks' states that `terraform_remote_state` data sources may read,
     /// shared by every stack of an audit.
     pub remote_states: Arc<[RemoteState]>,
+    /// From this much source (bytes), the root module's module instances are
+    /// evaluated on two threads; `None` is [`SPLIT_FROM_BYTES`].
+    pub split_from_bytes: Option<usize>,
 }
+
+/// How much source makes evaluating on two threads pay for a second world.
+pub const SPLIT_FROM_BYTES: usize = 512 * 1024;
 
 /// A stack's state as other stacks' `terraform_remote_state` find it.
 #[derive(Debug, Clone)]
@@ -153,51 +159,43 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         n += dir.files.len();
     }
     let file_index = |f: FileId| file_base[f.0] + f.1;
-    let (lowered, providers, variables) = {
-        let world = world(&tree, var_dir, options);
-        let mut lowered = Vec::new();
-        lower_instance(&world, 0, &mut lowered);
-        if let Some((file, span, message)) = world.fatal.borrow_mut().take() {
-            let f = &tree.dirs[file.0].files[file.1];
-            let offset = span.map_or(0, |s| s.start);
-            let (line, column) = line_column(&f.text, offset);
-            return Err(InputError::Syntax(Box::new(super::SyntaxError {
-                path: f.path.clone(),
-                line,
-                column,
-                message,
-                src: miette::NamedSource::new(f.path.display().to_string(), f.text.clone()),
-                span: (offset, 1).into(),
-            })));
-        }
-        let providers = provider_configs(&world);
-        let variables = world.root_variables();
-        model.warnings.extend(world.warnings.borrow_mut().drain(..));
-        model.warnings.extend(world.summary_warnings());
-        (lowered, providers, variables)
-    };
-    // Evaluation is over: the syntax trees and the world's caches go before the
-    // model is filled, so the memory they held is reused for it. (The world shares
-    // every body with `lowered`; with it gone each body moves into the model.)
+    let evaluated = evaluate(&tree, var_dir, options);
+    if let Some((file, span, message)) = evaluated.fatal {
+        let f = &tree.dirs[file.0].files[file.1];
+        let offset = span.map_or(0, |s| s.start);
+        let (line, column) = line_column(&f.text, offset);
+        return Err(InputError::Syntax(Box::new(super::SyntaxError {
+            path: f.path.clone(),
+            line,
+            column,
+            message,
+            src: miette::NamedSource::new(f.path.display().to_string(), f.text.clone()),
+            span: (offset, 1).into(),
+        })));
+    }
+    model.warnings.extend(evaluated.warnings);
+    let Evaluated { lowered, providers, variables, split, .. } = evaluated;
+    // Evaluation is over: the syntax trees go before the model is filled, so the
+    // memory they held is reused for it.
     for file in tree.dirs.iter_mut().flat_map(|d| d.files.iter_mut()) {
         file.body = ir::Body::default();
     }
-    // The world makes each address once, so an address is known by its pointer.
+    // A world makes each address once, so within one an address is known by its
+    // pointer; two worlds may each have made the same one.
     let key = |a: &Arc<Address>| Arc::as_ptr(a) as usize;
-    let existing: FastSet<usize> = lowered.iter().map(|l: &Lowered| key(&l.address)).collect();
-    model.resources.reserve(lowered.len());
-    for l in lowered {
-        let body = Rc::try_unwrap(l.body).unwrap_or_else(|shared| EvaluatedBody {
-            value: shared.value.clone(),
-            references: shared.references.clone(),
-        });
+    let existing: FastSet<usize> = lowered.iter().map(|l| key(&l.address)).collect();
+    let by_value: FastSet<Arc<Address>> =
+        if split { lowered.iter().map(|l| Arc::clone(&l.address)).collect() } else { FastSet::default() };
+    let resource = |l: Lowered<EvaluatedBody>| {
+        let body = l.body;
         // One link per attribute and target; the first attribute read names it.
         let mut references = Vec::new();
         for (attribute, origins) in body.references {
             let mut seen: FastSet<usize> = FastSet::default();
             for o in origins {
                 let target = key(&o.address);
-                if target == key(&l.address) || !existing.contains(&target) || !seen.insert(target) {
+                let known = existing.contains(&target) || (split && by_value.contains(&o.address));
+                if target == key(&l.address) || !known || !seen.insert(target) {
                     continue;
                 }
                 references.push(Reference {
@@ -215,7 +213,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             suppressions: l.suppressions,
         };
         let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
-        model.resources.push(Resource {
+        Resource {
             input,
             address: (*l.address).clone(),
             provider: None,
@@ -225,7 +223,21 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             depends_on: Vec::new(),
             provider_config,
             location: Some(location),
+        }
+    };
+    model.resources.reserve(lowered.len());
+    if split {
+        // Evaluated on two threads, filled on two threads, in order.
+        let mut first = lowered;
+        let second = first.split_off(first.len() / 2);
+        let second = std::thread::scope(|scope| {
+            let other = scope.spawn(|| second.into_iter().map(resource).collect::<Vec<_>>());
+            model.resources.extend(first.into_iter().map(resource));
+            other.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
         });
+        model.resources.extend(second);
+    } else {
+        model.resources.extend(lowered.into_iter().map(resource));
     }
     model.inputs.push(Input {
         path: path.to_owned(),
@@ -284,10 +296,11 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
     Ok(())
 }
 
-/// A resource instance ready for the model.
-struct Lowered {
+/// A resource instance ready for the model; its body shared with the world that
+/// evaluated it, then (`B = EvaluatedBody`) its own.
+struct Lowered<B = Rc<EvaluatedBody>> {
     address: Arc<Address>,
-    body: Rc<EvaluatedBody>,
+    body: B,
     file: FileId,
     span: Range<usize>,
     /// The block's attribute ranges and suppressions, shared by its instances.
@@ -296,8 +309,144 @@ struct Lowered {
     provider_key: String,
 }
 
+impl Lowered {
+    /// With the world gone, the body is this instance's alone.
+    fn unshared(self) -> Lowered<EvaluatedBody> {
+        let body = Rc::try_unwrap(self.body).unwrap_or_else(|shared| EvaluatedBody {
+            value: shared.value.clone(),
+            references: shared.references.clone(),
+        });
+        Lowered {
+            address: self.address,
+            body,
+            file: self.file,
+            span: self.span,
+            attributes: self.attributes,
+            suppressions: self.suppressions,
+            provider_key: self.provider_key,
+        }
+    }
+}
+
+/// What evaluating a root module gives the model.
+struct Evaluated {
+    lowered: Vec<Lowered<EvaluatedBody>>,
+    providers: Vec<ProviderConfig<'static>>,
+    variables: Vec<(std::borrow::Cow<'static, str>, crate::model::value::Value<'static>)>,
+    warnings: Vec<String>,
+    /// The `count`/`for_each` values known only after apply, and the functions not
+    /// evaluated, for the summary warnings.
+    summary: (Vec<String>, Vec<String>),
+    fatal: Option<instance::Fatal>,
+    /// Whether two worlds evaluated it.
+    split: bool,
+}
+
+/// Which resource instances a world lowers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    All,
+    /// The root module's resources and the first half of its module instances.
+    First,
+    /// The second half of its module instances.
+    Second,
+}
+
+/// Evaluates the root module and every module instance, in one world, or, from
+/// [`SPLIT_FROM_BYTES`] of source, in two worlds on two threads that each lower
+/// half of the root module's module instances. The worlds share the syntax trees
+/// and each computes what both halves read (variables, locals, a module's outputs
+/// the other half uses) for itself; results come back in the order one world
+/// gives them.
+fn evaluate(tree: &Tree, var_dir: usize, options: &Options) -> Evaluated {
+    let bytes: usize = tree.dirs.iter().flat_map(|d| &d.files).map(|f| f.text.len()).sum();
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let mut evaluated = if cores < 2 || bytes < options.split_from_bytes.unwrap_or(SPLIT_FROM_BYTES) {
+        evaluate_part(tree, var_dir, options, Part::All)
+    } else {
+        let (mut first, second) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| evaluate_part(tree, var_dir, options, Part::Second));
+            let first = evaluate_part(tree, var_dir, options, Part::First);
+            (first, second.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        first.lowered.extend(second.lowered);
+        first.warnings.extend(second.warnings);
+        first.summary.0.extend(second.summary.0);
+        first.summary.1.extend(second.summary.1);
+        first.fatal = first.fatal.or(second.fatal);
+        first.split = true;
+        first
+    };
+    // Each thing is said once: both worlds of a split read what both halves use, and
+    // a warning about a module's declaration comes from each of its instances.
+    let (expansions, functions) = (once(&evaluated.summary.0), once(&evaluated.summary.1));
+    evaluated.warnings = once(&evaluated.warnings);
+    evaluated.warnings.extend(instance::summary_warnings(&expansions, &functions));
+    evaluated
+}
+
+/// `items` without repeats, in order.
+fn once(items: &[String]) -> Vec<String> {
+    let mut seen = FastSet::default();
+    items.iter().filter(|i| seen.insert(i.as_str())).cloned().collect()
+}
+
+/// One world's share of [`evaluate`].
+fn evaluate_part(tree: &Tree, var_dir: usize, options: &Options, part: Part) -> Evaluated {
+    let mut lowered = Vec::new();
+    let mut evaluated = {
+        let world = world(tree, var_dir, options);
+        if part == Part::All {
+            lower_instance(&world, 0, &mut lowered);
+        } else {
+            let children = module_instances(&world, 0);
+            let half = children.len().div_ceil(2);
+            let mine = if part == Part::First {
+                lower_resources(&world, 0, &mut lowered);
+                &children[..half]
+            } else {
+                &children[half..]
+            };
+            for &child in mine {
+                lower_instance(&world, child, &mut lowered);
+            }
+        }
+        let root = part != Part::Second;
+        let warnings = world.warnings.borrow_mut().drain(..).collect();
+        Evaluated {
+            lowered: Vec::new(),
+            providers: if root { provider_configs(&world) } else { Vec::new() },
+            variables: if root { world.root_variables() } else { Vec::new() },
+            warnings,
+            summary: world.summary_lists(),
+            fatal: world.fatal.borrow_mut().take(),
+            split: false,
+        }
+    };
+    // The world is gone: each body has one owner.
+    evaluated.lowered = lowered.into_iter().map(Lowered::unshared).collect();
+    evaluated
+}
+
+/// The module instances `instance` calls, in order.
+fn module_instances(world: &World<'_>, instance: usize) -> Vec<usize> {
+    let inst = Rc::clone(&world.instances.borrow()[instance]);
+    let Some(dir) = inst.dir else { return Vec::new() };
+    (0..world.configs[dir].calls.len())
+        .flat_map(|call| world.call_instances(instance, call).iter().map(|&(_, child)| child).collect::<Vec<_>>())
+        .collect()
+}
+
 /// Every resource instance of `instance` and of the modules it calls.
 fn lower_instance(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
+    lower_resources(world, instance, out);
+    for child in module_instances(world, instance) {
+        lower_instance(world, child, out);
+    }
+}
+
+/// The resource instances of `instance` itself.
+fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
     let inst = Rc::clone(&world.instances.borrow()[instance]);
     let Some(dir) = inst.dir else { return };
     let config = &world.configs[dir];
@@ -322,12 +471,6 @@ fn lower_instance(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
                 suppressions,
                 provider_key: provider_key(world, instance, decl),
             });
-        }
-    }
-    for call in 0..config.calls.len() {
-        let children = world.call_instances(instance, call);
-        for &(_, child) in children.iter() {
-            lower_instance(world, child, out);
         }
     }
 }
