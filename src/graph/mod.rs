@@ -322,8 +322,11 @@ impl<'m, 'a> Builder<'m, 'a> {
     }
 
     fn build(mut self) -> Graph<'m, 'a> {
-        for i in 0..self.model.resources.len() {
-            let links = self.links_of(i);
+        // Each resource's links read only the indexes: found on every core, added in
+        // order.
+        let indices: Vec<usize> = (0..self.model.resources.len()).collect();
+        let all_links = crate::parallel::map(&indices, |&i| self.links_of(i), |_| {});
+        for (i, links) in all_links.into_iter().enumerate() {
             for link in links {
                 let to = match link.to {
                     To::Resource(j) => self.resource_nodes[j],
