@@ -763,7 +763,7 @@ impl Classifier<'_, '_, '_, '_> {
         let mut best: Option<(usize, &String)> = None;
         for (i, env) in self.policy.environments.iter().enumerate() {
             for d in &env.domains {
-                let inside = host == *d || host.ends_with(&format!(".{d}"));
+                let inside = crate::settings::is_last_part(&host, d, '.');
                 if inside && best.is_none_or(|(_, b)| d.len() > b.len()) {
                     best = Some((i, d));
                 }

@@ -150,7 +150,7 @@ pub fn is_saas(host: &str) -> bool {
         "ghcr.io",
     ];
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    SUFFIXES.iter().any(|s| host == *s || host.ends_with(&format!(".{s}")))
+    SUFFIXES.iter().any(|s| crate::settings::is_last_part(&host, s, '.'))
 }
 
 #[cfg(test)]

@@ -397,11 +397,27 @@ pub fn endpoint_key(key: &str) -> bool {
         "RECORD",
         "ORIGIN",
     ];
-    SUFFIXES.iter().any(|s| k == *s || k.ends_with(&format!("_{s}"))) || k.contains("CONNECTION")
+    SUFFIXES.iter().any(|s| is_last_part(&k, s, '_')) || k.contains("CONNECTION")
+}
+
+/// Whether `text` is `part`, or ends with `separator` and `part` (`DB_HOST` ends
+/// with part `HOST` after `_`; `api.example.com` with `example.com` after `.`).
+pub(crate) fn is_last_part(text: &str, part: &str, separator: char) -> bool {
+    text.strip_suffix(part).is_some_and(|rest| rest.is_empty() || rest.ends_with(separator))
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_last_part_follows_its_separator() {
+        assert!(super::is_last_part("HOST", "HOST", '_'));
+        assert!(super::is_last_part("DB_HOST", "HOST", '_'));
+        assert!(!super::is_last_part("GHOST", "HOST", '_'));
+        assert!(super::is_last_part("api.example.com", "example.com", '.'));
+        assert!(!super::is_last_part("badexample.com", "example.com", '.'));
+        assert!(!super::is_last_part("", "example.com", '.'));
+    }
+
     use super::*;
     use crate::model::address::Address;
     use crate::model::{Action, Resource};
