@@ -372,12 +372,37 @@ resource "aws_security_group" "sg" {
             r#"Key("name") -> module.a.aws_vpc.this"#.to_owned(),
         ]
     );
-    assert_eq!(one.resources.len(), 9, "{:?}", addresses(&one));
+    let want: BTreeSet<String> = [
+        "aws_security_group.sg",
+        "module.a.aws_subnet.each",
+        "module.a.aws_vpc.this",
+        "module.b.aws_subnet.each",
+        "module.b.aws_vpc.this",
+        r#"module.c["x"].aws_subnet.each"#,
+        r#"module.c["x"].aws_vpc.this"#,
+        r#"module.c["y"].aws_subnet.each"#,
+        r#"module.c["y"].aws_vpc.this"#,
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(addresses(&one), want);
+    // Four instances of the module evaluate the same `count` and `timestamp()`,
+    // across both halves: each is listed once.
+    let child_file = tree.path().join("modules/net/main.tf");
     assert_eq!(
-        one.warnings.iter().filter(|w| w.contains("count/for_each") || w.contains("timestamp")).count(),
-        2,
-        "{:?}",
-        one.warnings
+        one.warnings,
+        vec![
+            "module `missing` (source `git::https://example.com/missing.git`) is not available here; run `terraform init` to download it. Its resources are not analysed".to_owned(),
+            format!(
+                "1 count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: aws_subnet.each (count, {}:9:16)",
+                child_file.display()
+            ),
+            format!(
+                "envwall does not evaluate 1 function(s); their results are treated as unknown: `timestamp` ({}:6:43)",
+                child_file.display()
+            ),
+        ]
     );
 }
 

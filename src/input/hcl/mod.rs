@@ -432,9 +432,11 @@ fn evaluate_part(tree: &Tree, var_dir: usize, options: &Options, part: Part) -> 
 fn module_instances(world: &World<'_>, instance: usize) -> Vec<usize> {
     let inst = Rc::clone(&world.instances.borrow()[instance]);
     let Some(dir) = inst.dir else { return Vec::new() };
-    (0..world.configs[dir].calls.len())
-        .flat_map(|call| world.call_instances(instance, call).iter().map(|&(_, child)| child).collect::<Vec<_>>())
-        .collect()
+    let mut out = Vec::new();
+    for call in 0..world.configs[dir].calls.len() {
+        out.extend(world.call_instances(instance, call).iter().map(|&(_, child)| child));
+    }
+    out
 }
 
 /// Every resource instance of `instance` and of the modules it calls.
