@@ -199,9 +199,10 @@ fn child(mode: &str, dir: &Path, runs: usize) {
                     envwall::input::load_with(&sources, &envwall::input::hcl::Options::default()).expect("loads");
                 let loaded = start.elapsed();
                 let policy = envwall::policy::Policy::builtin();
-                let graph = envwall::graph::Graph::build(&model);
+                let (graph, evidence) = envwall::env::build_graph(&model, &policy);
                 let built = start.elapsed();
-                let envs = envwall::env::classify(&graph, &policy, &envwall::env::StackOptions::default());
+                let envs =
+                    envwall::env::classify_with(&graph, &policy, &envwall::env::StackOptions::default(), evidence);
                 let found =
                     envwall::rules::run(&envwall::rules::Context { graph: &graph, envs: &envs, policy: &policy });
                 let report = envwall::findings::report(

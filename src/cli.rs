@@ -329,10 +329,10 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     for warning in &model.warnings {
         eprintln!("warning: {warning}");
     }
-    let graph = Graph::build(&model);
+    let (graph, evidence) = env::build_graph(&model, &policy);
     timer.lap("graph");
     let options = StackOptions { env, workspace: args.workspace.clone().filter(|w| !w.is_empty()) };
-    let envs = env::classify(&graph, &policy, &options);
+    let envs = env::classify_with(&graph, &policy, &options, evidence);
     timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
     timer.lap("rules");

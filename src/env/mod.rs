@@ -22,13 +22,14 @@ use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
-use crate::graph::{EdgeKind, EndpointKind, Graph, Node};
+use crate::graph::{EdgeKind, Endpoint, EndpointKind, Graph, Node};
+use crate::model::Model;
 use crate::model::value::{PathStep, Value};
 use crate::model::{InputId, Resource};
-use crate::policy::{Policy, Tier, normalize_key};
+use crate::policy::{Policy, Tier, key_is};
 use networks::{Networks, is_public};
 use prefix::{PrefixIndex, parse_range};
-use tokens::{Vocabulary, find_in_run, tokenize};
+use tokens::{Tokens, Vocabulary, find_in_run};
 
 /// How strong a signal is; earlier variants are stronger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -303,53 +304,85 @@ struct EnvVocabulary {
     owner: Vec<usize>,
 }
 
-struct Classifier<'g, 'm, 'a, 'p> {
-    graph: &'g Graph<'m, 'a>,
+/// What the policy looks for, ready to match against the model: all a resource's
+/// own evidence needs. It reads no edge of the graph, so it can be gathered while
+/// the graph is built.
+struct Matcher<'m, 'a, 'p> {
+    model: &'m Model<'a>,
     policy: &'p Policy,
     vocab: EnvVocabulary,
     cidrs: PrefixIndex<usize>,
-    networks: Networks,
     /// Whether any environment lists accounts, projects or subscriptions.
     has_identities: bool,
     /// Whether any environment lists domains.
     has_domains: bool,
 }
 
-/// The number of nodes from which evidence is gathered on every core.
+struct Classifier<'g, 'm, 'a, 'p> {
+    graph: &'g Graph<'m, 'a>,
+    m: Matcher<'m, 'a, 'p>,
+    networks: Networks,
+}
+
+/// The number of resources from which evidence is gathered on every core.
 const PARALLEL_NODES: usize = 5_000;
+
+/// What each resource of a model says of its own environment (its values, tags,
+/// labels and names), by resource index: the first half of [`classify`], which
+/// needs the model alone.
+#[derive(Debug)]
+pub struct ResourceEvidence(Vec<Vec<Evidence>>);
+
+/// Gathers each resource's own evidence. It needs no graph: the CLI gathers it
+/// on a thread of its own while the graph is built.
+pub fn resource_evidence(model: &Model<'_>, policy: &Policy) -> ResourceEvidence {
+    let m = Matcher::new(model, policy);
+    // A second thread costs megabytes of allocator heap of its own; from about
+    // 5,000 resources that is below the peak the load already reached.
+    ResourceEvidence(if model.resources.len() >= PARALLEL_NODES {
+        crate::parallel::map(&model.resources, |r| m.resource_evidence(r), |_| {})
+    } else {
+        model.resources.iter().map(|r| m.resource_evidence(r)).collect()
+    })
+}
+
+/// Builds the graph of `model` and, on another thread meanwhile, gathers its
+/// resources' own evidence (most of [`classify`]'s work): the graph's stages are
+/// mostly serial, and leave a core to spare.
+pub fn build_graph<'m, 'a>(model: &'m Model<'a>, policy: &Policy) -> (Graph<'m, 'a>, ResourceEvidence) {
+    std::thread::scope(|scope| {
+        let evidence = scope.spawn(|| resource_evidence(model, policy));
+        let graph = Graph::build(model);
+        (graph, evidence.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    })
+}
 
 /// Classifies every node of the graph.
 pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOptions) -> Environments<'p> {
-    let (mut aliases, mut owner) = (Vec::new(), Vec::new());
-    let mut cidrs = PrefixIndex::default();
-    for (i, env) in policy.environments.iter().enumerate() {
-        for alias in env.alias_tokens() {
-            aliases.push(alias);
-            owner.push(i);
-        }
-        for net in &env.cidrs {
-            cidrs.insert(*net, i);
-        }
-    }
-    let vocab = EnvVocabulary { words: Vocabulary::new(aliases, policy.ignore_words.clone()), owner };
-    let envs = &policy.environments;
-    let has_identities =
-        envs.iter().any(|e| !e.accounts.is_empty() || !e.projects.is_empty() || !e.subscriptions.is_empty());
-    let has_domains = envs.iter().any(|e| !e.domains.is_empty());
-    let networks = Networks::of(graph);
-    let c = Classifier { graph, policy, vocab, cidrs, networks, has_identities, has_domains };
+    classify_with(graph, policy, options, resource_evidence(graph.model, policy))
+}
+
+/// Classifies every node of the graph, given its resources' own evidence
+/// ([`resource_evidence`] of the graph's model).
+pub fn classify_with<'p>(
+    graph: &Graph<'_, '_>,
+    policy: &'p Policy,
+    options: &StackOptions,
+    resources: ResourceEvidence,
+) -> Environments<'p> {
+    assert_eq!(resources.0.len(), graph.model.resources.len(), "evidence gathered from another model");
+    let c = Classifier { graph, m: Matcher::new(graph.model, policy), networks: Networks::of(graph) };
     let stacks: Vec<Vec<Evidence>> =
-        graph.model.inputs.iter().enumerate().map(|(id, _)| c.stack_evidence(id, options)).collect();
-    // Each node's own evidence depends on nothing else's: in a big graph it is found
-    // on every core. A second thread costs megabytes of allocator heap of its own;
-    // from about 5,000 nodes that is below the peak the load already reached
-    // (measured on the 2,500-file source tree: 20–45 ms faster, the same peak).
-    let indices: Vec<NodeIndex> = graph.inner.node_indices().collect();
-    let mut own: Vec<Vec<Evidence>> = if indices.len() >= PARALLEL_NODES {
-        crate::parallel::map(&indices, |&n| c.own_evidence(n), |_| {})
-    } else {
-        indices.iter().map(|&n| c.own_evidence(n)).collect()
-    };
+        graph.model.inputs.iter().enumerate().map(|(id, _)| c.m.stack_evidence(id, options)).collect();
+    let mut resources: Vec<Option<Vec<Evidence>>> = resources.0.into_iter().map(Some).collect();
+    let mut own: Vec<Vec<Evidence>> = graph
+        .inner
+        .node_indices()
+        .map(|n| match &graph.inner[n] {
+            Node::Resource(i) => resources[*i].take().unwrap_or_default(),
+            Node::Endpoint(e) => c.m.endpoint_evidence(e),
+        })
+        .collect();
     let mut nodes: Vec<Option<Classification>> = vec![None; own.len()];
     let mut visiting = vec![false; own.len()];
     for n in graph.inner.node_indices() {
@@ -366,14 +399,36 @@ pub fn classify<'p>(graph: &Graph<'_, '_>, policy: &'p Policy, options: &StackOp
     }
 }
 
-impl Classifier<'_, '_, '_, '_> {
+impl<'m, 'a, 'p> Matcher<'m, 'a, 'p> {
+    fn new(model: &'m Model<'a>, policy: &'p Policy) -> Self {
+        let (mut aliases, mut owner) = (Vec::new(), Vec::new());
+        let mut cidrs = PrefixIndex::default();
+        for (i, env) in policy.environments.iter().enumerate() {
+            for alias in env.alias_tokens() {
+                aliases.push(alias);
+                owner.push(i);
+            }
+            for net in &env.cidrs {
+                cidrs.insert(*net, i);
+            }
+        }
+        let vocab = EnvVocabulary { words: Vocabulary::new(aliases, policy.ignore_words.clone()), owner };
+        let envs = &policy.environments;
+        let has_identities =
+            envs.iter().any(|e| !e.accounts.is_empty() || !e.projects.is_empty() || !e.subscriptions.is_empty());
+        let has_domains = envs.iter().any(|e| !e.domains.is_empty());
+        Matcher { model, policy, vocab, cidrs, has_identities, has_domains }
+    }
+}
+
+impl Matcher<'_, '_, '_> {
     fn evidence(&self, strength: Strength, environment: usize, detail: String) -> Evidence {
         Evidence { strength, environment, detail, container: None, declared: false }
     }
 
     /// Environments named by the words of `text`.
     fn words(&self, text: &str) -> Vec<(usize, String)> {
-        let tokens = tokenize(text);
+        let tokens = Tokens::of(text);
         let mut out: Vec<(usize, String)> = Vec::new();
         for hit in self.vocab.words.find(&tokens) {
             let env = self.vocab.owner[hit.alias];
@@ -385,7 +440,7 @@ impl Classifier<'_, '_, '_, '_> {
     }
 
     fn stack_evidence(&self, input: InputId, options: &StackOptions) -> Vec<Evidence> {
-        let model = self.graph.model;
+        let model = self.model;
         let mut out = Vec::new();
         if let Some(env) = options.env {
             let mut e = self.evidence(Strength::Stack, env, "declared with --env".to_owned());
@@ -416,8 +471,8 @@ impl Classifier<'_, '_, '_, '_> {
             let in_env_dir = parent.as_deref().is_some_and(|p| {
                 matches!(p, "envs" | "env" | "environments" | "environment" | "live" | "stages" | "stacks")
             });
-            let tokens = tokenize(seg);
-            let whole = self.vocab.words.aliases().contains(&tokens);
+            let tokens = Tokens::of(seg);
+            let whole = self.vocab.words.aliases().iter().any(|a| tokens.equals(a));
             if !whole && !in_env_dir {
                 continue;
             }
@@ -451,68 +506,52 @@ impl Classifier<'_, '_, '_, '_> {
         out
     }
 
-    fn own_evidence(&self, node: NodeIndex) -> Vec<Evidence> {
-        match &self.graph.inner[node] {
-            Node::Resource(i) => self.resource_evidence(&self.graph.model.resources[*i]),
-            Node::Endpoint(e) => {
-                let mut out = Vec::new();
-                match e.kind {
-                    EndpointKind::Range => {
-                        if let Some(net) = parse_range(&e.value) {
-                            out.extend(self.range_evidence(net, "range"));
-                        }
-                    }
-                    EndpointKind::Id => {
-                        out.extend(self.identity_evidence(&e.value, "id"));
-                        if e.value.starts_with("/subscriptions/") || e.value.contains("projects/") {
-                            for (env, word) in self.words(&e.value) {
-                                out.push(self.evidence(
-                                    Strength::Name,
-                                    env,
-                                    format!("word `{word}` in id `{}`", e.value),
-                                ));
-                            }
-                        }
-                    }
-                    EndpointKind::Host => {
-                        let host = e.value.as_str();
-                        if self.has_domains
-                            && let Some((env, domain)) = self.domain_of(host)
-                        {
-                            out.push(self.evidence(
-                                Strength::Inventory,
-                                env,
-                                format!(
-                                    "host {host} is in domain {domain} of policy environment {}",
-                                    self.policy.environments[env].name
-                                ),
-                            ));
-                        }
-                        if let Some(net) = parse_range(host) {
-                            out.extend(self.range_evidence(net, "address"));
-                        } else {
-                            for (env, word) in self.words(host) {
-                                out.push(self.evidence(
-                                    Strength::Name,
-                                    env,
-                                    format!("word `{word}` in host name {host}"),
-                                ));
-                            }
-                        }
-                    }
-                    EndpointKind::Name => {
-                        for (env, word) in self.words(&e.value) {
-                            out.push(self.evidence(
-                                Strength::Name,
-                                env,
-                                format!("word `{word}` in name `{}`", e.value),
-                            ));
-                        }
+    /// What an endpoint's value says of its environment.
+    fn endpoint_evidence(&self, e: &Endpoint) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        match e.kind {
+            EndpointKind::Range => {
+                if let Some(net) = parse_range(&e.value) {
+                    out.extend(self.range_evidence(net, "range"));
+                }
+            }
+            EndpointKind::Id => {
+                out.extend(self.identity_evidence(&e.value, "id"));
+                if e.value.starts_with("/subscriptions/") || e.value.contains("projects/") {
+                    for (env, word) in self.words(&e.value) {
+                        out.push(self.evidence(Strength::Name, env, format!("word `{word}` in id `{}`", e.value)));
                     }
                 }
-                out
+            }
+            EndpointKind::Host => {
+                let host = e.value.as_str();
+                if self.has_domains
+                    && let Some((env, domain)) = self.domain_of(host)
+                {
+                    out.push(self.evidence(
+                        Strength::Inventory,
+                        env,
+                        format!(
+                            "host {host} is in domain {domain} of policy environment {}",
+                            self.policy.environments[env].name
+                        ),
+                    ));
+                }
+                if let Some(net) = parse_range(host) {
+                    out.extend(self.range_evidence(net, "address"));
+                } else {
+                    for (env, word) in self.words(host) {
+                        out.push(self.evidence(Strength::Name, env, format!("word `{word}` in host name {host}")));
+                    }
+                }
+            }
+            EndpointKind::Name => {
+                for (env, word) in self.words(&e.value) {
+                    out.push(self.evidence(Strength::Name, env, format!("word `{word}` in name `{}`", e.value)));
+                }
             }
         }
+        out
     }
 
     fn range_evidence(&self, net: IpNet, what: &str) -> Vec<Evidence> {
@@ -569,7 +608,7 @@ impl Classifier<'_, '_, '_, '_> {
         // Inventory: patterns, accounts, projects, subscriptions, ranges, domains.
         if envs.iter().any(|e| !e.addresses.is_empty() || !e.paths.is_empty()) {
             let address = r.address.to_string();
-            let path = self.graph.model.inputs[r.input].path.to_string_lossy();
+            let path = self.model.inputs[r.input].path.to_string_lossy();
             for (i, env) in envs.iter().enumerate() {
                 if let Some(p) = env.addresses.iter().find(|p| p.matches(&address)) {
                     out.push(self.evidence(
@@ -688,7 +727,7 @@ impl Classifier<'_, '_, '_, '_> {
     /// allowed account, its project or subscription, its default tags.
     fn provider_evidence(&self, r: &Resource<'_>) -> Vec<Evidence> {
         let mut out = Vec::new();
-        let Some(p) = r.provider_config.and_then(|i| self.graph.model.inputs[r.input].providers.get(i)) else {
+        let Some(p) = r.provider_config.and_then(|i| self.model.inputs[r.input].providers.get(i)) else {
             return out;
         };
         let what = format!("provider {}", p.key);
@@ -732,10 +771,9 @@ impl Classifier<'_, '_, '_, '_> {
         for (map, what) in view.labels.iter().flatten() {
             let Value::Map(entries) = map.unwrap_sensitive() else { continue };
             // Keys in the policy's order of preference.
-            let keys: Vec<String> = entries.iter().map(|(k, _)| normalize_key(k)).collect();
             for wanted in &self.policy.label_keys {
-                for ((key, value), normalized) in entries.iter().zip(&keys) {
-                    if normalized != wanted || matches!(value, Value::Sensitive(_)) {
+                for (key, value) in entries {
+                    if !key_is(key, wanted) || matches!(value, Value::Sensitive(_)) {
                         continue;
                     }
                     let Some(v) = value.as_str() else { continue };
@@ -771,7 +809,9 @@ impl Classifier<'_, '_, '_, '_> {
         }
         best.map(|(i, d)| (i, d.clone()))
     }
+}
 
+impl Classifier<'_, '_, '_, '_> {
     /// The final classification of a node: its own evidence, what its containers
     /// say (resolved first), and its stack's.
     fn resolve(
@@ -800,10 +840,10 @@ impl Classifier<'_, '_, '_, '_> {
                 let c = self.resolve(container, own, stacks, done, visiting);
                 if let (Some(env), false) = (c.environment, c.ambiguous) {
                     let name = self.graph.node_name(container);
-                    let mut e = self.evidence(
+                    let mut e = self.m.evidence(
                         Strength::Containment,
                         env,
-                        format!("inside {name} (via {attribute}), which is {}", self.policy.environments[env].name),
+                        format!("inside {name} (via {attribute}), which is {}", self.m.policy.environments[env].name),
                     );
                     e.container = Some(container);
                     if !evidence.iter().any(|o| o.container == e.container) {
@@ -828,7 +868,7 @@ impl Classifier<'_, '_, '_, '_> {
             }
             Node::Endpoint(_) => {}
         }
-        let mut c = decide(self.policy, evidence);
+        let mut c = decide(self.m.policy, evidence);
         c.internet = internet;
         let resolved = Resolved { environment: c.environment, ambiguous: c.ambiguous };
         done[node.index()] = Some(c);
@@ -855,11 +895,11 @@ impl Classifier<'_, '_, '_, '_> {
         visiting: &mut Vec<bool>,
     ) -> Vec<Evidence> {
         let mut out = Vec::new();
-        let envs = &self.policy.environments;
+        let envs = &self.m.policy.environments;
         if let Some((found, network)) = self.networks.containing(net).into_iter().next() {
             let c = self.resolve(network, own, stacks, done, visiting);
             if let (Some(env), false) = (c.environment, c.ambiguous) {
-                let mut e = self.evidence(
+                let mut e = self.m.evidence(
                     Strength::Containment,
                     env,
                     format!(
@@ -878,7 +918,7 @@ impl Classifier<'_, '_, '_, '_> {
             if let (Some(env), false) = (c.environment, c.ambiguous)
                 && !out.iter().any(|o: &Evidence| o.environment == env)
             {
-                out.push(self.evidence(
+                out.push(self.m.evidence(
                     Strength::Containment,
                     env,
                     format!(

@@ -5,46 +5,112 @@
 //! letter/digit boundaries; and the aliases found as whole token sequences, so that
 //! `product-catalog` holds no `prod` and `pre-prod` is one alias, not `prod`.
 
+use std::borrow::Cow;
+
 use crate::hash::FastMap as HashMap;
+
+/// A name's lowercase tokens, as spans of one lowercase copy of it: borrowed when
+/// the name is lowercase already, as most are. Names are classified by the tens of
+/// thousands; a `String` per token was most of the cost.
+#[derive(Debug)]
+pub struct Tokens<'a> {
+    lower: Cow<'a, str>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl<'a> Tokens<'a> {
+    /// Splits `name`.
+    pub fn of(name: &'a str) -> Tokens<'a> {
+        if name.is_ascii() { tokenize_ascii(name) } else { tokenize_chars(name) }
+    }
+
+    /// How many tokens there are.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Token `i`.
+    pub fn get(&self, i: usize) -> &str {
+        let (start, end) = self.spans[i];
+        &self.lower[start..end]
+    }
+
+    /// The tokens, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// Whether the tokens are exactly `seq`.
+    pub fn equals(&self, seq: &[String]) -> bool {
+        self.len() == seq.len() && self.starts_with_at(0, seq)
+    }
+
+    /// Whether the tokens from `i` on start with `seq`.
+    fn starts_with_at(&self, i: usize, seq: &[String]) -> bool {
+        self.len() - i >= seq.len() && seq.iter().enumerate().all(|(j, s)| self.get(i + j) == s)
+    }
+}
 
 /// Splits a name into lowercase tokens.
 pub fn tokenize(name: &str) -> Vec<String> {
-    if name.is_ascii() { tokenize_ascii(name.as_bytes()) } else { tokenize_chars(name) }
+    Tokens::of(name).iter().map(str::to_owned).collect()
 }
 
-/// [`tokenize`] for ASCII names (nearly all), byte by byte.
-fn tokenize_ascii(name: &[u8]) -> Vec<String> {
-    let mut tokens = Vec::new();
-    let mut cur = String::new();
-    for (i, &c) in name.iter().enumerate() {
+/// [`Tokens::of`] for ASCII names (nearly all), byte by byte: lowercasing keeps
+/// every byte where it is, so the spans are those of the name.
+fn tokenize_ascii(name: &str) -> Tokens<'_> {
+    let bytes = name.as_bytes();
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, &c) in bytes.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
-            flush(&mut cur, &mut tokens);
+            if let Some(s) = start.take() {
+                spans.push((s, i));
+            }
             continue;
         }
-        if let Some(&prev) = i.checked_sub(1).and_then(|p| name.get(p)) {
-            let next = name.get(i + 1);
+        if let Some(&prev) = i.checked_sub(1).and_then(|p| bytes.get(p)) {
+            let next = bytes.get(i + 1);
             let boundary = (prev.is_ascii_lowercase() && c.is_ascii_uppercase())
                 || (prev.is_ascii_alphabetic() && c.is_ascii_digit())
                 || (prev.is_ascii_digit() && c.is_ascii_alphabetic())
                 || (prev.is_ascii_uppercase() && c.is_ascii_uppercase() && next.is_some_and(u8::is_ascii_lowercase));
-            if boundary && prev.is_ascii_alphanumeric() {
-                flush(&mut cur, &mut tokens);
+            if boundary
+                && prev.is_ascii_alphanumeric()
+                && let Some(s) = start.replace(i)
+            {
+                spans.push((s, i));
             }
         }
-        cur.push(char::from(c.to_ascii_lowercase()));
+        start.get_or_insert(i);
     }
-    flush(&mut cur, &mut tokens);
-    tokens
+    if let Some(s) = start {
+        spans.push((s, bytes.len()));
+    }
+    let lower = if bytes.iter().any(u8::is_ascii_uppercase) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    };
+    Tokens { lower, spans }
 }
 
-/// [`tokenize`] for any text.
-fn tokenize_chars(name: &str) -> Vec<String> {
-    let mut tokens = Vec::new();
-    let mut cur = String::new();
+/// [`Tokens::of`] for any text.
+fn tokenize_chars(name: &str) -> Tokens<'_> {
+    let mut lower = String::new();
+    let mut spans = Vec::new();
+    let mut start = None;
     let chars: Vec<char> = name.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
         if !c.is_alphanumeric() {
-            flush(&mut cur, &mut tokens);
+            if let Some(s) = start.take() {
+                spans.push((s, lower.len()));
+            }
             continue;
         }
         if let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p)) {
@@ -54,20 +120,20 @@ fn tokenize_chars(name: &str) -> Vec<String> {
                 || (prev.is_numeric() && c.is_alphabetic())
                 // `HTTPServer` → `http`, `server`
                 || (prev.is_uppercase() && c.is_uppercase() && next.is_some_and(char::is_lowercase));
-            if boundary && prev.is_alphanumeric() {
-                flush(&mut cur, &mut tokens);
+            if boundary
+                && prev.is_alphanumeric()
+                && let Some(s) = start.replace(lower.len())
+            {
+                spans.push((s, lower.len()));
             }
         }
-        cur.extend(c.to_lowercase());
+        start.get_or_insert(lower.len());
+        lower.extend(c.to_lowercase());
     }
-    flush(&mut cur, &mut tokens);
-    tokens
-}
-
-fn flush(cur: &mut String, tokens: &mut Vec<String>) {
-    if !cur.is_empty() {
-        tokens.push(std::mem::take(cur));
+    if let Some(s) = start {
+        spans.push((s, lower.len()));
     }
+    Tokens { lower: Cow::Owned(lower), spans }
 }
 
 /// A match of an alias in a token list.
@@ -111,24 +177,24 @@ impl Vocabulary {
 
     /// Finds aliases in `tokens`, longest first at each position, skipping ignored
     /// sequences.
-    pub fn find(&self, tokens: &[String]) -> Vec<Hit> {
+    pub fn find(&self, tokens: &Tokens<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut i = 0;
         'outer: while i < tokens.len() {
-            let rest = &tokens[i..];
-            if let Some(candidates) = self.ignore_by_first.get(&tokens[i]) {
+            let token = tokens.get(i);
+            if let Some(candidates) = self.ignore_by_first.get(token) {
                 for &c in candidates {
-                    if starts_with(rest, &self.ignore[c]) {
+                    if tokens.starts_with_at(i, &self.ignore[c]) {
                         i += self.ignore[c].len();
                         continue 'outer;
                     }
                 }
             }
-            let best = self.by_first.get(&tokens[i]).and_then(|candidates| {
+            let best = self.by_first.get(token).and_then(|candidates| {
                 candidates
                     .iter()
                     .copied()
-                    .filter(|&c| starts_with(rest, &self.aliases[c]))
+                    .filter(|&c| tokens.starts_with_at(i, &self.aliases[c]))
                     .max_by_key(|&c| (self.aliases[c].len(), std::cmp::Reverse(c)))
             });
             match best {
@@ -141,10 +207,6 @@ impl Vocabulary {
         }
         hits
     }
-}
-
-fn starts_with(tokens: &[String], seq: &[String]) -> bool {
-    tokens.len() >= seq.len() && tokens.iter().zip(seq).all(|(t, s)| t == s)
 }
 
 /// For names written without separators (Azure storage accounts:
@@ -188,7 +250,8 @@ mod tests {
         /// The ASCII path splits exactly as the general one.
         #[test]
         fn ascii_path_is_the_general_one(name in "[a-zA-Z0-9_. /:-]{0,24}") {
-            proptest::prop_assert_eq!(tokenize_ascii(name.as_bytes()), tokenize_chars(&name));
+            let strings = |t: Tokens<'_>| t.iter().map(str::to_owned).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(strings(tokenize_ascii(&name)), strings(tokenize_chars(&name)));
         }
     }
 
@@ -200,19 +263,21 @@ mod tests {
         assert_eq!(toks("HTTPServerProd"), ["http", "server", "prod"]);
         assert_eq!(toks("QA"), ["qa"]);
         assert_eq!(toks(""), Vec::<String>::new());
+        assert_eq!(toks("Größe-ProdDB"), ["größe", "prod", "db"]);
+        assert_eq!(toks("--orders--"), ["orders"]);
     }
 
     #[test]
     fn finds_whole_token_sequences_longest_first() {
         let vocab = Vocabulary::new(vec![toks("prod"), toks("pre-prod"), toks("non-prod")], Vec::new());
-        let hit = |s: &str| vocab.find(&toks(s)).into_iter().map(|h| h.alias).collect::<Vec<_>>();
+        let hit = |s: &str| vocab.find(&Tokens::of(s)).into_iter().map(|h| h.alias).collect::<Vec<_>>();
         assert_eq!(hit("app-pre-prod-db"), [1]);
         assert_eq!(hit("non_prod"), [2]);
         assert_eq!(hit("product-catalog"), Vec::<usize>::new());
         assert_eq!(hit("orders-prod"), [0]);
         let vocab = Vocabulary::new(vec![toks("production")], vec![toks("production-line")]);
-        assert!(vocab.find(&toks("production-line-api")).is_empty());
-        assert_eq!(vocab.find(&toks("production-api")).len(), 1);
+        assert!(vocab.find(&Tokens::of("production-line-api")).is_empty());
+        assert_eq!(vocab.find(&Tokens::of("production-api")).len(), 1);
     }
 
     #[test]

@@ -226,7 +226,26 @@ pub struct Policy {
 
 /// Normalises a tag or label key: lowercase, without `-`, `_`, `.`, `:` or spaces.
 pub fn normalize_key(key: &str) -> String {
-    key.chars().filter(|c| !matches!(c, '-' | '_' | ' ' | '.' | ':')).flat_map(char::to_lowercase).collect()
+    normalized_chars(key).collect()
+}
+
+/// Whether `key` normalizes to `normalized`, without building the normalized key
+/// (tag keys are compared by the hundred thousand).
+pub fn key_is(key: &str, normalized: &str) -> bool {
+    if !key.is_ascii() {
+        return normalized_chars(key).eq(normalized.chars());
+    }
+    let mut wanted = normalized.bytes();
+    key.bytes().filter(|b| !is_key_separator(char::from(*b))).all(|b| wanted.next() == Some(b.to_ascii_lowercase()))
+        && wanted.next().is_none()
+}
+
+fn normalized_chars(key: &str) -> impl Iterator<Item = char> + '_ {
+    key.chars().filter(|c| !is_key_separator(*c)).flat_map(char::to_lowercase)
+}
+
+fn is_key_separator(c: char) -> bool {
+    matches!(c, '-' | '_' | ' ' | '.' | ':')
 }
 
 impl Policy {
@@ -369,6 +388,25 @@ fn find_policy_file(start: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Comparing in place agrees with normalizing both keys.
+        #[test]
+        fn key_is_compares_normalized_keys(a in "[a-zA-Zé_ .:-]{0,12}", b in "[a-zA-Z_ .:-]{0,12}") {
+            proptest::prop_assert!(key_is(&a, &normalize_key(&a)));
+            proptest::prop_assert_eq!(key_is(&a, &normalize_key(&b)), normalize_key(&a) == normalize_key(&b));
+        }
+    }
+
+    #[test]
+    fn key_is_ignores_case_and_separators() {
+        assert!(key_is("Environment", "environment"));
+        assert!(key_is("deploy-env", "deployenv"));
+        assert!(key_is("Stage.Name", "stagename"));
+        assert!(!key_is("Env", "environment"));
+        assert!(!key_is("Environments", "environment"));
+        assert!(key_is("ÉTAPE", "étape"));
+    }
 
     #[test]
     fn builtin_policy_parses_and_has_every_tier() {
