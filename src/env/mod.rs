@@ -685,6 +685,7 @@ impl Matcher<'_, '_, '_> {
         if PARTS.contains(&r.address.kind.as_str()) {
             return out;
         }
+        // Details are joined, not formatted: tens of thousands of resources have them.
         let mut names: Vec<Evidence> = Vec::new();
         for (shown, name) in &view.names {
             let mut hits = self.words(name);
@@ -695,7 +696,11 @@ impl Matcher<'_, '_, '_> {
                 hits.push((self.vocab.owner[hit.alias], hit.words));
             }
             for (env, word) in hits {
-                names.push(self.evidence(Strength::Name, env, format!("word `{word}` in {shown} \"{name}\"")));
+                names.push(self.evidence(
+                    Strength::Name,
+                    env,
+                    ["word `", &word, "` in ", shown, " \"", name, "\""].concat(),
+                ));
             }
         }
         let mut addr_text = String::new();
@@ -713,7 +718,11 @@ impl Matcher<'_, '_, '_> {
             addr_text.push_str(&k.to_string());
         }
         for (env, word) in self.words(&addr_text) {
-            names.push(self.evidence(Strength::Name, env, format!("word `{word}` in address {}", r.address)));
+            names.push(self.evidence(
+                Strength::Name,
+                env,
+                ["word `", &word, "` in address ", &r.address.to_string()].concat(),
+            ));
         }
         for e in names {
             if !out.iter().any(|o| o.strength == Strength::Name && o.environment == e.environment) {
@@ -780,9 +789,9 @@ impl Matcher<'_, '_, '_> {
                     for (env, word) in self.words(v) {
                         if !out.iter().any(|o| o.environment == env) {
                             let detail = if word == v.to_lowercase() {
-                                format!("{what} {key} = \"{v}\"")
+                                [what, " ", key, " = \"", v, "\""].concat()
                             } else {
-                                format!("{what} {key} = \"{v}\" (word `{word}`)")
+                                [what, " ", key, " = \"", v, "\" (word `", &word, "`)"].concat()
                             };
                             out.push(self.evidence(Strength::Tag, env, detail));
                         }

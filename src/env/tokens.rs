@@ -65,7 +65,7 @@ pub fn tokenize(name: &str) -> Vec<String> {
 /// every byte where it is, so the spans are those of the name.
 fn tokenize_ascii(name: &str) -> Tokens<'_> {
     let bytes = name.as_bytes();
-    let mut spans = Vec::new();
+    let mut spans = Vec::with_capacity(8);
     let mut start = None;
     for (i, &c) in bytes.iter().enumerate() {
         if !c.is_ascii_alphanumeric() {
@@ -147,12 +147,15 @@ pub struct Hit {
 
 /// Aliases (token sequences) indexed by their first word, and the word sequences
 /// that never count.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Vocabulary {
     aliases: Vec<Vec<String>>,
     by_first: HashMap<String, Vec<usize>>,
     ignore: Vec<Vec<String>>,
     ignore_by_first: HashMap<String, Vec<usize>>,
+    /// The bytes some alias or ignored sequence starts with: most tokens start
+    /// with none of them and need no lookup.
+    starts: [bool; 256],
 }
 
 impl Vocabulary {
@@ -167,7 +170,13 @@ impl Vocabulary {
             }
             map
         };
-        Vocabulary { by_first: index(&aliases), ignore_by_first: index(&ignore), aliases, ignore }
+        let mut starts = [false; 256];
+        for word in aliases.iter().chain(&ignore).filter_map(|seq| seq.first()) {
+            if let Some(&b) = word.as_bytes().first() {
+                starts[usize::from(b)] = true;
+            }
+        }
+        Vocabulary { by_first: index(&aliases), ignore_by_first: index(&ignore), aliases, ignore, starts }
     }
 
     /// The aliases, in the order given.
@@ -182,6 +191,10 @@ impl Vocabulary {
         let mut i = 0;
         'outer: while i < tokens.len() {
             let token = tokens.get(i);
+            if !token.as_bytes().first().is_some_and(|&b| self.starts[usize::from(b)]) {
+                i += 1;
+                continue;
+            }
             if let Some(candidates) = self.ignore_by_first.get(token) {
                 for &c in candidates {
                     if tokens.starts_with_at(i, &self.ignore[c]) {

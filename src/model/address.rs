@@ -152,7 +152,9 @@ impl fmt::Display for Address {
         if self.mode == Mode::Data {
             f.write_str("data.")?;
         }
-        write!(f, "{}.{}", self.kind, self.name)?;
+        f.write_str(&self.kind)?;
+        f.write_char('.')?;
+        f.write_str(&self.name)?;
         if let Some(key) = &self.key {
             write!(f, "{key}")?;
         }
@@ -166,7 +168,8 @@ pub fn write_module_path(f: &mut impl fmt::Write, module: &[ModuleStep]) -> fmt:
         if i > 0 {
             f.write_char('.')?;
         }
-        write!(f, "module.{}", step.name)?;
+        f.write_str("module.")?;
+        f.write_str(&step.name)?;
         if let Some(key) = &step.key {
             write!(f, "{key}")?;
         }
@@ -208,6 +211,11 @@ impl fmt::Display for Key {
             Key::Int(i) => write!(f, "[{i}]"),
             Key::Str(s) => {
                 f.write_str("[\"")?;
+                // Nearly every key needs no escape: written whole.
+                if !s.chars().any(|c| c == '"' || c == '\\' || c.is_control()) {
+                    f.write_str(s)?;
+                    return f.write_str("\"]");
+                }
                 for c in s.chars() {
                     match c {
                         '"' => f.write_str("\\\"")?,

@@ -497,7 +497,7 @@ impl<'t> World<'t> {
         }
         let config = self.config(instance).expect("calls exist only in modules with a config");
         let (name, block, file) = config.calls[call];
-        let expansion = self.expand(instance, file, &block.body, &format!("module.{name}"));
+        let expansion = self.expand(instance, file, &block.body, &|| format!("module.{name}"));
         let parent = self.instance(instance);
         let mut call_key: Vec<&str> = parent.path.iter().map(|s| s.name.as_str()).collect();
         call_key.push(name);
@@ -517,12 +517,19 @@ impl<'t> World<'t> {
     }
 
     /// The keys (and `each.value`s) a block's `count` or `for_each` expands to; one
-    /// unkeyed instance without them.
-    fn expand(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Rc<Expansion> {
+    /// unkeyed instance without them. `what` names the block in a warning when they
+    /// are known only after apply.
+    fn expand(&self, instance: usize, file: FileId, body: &Body, what: &dyn Fn() -> String) -> Rc<Expansion> {
         Rc::new(Expansion { keys: self.expand_keys(instance, file, body, what) })
     }
 
-    fn expand_keys(&self, instance: usize, file: FileId, body: &Body, what: &str) -> Vec<(Option<Key>, Val)> {
+    fn expand_keys(
+        &self,
+        instance: usize,
+        file: FileId,
+        body: &Body,
+        what: &dyn Fn() -> String,
+    ) -> Vec<(Option<Key>, Val)> {
         if let Some(count) = body.get_attribute("count") {
             let v = self.value_or_unknown(instance, file, &[], &count.value);
             return match v.unmarked().to_number() {
@@ -531,7 +538,7 @@ impl<'t> World<'t> {
                 }
                 _ => {
                     let at = self.at(file, count.value.span.get().as_ref());
-                    self.unknown_expansions.borrow_mut().push(format!("{what} (count, {at})"));
+                    self.unknown_expansions.borrow_mut().push(format!("{} (count, {at})", what()));
                     vec![(None, Val::Null)]
                 }
             };
@@ -551,7 +558,7 @@ impl<'t> World<'t> {
             };
             return keys.unwrap_or_else(|| {
                 let at = self.at(file, for_each.value.span.get().as_ref());
-                self.unknown_expansions.borrow_mut().push(format!("{what} (for_each, {at})"));
+                self.unknown_expansions.borrow_mut().push(format!("{} (for_each, {at})", what()));
                 vec![(None, Val::Null)]
             });
         }
@@ -570,8 +577,7 @@ impl<'t> World<'t> {
             return Rc::clone(found);
         }
         let decl = self.decl(instance, r);
-        let what = format!("{}.{}", decl.kind, decl.name);
-        let keys = self.expand(instance, decl.file, &decl.block.body, &what);
+        let keys = self.expand(instance, decl.file, &decl.block.body, &|| format!("{}.{}", decl.kind, decl.name));
         self.expansions.borrow_mut().insert((instance, r), Rc::clone(&keys));
         keys
     }
