@@ -201,7 +201,7 @@ fn child(mode: &str, dir: &Path, runs: usize) {
 /// `envwall audit DIR --format json > /dev/null`, as `src/cli.rs` runs it: stacks,
 /// resources, findings and warnings, and how long each stage took.
 fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
-    use envwall::{audit, env, findings, graph, input, policy, rules};
+    use envwall::{audit, env, findings, input, policy, rules};
     let mut lap = Lap(Instant::now(), Vec::new());
     let dirs = [dir.to_owned()];
     let policy = policy::Policy::discover(None, dir).expect("policy");
@@ -211,9 +211,10 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
     let (model, stack_of) =
         audit::load(&stacks, &files, &input::hcl::Options::from_env(), &audit::Progress::hidden()).expect("loads");
     lap.lap();
-    let graph = graph::Graph::build(&model);
+    // As the CLI does: resource evidence gathered while the graph is built.
+    let (graph, evidence) = env::build_graph(&model, &policy);
     lap.lap();
-    let envs = env::classify(&graph, &policy, &env::StackOptions { env: None, workspace: None });
+    let envs = env::classify_with(&graph, &policy, &env::StackOptions { env: None, workspace: None }, evidence);
     lap.lap();
     let found = rules::run(&rules::Context { graph: &graph, envs: &envs, policy: &policy });
     lap.lap();

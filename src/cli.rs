@@ -429,9 +429,9 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     for note in &model.notes {
         eprintln!("note: {note}");
     }
-    let graph = Graph::build(&model);
+    let (graph, evidence) = env::build_graph(&model, &policy);
     timer.lap("graph");
-    let envs = env::classify(&graph, &policy, &StackOptions { env: None, workspace: None });
+    let envs = env::classify_with(&graph, &policy, &StackOptions { env: None, workspace: None }, evidence);
     timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
     timer.lap("rules");

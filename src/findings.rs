@@ -582,8 +582,8 @@ fn fingerprint(parts: &[&str]) -> String {
 /// the report. For benchmarks and embedders; the command line runs the stages one by
 /// one to time them.
 pub fn check(model: &crate::model::Model<'_>, policy: &Policy, sources: &[Source]) -> Report {
-    let graph = Graph::build(model);
-    let envs = crate::env::classify(&graph, policy, &crate::env::StackOptions::default());
+    let (graph, evidence) = crate::env::build_graph(model, policy);
+    let envs = crate::env::classify_with(&graph, policy, &crate::env::StackOptions::default(), evidence);
     let found = crate::rules::run(&crate::rules::Context { graph: &graph, envs: &envs, policy });
     report(&graph, &envs, policy, sources, found, Filter::default(), Date::today())
 }
