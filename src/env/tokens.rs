@@ -150,33 +150,42 @@ pub struct Hit {
 #[derive(Debug)]
 pub struct Vocabulary {
     aliases: Vec<Vec<String>>,
-    by_first: HashMap<String, Vec<usize>>,
     ignore: Vec<Vec<String>>,
-    ignore_by_first: HashMap<String, Vec<usize>>,
+    /// First word → the aliases and the ignored sequences that start with it: one
+    /// lookup per token.
+    by_first: HashMap<String, Starting>,
     /// The bytes some alias or ignored sequence starts with: most tokens start
     /// with none of them and need no lookup.
     starts: [bool; 256],
 }
 
+/// The sequences that start with one word.
+#[derive(Debug, Default)]
+struct Starting {
+    aliases: Vec<usize>,
+    ignore: Vec<usize>,
+}
+
 impl Vocabulary {
     /// Indexes `aliases` (whose positions [`Hit::alias`] reports) and `ignore`.
     pub fn new(aliases: Vec<Vec<String>>, ignore: Vec<Vec<String>>) -> Self {
-        let index = |seqs: &[Vec<String>]| {
-            let mut map: HashMap<String, Vec<usize>> = HashMap::default();
+        let mut by_first: HashMap<String, Starting> = HashMap::default();
+        let mut starts = [false; 256];
+        for (ignored, seqs) in [(false, &aliases), (true, &ignore)] {
             for (i, seq) in seqs.iter().enumerate() {
-                if let Some(first) = seq.first() {
-                    map.entry(first.clone()).or_default().push(i);
+                let Some(first) = seq.first() else { continue };
+                let entry = by_first.entry(first.clone()).or_default();
+                if ignored {
+                    entry.ignore.push(i)
+                } else {
+                    entry.aliases.push(i)
+                }
+                if let Some(&b) = first.as_bytes().first() {
+                    starts[usize::from(b)] = true;
                 }
             }
-            map
-        };
-        let mut starts = [false; 256];
-        for word in aliases.iter().chain(&ignore).filter_map(|seq| seq.first()) {
-            if let Some(&b) = word.as_bytes().first() {
-                starts[usize::from(b)] = true;
-            }
         }
-        Vocabulary { by_first: index(&aliases), ignore_by_first: index(&ignore), aliases, ignore, starts }
+        Vocabulary { aliases, ignore, by_first, starts }
     }
 
     /// The aliases, in the order given.
@@ -189,27 +198,28 @@ impl Vocabulary {
     pub fn find(&self, tokens: &Tokens<'_>) -> Vec<Hit> {
         let mut hits = Vec::new();
         let mut i = 0;
-        'outer: while i < tokens.len() {
+        while i < tokens.len() {
             let token = tokens.get(i);
-            if !token.as_bytes().first().is_some_and(|&b| self.starts[usize::from(b)]) {
+            let starting = token
+                .as_bytes()
+                .first()
+                .is_some_and(|&b| self.starts[usize::from(b)])
+                .then(|| self.by_first.get(token))
+                .flatten();
+            let Some(starting) = starting else {
                 i += 1;
                 continue;
+            };
+            if let Some(&c) = starting.ignore.iter().find(|&&c| tokens.starts_with_at(i, &self.ignore[c])) {
+                i += self.ignore[c].len();
+                continue;
             }
-            if let Some(candidates) = self.ignore_by_first.get(token) {
-                for &c in candidates {
-                    if tokens.starts_with_at(i, &self.ignore[c]) {
-                        i += self.ignore[c].len();
-                        continue 'outer;
-                    }
-                }
-            }
-            let best = self.by_first.get(token).and_then(|candidates| {
-                candidates
-                    .iter()
-                    .copied()
-                    .filter(|&c| tokens.starts_with_at(i, &self.aliases[c]))
-                    .max_by_key(|&c| (self.aliases[c].len(), std::cmp::Reverse(c)))
-            });
+            let best = starting
+                .aliases
+                .iter()
+                .copied()
+                .filter(|&c| tokens.starts_with_at(i, &self.aliases[c]))
+                .max_by_key(|&c| (self.aliases[c].len(), std::cmp::Reverse(c)));
             match best {
                 Some(c) => {
                     hits.push(Hit { alias: c, words: self.aliases[c].join("-") });

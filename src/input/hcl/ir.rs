@@ -554,13 +554,11 @@ fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(String, Range<u
             out.push(([prefix, attr.key].concat(), span.clone()));
         }
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen = BlockCounts::default();
     for block in &body.blocks {
         let dynamic = block.ident == "dynamic";
         let ident = if dynamic { block.label.unwrap_or(block.ident) } else { block.ident };
-        let n = seen.entry(ident).or_default();
-        let name = format!("{prefix}{ident}[{n}]");
-        *n += 1;
+        let name = format!("{prefix}{ident}[{}]", seen.next(ident));
         if let Some(span) = &block.span {
             out.push((name.clone(), span.clone()));
         }
@@ -574,6 +572,28 @@ fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(String, Range<u
             &block.body
         };
         attribute_ranges(body, &inner, out);
+    }
+}
+
+/// How many blocks of each type a body has had so far: a block's index among its
+/// kind. A body has a handful of block types, so a list beats a hash map (which
+/// every body of every resource would build).
+#[derive(Default)]
+struct BlockCounts<'a>(Vec<(&'a str, usize)>);
+
+impl<'a> BlockCounts<'a> {
+    /// The index of the next `ident` block.
+    fn next(&mut self, ident: &'a str) -> usize {
+        match self.0.iter_mut().find(|(i, _)| *i == ident) {
+            Some((_, n)) => {
+                *n += 1;
+                *n - 1
+            }
+            None => {
+                self.0.push((ident, 1));
+                0
+            }
+        }
     }
 }
 
@@ -603,11 +623,9 @@ fn attribute_comments(text: &str, body: &Outline, prefix: &str, out: &mut Vec<In
         scan_comments(text, attr.prefix, span.start.saturating_sub(attr.prefix.len()), Some(&name), out);
         scan_comments(text, attr.suffix, span.end, Some(&name), out);
     }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let mut seen = BlockCounts::default();
     for block in &body.blocks {
-        let n = seen.entry(block.ident).or_default();
-        let name = format!("{prefix}{}[{n}]", block.ident);
-        *n += 1;
+        let name = format!("{prefix}{}[{}]", block.ident, seen.next(block.ident));
         if let Some(span) = &block.span {
             scan_comments(text, block.prefix, span.start.saturating_sub(block.prefix.len()), Some(&name), out);
         }
