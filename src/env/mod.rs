@@ -346,10 +346,16 @@ pub fn resource_evidence(model: &Model<'_>, policy: &Policy) -> ResourceEvidence
     })
 }
 
-/// Builds the graph of `model` and, on another thread meanwhile, gathers its
-/// resources' own evidence (most of [`classify`]'s work): the graph's stages are
-/// mostly serial, and leave a core to spare.
+/// Builds the graph of `model` and, on another thread meanwhile (from
+/// 5,000 resources), gathers its resources' own evidence (most of
+/// [`classify`]'s work): the graph's stages are mostly serial, and leave a core to
+/// spare.
 pub fn build_graph<'m, 'a>(model: &'m Model<'a>, policy: &Policy) -> (Graph<'m, 'a>, ResourceEvidence) {
+    // A thread has an allocator heap of its own: below a few thousand resources
+    // that costs more memory than the overlap saves time.
+    if model.resources.len() < PARALLEL_NODES {
+        return (Graph::build(model), resource_evidence(model, policy));
+    }
     std::thread::scope(|scope| {
         let evidence = scope.spawn(|| resource_evidence(model, policy));
         let graph = Graph::build(model);

@@ -139,7 +139,7 @@ fn tokenize_chars(name: &str) -> Tokens<'_> {
 /// A match of an alias in a token list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    /// Index of the matched alias in the list given to [`find`].
+    /// Index of the matched alias in the list given to [`Vocabulary::find`].
     pub alias: usize,
     /// The matched words, joined with `-`.
     pub words: String,
