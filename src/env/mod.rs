@@ -376,7 +376,7 @@ pub fn classify_with<'p>(
     options: &StackOptions,
     resources: ResourceEvidence,
 ) -> Environments<'p> {
-    assert_eq!(resources.0.len(), graph.model.resources.len(), "evidence gathered from another model");
+    debug_assert_eq!(resources.0.len(), graph.model.resources.len(), "evidence gathered from another model");
     let c = Classifier { graph, m: Matcher::new(graph.model, policy), networks: Networks::of(graph) };
     let stacks: Vec<Vec<Evidence>> =
         graph.model.inputs.iter().enumerate().map(|(id, _)| c.m.stack_evidence(id, options)).collect();
@@ -385,7 +385,7 @@ pub fn classify_with<'p>(
         .inner
         .node_indices()
         .map(|n| match &graph.inner[n] {
-            Node::Resource(i) => resources[*i].take().unwrap_or_default(),
+            Node::Resource(i) => resources.get_mut(*i).and_then(Option::take).unwrap_or_default(),
             Node::Endpoint(e) => c.m.endpoint_evidence(e),
         })
         .collect();

@@ -654,3 +654,40 @@ fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str
         out.push(InlineSuppression { rules, reason: reason.to_owned(), attribute: attribute.map(str::to_owned), line });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Nested blocks are numbered within their type, `dynamic` ones by their label,
+    /// and attributes inside them are named by that number.
+    #[test]
+    fn attribute_ranges_number_blocks_within_their_type() {
+        let text = r#"resource "aws_security_group" "a" {
+  name = "x"
+  ingress { from_port = 1 }
+  egress { from_port = 2 }
+  ingress { from_port = 3 }
+  dynamic "ingress" {
+    for_each = []
+    content { to_port = 4 }
+  }
+}
+"#;
+        let body = super::super::native::parse(text).expect("parses");
+        let (attributes, _) = body.blocks[0].location_parts();
+        let names: Vec<&str> = attributes.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "name",
+                "ingress[0]",
+                "ingress[0].from_port",
+                "egress[0]",
+                "egress[0].from_port",
+                "ingress[1]",
+                "ingress[1].from_port",
+                "ingress[2]",
+                "ingress[2].to_port",
+            ]
+        );
+    }
+}
