@@ -471,9 +471,9 @@ fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
     let config = &world.configs[dir];
     for (r, decl) in config.resources.iter().enumerate() {
         let expansion = world.resource_instances(instance, r);
-        for (key, each) in &expansion.keys {
-            let Some(body) = world.body(instance, r, key.clone(), each) else { continue };
-            let address = world.address(instance, r, key.clone());
+        for i in 0..expansion.keys.len() {
+            let Some(body) = world.body(instance, r, i) else { continue };
+            let address = world.address(instance, r, i);
             let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
             let span = if file.json {
                 json_span(&file.text, decl.kind, decl.name)
