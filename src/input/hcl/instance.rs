@@ -120,9 +120,8 @@ pub(crate) struct Expansion {
 }
 
 /// A resource block of a module instance: its instances, and each one's address
-/// and evaluated body, made once and found by the instance's position. (Two hash
-/// maps keyed by instance key held them before: 8 MB at the peak of the 2,500-file
-/// benchmark, and a key cloned and hashed at every read.)
+/// and evaluated body, made once and found by the instance's position (not by a
+/// hash of its key, cloned at every read).
 pub(crate) struct ResourceInstances {
     /// Each instance's key (none without count/for_each) and `each.value`.
     pub keys: Vec<(Option<Key>, Val)>,
