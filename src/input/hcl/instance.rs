@@ -138,8 +138,9 @@ impl ResourceInstances {
     }
 
     /// Instance `i`'s key and `each.value`.
-    fn key(&self, i: usize) -> (Option<Key>, Val) {
-        self.keys.get(i).cloned().unwrap_or((None, Val::Null))
+    fn key(&self, i: usize) -> (Option<&Key>, &Val) {
+        static NULL: Val = Val::Null;
+        self.keys.get(i).map_or((None, &NULL), |(k, each)| (k.as_ref(), each))
     }
 }
 
@@ -614,7 +615,7 @@ impl<'t> World<'t> {
             mode: decl.mode,
             kind: decl.kind.to_owned(),
             name: decl.name.to_owned(),
-            key: instances.key(i).0,
+            key: instances.key(i).0.cloned(),
         });
         if let Some(slot) = instances.addresses.borrow_mut().get_mut(i) {
             *slot = Some(Arc::clone(&address));
@@ -633,7 +634,7 @@ impl<'t> World<'t> {
         instances.bodies.borrow_mut()[i] = Some(Slot::Busy);
         let (key, each) = instances.key(i);
         let decl = self.decl(instance, r);
-        let scope = instance_scope(key.as_ref(), &each);
+        let scope = instance_scope(key, each);
         let mut references = Vec::new();
         let mut path = Vec::new();
         let value = self.eval_body(instance, decl.file, &scope, &decl.block.body, &mut path, &mut references, true);
