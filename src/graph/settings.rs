@@ -18,43 +18,47 @@ use crate::model::Derivation;
 use crate::model::value::{OwnedStep, PathStep, Value, write_path};
 use crate::settings::{connstr, endpoint_key, settings};
 
-/// Attributes through which resources export their host names and addresses.
-const EXPORTS: &[&str] = &[
-    "address",
-    "endpoint",
-    "reader_endpoint",
-    "fqdn",
-    "private_fqdn",
-    "dns_name",
-    "hostname",
-    "host",
-    "primary_endpoint_address",
-    "reader_endpoint_address",
-    "configuration_endpoint_address",
-    "configuration_endpoint",
-    "cluster_address",
-    "default_hostname",
-    "fully_qualified_domain_name",
-    "connection_name",
-    "public_ip_address",
-    "private_ip_address",
-    "private_ip",
-    "public_ip",
-    "private_dns",
-    "public_dns",
-    "service_url",
-    "uri",
-    "invoke_url",
-    "api_endpoint",
-    "vault_uri",
-    "primary_blob_endpoint",
-    "bucket_regional_domain_name",
-    "bootstrap_brokers",
-    "bootstrap_brokers_tls",
-    "bootstrap_brokers_sasl_scram",
-    "bootstrap_brokers_sasl_iam",
-    "zookeeper_connect_string",
-];
+/// Whether `key` is an attribute through which resources export their host names
+/// and addresses. (A `match`: every resource's every attribute is asked.)
+fn is_export(key: &str) -> bool {
+    matches!(
+        key,
+        "address"
+            | "endpoint"
+            | "reader_endpoint"
+            | "fqdn"
+            | "private_fqdn"
+            | "dns_name"
+            | "hostname"
+            | "host"
+            | "primary_endpoint_address"
+            | "reader_endpoint_address"
+            | "configuration_endpoint_address"
+            | "configuration_endpoint"
+            | "cluster_address"
+            | "default_hostname"
+            | "fully_qualified_domain_name"
+            | "connection_name"
+            | "public_ip_address"
+            | "private_ip_address"
+            | "private_ip"
+            | "public_ip"
+            | "private_dns"
+            | "public_dns"
+            | "service_url"
+            | "uri"
+            | "invoke_url"
+            | "api_endpoint"
+            | "vault_uri"
+            | "primary_blob_endpoint"
+            | "bucket_regional_domain_name"
+            | "bootstrap_brokers"
+            | "bootstrap_brokers_tls"
+            | "bootstrap_brokers_sasl_scram"
+            | "bootstrap_brokers_sasl_iam"
+            | "zookeeper_connect_string"
+    )
+}
 
 /// Resource types whose exports are not their own endpoints (settings that merely
 /// mention hosts, records that alias them).
@@ -80,7 +84,13 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
         if !exports_hosts(&r.address.kind) {
             continue;
         }
-        let mut values: Vec<&str> = EXPORTS.iter().filter_map(|a| r.values.get(a).and_then(Value::as_str)).collect();
+        // One pass over the attributes; a repeated key counts once, as `get` reads it.
+        let Value::Map(entries) = r.values.unwrap_sensitive() else { continue };
+        let mut values: Vec<&str> = entries
+            .iter()
+            .filter(|(k, v)| is_export(k) && r.values.get(k).is_some_and(|last| std::ptr::eq(last, v)))
+            .filter_map(|(_, v)| v.as_str())
+            .collect();
         if let Some(Value::List(nodes)) = r.values.get("cache_nodes") {
             values.extend(nodes.iter().filter_map(|c| c.get("address").and_then(Value::as_str)));
         }

@@ -1,5 +1,5 @@
 //! [`Map`]: the evaluator's object and map values, a vector of entries sorted by
-//! key.
+//! key, shared between copies.
 //!
 //! Terraform iterates maps in key order, which is why the evaluator wants a sorted
 //! map; but most of its maps are small (a resource's arguments, a block, a set of
@@ -7,15 +7,22 @@
 //! types, for even one entry. A sorted vector holds them in what they need, and
 //! maps are mostly built in key order (from another map, or from a sorted body),
 //! where each insert is a push.
+//!
+//! A copy of a map shares its entries until one of them is changed: `tags =
+//! local.tags` in every resource of a module, or a module's output read by each of
+//! its callers, is one vector however many hold it.
 
 use std::borrow::Borrow;
+use std::fmt;
+use std::sync::Arc;
 
 use super::value::Val;
 
 /// A map from strings to values, iterated in key order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default)]
 pub struct Map {
-    entries: Vec<(String, Val)>,
+    /// `None` when empty: an empty map allocates nothing.
+    entries: Option<Arc<Vec<(String, Val)>>>,
 }
 
 /// Iterates a [`Map`]'s entries by reference, in key order.
@@ -29,27 +36,36 @@ impl Map {
 
     /// An empty map with room for `n` entries.
     pub fn with_capacity(n: usize) -> Map {
-        Map { entries: Vec::with_capacity(n) }
+        Map { entries: (n > 0).then(|| Arc::new(Vec::with_capacity(n))) }
+    }
+
+    fn slice(&self) -> &[(String, Val)] {
+        self.entries.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// The entries to change, copied first if another map shares them.
+    fn entries_mut(&mut self) -> &mut Vec<(String, Val)> {
+        Arc::make_mut(self.entries.get_or_insert_with(Arc::default))
     }
 
     fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         String: Borrow<Q>,
     {
-        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
+        self.slice().binary_search_by(|(k, _)| k.borrow().cmp(key))
     }
 
     /// Sets `key` to `value`; returns the value it replaces.
     pub fn insert(&mut self, key: String, value: Val) -> Option<Val> {
         // Entries mostly come in key order: then this is a push.
-        if self.entries.last().is_none_or(|(last, _)| *last < key) {
-            self.entries.push((key, value));
+        if self.slice().last().is_none_or(|(last, _)| *last < key) {
+            self.entries_mut().push((key, value));
             return None;
         }
         match self.find(key.as_str()) {
-            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Ok(i) => Some(std::mem::replace(&mut self.entries_mut()[i].1, value)),
             Err(i) => {
-                self.entries.insert(i, (key, value));
+                self.entries_mut().insert(i, (key, value));
                 None
             }
         }
@@ -60,7 +76,7 @@ impl Map {
     where
         String: Borrow<Q>,
     {
-        self.find(key).ok().map(|i| &self.entries[i].1)
+        self.find(key).ok().map(|i| &self.slice()[i].1)
     }
 
     /// Takes the value under `key` out.
@@ -68,32 +84,44 @@ impl Map {
     where
         String: Borrow<Q>,
     {
-        self.find(key).ok().map(|i| self.entries.remove(i).1)
+        self.find(key).ok().map(|i| self.entries_mut().remove(i).1)
     }
 
     /// The number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.slice().len()
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.slice().is_empty()
     }
 
     /// The entries in key order.
     pub fn iter(&self) -> Iter<'_> {
-        self.entries.iter().map(|(k, v)| (k, v))
+        self.slice().iter().map(|(k, v)| (k, v))
     }
 
     /// The keys in order.
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.entries.iter().map(|(k, _)| k)
+        self.slice().iter().map(|(k, _)| k)
     }
 
     /// The values in key order.
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Val> + ExactSizeIterator {
-        self.entries.iter().map(|(_, v)| v)
+        self.slice().iter().map(|(_, v)| v)
+    }
+}
+
+impl PartialEq for Map {
+    fn eq(&self, other: &Map) -> bool {
+        self.slice() == other.slice()
+    }
+}
+
+impl fmt::Debug for Map {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
     }
 }
 
@@ -113,7 +141,7 @@ impl FromIterator<(String, Val)> for Map {
             }
             entries = kept;
         }
-        Map { entries }
+        Map { entries: (!entries.is_empty()).then(|| Arc::new(entries)) }
     }
 }
 
@@ -134,8 +162,11 @@ impl Extend<(String, Val)> for Map {
 impl IntoIterator for Map {
     type Item = (String, Val);
     type IntoIter = std::vec::IntoIter<(String, Val)>;
+    /// The entries, moved out when this map was their only holder, else copied.
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.into_iter()
+        let entries =
+            self.entries.map_or_else(Vec::new, |e| Arc::try_unwrap(e).unwrap_or_else(|shared| (*shared).clone()));
+        entries.into_iter()
     }
 }
 
@@ -171,7 +202,12 @@ mod tests {
         fn behaves_like_a_btree_map(ops in proptest::collection::vec(op(), 0..40)) {
             let mut map = Map::new();
             let mut model = std::collections::BTreeMap::new();
-            for op in ops {
+            // A copy taken halfway keeps what it had, whatever the original does after.
+            let mut copies = None;
+            for (n, op) in ops.iter().cloned().enumerate() {
+                if n == ops.len() / 2 {
+                    copies = Some((map.clone(), model.clone()));
+                }
                 match op {
                     Op::Insert(k, n) => {
                         let v = Val::Number(f64::from(n));
@@ -183,7 +219,14 @@ mod tests {
             let entries: Vec<(&String, &Val)> = map.iter().collect();
             prop_assert_eq!(entries, model.iter().collect::<Vec<_>>());
             let collected: Map = model.clone().into_iter().rev().collect();
-            prop_assert_eq!(collected, map);
+            prop_assert_eq!(&collected, &map);
+            if let Some((copy, copy_model)) = copies {
+                prop_assert_eq!(copy.iter().collect::<Vec<_>>(), copy_model.iter().collect::<Vec<_>>());
+                // Taking the entries of a shared map copies them; of its only holder, moves them.
+                let shared = map.clone();
+                prop_assert_eq!(shared.into_iter().collect::<Vec<_>>(), model.clone().into_iter().collect::<Vec<_>>());
+                prop_assert_eq!(map.into_iter().collect::<Vec<_>>(), model.into_iter().collect::<Vec<_>>());
+            }
         }
     }
 
@@ -204,6 +247,18 @@ mod tests {
         assert_eq!(m.remove("b"), Some(s("1")));
         assert_eq!(m.get("b"), None);
         assert_eq!(m.len(), 2);
+    }
+
+    #[test]
+    fn an_emptied_map_equals_a_new_one() {
+        let mut m = Map::with_capacity(3);
+        assert_eq!(m, Map::new());
+        m.insert("a".into(), s("1"));
+        assert_ne!(m, Map::new());
+        m.remove("a");
+        assert_eq!(m, Map::new());
+        assert!(m.is_empty());
+        assert_eq!(Map::from_iter(Vec::new()), Map::new());
     }
 
     #[test]

@@ -174,7 +174,8 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         })));
     }
     model.warnings.extend(evaluated.warnings);
-    let Evaluated { lowered, providers, variables, split, .. } = evaluated;
+    let Evaluated { lowered, providers, variables, .. } = evaluated;
+    let split = lowered.len() > 1;
     // Evaluation is over: the syntax trees go before the model is filled, so the
     // memory they held is reused for it.
     for file in tree.dirs.iter_mut().flat_map(|d| d.files.iter_mut()) {
@@ -183,9 +184,9 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     // A world makes each address once, so within one an address is known by its
     // pointer; two worlds may each have made the same one.
     let key = |a: &Arc<Address>| Arc::as_ptr(a) as usize;
-    let existing: FastSet<usize> = lowered.iter().map(|l| key(&l.address)).collect();
+    let existing: FastSet<usize> = lowered.iter().flatten().map(|l| key(&l.address)).collect();
     let by_value: FastSet<Arc<Address>> =
-        if split { lowered.iter().map(|l| Arc::clone(&l.address)).collect() } else { FastSet::default() };
+        if split { lowered.iter().flatten().map(|l| Arc::clone(&l.address)).collect() } else { FastSet::default() };
     let resource = |l: Lowered<EvaluatedBody>| {
         let body = l.body;
         // One link per attribute and target; the first attribute read names it.
@@ -225,11 +226,11 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             location: Some(location),
         }
     };
-    model.resources.reserve(lowered.len());
-    if split {
-        // Evaluated on two threads, filled on two threads, in order.
-        let mut first = lowered;
-        let second = first.split_off(first.len() / 2);
+    model.resources.reserve(lowered.iter().map(Vec::len).sum());
+    let mut parts = lowered.into_iter();
+    let (first, second) = (parts.next().unwrap_or_default(), parts.next());
+    if let Some(second) = second {
+        // Evaluated by two worlds, each share filled on a thread of its own, in order.
         let second = std::thread::scope(|scope| {
             let other = scope.spawn(|| second.into_iter().map(resource).collect::<Vec<_>>());
             model.resources.extend(first.into_iter().map(resource));
@@ -237,7 +238,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         });
         model.resources.extend(second);
     } else {
-        model.resources.extend(lowered.into_iter().map(resource));
+        model.resources.extend(first.into_iter().map(resource));
     }
     model.inputs.push(Input {
         path: path.to_owned(),
@@ -330,7 +331,9 @@ impl Lowered {
 
 /// What evaluating a root module gives the model.
 struct Evaluated {
-    lowered: Vec<Lowered<EvaluatedBody>>,
+    /// The resource instances each world lowered, in order: one list, or two when
+    /// two worlds split the evaluation.
+    lowered: Vec<Vec<Lowered<EvaluatedBody>>>,
     providers: Vec<ProviderConfig<'static>>,
     variables: Vec<(std::borrow::Cow<'static, str>, crate::model::value::Value<'static>)>,
     warnings: Vec<String>,
@@ -338,8 +341,6 @@ struct Evaluated {
     /// evaluated, for the summary warnings.
     summary: (Vec<String>, Vec<String>),
     fatal: Option<instance::Fatal>,
-    /// Whether two worlds evaluated it.
-    split: bool,
 }
 
 /// Which resource instances a world lowers.
@@ -375,7 +376,6 @@ fn evaluate(tree: &Tree, var_dir: usize, options: &Options) -> Evaluated {
         first.summary.0.extend(second.summary.0);
         first.summary.1.extend(second.summary.1);
         first.fatal = first.fatal.or(second.fatal);
-        first.split = true;
         first
     };
     // Each thing is said once: both worlds of a split read what both halves use, and
@@ -416,11 +416,10 @@ fn evaluate_part(tree: &Tree, var_dir: usize, options: &Options, part: Part) -> 
             warnings,
             summary: world.summary_lists(),
             fatal: world.fatal.borrow_mut().take(),
-            split: false,
         }
     };
     // The world is gone: each body has one owner.
-    evaluated.lowered = lowered.into_iter().map(Lowered::unshared).collect();
+    evaluated.lowered = vec![lowered.into_iter().map(Lowered::unshared).collect()];
     evaluated
 }
 
