@@ -57,8 +57,17 @@ fn addresses(l: &Loaded) -> BTreeSet<String> {
     l.resources.iter().map(|(a, _, _)| a.clone()).collect()
 }
 
+fn resource<'l>(l: &'l Loaded, address: &str) -> &'l (String, serde_json::Value, Vec<String>) {
+    l.resources.iter().find(|(a, _, _)| a == address).unwrap_or_else(|| panic!("no {address}"))
+}
+
 fn value<'l>(l: &'l Loaded, address: &str) -> &'l serde_json::Value {
-    &l.resources.iter().find(|(a, _, _)| a == address).unwrap_or_else(|| panic!("no {address}")).1
+    &resource(l, address).1
+}
+
+/// The references of `address`, as `attribute path -> target`.
+fn references<'l>(l: &'l Loaded, address: &str) -> &'l [String] {
+    &resource(l, address).2
 }
 
 /// Evaluates `expr` as the attribute `v` of a resource, beside `extra` source.
@@ -160,9 +169,8 @@ resource "aws_security_group_rule" "in" {
     )]);
     let l = load(tree.path(), &Options::default());
     assert_eq!(value(&l, "aws_security_group.db")["name"], "PROD-db");
-    let rule = l.resources.iter().find(|r| r.0 == "aws_security_group_rule.in").unwrap();
-    assert_eq!(rule.2, vec![r#"Key("security_group_id") -> aws_security_group.db"#]);
-    assert_eq!(rule.1["security_group_id"], "(unknown)");
+    assert_eq!(references(&l, "aws_security_group_rule.in"), [r#"Key("security_group_id") -> aws_security_group.db"#]);
+    assert_eq!(value(&l, "aws_security_group_rule.in")["security_group_id"], "(unknown)");
 }
 
 #[test]
@@ -290,7 +298,7 @@ resource "aws_security_group" "each" {
     assert_eq!(value(&l, r#"module.per_env["dev"].aws_vpc.this"#)["cidr_block"], "10.2.0.0/16");
     assert_eq!(value(&l, "module.counted[1].aws_vpc.this")["tags"]["Name"], "n1");
     assert_eq!(value(&l, "aws_security_group.sg")["description"], "10.1.0.0/16");
-    let refs = |a: &str| l.resources.iter().find(|r| r.0 == a).unwrap().2.clone();
+    let refs = |a: &str| references(&l, a);
     assert_eq!(
         refs("aws_security_group.sg"),
         vec![
@@ -363,13 +371,12 @@ resource "aws_security_group" "sg" {
     assert_eq!(two.warnings, one.warnings);
     // The split is real: the first half (module a, module b) and the root's own
     // resource read the second half (module c).
-    let sg = &one.resources.iter().find(|r| r.0 == "aws_security_group.sg").unwrap().2;
     assert_eq!(
-        sg,
-        &vec![
-            r#"Key("vpc_id") -> module.c["y"].aws_vpc.this"#.to_owned(),
-            r#"Key("description") -> module.b.aws_vpc.this"#.to_owned(),
-            r#"Key("name") -> module.a.aws_vpc.this"#.to_owned(),
+        references(&one, "aws_security_group.sg"),
+        [
+            r#"Key("vpc_id") -> module.c["y"].aws_vpc.this"#,
+            r#"Key("description") -> module.b.aws_vpc.this"#,
+            r#"Key("name") -> module.a.aws_vpc.this"#,
         ]
     );
     let want: BTreeSet<String> = [
@@ -467,10 +474,9 @@ resource "aws_security_group" "db" {
     let db = value(&l, "aws_security_group.db");
     assert_eq!(db["ingress"][0]["from_port"], 5432);
     assert_eq!(db["ingress"][1]["description"], "redis");
-    let refs = &l.resources.iter().find(|r| r.0 == "aws_security_group.db").unwrap().2;
     assert_eq!(
-        refs,
-        &vec![
+        references(&l, "aws_security_group.db"),
+        [
             r#"Key("ingress")/Index(0)/Key("security_groups") -> aws_security_group.app"#,
             r#"Key("ingress")/Index(1)/Key("security_groups") -> aws_security_group.app"#
         ]
@@ -493,8 +499,8 @@ fn tf_json_files_read_like_hcl() {
     assert_eq!(value(&l, "aws_vpc.main")["tags"]["Environment"], "prod");
     assert_eq!(value(&l, "aws_subnet.a")["cidr_block"], "10.9.1.0/24");
     assert_eq!(
-        l.resources.iter().find(|r| r.0 == "aws_subnet.a").unwrap().2,
-        vec![r#"Key("cidr_block") -> aws_vpc.main"#, r#"Key("vpc_id") -> aws_vpc.main"#]
+        references(&l, "aws_subnet.a"),
+        [r#"Key("cidr_block") -> aws_vpc.main"#, r#"Key("vpc_id") -> aws_vpc.main"#]
     );
     assert!(l.warnings.is_empty(), "{:?}", l.warnings);
 }
@@ -566,7 +572,7 @@ resource "aws_security_group_rule" "joined" {
         ("modules/app/main.tf", app),
     ]);
     let l = load(tree.path(), &Options::default());
-    let refs = |a: &str| l.resources.iter().find(|r| r.0 == a).unwrap().2.clone();
+    let refs = |a: &str| references(&l, a);
     assert_eq!(
         refs("aws_security_group_rule.one"),
         vec![r#"Key("security_group_id") -> module.app_1.aws_security_group.app"#]
