@@ -46,7 +46,7 @@ impl<'c> ConfigModule<'c> {
             let mut attributes = Vec::new();
             if let Some(Value::Map(entries)) = &r.expressions {
                 for (k, v) in entries {
-                    collect_expressions(v, &mut vec![OwnedStep::Key(k.to_string())], &mut attributes);
+                    collect_expressions(v, &mut vec![OwnedStep::Key(k.as_ref().into())], &mut attributes);
                 }
             }
             let for_each = r.for_each_expression.as_ref().map(expression_references).unwrap_or_default();
@@ -117,7 +117,7 @@ fn collect_expressions(v: &Value<'_>, path: &mut Vec<OwnedStep>, out: &mut Vec<(
         }
         Value::Map(entries) => {
             for (k, child) in entries {
-                path.push(OwnedStep::Key(k.to_string()));
+                path.push(OwnedStep::Key(k.as_ref().into()));
                 collect_expressions(child, path, out);
                 path.pop();
             }

@@ -67,7 +67,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
                 .map(|(attribute, t)| Reference {
                     attribute,
                     target: t.address.into(),
-                    target_attribute: t.attribute,
+                    target_attribute: t.attribute.map(Into::into),
                     derivation: t.derivation,
                 })
                 .collect();

@@ -288,7 +288,7 @@ pub struct Reference {
     /// The referenced instance, in the same input.
     pub target: std::sync::Arc<Address>,
     /// The attribute of the target that is read (`id`, `arn`), when known.
-    pub target_attribute: Option<String>,
+    pub target_attribute: Option<smol_str::SmolStr>,
     /// How the link was found.
     pub derivation: Derivation,
 }

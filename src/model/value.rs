@@ -290,7 +290,7 @@ pub fn parse_path(text: &str) -> Option<Vec<OwnedStep>> {
                 let mut de = serde_json::Deserializer::from_str(r).into_iter::<String>();
                 let key = de.next()?.ok()?;
                 let used = de.byte_offset();
-                steps.push(OwnedStep::Key(key));
+                steps.push(OwnedStep::Key(key.into()));
                 used
             } else {
                 let end = r.find(']')?;
@@ -304,7 +304,7 @@ pub fn parse_path(text: &str) -> Option<Vec<OwnedStep>> {
             if end == 0 {
                 return None;
             }
-            steps.push(OwnedStep::Key(r[..end].to_owned()));
+            steps.push(OwnedStep::Key(r[..end].into()));
             rest = &r[end..];
         }
     }
@@ -314,8 +314,8 @@ pub fn parse_path(text: &str) -> Option<Vec<OwnedStep>> {
 /// An owned path step, for paths kept beyond the value tree they came from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum OwnedStep {
-    /// A map key or attribute name.
-    Key(String),
+    /// A map key or attribute name (short ones held inline, longer ones shared).
+    Key(smol_str::SmolStr),
     /// A list element.
     Index(usize),
 }

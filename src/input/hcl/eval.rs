@@ -22,7 +22,7 @@ use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use super::functions;
 use super::instance::World;
 use super::ir::{Call, Element, Expr, ForDirective, ForExpr, Kind, ObjectKey, Op, OpKind, Span};
-use super::value::{Map, Origins, Val};
+use super::value::{Map, Origins, Str, Val};
 
 /// An expression that Terraform would refuse, with where it is.
 #[derive(Debug, Clone)]
@@ -62,7 +62,7 @@ impl Eval<'_, '_> {
             Kind::Null => Ok(Val::Null),
             Kind::Bool(b) => Ok(Val::Bool(*b)),
             Kind::Number(n) => Ok(Val::Number(*n)),
-            Kind::String(s) => Ok(Val::String(s.to_string())),
+            Kind::String(s) => Ok(Val::String(s.clone())),
             Kind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
@@ -74,10 +74,10 @@ impl Eval<'_, '_> {
                 let mut out = Map::with_capacity(object.len());
                 for (key, value) in object.iter() {
                     let name = match key {
-                        ObjectKey::Name(name) => name.to_string(),
+                        ObjectKey::Name(name) => name.clone(),
                         ObjectKey::Expr(k) => match self.expr(k)? {
                             v if v.is_unknown() => return Ok(Val::Unknown(v.all_origins())),
-                            v => v.to_text().map(|t| t.into_owned()).ok_or_else(|| {
+                            v => v.to_text().map(Str::from).ok_or_else(|| {
                                 EvalError::new(
                                     format!("an object key must be a string, not {}", v.type_name()),
                                     k.span.get(),
@@ -398,7 +398,7 @@ impl Eval<'_, '_> {
         let mut sensitive = false;
         let mut origins = Origins::default();
         let unknown = self.elements(elements, &mut out, &mut sensitive, &mut origins)?;
-        Ok(if unknown { Val::Unknown(origins) } else { Val::String(out).marked(sensitive) })
+        Ok(if unknown { Val::Unknown(origins) } else { Val::str(out).marked(sensitive) })
     }
 
     /// Renders elements into `out`; `Ok(true)` when an unknown makes the string

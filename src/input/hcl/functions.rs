@@ -22,7 +22,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
-use super::value::{Map, Val, format_number};
+use super::value::{Map, Str, Val, format_number};
 
 /// Most elements a function may produce in one collection.
 const MAX_ELEMENTS: usize = 1_000_000;
@@ -482,7 +482,7 @@ fn cidrhost(c: &Call) -> Result<Val, String> {
     let host = host.filter(|h| *h <= max).ok_or_else(|| {
         c.err(format_args!("prefix of {} does not accommodate a host numbered {}", p.len, format_number(hostnum)))
     })?;
-    Ok(Val::String(ip_text(p.addr | host, p.bits)))
+    Ok(Val::str(ip_text(p.addr | host, p.bits)))
 }
 
 /// `cidrnetmask(prefix)`: an IPv4 prefix's mask in dotted-decimal form.
@@ -493,7 +493,7 @@ fn cidrnetmask(c: &Call) -> Result<Val, String> {
         let text = c.string_arg(0, "prefix")?;
         return Err(c.err(format_args!("IPv6 addresses cannot have a netmask: {text}")));
     }
-    Ok(Val::String(ip_text(net_mask(32, p.len), 32)))
+    Ok(Val::str(ip_text(net_mask(32, p.len), 32)))
 }
 
 /// `cidrsubnet(prefix, newbits, netnum)`: subnet `netnum` of the prefix extended by `newbits`.
@@ -516,7 +516,7 @@ fn cidrsubnet(c: &Call) -> Result<Val, String> {
         ))
     })?;
     let addr = p.addr | num.checked_shl(p.bits - new_len).unwrap_or(0);
-    Ok(Val::String(net_text(addr, p.bits, new_len)))
+    Ok(Val::str(net_text(addr, p.bits, new_len)))
 }
 
 /// `cidrsubnets(prefix, newbits...)`: consecutive subnets, each aligned to its own size.
@@ -555,7 +555,7 @@ fn cidrsubnets(c: &Call) -> Result<Val, String> {
             )));
         }
         current = (next, len);
-        out.push(Val::String(net_text(next, p.bits, len)));
+        out.push(Val::str(net_text(next, p.bits, len)));
     }
     Ok(Val::List(out))
 }
@@ -576,7 +576,7 @@ fn next_subnet(current: (u128, u32), len: u32, bits: u32) -> (u128, bool) {
 fn map_string(c: &Call, f: impl Fn(&str) -> String) -> Result<Val, String> {
     c.arity(1, 1)?;
     let s = c.string_arg(0, "str")?;
-    Ok(Val::String(f(&s)))
+    Ok(Val::str(f(&s)))
 }
 
 /// Applies `f` to two string arguments named `params`.
@@ -655,7 +655,7 @@ fn join(c: &Call) -> Result<Val, String> {
     }
     let total = parts.iter().map(|p| p.len()).sum::<usize>() + sep.len().saturating_mul(parts.len().saturating_sub(1));
     c.check_bytes(total)?;
-    Ok(Val::String(parts.join(&*sep)))
+    Ok(Val::str(parts.join(&*sep)))
 }
 
 /// `split(separator, str)`; an empty separator splits into characters.
@@ -665,7 +665,7 @@ fn split(c: &Call) -> Result<Val, String> {
     let s = c.string_arg(1, "str")?;
     if sep.is_empty() {
         c.check_len(s.chars().count())?;
-        return Ok(Val::List(s.chars().map(|ch| Val::String(ch.to_string())).collect()));
+        return Ok(Val::List(s.chars().map(|ch| Val::str(ch.to_string())).collect()));
     }
     c.check_len(s.matches(&*sep).count() + 1)?;
     Ok(Val::List(s.split(&*sep).map(Val::str).collect()))
@@ -682,11 +682,11 @@ fn replace(c: &Call) -> Result<Val, String> {
         // Go's `$1` / `${name}` expansion is the regex crate's too.
         let out = re.replace_all(&s, &*to).into_owned();
         c.check_bytes(out.len())?;
-        return Ok(Val::String(out));
+        return Ok(Val::str(out));
     }
     let hits = if from.is_empty() { s.chars().count() + 1 } else { s.matches(&*from).count() };
     c.check_bytes(s.len().saturating_add(hits.saturating_mul(to.len())))?;
-    Ok(Val::String(s.replace(&*from, &to)))
+    Ok(Val::str(s.replace(&*from, &to)))
 }
 
 /// Compiles an RE2-syntax pattern, as Terraform's regular expression functions take.
@@ -757,7 +757,7 @@ fn format(c: &Call) -> Result<Val, String> {
         return Ok(Val::unknown());
     }
     let values: Vec<&Val> = values.iter().collect();
-    sprintf(&spec, &values).map(Val::String).map_err(|e| c.err(e))
+    sprintf(&spec, &values).map(Val::str).map_err(|e| c.err(e))
 }
 
 /// `formatlist(spec, values...)`: list values are iterated in parallel, others repeat.
@@ -799,7 +799,7 @@ fn formatlist(c: &Call) -> Result<Val, String> {
         let text = sprintf(&spec, &row).map_err(|e| c.err(format_args!("error on format iteration {k}: {e}")))?;
         bytes += text.len();
         c.check_bytes(bytes)?;
-        out.push(Val::String(text));
+        out.push(Val::str(text));
     }
     Ok(Val::List(out))
 }
@@ -1361,7 +1361,7 @@ fn keys(c: &Call) -> Result<Val, String> {
     let Val::Map(m) = c.non_null(0, "inputMap")? else {
         return Err(c.param_err("inputMap", "must have map or object type"));
     };
-    Ok(Val::List(m.keys().map(Val::str).collect()))
+    Ok(Val::List(m.keys().map(|k| Val::String(k.clone())).collect()))
 }
 
 /// `values(map)`: in key order.
@@ -1396,7 +1396,7 @@ fn zipmap(c: &Call) -> Result<Val, String> {
             Val::Null => return Err(c.err(format_args!("keys list has null value at index {i}"))),
             k => k.to_text().ok_or_else(|| c.param_err("keys", format_args!("element {i}: string required")))?,
         };
-        out.insert(key.into_owned(), value.clone());
+        out.insert(key, value.clone());
     }
     Ok(Val::Map(out).marked(keys.iter().any(is_marked)))
 }
@@ -1457,7 +1457,7 @@ fn sort(c: &Call) -> Result<Val, String> {
         }
     }
     texts.sort();
-    Ok(Val::List(texts.into_iter().map(|t| Val::String(t.into_owned())).collect()))
+    Ok(Val::List(texts.into_iter().map(|t| Val::str(t)).collect()))
 }
 
 /// `range(end)`, `range(start, end)`, `range(start, end, step)`; at most 1024 numbers, as
@@ -1526,7 +1526,7 @@ fn compact(c: &Call) -> Result<Val, String> {
         }
         let text = item.to_text().ok_or_else(|| c.param_err("list", format_args!("element {i}: string required")))?;
         if !text.is_empty() {
-            out.push(Val::String(text.into_owned()));
+            out.push(Val::str(text));
         }
     }
     Ok(Val::List(out))
@@ -1566,7 +1566,7 @@ fn transpose(c: &Call) -> Result<Val, String> {
     if m.values().any(Val::has_unknown) {
         return Ok(Val::unknown());
     }
-    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut out: BTreeMap<String, Vec<Str>> = BTreeMap::new();
     let mut count = 0;
     for (key, list) in m {
         let items = match list.unmarked() {
@@ -1632,7 +1632,7 @@ fn tostring(c: &Call) -> Result<Val, String> {
         Val::Null => Ok(Val::Null),
         v => v
             .to_text()
-            .map(|t| Val::String(t.into_owned()))
+            .map(|t| Val::str(t))
             .ok_or_else(|| c.err(format_args!("cannot convert {} to string", v.type_name()))),
     }
 }
@@ -1738,7 +1738,7 @@ fn unify(items: &[Val]) -> Option<Vec<Val>> {
     if !strings {
         return None;
     }
-    let to_string = |v: &Val| v.to_text().map_or_else(|| v.clone(), |t| Val::String(t.into_owned()));
+    let to_string = |v: &Val| v.to_text().map_or_else(|| v.clone(), |t| Val::str(t));
     Some(items.iter().map(|v| map_marked(v, &to_string)).collect())
 }
 
@@ -1872,7 +1872,7 @@ fn set_operation(c: &Call, op: SetOp) -> Result<Val, String> {
 fn jsonencode(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     match json_text(c.arg(0)).map_err(|e| c.err(e))? {
-        Some(text) => Ok(Val::String(text)),
+        Some(text) => Ok(Val::str(text)),
         None => Ok(Val::unknown()),
     }
 }
@@ -1971,7 +1971,7 @@ fn base64encode(c: &Call) -> Result<Val, String> {
             }
         }
     }
-    Ok(Val::String(out))
+    Ok(Val::str(out))
 }
 
 /// `base64decode(string)`: padding required, line breaks ignored (as Go's decoder
@@ -1981,7 +1981,7 @@ fn base64decode(c: &Call) -> Result<Val, String> {
     let text = c.string_arg(0, "str")?;
     let bytes = base64_bytes(&text).ok_or_else(|| c.err("failed to decode base64 data"))?;
     String::from_utf8(bytes)
-        .map(Val::String)
+        .map(Val::str)
         .map_err(|_| c.err("the result of decoding the provided string is not valid UTF-8"))
 }
 

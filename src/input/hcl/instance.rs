@@ -22,7 +22,7 @@ use std::sync::Arc;
 use super::eval::{Eval, EvalError};
 use super::ir::{Block, Body, Expr, Kind, Op, OpKind};
 use super::parse::{Tree, line_column};
-use super::value::{Map, Origin, Origins, Val};
+use super::value::{Map, Origin, Origins, Str, Val};
 use crate::hash::FastMap;
 use crate::model::address::{Address, Key, Mode, ModuleStep};
 use crate::model::value::OwnedStep;
@@ -438,14 +438,14 @@ impl<'t> World<'t> {
                     None => true,
                 };
                 if is_string {
-                    return Some(Val::String(s.clone()));
+                    return Some(Val::str(s.clone()));
                 }
                 match hcl_edit::parser::parse_expr(s) {
                     Ok(e) => {
                         let e = super::ir::Lowering::detached(&HashMap::new()).expr(&e);
                         Some(self.value_or_unknown(0, file, &[], &e))
                     }
-                    Err(_) => Some(Val::String(s.clone())),
+                    Err(_) => Some(Val::str(s.clone())),
                 }
             }
         }
@@ -564,13 +564,13 @@ impl<'t> World<'t> {
         if let Some(for_each) = body.get_attribute("for_each") {
             let v = self.value_or_unknown(instance, file, &[], &for_each.value);
             let keys: Option<Vec<(Option<Key>, Val)>> = match v.unmarked() {
-                Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect()),
+                Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.to_string())), v.clone())).collect()),
                 Val::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
                     let mut keys: Vec<String> =
                         items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
                     keys.sort();
                     keys.dedup();
-                    Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone())), Val::String(k))).collect())
+                    Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone())), Val::str(k))).collect())
                 }
                 _ => None,
             };
@@ -643,7 +643,7 @@ impl<'t> World<'t> {
             && decl.kind == "terraform_remote_state"
             && let Some(outputs) = self.remote_outputs(instance, &value)
         {
-            value.insert("outputs".to_owned(), outputs);
+            value.insert("outputs", outputs);
         }
         let body = Rc::new(EvaluatedBody { value: Val::Map(value), references });
         instances.bodies.borrow_mut()[i] = Some(Slot::Done(Rc::clone(&body)));
@@ -680,10 +680,10 @@ impl<'t> World<'t> {
             if !refs.is_empty() {
                 let mut at = Vec::with_capacity(path.len() + 1);
                 at.extend(path.iter().cloned());
-                at.push(OwnedStep::Key(key.to_owned()));
+                at.push(OwnedStep::Key(key.into()));
                 references.push((at, refs));
             }
-            out.insert(key.to_owned(), value);
+            out.insert(key, value);
         }
         let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
         for block in body.blocks.iter() {
@@ -696,7 +696,7 @@ impl<'t> World<'t> {
                 continue;
             }
             let list = blocks.entry(ident.to_owned()).or_default();
-            path.push(OwnedStep::Key(ident.to_owned()));
+            path.push(OwnedStep::Key(ident.into()));
             path.push(OwnedStep::Index(list.len()));
             let inner = self.eval_body(instance, file, scope, &block.body, path, references, false);
             path.truncate(path.len() - 2);
@@ -740,7 +740,7 @@ impl<'t> World<'t> {
         for (k, v) in items {
             let mut inner_scope = scope.to_vec();
             inner_scope.push((iterator.clone(), Val::Map(Map::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
-            path.push(OwnedStep::Key(label.to_owned()));
+            path.push(OwnedStep::Key(label.into()));
             path.push(OwnedStep::Index(list.len()));
             let first = references.len();
             let inner = self.eval_body(instance, file, &inner_scope, &content.body, path, references, false);
@@ -790,15 +790,15 @@ impl<'t> World<'t> {
                 let dir =
                     |d: Option<usize>| d.map_or_else(String::new, |d| self.tree.dirs[d].path.display().to_string());
                 let v = match n {
-                    "module" => Val::String(dir(inst.dir)),
-                    "root" => Val::String(dir(Some(0))),
-                    "cwd" => Val::String(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()),
+                    "module" => Val::str(dir(inst.dir)),
+                    "root" => Val::str(dir(Some(0))),
+                    "cwd" => Val::str(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()),
                     _ => Val::unknown(),
                 };
                 ev.operators(v, &ops[1..])?
             }
             "terraform" => match attr(0) {
-                Some(("workspace", _)) => ev.operators(Val::String(self.workspace.clone()), &ops[1..])?,
+                Some(("workspace", _)) => ev.operators(Val::str(self.workspace.clone()), &ops[1..])?,
                 _ => Val::unknown(),
             },
             "each" | "count" | "self" => return Ok(Some(Val::unknown())),
@@ -862,7 +862,7 @@ impl<'t> World<'t> {
         let names: Vec<&str> = config.outputs.keys().copied().collect();
         let mut out = Map::new();
         for n in names {
-            out.insert(n.to_owned(), self.output(instance, n)?);
+            out.insert(n, self.output(instance, n)?);
         }
         Ok(Val::Map(out))
     }
@@ -885,17 +885,17 @@ impl<'t> World<'t> {
         let expansion = self.resource_instances(instance, r);
         let instances = &expansion.keys;
         let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
-        let attr_at = |i: usize| ops.get(i).and_then(Op::attr).map(str::to_owned);
+        let attr_at = |i: usize| ops.get(i).and_then(Op::attr).map(Str::from);
         // One instance as the traversal reads it: with `attribute`, just that
         // attribute (unknown, from this instance, when only the provider knows it);
         // else the object of its configured values.
-        let read = |i: usize, attribute: Option<String>| {
+        let read = |i: usize, attribute: Option<Str>| {
             let origin = Origin { address: self.address(instance, r, i), attribute };
             self.record(origin.clone());
             let body = self.body(instance, r, i);
             match (&origin.attribute, body) {
                 (Some(a), Some(b)) => match b.value.unmarked() {
-                    Val::Map(m) => match m.get(a) {
+                    Val::Map(m) => match m.get(a.as_str()) {
                         Some(v) if !v.is_null() => v.clone(),
                         _ => Val::Unknown(Origins::one(origin)),
                     },
@@ -913,7 +913,7 @@ impl<'t> World<'t> {
             // (`aws_subnet.this[0]`) names it.
             let indexed = matches!(ops.first().map(|o| &o.kind), Some(OpKind::Index(_) | OpKind::LegacyIndex(_)));
             let rest = if indexed && decl_repeats(self.decl(instance, r)) { &ops[1..] } else { ops };
-            let v = read(0, rest.first().and_then(Op::attr).map(str::to_owned));
+            let v = read(0, rest.first().and_then(Op::attr).map(Str::from));
             return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
         }
         let index = match ops.first().map(|o| &o.kind) {
@@ -1002,11 +1002,11 @@ fn as_read(body: &Val) -> Val {
 fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
     match key {
         Some(Key::Int(i)) => {
-            vec![("count".into(), Val::Map(Map::from([("index".into(), Val::Number(*i as f64))])))]
+            vec![("count".into(), Val::Map(Map::from([("index", Val::Number(*i as f64))])))]
         }
         Some(Key::Str(k)) => vec![(
             "each".into(),
-            Val::Map(Map::from([("key".into(), Val::String(k.clone())), ("value".into(), each.clone())])),
+            Val::Map(Map::from([("key", Val::str(k)), ("value", each.clone())])),
         )],
         None => Vec::new(),
     }

@@ -22,6 +22,7 @@ use hcl_edit::structure as hs;
 use hcl_edit::template as ht;
 use hcl_edit::{Decorate, Span as _};
 
+use super::value::Str;
 use crate::model::InlineSuppression;
 
 /// A byte range in a file, or none (parts built from `.tf.json`, command-line
@@ -144,7 +145,7 @@ pub(crate) enum Kind {
     Null,
     Bool(bool),
     Number(f64),
-    String(Box<str>),
+    String(Str),
     Array(Box<[Expr]>),
     Object(Box<[(ObjectKey, Expr)]>),
     /// A template that renders a string (a heredoc, or a quoted string with more
@@ -164,7 +165,7 @@ pub(crate) enum Kind {
 #[derive(Debug)]
 pub(crate) enum ObjectKey {
     /// A name or a literal string.
-    Name(Box<str>),
+    Name(Str),
     /// `(expression) = ...`, or a template.
     Expr(Expr),
 }

@@ -16,17 +16,17 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::sync::Arc;
 
-use super::value::Val;
+use super::value::{Str, Val};
 
 /// A map from strings to values, iterated in key order.
 #[derive(Clone, Default)]
 pub struct Map {
     /// `None` when empty: an empty map allocates nothing.
-    entries: Option<Arc<Vec<(String, Val)>>>,
+    entries: Option<Arc<Vec<(Str, Val)>>>,
 }
 
 /// Iterates a [`Map`]'s entries by reference, in key order.
-pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, (String, Val)>, fn(&'a (String, Val)) -> (&'a String, &'a Val)>;
+pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, (Str, Val)>, fn(&'a (Str, Val)) -> (&'a Str, &'a Val)>;
 
 impl Map {
     /// An empty map.
@@ -39,24 +39,25 @@ impl Map {
         Map { entries: (n > 0).then(|| Arc::new(Vec::with_capacity(n))) }
     }
 
-    fn slice(&self) -> &[(String, Val)] {
+    fn slice(&self) -> &[(Str, Val)] {
         self.entries.as_deref().map_or(&[], Vec::as_slice)
     }
 
     /// The entries to change, copied first if another map shares them.
-    fn entries_mut(&mut self) -> &mut Vec<(String, Val)> {
+    fn entries_mut(&mut self) -> &mut Vec<(Str, Val)> {
         Arc::make_mut(self.entries.get_or_insert_with(Arc::default))
     }
 
     fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
-        String: Borrow<Q>,
+        Str: Borrow<Q>,
     {
         self.slice().binary_search_by(|(k, _)| k.borrow().cmp(key))
     }
 
     /// Sets `key` to `value`; returns the value it replaces.
-    pub fn insert(&mut self, key: String, value: Val) -> Option<Val> {
+    pub fn insert(&mut self, key: impl Into<Str>, value: Val) -> Option<Val> {
+        let key = key.into();
         // Entries mostly come in key order: then this is a push.
         if self.slice().last().is_none_or(|(last, _)| *last < key) {
             self.entries_mut().push((key, value));
@@ -74,7 +75,7 @@ impl Map {
     /// The value under `key`.
     pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&Val>
     where
-        String: Borrow<Q>,
+        Str: Borrow<Q>,
     {
         self.find(key).ok().map(|i| &self.slice()[i].1)
     }
@@ -82,7 +83,7 @@ impl Map {
     /// Takes the value under `key` out.
     pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<Val>
     where
-        String: Borrow<Q>,
+        Str: Borrow<Q>,
     {
         self.find(key).ok().map(|i| self.entries_mut().remove(i).1)
     }
@@ -103,7 +104,7 @@ impl Map {
     }
 
     /// The keys in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Str> + ExactSizeIterator {
         self.slice().iter().map(|(k, _)| k)
     }
 
@@ -125,14 +126,14 @@ impl fmt::Debug for Map {
     }
 }
 
-impl FromIterator<(String, Val)> for Map {
+impl<K: Into<Str>> FromIterator<(K, Val)> for Map {
     /// Like a `BTreeMap`, a key given twice keeps its last value.
-    fn from_iter<I: IntoIterator<Item = (String, Val)>>(iter: I) -> Map {
-        let mut entries: Vec<(String, Val)> = iter.into_iter().collect();
+    fn from_iter<I: IntoIterator<Item = (K, Val)>>(iter: I) -> Map {
+        let mut entries: Vec<(Str, Val)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
         if !entries.windows(2).all(|w| w[0].0 < w[1].0) {
             // Stable: of equal keys, the last given stays last, and is kept.
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut kept: Vec<(String, Val)> = Vec::with_capacity(entries.len());
+            let mut kept: Vec<(Str, Val)> = Vec::with_capacity(entries.len());
             for entry in entries {
                 match kept.last_mut() {
                     Some(last) if last.0 == entry.0 => *last = entry,
@@ -145,14 +146,14 @@ impl FromIterator<(String, Val)> for Map {
     }
 }
 
-impl<const N: usize> From<[(String, Val); N]> for Map {
-    fn from(entries: [(String, Val); N]) -> Map {
+impl<K: Into<Str>, const N: usize> From<[(K, Val); N]> for Map {
+    fn from(entries: [(K, Val); N]) -> Map {
         entries.into_iter().collect()
     }
 }
 
-impl Extend<(String, Val)> for Map {
-    fn extend<I: IntoIterator<Item = (String, Val)>>(&mut self, iter: I) {
+impl<K: Into<Str>> Extend<(K, Val)> for Map {
+    fn extend<I: IntoIterator<Item = (K, Val)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);
         }
@@ -160,8 +161,8 @@ impl Extend<(String, Val)> for Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (String, Val);
-    type IntoIter = std::vec::IntoIter<(String, Val)>;
+    type Item = (Str, Val);
+    type IntoIter = std::vec::IntoIter<(Str, Val)>;
     /// The entries, moved out when this map was their only holder, else copied.
     fn into_iter(self) -> Self::IntoIter {
         let entries =
@@ -171,7 +172,7 @@ impl IntoIterator for Map {
 }
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a String, &'a Val);
+    type Item = (&'a Str, &'a Val);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
@@ -186,12 +187,12 @@ mod tests {
     /// An operation on a map: insert a key (and a number), or remove a key.
     #[derive(Debug, Clone)]
     enum Op {
-        Insert(String, u8),
-        Remove(String),
+        Insert(Str, u8),
+        Remove(Str),
     }
 
     fn op() -> impl Strategy<Value = Op> {
-        let key = prop::sample::select(vec!["a", "b", "c", "d", "id", "name", "tags", "z"]).prop_map(str::to_owned);
+        let key = prop::sample::select(vec!["a", "b", "c", "d", "id", "name", "tags", "z"]).prop_map(Str::new_static);
         prop_oneof![(key.clone(), any::<u8>()).prop_map(|(k, n)| Op::Insert(k, n)), key.prop_map(Op::Remove),]
     }
 
@@ -216,7 +217,7 @@ mod tests {
                     Op::Remove(k) => prop_assert_eq!(map.remove(k.as_str()), model.remove(&k)),
                 }
             }
-            let entries: Vec<(&String, &Val)> = map.iter().collect();
+            let entries: Vec<(&Str, &Val)> = map.iter().collect();
             prop_assert_eq!(entries, model.iter().collect::<Vec<_>>());
             let collected: Map = model.clone().into_iter().rev().collect();
             prop_assert_eq!(&collected, &map);
@@ -231,17 +232,17 @@ mod tests {
     }
 
     fn s(x: &str) -> Val {
-        Val::String(x.to_owned())
+        Val::str(x)
     }
 
     #[test]
     fn inserts_in_any_order_iterate_sorted_and_replace() {
         let mut m = Map::new();
-        assert_eq!(m.insert("b".into(), s("1")), None);
-        assert_eq!(m.insert("a".into(), s("2")), None);
-        assert_eq!(m.insert("c".into(), s("3")), None);
-        assert_eq!(m.insert("a".into(), s("4")), Some(s("2")));
-        let keys: Vec<&str> = m.keys().map(String::as_str).collect();
+        assert_eq!(m.insert("b", s("1")), None);
+        assert_eq!(m.insert("a", s("2")), None);
+        assert_eq!(m.insert("c", s("3")), None);
+        assert_eq!(m.insert("a", s("4")), Some(s("2")));
+        let keys: Vec<&str> = m.keys().map(Str::as_str).collect();
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(m.get("a"), Some(&s("4")));
         assert_eq!(m.remove("b"), Some(s("1")));
@@ -253,17 +254,17 @@ mod tests {
     fn an_emptied_map_equals_a_new_one() {
         let mut m = Map::with_capacity(3);
         assert_eq!(m, Map::new());
-        m.insert("a".into(), s("1"));
+        m.insert("a", s("1"));
         assert_ne!(m, Map::new());
         m.remove("a");
         assert_eq!(m, Map::new());
         assert!(m.is_empty());
-        assert_eq!(Map::from_iter(Vec::new()), Map::new());
+        assert_eq!(Map::from_iter(Vec::<(Str, Val)>::new()), Map::new());
     }
 
     #[test]
     fn collecting_keeps_the_last_of_a_repeated_key() {
-        let m: Map = vec![("b".into(), s("1")), ("a".into(), s("2")), ("b".into(), s("3"))].into_iter().collect();
+        let m: Map = vec![("b", s("1")), ("a", s("2")), ("b", s("3"))].into_iter().collect();
         let entries: Vec<(&str, &Val)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
         assert_eq!(entries, [("a", &s("2")), ("b", &s("3"))]);
     }

@@ -127,7 +127,7 @@ pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, Val)>, InputError> 
     let world = World::new(&tree, HashMap::new(), "default".into());
     let Some(attr) = tree.dirs[0].files[0].body.get_attribute("inputs") else { return Ok(Vec::new()) };
     Ok(match world.eval_setting(0, (0, 0), &attr.value) {
-        Val::Map(m) => m.into_iter().collect(),
+        Val::Map(m) => m.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         _ => Vec::new(),
     })
 }

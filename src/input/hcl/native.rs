@@ -268,7 +268,7 @@ impl<'t> Parser<'t> {
                 }
                 _ => break,
             };
-            labels.push(label);
+            labels.push(label.as_str().into());
             self.sp()?;
         }
         if !self.eat(b'{') {
@@ -738,7 +738,7 @@ impl<'t> Parser<'t> {
             }
             let key = self.expr(false)?;
             let key = match key.kind {
-                Kind::Variable(name) if is_id_start(first) => ObjectKey::Name(name),
+                Kind::Variable(name) if is_id_start(first) => ObjectKey::Name(name.into()),
                 Kind::String(s) if self.plain_string_at == start => ObjectKey::Name(s),
                 kind => {
                     expression_keys.push(self.text[start..self.pos].replace(|c: char| c.is_ascii_whitespace(), ""));

@@ -17,6 +17,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::model::address::Address;
+
+/// The evaluator's strings and map keys: up to 23 bytes held inline, longer ones
+/// shared, so copying a value never copies its text.
+pub type Str = smol_str::SmolStr;
 use crate::model::value::Value;
 
 /// A resource instance attribute a value was computed from.
@@ -25,7 +29,7 @@ pub struct Origin {
     /// The instance.
     pub address: Arc<Address>,
     /// The attribute read (`id`), when the expression names one.
-    pub attribute: Option<String>,
+    pub attribute: Option<Str>,
 }
 
 /// Where an unknown value comes from; empty when it is not known (a function lost
@@ -86,7 +90,7 @@ pub enum Val {
     /// CIDR arithmetic all fit an `f64` exactly.
     Number(f64),
     /// A string.
-    String(String),
+    String(Str),
     /// A list, set or tuple.
     List(Vec<Val>),
     /// A map or object, keys sorted.
@@ -99,7 +103,7 @@ pub enum Val {
 
 impl Val {
     /// A string value.
-    pub fn str(s: impl Into<String>) -> Val {
+    pub fn str(s: impl Into<Str>) -> Val {
         Val::String(s.into())
     }
 
@@ -236,9 +240,9 @@ impl Val {
             Val::Bool(b) => Value::Bool(b),
             Val::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::Int(n as i64),
             Val::Number(n) => Value::Float(n),
-            Val::String(s) => Value::String(Cow::Owned(s)),
+            Val::String(s) => Value::String(Cow::Owned(s.into())),
             Val::List(items) => Value::List(items.into_iter().map(Val::into_model).collect()),
-            Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Cow::Owned(k), v.into_model())).collect()),
+            Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Cow::Owned(k.into()), v.into_model())).collect()),
             Val::Unknown(_) => Value::Unknown,
             Val::Sensitive(v) => Value::Sensitive(Box::new(v.into_model())),
         }
@@ -250,7 +254,7 @@ impl Val {
             serde_json::Value::Null => Val::Null,
             serde_json::Value::Bool(b) => Val::Bool(b),
             serde_json::Value::Number(n) => Val::Number(n.as_f64().unwrap_or(f64::NAN)),
-            serde_json::Value::String(s) => Val::String(s),
+            serde_json::Value::String(s) => Val::String(s.into()),
             serde_json::Value::Array(a) => Val::List(a.into_iter().map(Val::from_json).collect()),
             serde_json::Value::Object(m) => Val::Map(m.into_iter().map(|(k, v)| (k, Val::from_json(v))).collect()),
         }
@@ -265,10 +269,10 @@ impl Val {
             Val::Number(n) => {
                 serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number)
             }
-            Val::String(s) => serde_json::Value::String(s.clone()),
+            Val::String(s) => serde_json::Value::String(s.to_string()),
             Val::List(items) => serde_json::Value::Array(items.iter().map(Val::to_json).collect::<Option<_>>()?),
             Val::Map(m) => serde_json::Value::Object(
-                m.iter().map(|(k, v)| Some((k.clone(), v.to_json()?))).collect::<Option<_>>()?,
+                m.iter().map(|(k, v)| Some((k.to_string(), v.to_json()?))).collect::<Option<_>>()?,
             ),
             Val::Unknown(_) => return None,
             Val::Sensitive(_) => unreachable!("unmarked"),
