@@ -188,7 +188,9 @@ fn at_mut<'v, 'a>(v: &'v mut Value<'a>, path: &[crate::model::value::OwnedStep])
     use crate::model::value::OwnedStep;
     let Some((first, rest)) = path.split_first() else { return Some(v) };
     let next = match (first, v) {
-        (OwnedStep::Key(k), Value::Map(entries)) => entries.iter_mut().rev().find(|(ek, _)| **ek == **k).map(|(_, x)| x)?,
+        (OwnedStep::Key(k), Value::Map(entries)) => {
+            entries.iter_mut().rev().find(|(ek, _)| **ek == **k).map(|(_, x)| x)?
+        }
         (OwnedStep::Index(i), Value::List(items)) => items.get_mut(*i)?,
         _ => return None,
     };

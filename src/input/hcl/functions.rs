@@ -1457,7 +1457,7 @@ fn sort(c: &Call) -> Result<Val, String> {
         }
     }
     texts.sort();
-    Ok(Val::List(texts.into_iter().map(|t| Val::str(t)).collect()))
+    Ok(Val::List(texts.into_iter().map(Val::str).collect()))
 }
 
 /// `range(end)`, `range(start, end)`, `range(start, end, step)`; at most 1024 numbers, as
@@ -1630,10 +1630,7 @@ fn tostring(c: &Call) -> Result<Val, String> {
     c.arity(1, 1)?;
     match c.arg(0) {
         Val::Null => Ok(Val::Null),
-        v => v
-            .to_text()
-            .map(|t| Val::str(t))
-            .ok_or_else(|| c.err(format_args!("cannot convert {} to string", v.type_name()))),
+        v => v.to_text().map(Val::str).ok_or_else(|| c.err(format_args!("cannot convert {} to string", v.type_name()))),
     }
 }
 

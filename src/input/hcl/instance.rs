@@ -1004,10 +1004,9 @@ fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
         Some(Key::Int(i)) => {
             vec![("count".into(), Val::Map(Map::from([("index", Val::Number(*i as f64))])))]
         }
-        Some(Key::Str(k)) => vec![(
-            "each".into(),
-            Val::Map(Map::from([("key", Val::str(k)), ("value", each.clone())])),
-        )],
+        Some(Key::Str(k)) => {
+            vec![("each".into(), Val::Map(Map::from([("key", Val::str(k)), ("value", each.clone())])))]
+        }
         None => Vec::new(),
     }
 }
