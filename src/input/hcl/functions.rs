@@ -1735,7 +1735,7 @@ fn unify(items: &[Val]) -> Option<Vec<Val>> {
     if !strings {
         return None;
     }
-    let to_string = |v: &Val| v.to_text().map_or_else(|| v.clone(), |t| Val::str(t));
+    let to_string = |v: &Val| v.to_text().map_or_else(|| v.clone(), Val::str);
     Some(items.iter().map(|v| map_marked(v, &to_string)).collect())
 }
 
