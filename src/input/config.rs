@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use super::raw::RawConfigModule;
 use crate::model::Derivation;
 use crate::model::address::{Address, Key, Mode, ModuleStep, Traversal, write_module_path};
-use crate::model::value::{OwnedStep, Value};
+use crate::model::value::{OwnedStep, Text, Value};
 
 /// One module of the configuration, with its expressions reduced to references.
 #[derive(Default)]
@@ -101,7 +101,7 @@ impl<'c> ConfigModule<'c> {
     }
 }
 
-fn is_expression(entries: &[(std::borrow::Cow<'_, str>, Value<'_>)]) -> bool {
+fn is_expression(entries: &[(Text<'_>, Value<'_>)]) -> bool {
     entries.iter().any(|(k, _)| k == "references" || k == "constant_value")
 }
 

@@ -14,7 +14,7 @@ use super::InputError;
 use super::plan::add_values;
 use super::raw::{RawDoc, RawV3Module, RawV4Resource};
 use crate::model::address::{Address, Mode, ModuleStep, parse_module_path};
-use crate::model::value::{Str, Value};
+use crate::model::value::{Str, Text, Value};
 use crate::model::{Action, Input, InputId, InputKind, Model, Resource};
 
 pub(crate) fn lower_show<'a>(
@@ -230,7 +230,7 @@ pub(crate) fn unflatten<'k>(entries: impl Iterator<Item = (&'k str, &'k str)>) -
 }
 
 fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> Value<'static> {
-    let mut entries: Vec<(Cow<'static, str>, Value<'static>)> = Vec::new();
+    let mut entries: Vec<(Text<'static>, Value<'static>)> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for key in flat.range(prefix..).map(|(k, _)| *k).take_while(|k| k.starts_with(prefix)) {
         let rest = &key[prefix.len()..];
@@ -239,7 +239,7 @@ fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> Value<'static> {
             continue;
         }
         let value = child(flat, prefix, seg);
-        entries.push((Cow::Owned(seg.to_owned()), value));
+        entries.push((Text::Owned(seg.into()), value));
     }
     Value::Map(entries)
 }
@@ -261,7 +261,7 @@ fn child(flat: &BTreeMap<&str, &str>, prefix: &str, seg: &str) -> Value<'static>
         let items = ids
             .into_iter()
             .map(|id| match flat.get(format!("{inner}{id}").as_str()) {
-                Some(v) => Value::String(Cow::Owned((*v).to_owned())),
+                Some(v) => Value::String(Text::Owned((*v).into())),
                 None => build(flat, &format!("{inner}{id}.")),
             })
             .collect();
@@ -269,11 +269,11 @@ fn child(flat: &BTreeMap<&str, &str>, prefix: &str, seg: &str) -> Value<'static>
     } else if flat.contains_key(format!("{base}.%").as_str()) {
         let entries = under()
             .filter(|(k, _)| &k[inner.len()..] != "%")
-            .map(|(k, v)| (Cow::Owned(k[inner.len()..].to_owned()), Value::String(Cow::Owned(v.to_owned()))))
+            .map(|(k, v)| (Text::Owned(k[inner.len()..].into()), Value::String(Text::Owned(v.into()))))
             .collect();
         Value::Map(entries)
     } else if let Some(v) = flat.get(base.as_str()) {
-        Value::String(Cow::Owned((*v).to_owned()))
+        Value::String(Text::Owned((*v).into()))
     } else {
         build(flat, &inner)
     }

@@ -10,6 +10,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use smol_str::SmolStr;
+
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// An attribute value.
@@ -25,11 +27,11 @@ pub enum Value<'a> {
     /// Any other number.
     Float(f64),
     /// A string.
-    String(Cow<'a, str>),
+    String(Text<'a>),
     /// A list, set or tuple.
     List(Vec<Value<'a>>),
     /// A map, object or single nested block, in input order.
-    Map(Vec<(Cow<'a, str>, Value<'a>)>),
+    Map(Vec<(Text<'a>, Value<'a>)>),
     /// Known only after apply.
     Unknown,
     /// Marked sensitive by Terraform: usable for linking, never printed.
@@ -122,10 +124,10 @@ impl<'a> Value<'a> {
                 Some(i) => Value::Int(i),
                 None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
-            serde_json::Value::String(s) => Value::String(Cow::Owned(s)),
+            serde_json::Value::String(s) => Value::String(s.into()),
             serde_json::Value::Array(a) => Value::List(a.into_iter().map(Value::from_json).collect()),
             serde_json::Value::Object(m) => {
-                Value::Map(m.into_iter().map(|(k, v)| (Cow::Owned(k), Value::from_json(v))).collect())
+                Value::Map(m.into_iter().map(|(k, v)| (k.into(), Value::from_json(v))).collect())
             }
         }
     }
@@ -151,7 +153,7 @@ impl<'a> Value<'a> {
                         None if mark.has_true() => {
                             let mut v = Value::Null;
                             v.mark_unknown(mark);
-                            entries.push((Cow::Owned(k.to_string()), v));
+                            entries.push((Text::from(&**k).to_owned(), v));
                         }
                         None => {}
                     }
@@ -163,7 +165,7 @@ impl<'a> Value<'a> {
                     let mut child = Value::Null;
                     child.mark_unknown(mark);
                     if !matches!(child, Value::Null) {
-                        entries.push((Cow::Owned(k.to_string()), child));
+                        entries.push((Text::from(&**k).to_owned(), child));
                     }
                 }
                 *v = Value::Map(entries);
@@ -364,13 +366,13 @@ impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
         Ok(Value::Float(v))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Value::String(Cow::Borrowed(v)))
+        Ok(Value::String(Text::Borrowed(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Value::String(Cow::Owned(v.to_owned())))
+        Ok(Value::String(Text::Owned(v.into())))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Value::String(Cow::Owned(v)))
+        Ok(Value::String(Text::Owned(v.into())))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
@@ -383,9 +385,119 @@ impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(key) = map.next_key::<Str<'a>>()? {
             let value = map.next_value()?;
-            entries.push((key.0, value));
+            entries.push((key.0.into(), value));
         }
         Ok(Value::Map(entries))
+    }
+}
+
+/// A string of a value tree: borrowed from the input text when it can be, else
+/// owned; an owned one holds up to 23 bytes inline and shares longer ones, so the
+/// evaluator's strings become the model's without a copy.
+#[derive(Clone)]
+pub enum Text<'a> {
+    /// Borrowed from the input.
+    Borrowed(&'a str),
+    /// Owned.
+    Owned(SmolStr),
+}
+
+impl Text<'_> {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Borrowed(s) => s,
+            Text::Owned(s) => s,
+        }
+    }
+
+    /// The same text, owned.
+    pub fn to_owned(&self) -> Text<'static> {
+        Text::Owned(SmolStr::new(self.as_str()))
+    }
+}
+
+impl std::ops::Deref for Text<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Text<'_> {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Text<'_> {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for Text<'_> {
+    fn eq(&self, other: &Text<'_>) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text<'_> {}
+
+impl PartialEq<str> for Text<'_> {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::hash::Hash for Text<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl fmt::Debug for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Text<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<'a> From<&'a str> for Text<'a> {
+    fn from(s: &'a str) -> Text<'a> {
+        Text::Borrowed(s)
+    }
+}
+
+impl From<String> for Text<'_> {
+    fn from(s: String) -> Self {
+        Text::Owned(s.into())
+    }
+}
+
+impl From<SmolStr> for Text<'_> {
+    fn from(s: SmolStr) -> Self {
+        Text::Owned(s)
+    }
+}
+
+impl<'a> From<Cow<'a, str>> for Text<'a> {
+    fn from(s: Cow<'a, str>) -> Text<'a> {
+        match s {
+            Cow::Borrowed(s) => Text::Borrowed(s),
+            Cow::Owned(s) => s.into(),
+        }
     }
 }
 

@@ -21,7 +21,7 @@ use crate::model::address::Address;
 /// The evaluator's strings and map keys: up to 23 bytes held inline, longer ones
 /// shared, so copying a value never copies its text.
 pub type Str = smol_str::SmolStr;
-use crate::model::value::Value;
+use crate::model::value::{Text, Value};
 
 /// A resource instance attribute a value was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -240,9 +240,9 @@ impl Val {
             Val::Bool(b) => Value::Bool(b),
             Val::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::Int(n as i64),
             Val::Number(n) => Value::Float(n),
-            Val::String(s) => Value::String(Cow::Owned(s.into())),
+            Val::String(s) => Value::String(Text::Owned(s)),
             Val::List(items) => Value::List(items.into_iter().map(Val::into_model).collect()),
-            Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Cow::Owned(k.into()), v.into_model())).collect()),
+            Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Text::Owned(k), v.into_model())).collect()),
             Val::Unknown(_) => Value::Unknown,
             Val::Sensitive(v) => Value::Sensitive(Box::new(v.into_model())),
         }
