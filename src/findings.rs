@@ -536,7 +536,7 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
                 let address = r.address.to_string();
                 let at = by_address
                     .get(&address)
-                    .or_else(|| by_type_name.get(&(r.address.kind.clone(), r.address.name.clone())))
+                    .or_else(|| by_type_name.get(&(r.address.kind.to_string(), r.address.name.to_string())))
                     .copied()
                     .unwrap_or(0);
                 (at, address)

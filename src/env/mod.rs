@@ -710,7 +710,7 @@ impl Matcher<'_, '_, '_> {
             }
         }
         let mut addr_text = String::new();
-        for step in &r.address.module {
+        for step in r.address.module.iter() {
             addr_text.push_str(&step.name);
             addr_text.push(' ');
             if let Some(k) = &step.key {

@@ -482,7 +482,7 @@ impl<'m, 'a> Builder<'m, 'a> {
                 Some(_) => self.by_address.get(&(r.input, dep)).copied().into_iter().collect(),
                 None => self
                     .by_resource
-                    .get(&(r.input, dep.module.as_slice(), dep.mode, dep.kind.as_str(), dep.name.as_str()))
+                    .get(&(r.input, &*dep.module, dep.mode, dep.kind.as_str(), dep.name.as_str()))
                     .cloned()
                     .unwrap_or_default(),
             };

@@ -220,7 +220,7 @@ impl Builder<'_, '_, '_> {
         for &n in &self.graph.resource_nodes {
             let Node::Resource(i) = self.graph.inner[n] else { continue };
             let r = &model.resources[i];
-            self.by_kind.entry(r.address.kind.clone()).or_default().push(n);
+            self.by_kind.entry(r.address.kind.to_string()).or_default().push(n);
             if matches!(r.address.kind.as_str(), "google_compute_instance" | "google_compute_instance_template") {
                 for tag in strings(r.values.get("tags")) {
                     self.by_tag.entry(tag.to_owned()).or_default().push(n);

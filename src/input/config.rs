@@ -255,7 +255,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
             return out;
         };
         let scope = Scope {
-            module: address.module.clone(),
+            module: address.module.to_vec(),
             config,
             each_key: address.key.clone(),
             for_each: &resource.for_each,
@@ -363,7 +363,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         let (chosen, how) = choose(key, keys.map_or(&[][..], Vec::as_slice), pairs, scope.each_key.as_ref());
         for k in chosen {
             let mut module = scope.module.clone();
-            module.push(ModuleStep { name: call_name.to_owned(), key: k });
+            module.push(ModuleStep { name: call_name.into(), key: k });
             let child = Scope { module, config: &call.module, each_key: None, for_each: &[] };
             let d = derivation.max(how);
             match output {
@@ -406,10 +406,10 @@ impl<'s, 'c> Resolver<'s, 'c> {
         for k in chosen {
             out.targets.push(Target {
                 address: Address {
-                    module: scope.module.clone(),
+                    module: scope.module.clone().into(),
                     mode,
-                    kind: kind.to_owned(),
-                    name: name.to_owned(),
+                    kind: kind.into(),
+                    name: name.into(),
                     key: k,
                 },
                 attribute: attribute.clone(),

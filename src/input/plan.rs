@@ -261,7 +261,7 @@ fn expression_value<'a>(v: &Value<'a>) -> Value<'a> {
 /// keys, mode, type and name.
 fn config_key(address: &Address) -> String {
     let mut s = String::new();
-    for step in &address.module {
+    for step in address.module.iter() {
         s.push_str(&step.name);
         s.push('.');
     }

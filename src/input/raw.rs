@@ -307,7 +307,7 @@ impl<'de> Deserialize<'de> for Key {
                 i64::try_from(v).map(Key::Int).map_err(|_| E::custom("instance index out of range"))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
-                Ok(Key::Str(v.to_owned()))
+                Ok(Key::Str(v.into()))
             }
         }
         deserializer.deserialize_any(KeyVisitor)

@@ -9,6 +9,9 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
+
+use smol_str::SmolStr;
 
 use super::InputError;
 use super::plan::add_values;
@@ -80,6 +83,8 @@ fn lower_v4_resource<'a>(
     })?;
     let mode = if r.mode.as_deref() == Some("data") { Mode::Data } else { Mode::Managed };
     let provider = r.provider.as_deref().map(provider_source);
+    let module: Arc<[ModuleStep]> = module.into();
+    let (kind, name) = (SmolStr::from(&*r.kind), SmolStr::from(&*r.name));
     for instance in r.instances {
         if instance.deposed.is_some() {
             continue;
@@ -99,10 +104,10 @@ fn lower_v4_resource<'a>(
         out.push(Resource {
             input: id,
             address: Address {
-                module: module.clone(),
+                module: Arc::clone(&module),
                 mode,
-                kind: r.kind.to_string(),
-                name: r.name.to_string(),
+                kind: kind.clone(),
+                name: name.clone(),
                 key: instance.index_key,
             },
             provider: provider.clone(),
@@ -165,8 +170,8 @@ fn lower_v3_module<'a>(
     out: &mut Vec<Resource<'a>>,
 ) -> Result<(), InputError> {
     // `path` is ["root", "child", "grandchild"]; legacy modules had no count/for_each.
-    let module: Vec<ModuleStep> =
-        m.path.iter().skip(1).map(|name| ModuleStep { name: name.to_string(), key: None }).collect();
+    let module: Arc<[ModuleStep]> =
+        m.path.iter().skip(1).map(|name| ModuleStep { name: (&**name).into(), key: None }).collect();
     for (name, r) in m.resources {
         let pointer = || format!("modules[{i}].resources[\"{}\"]", &*name);
         let (mode, rest) = match name.strip_prefix("data.") {
@@ -187,12 +192,12 @@ fn lower_v3_module<'a>(
                 index.parse().map_err(|_| invalid(path, pointer(), format!("`{index}` is not a count index")))?,
             )),
         };
-        let kind = r.kind.as_deref().unwrap_or(kind).to_owned();
+        let kind = r.kind.as_deref().unwrap_or(kind).into();
         let values = r.primary.map_or(Value::Null, |p| unflatten(p.attributes.iter().map(|(k, v)| (&**k, &**v))));
         let depends_on = r.depends_on.iter().filter_map(|d| legacy_dependency(&module, d)).collect();
         out.push(Resource {
             input: id,
-            address: Address { module: module.clone(), mode, kind, name: rname.to_owned(), key },
+            address: Address { module: Arc::clone(&module), mode, kind, name: rname.into(), key },
             provider: r.provider.map(|p| p.0),
             values,
             action: Action::Existing,
@@ -218,7 +223,7 @@ fn legacy_dependency(module: &[ModuleStep], text: &str) -> Option<Address> {
     if kind == "module" {
         return None;
     }
-    Some(Address { module: module.to_vec(), mode, kind: kind.to_owned(), name: name.to_owned(), key: None })
+    Some(Address { module: module.to_vec().into(), mode, kind: kind.into(), name: name.into(), key: None })
 }
 
 /// Rebuilds nested values from Terraform's legacy flatmap encoding:

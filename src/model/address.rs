@@ -9,6 +9,9 @@
 //! Terraform prints them in (`%q`). Printing an address gives back its canonical text.
 
 use std::fmt::{self, Write as _};
+use std::sync::Arc;
+
+use smol_str::SmolStr;
 
 /// A count index or a for_each key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,14 +19,14 @@ pub enum Key {
     /// `[0]`: a `count` index.
     Int(i64),
     /// `["a"]`: a `for_each` key.
-    Str(String),
+    Str(SmolStr),
 }
 
 /// One module call instance on a module path: `module.app["prod"]`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ModuleStep {
     /// The module call name.
-    pub name: String,
+    pub name: SmolStr,
     /// The instance key when the call uses count or for_each.
     pub key: Option<Key>,
 }
@@ -50,14 +53,15 @@ impl Mode {
 /// An absolute resource instance address.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Address {
-    /// Module instances from the root down; empty for the root module.
-    pub module: Vec<ModuleStep>,
+    /// Module instances from the root down; empty for the root module. Shared by
+    /// the addresses of one module instance.
+    pub module: Arc<[ModuleStep]>,
     /// Managed resource or data source.
     pub mode: Mode,
     /// Resource type, e.g. `aws_security_group`.
-    pub kind: String,
+    pub kind: SmolStr,
     /// Resource name.
-    pub name: String,
+    pub name: SmolStr,
     /// Instance key, when the resource uses count or for_each.
     pub key: Option<Key>,
 }
@@ -110,7 +114,7 @@ impl Address {
                 _ => None,
             };
             i += 2 + usize::from(key.is_some());
-            module.push(ModuleStep { name: name.clone(), key });
+            module.push(ModuleStep { name: name.clone().into(), key });
         }
         let mut mode = Mode::Managed;
         if matches!(steps.get(i), Some(Step::Attr(s)) if s == "data") {
@@ -128,7 +132,7 @@ impl Address {
         if steps.len() > i + 2 + usize::from(key.is_some()) {
             return Err(err("unexpected text after the instance key"));
         }
-        Ok(Address { module, mode, kind: kind.clone(), name: name.clone(), key })
+        Ok(Address { module: module.into(), mode, kind: kind.clone().into(), name: name.clone().into(), key })
     }
 
     /// The same address without its instance key.
@@ -200,7 +204,7 @@ pub fn parse_module_path(text: &str) -> Result<Vec<ModuleStep>, AddressError> {
             },
             _ => None,
         };
-        module.push(ModuleStep { name, key });
+        module.push(ModuleStep { name: name.into(), key });
     }
     Ok(module)
 }
@@ -336,7 +340,7 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                self.quoted().map(Key::Str)
+                self.quoted().map(|k| Key::Str(k.into()))
             }
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.pos;
@@ -348,7 +352,7 @@ impl Parser<'_> {
             }
             Some(b'*') => {
                 self.pos += 1;
-                Ok(Key::Str("*".to_owned()))
+                Ok(Key::Str("*".into()))
             }
             _ => Err(self.err("expected a number or a quoted key")),
         }
@@ -475,7 +479,7 @@ mod tests {
         prop_oneof![
             Just(None),
             any::<i64>().prop_map(|i| Some(Key::Int(i))),
-            any::<String>().prop_map(|s| Some(Key::Str(s))),
+            any::<String>().prop_map(|s| Some(Key::Str(s.into()))),
         ]
     }
 
@@ -492,9 +496,9 @@ mod tests {
         ) {
             prop_assume!(kind != "module" && kind != "data");
             let a = Address {
-                module: module.into_iter().map(|(name, key)| ModuleStep { name, key }).collect(),
+                module: module.into_iter().map(|(name, key)| ModuleStep { name: name.into(), key }).collect(),
                 mode: if data { Mode::Data } else { Mode::Managed },
-                kind, name: rname, key,
+                kind: kind.into(), name: rname.into(), key,
             };
             let text = a.to_string();
             prop_assert_eq!(Address::parse(&text).unwrap(), a);

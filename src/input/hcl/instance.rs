@@ -105,7 +105,7 @@ impl<'t> ModuleConfig<'t> {
 /// One module instance.
 pub(crate) struct Instance {
     /// Its module path.
-    pub path: Vec<ModuleStep>,
+    pub path: Arc<[ModuleStep]>,
     /// Its directory, `None` when the module's source is not available.
     pub dir: Option<usize>,
     /// The calling instance, the call's index there, and this instance's key and
@@ -235,7 +235,7 @@ impl<'t> World<'t> {
     pub fn new(tree: &'t Tree, root_values: HashMap<String, RootValue>, workspace: String) -> World<'t> {
         let mut warnings = Vec::new();
         let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut warnings)).collect();
-        let root = Instance { path: Vec::new(), dir: Some(0), parent: None };
+        let root = Instance { path: Arc::new([]), dir: Some(0), parent: None };
         World {
             tree,
             configs,
@@ -522,8 +522,8 @@ impl<'t> World<'t> {
         let dir = self.tree.calls.get(&call_key.join(".")).copied().flatten();
         let mut out = Vec::with_capacity(expansion.keys.len());
         for (key, each) in &expansion.keys {
-            let mut path = parent.path.clone();
-            path.push(ModuleStep { name: name.to_owned(), key: key.clone() });
+            let step = ModuleStep { name: name.into(), key: key.clone() };
+            let path = parent.path.iter().cloned().chain([step]).collect();
             let child = Instance { path, dir, parent: Some((instance, call, key.clone(), each.clone())) };
             let mut instances = self.instances.borrow_mut();
             instances.push(Rc::new(child));
@@ -564,13 +564,13 @@ impl<'t> World<'t> {
         if let Some(for_each) = body.get_attribute("for_each") {
             let v = self.value_or_unknown(instance, file, &[], &for_each.value);
             let keys: Option<Vec<(Option<Key>, Val)>> = match v.unmarked() {
-                Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.to_string())), v.clone())).collect()),
+                Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect()),
                 Val::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
                     let mut keys: Vec<String> =
                         items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
                     keys.sort();
                     keys.dedup();
-                    Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone())), Val::str(k))).collect())
+                    Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone().into())), Val::str(k))).collect())
                 }
                 _ => None,
             };
@@ -611,10 +611,10 @@ impl<'t> World<'t> {
         }
         let decl = self.decl(instance, r);
         let address = Arc::new(Address {
-            module: self.instance(instance).path.clone(),
+            module: Arc::clone(&self.instance(instance).path),
             mode: decl.mode,
-            kind: decl.kind.to_owned(),
-            name: decl.name.to_owned(),
+            kind: decl.kind.into(),
+            name: decl.name.into(),
             key: instances.key(i).0.cloned(),
         });
         if let Some(slot) = instances.addresses.borrow_mut().get_mut(i) {
@@ -1005,7 +1005,7 @@ fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
             vec![("count".into(), Val::Map(Map::from([("index", Val::Number(*i as f64))])))]
         }
         Some(Key::Str(k)) => {
-            vec![("each".into(), Val::Map(Map::from([("key", Val::str(k)), ("value", each.clone())])))]
+            vec![("each".into(), Val::Map(Map::from([("key", Val::String(k.clone())), ("value", each.clone())])))]
         }
         None => Vec::new(),
     }

@@ -184,9 +184,14 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     // A world makes each address once, so within one an address is known by its
     // pointer; two worlds may each have made the same one.
     let key = |a: &Arc<Address>| Arc::as_ptr(a) as usize;
-    let existing: FastSet<usize> = lowered.iter().flatten().map(|l| key(&l.address)).collect();
-    let by_value: FastSet<Arc<Address>> =
-        if split { lowered.iter().flatten().map(|l| Arc::clone(&l.address)).collect() } else { FastSet::default() };
+    let count = lowered.iter().map(Vec::len).sum();
+    let mut existing: FastSet<usize> = FastSet::with_capacity_and_hasher(count, Default::default());
+    existing.extend(lowered.iter().flatten().map(|l| key(&l.address)));
+    let mut by_value: FastSet<Arc<Address>> = FastSet::default();
+    if split {
+        by_value.reserve(count);
+        by_value.extend(lowered.iter().flatten().map(|l| Arc::clone(&l.address)));
+    }
     let resource = |l: Lowered<EvaluatedBody>| {
         let body = l.body;
         // One link per attribute and target; the first attribute read names it.
@@ -226,7 +231,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             location: Some(location),
         }
     };
-    model.resources.reserve(lowered.iter().map(Vec::len).sum());
+    model.resources.reserve(count);
     let mut parts = lowered.into_iter();
     let (first, second) = (parts.next().unwrap_or_default(), parts.next());
     if let Some(second) = second {
