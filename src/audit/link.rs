@@ -171,7 +171,7 @@ fn known_through(model: &mut Model<'_>, fills: &[(usize, usize)]) {
             let Some(&d) = filled.get(&(r.input, &reference.target)) else { continue };
             let Some(attr) = &reference.target_attribute else { continue };
             let Some(value) = model.resources[d].values.get(attr).and_then(Value::as_str) else { continue };
-            updates.push((i, reference.attribute.clone(), Value::String(value.to_owned().into())));
+            updates.push((i, reference.attribute.to_vec(), Value::String(value.to_owned().into())));
         }
     }
     for (i, path, value) in updates {

@@ -65,7 +65,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
                 .targets
                 .into_iter()
                 .map(|(attribute, t)| Reference {
-                    attribute,
+                    attribute: attribute.into(),
                     target: t.address.into(),
                     target_attribute: t.attribute.map(Into::into),
                     derivation: t.derivation,

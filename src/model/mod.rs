@@ -79,7 +79,7 @@ pub struct SourceLocation {
     pub span: std::ops::Range<usize>,
     /// Attribute paths as reports print them (`ingress[0].cidr_blocks`) and their
     /// byte ranges.
-    pub attributes: std::sync::Arc<[(String, std::ops::Range<usize>)]>,
+    pub attributes: std::sync::Arc<[(smol_str::SmolStr, std::ops::Range<usize>)]>,
     /// `# envwall:ignore` comments on the block or its attributes.
     pub suppressions: std::sync::Arc<[InlineSuppression]>,
 }
@@ -102,7 +102,7 @@ impl SourceLocation {
     /// `ingress[0]`), else the block's.
     pub fn span_of(&self, attribute: Option<&str>) -> std::ops::Range<usize> {
         let Some(attribute) = attribute else { return self.span.clone() };
-        let mut best: Option<&(String, std::ops::Range<usize>)> = None;
+        let mut best: Option<&(smol_str::SmolStr, std::ops::Range<usize>)> = None;
         for entry in self.attributes.iter() {
             let a = entry.0.as_str();
             let is_prefix = attribute == a
@@ -284,7 +284,7 @@ impl Action {
 pub struct Reference {
     /// The attribute path in the referencing resource (`ingress`, `vpc_id`,
     /// `environment[0].variables`).
-    pub attribute: Vec<OwnedStep>,
+    pub attribute: std::sync::Arc<[OwnedStep]>,
     /// The referenced instance, in the same input.
     pub target: std::sync::Arc<Address>,
     /// The attribute of the target that is read (`id`, `arn`), when known.

@@ -149,7 +149,7 @@ pub(crate) struct EvaluatedBody {
     /// The attributes and nested blocks set in configuration.
     pub value: Val,
     /// Attribute path → the resource instances its expression read.
-    pub references: Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+    pub references: Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
 }
 
 #[derive(Clone)]
@@ -660,7 +660,7 @@ impl<'t> World<'t> {
         scope: &[(String, Val)],
         body: &Body,
         path: &mut Vec<OwnedStep>,
-        references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+        references: &mut Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
         top: bool,
     ) -> Map {
         let mut out = Map::with_capacity(body.attributes.len() + body.blocks.len());
@@ -678,9 +678,7 @@ impl<'t> World<'t> {
                 _ => read,
             };
             if !refs.is_empty() {
-                let mut at = Vec::with_capacity(path.len() + 1);
-                at.extend(path.iter().cloned());
-                at.push(OwnedStep::Key(key.into()));
+                let at = path.iter().cloned().chain([OwnedStep::Key(key.into())]).collect();
                 references.push((at, refs));
             }
             out.insert(key, value);
@@ -716,7 +714,7 @@ impl<'t> World<'t> {
         scope: &[(String, Val)],
         block: &Block,
         path: &mut Vec<OwnedStep>,
-        references: &mut Vec<(Vec<OwnedStep>, Vec<Origin>)>,
+        references: &mut Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
         blocks: &mut BTreeMap<String, Vec<Val>>,
     ) {
         let Some(label) = block.labels.first().map(|l| &**l) else { return };
@@ -750,7 +748,7 @@ impl<'t> World<'t> {
                     r.extend(refs.iter().cloned());
                 }
                 if references.len() == first {
-                    references.push((path.clone(), refs.clone()));
+                    references.push((path.as_slice().into(), refs.clone()));
                 }
             }
             path.truncate(path.len() - 2);

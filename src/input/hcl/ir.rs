@@ -121,7 +121,7 @@ impl Block {
 }
 
 /// Attribute paths (`ingress[0].cidr_blocks`) and their ranges in the file.
-pub(crate) type AttributeRanges = Arc<[(String, Range<usize>)]>;
+pub(crate) type AttributeRanges = Arc<[(Str, Range<usize>)]>;
 
 /// What every instance of a resource block shares for locations.
 #[derive(Debug)]
@@ -549,10 +549,10 @@ pub(crate) fn locate(text: &str, span: Option<Range<usize>>, prefix: &str, body:
 }
 
 /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(String, Range<usize>)>) {
+fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(Str, Range<usize>)>) {
     for attr in &body.attributes {
         if let Some(span) = &attr.span {
-            out.push(([prefix, attr.key].concat(), span.clone()));
+            out.push((joined(&[prefix, attr.key]), span.clone()));
         }
     }
     let mut seen = BlockCounts::default();
@@ -561,7 +561,7 @@ fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(String, Range<u
         let ident = if dynamic { block.label.unwrap_or(block.ident) } else { block.ident };
         let name = format!("{prefix}{ident}[{}]", seen.next(ident));
         if let Some(span) = &block.span {
-            out.push((name.clone(), span.clone()));
+            out.push((Str::from(&name), span.clone()));
         }
         let inner = format!("{name}.");
         let body = if dynamic {
@@ -574,6 +574,15 @@ fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(String, Range<u
         };
         attribute_ranges(body, &inner, out);
     }
+}
+
+/// `parts` joined, without an allocation when short (most attribute paths are).
+fn joined(parts: &[&str]) -> Str {
+    let mut out = smol_str::SmolStrBuilder::new();
+    for part in parts {
+        out.push_str(part);
+    }
+    out.finish()
 }
 
 /// How many blocks of each type a body has had so far: a block's index among its

@@ -205,7 +205,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
                     continue;
                 }
                 references.push(Reference {
-                    attribute: attribute.clone(),
+                    attribute: Arc::clone(&attribute),
                     target: o.address,
                     target_attribute: o.attribute,
                     derivation: Derivation::ConfigReference,
