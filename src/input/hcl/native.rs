@@ -791,6 +791,17 @@ impl<'t> Parser<'t> {
     fn quoted(&mut self) -> Option<Expr> {
         let start = self.pos;
         self.pos += 1;
+        // Most strings are plain: no escape, no template. They are made from the
+        // text itself.
+        let rest = &self.b[self.pos..];
+        if let Some(n) = rest.iter().position(|&c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))
+            && rest[n] == b'"'
+        {
+            let kind = Kind::String(self.text[self.pos..self.pos + n].into());
+            self.pos += n + 1;
+            self.plain_string_at = start;
+            return Some(Expr { kind, span: Span::new(start, self.pos) });
+        }
         let mut pieces = Vec::new();
         let mut text = String::new();
         loop {
