@@ -678,12 +678,12 @@ impl<'t> World<'t> {
                 _ => read,
             };
             if !refs.is_empty() {
-                let at = path.iter().cloned().chain([OwnedStep::Key(key.into())]).collect();
+                let at = path.iter().cloned().chain([OwnedStep::Key(attr.key.clone())]).collect();
                 references.push((at, refs));
             }
-            out.insert(key, value);
+            out.insert(attr.key.clone(), value);
         }
-        let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        let mut blocks: BTreeMap<Str, Vec<Val>> = BTreeMap::new();
         for block in body.blocks.iter() {
             let ident = &*block.ident;
             if top && matches!(ident, "lifecycle" | "provisioner" | "connection" | "precondition" | "postcondition") {
@@ -693,8 +693,8 @@ impl<'t> World<'t> {
                 self.dynamic_block(instance, file, scope, block, path, references, &mut blocks);
                 continue;
             }
-            let list = blocks.entry(ident.to_owned()).or_default();
-            path.push(OwnedStep::Key(ident.into()));
+            let list = blocks.entry(block.ident.clone()).or_default();
+            path.push(OwnedStep::Key(block.ident.clone()));
             path.push(OwnedStep::Index(list.len()));
             let inner = self.eval_body(instance, file, scope, &block.body, path, references, false);
             path.truncate(path.len() - 2);
@@ -715,7 +715,7 @@ impl<'t> World<'t> {
         block: &Block,
         path: &mut Vec<OwnedStep>,
         references: &mut Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
-        blocks: &mut BTreeMap<String, Vec<Val>>,
+        blocks: &mut BTreeMap<Str, Vec<Val>>,
     ) {
         let Some(label) = block.labels.first().map(|l| &**l) else { return };
         let iterator = match block.body.get_attribute("iterator").map(|a| &a.value.kind) {
@@ -734,7 +734,7 @@ impl<'t> World<'t> {
                 vec![(Val::unknown(), Val::unknown())]
             }
         };
-        let list = blocks.entry(label.to_owned()).or_default();
+        let list = blocks.entry(label.into()).or_default();
         for (k, v) in items {
             let mut inner_scope = scope.to_vec();
             inner_scope.push((iterator.clone(), Val::Map(Map::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
@@ -764,7 +764,7 @@ impl<'t> World<'t> {
             return Ok(None);
         }
         let instance = ev.instance;
-        let attr = |i: usize| ops.get(i).and_then(|o| Some((o.attr()?, o.span.get())));
+        let attr = |i: usize| ops.get(i).and_then(|o| Some((o.attr()?.as_str(), o.span.get())));
         let value = match name {
             "var" | "local" => {
                 let Some((n, span)) = attr(0) else { return Ok(None) };
@@ -883,7 +883,7 @@ impl<'t> World<'t> {
         let expansion = self.resource_instances(instance, r);
         let instances = &expansion.keys;
         let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
-        let attr_at = |i: usize| ops.get(i).and_then(Op::attr).map(Str::from);
+        let attr_at = |i: usize| ops.get(i).and_then(Op::attr).cloned();
         // One instance as the traversal reads it: with `attribute`, just that
         // attribute (unknown, from this instance, when only the provider knows it);
         // else the object of its configured values.
@@ -911,7 +911,7 @@ impl<'t> World<'t> {
             // (`aws_subnet.this[0]`) names it.
             let indexed = matches!(ops.first().map(|o| &o.kind), Some(OpKind::Index(_) | OpKind::LegacyIndex(_)));
             let rest = if indexed && decl_repeats(self.decl(instance, r)) { &ops[1..] } else { ops };
-            let v = read(0, rest.first().and_then(Op::attr).map(Str::from));
+            let v = read(0, rest.first().and_then(Op::attr).cloned());
             return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
         }
         let index = match ops.first().map(|o| &o.kind) {

@@ -87,14 +87,14 @@ impl Body {
 /// `key = value`.
 #[derive(Debug)]
 pub(crate) struct Attribute {
-    pub key: Box<str>,
+    pub key: Str,
     pub value: Expr,
 }
 
 /// `ident "label" ... { body }`.
 #[derive(Debug)]
 pub(crate) struct Block {
-    pub ident: Box<str>,
+    pub ident: Str,
     pub labels: Box<[Box<str>]>,
     pub body: Body,
     /// The whole block.
@@ -151,7 +151,7 @@ pub(crate) enum Kind {
     /// A template that renders a string (a heredoc, or a quoted string with more
     /// than one part).
     Template(Box<[Element]>),
-    Variable(Box<str>),
+    Variable(Str),
     /// `cond ? a : b`.
     Conditional(Box<[Expr; 3]>),
     Call(Box<Call>),
@@ -197,7 +197,7 @@ pub(crate) struct Op {
 
 #[derive(Debug)]
 pub(crate) enum OpKind {
-    GetAttr(Box<str>),
+    GetAttr(Str),
     Index(Expr),
     LegacyIndex(u64),
     AttrSplat,
@@ -206,7 +206,7 @@ pub(crate) enum OpKind {
 
 impl Op {
     /// The name of a `.name` step.
-    pub fn attr(&self) -> Option<&str> {
+    pub fn attr(&self) -> Option<&Str> {
         match &self.kind {
             OpKind::GetAttr(a) => Some(a),
             _ => None,

@@ -738,7 +738,7 @@ impl<'t> Parser<'t> {
             }
             let key = self.expr(false)?;
             let key = match key.kind {
-                Kind::Variable(name) if is_id_start(first) => ObjectKey::Name(name.into()),
+                Kind::Variable(name) if is_id_start(first) => ObjectKey::Name(name),
                 Kind::String(s) if self.plain_string_at == start => ObjectKey::Name(s),
                 kind => {
                     expression_keys.push(self.text[start..self.pos].replace(|c: char| c.is_ascii_whitespace(), ""));
