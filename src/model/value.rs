@@ -543,6 +543,37 @@ mod tests {
     }
 
     #[test]
+    fn strings_borrow_from_the_input_unless_escaped() {
+        let v = parse(r#"{"plain": "sg-0abc", "escaped": "a\"b", "long\u0041": "x"}"#);
+        let Value::Map(entries) = &v else { panic!("a map: {v:?}") };
+        let kinds: Vec<(&str, bool)> =
+            entries.iter().map(|(k, _)| (k.as_str(), matches!(k, Text::Borrowed(_)))).collect();
+        assert_eq!(kinds, [("plain", true), ("escaped", true), ("longA", false)]);
+        assert!(matches!(v.get("plain"), Some(Value::String(Text::Borrowed("sg-0abc")))));
+        assert!(matches!(v.get("escaped"), Some(Value::String(Text::Owned(s))) if s == "a\"b"));
+    }
+
+    #[test]
+    fn text_compares_and_hashes_by_its_content() {
+        use std::hash::BuildHasher;
+        let long = "a string longer than twenty-three bytes";
+        let hasher = std::collections::hash_map::RandomState::new();
+        for s in ["sg-0abc", long] {
+            let borrowed = Text::Borrowed(s);
+            let owned = Text::from(s.to_owned());
+            assert!(matches!(owned, Text::Owned(_)));
+            assert_eq!(borrowed, owned);
+            assert_eq!(owned, s);
+            assert_eq!(hasher.hash_one(&borrowed), hasher.hash_one(&owned));
+            // As `Borrow<str>` requires: the hash of the text is that of the `str`.
+            assert_eq!(hasher.hash_one(&owned), hasher.hash_one(s));
+            assert_eq!(borrowed.to_owned(), owned);
+            assert_eq!(format!("{owned:?} {owned}"), format!("{s:?} {s}"));
+        }
+        assert_ne!(Text::Borrowed("prod"), Text::from("stage".to_owned()));
+    }
+
+    #[test]
     fn unknown_attributes_are_added_and_list_elements_replaced() {
         let mut after = parse(r#"{"a": 1, "ids": [null, "sg-1"], "blk": [{"x": "k"}]}"#);
         let unknown = parse(r#"{"id": true, "ids": [true, false], "blk": [{"y": true}]}"#);
