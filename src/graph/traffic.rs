@@ -43,7 +43,7 @@ struct Builder<'g, 'm, 'a> {
     traffic_seen: std::collections::HashSet<TrafficKey>,
     peers_seen: std::collections::HashSet<(NodeIndex, NodeIndex)>,
     /// Resource nodes by type, so lookups scan only the type they need.
-    by_kind: HashMap<String, Vec<NodeIndex>>,
+    by_kind: HashMap<smol_str::SmolStr, Vec<NodeIndex>>,
     /// Google instances by network tag.
     by_tag: HashMap<String, Vec<NodeIndex>>,
 }
@@ -220,7 +220,7 @@ impl Builder<'_, '_, '_> {
         for &n in &self.graph.resource_nodes {
             let Node::Resource(i) = self.graph.inner[n] else { continue };
             let r = &model.resources[i];
-            self.by_kind.entry(r.address.kind.to_string()).or_default().push(n);
+            self.by_kind.entry(r.address.kind.clone()).or_default().push(n);
             if matches!(r.address.kind.as_str(), "google_compute_instance" | "google_compute_instance_template") {
                 for tag in strings(r.values.get("tags")) {
                     self.by_tag.entry(tag.to_owned()).or_default().push(n);

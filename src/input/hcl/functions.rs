@@ -665,7 +665,7 @@ fn split(c: &Call) -> Result<Val, String> {
     let s = c.string_arg(1, "str")?;
     if sep.is_empty() {
         c.check_len(s.chars().count())?;
-        return Ok(Val::List(s.chars().map(|ch| Val::str(ch.to_string())).collect()));
+        return Ok(Val::List(s.chars().map(|ch| Val::String(ch.into())).collect()));
     }
     c.check_len(s.matches(&*sep).count() + 1)?;
     Ok(Val::List(s.split(&*sep).map(Val::str).collect()))

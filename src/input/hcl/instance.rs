@@ -570,7 +570,7 @@ impl<'t> World<'t> {
                         items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
                     keys.sort();
                     keys.dedup();
-                    Some(keys.into_iter().map(|k| (Some(Key::Str(k.clone().into())), Val::str(k))).collect())
+                    Some(keys.into_iter().map(Str::from).map(|k| (Some(Key::Str(k.clone())), Val::String(k))).collect())
                 }
                 _ => None,
             };
