@@ -322,7 +322,7 @@ fn source_labels(graph: &Graph<'_, '_>, envs: &Environments<'_>, f: &Finding, fi
     let mut label = |node: Option<NodeIndex>, attribute: Option<&str>, text: String| {
         let Some(r) = node.and_then(|n| graph.resource(n)) else { return };
         let Some(location) = &r.location else { return };
-        let span = location.span_of(attribute);
+        let span = crate::input::hcl::attribute_span(&graph.model.files, location, attribute);
         // A block label covers only its first line; an attribute all of itself.
         let text_of = &graph.model.files[location.file].text;
         let end = if attribute.is_none() {
@@ -412,7 +412,7 @@ fn resolve(
     let location = via.and_then(|r| {
         if let Some(at) = &r.location {
             let file = &graph.model.files[at.file];
-            let span = at.span_of(f.via.attribute.as_deref());
+            let span = crate::input::hcl::attribute_span(&graph.model.files, at, f.via.attribute.as_deref());
             let (line, column) = line_column(&file.text, span.start);
             let (end_line, end_column) = line_column(&file.text, span.end);
             return Some(Location {

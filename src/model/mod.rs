@@ -75,11 +75,9 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
 pub struct SourceLocation {
     /// Index in [`Model::files`].
     pub file: usize,
-    /// Byte range of the resource block.
+    /// Byte range of the resource block (its attributes' ranges are found when a
+    /// finding asks: `input::hcl::attribute_span`).
     pub span: std::ops::Range<usize>,
-    /// Attribute paths as reports print them (`ingress[0].cidr_blocks`) and their
-    /// byte ranges.
-    pub attributes: std::sync::Arc<[(smol_str::SmolStr, std::ops::Range<usize>)]>,
     /// `# envwall:ignore` comments on the block or its attributes.
     pub suppressions: std::sync::Arc<[InlineSuppression]>,
 }
@@ -95,24 +93,6 @@ pub struct InlineSuppression {
     pub attribute: Option<String>,
     /// 1-based line of the comment.
     pub line: usize,
-}
-
-impl SourceLocation {
-    /// The range of `attribute` (`ingress[0].cidr_blocks`, or a prefix of it such as
-    /// `ingress[0]`), else the block's.
-    pub fn span_of(&self, attribute: Option<&str>) -> std::ops::Range<usize> {
-        let Some(attribute) = attribute else { return self.span.clone() };
-        let mut best: Option<&(smol_str::SmolStr, std::ops::Range<usize>)> = None;
-        for entry in self.attributes.iter() {
-            let a = entry.0.as_str();
-            let is_prefix = attribute == a
-                || attribute.strip_prefix(a).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));
-            if is_prefix && best.is_none_or(|b| b.0.len() < a.len()) {
-                best = Some(entry);
-            }
-        }
-        best.map_or_else(|| self.span.clone(), |b| b.1.clone())
-    }
 }
 
 /// One input file.

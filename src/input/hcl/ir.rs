@@ -99,9 +99,9 @@ pub(crate) struct Block {
     pub body: Body,
     /// The whole block.
     pub span: Span,
-    /// For `resource` and `data` blocks: where each attribute is, and the
-    /// suppressions written in and before the block.
-    pub located: Option<Box<Located>>,
+    /// For `resource` and `data` blocks in a file that has any: the
+    /// `# envwall:ignore` comments written in and before the block.
+    pub suppressions: Option<Arc<[InlineSuppression]>>,
 }
 
 impl Block {
@@ -110,26 +110,11 @@ impl Block {
         self.labels.first().map_or("", |l| l)
     }
 
-    /// The attribute ranges and suppressions every instance of this block shares
-    /// (none for blocks other than `resource` and `data`).
-    pub fn location_parts(&self) -> (AttributeRanges, Arc<[InlineSuppression]>) {
-        match &self.located {
-            Some(l) => (Arc::clone(&l.attributes), Arc::clone(&l.suppressions)),
-            None => (Arc::from([]), Arc::from([])),
-        }
+    /// The suppressions every instance of this block shares (none for blocks other
+    /// than `resource` and `data`).
+    pub fn suppressions(&self) -> Arc<[InlineSuppression]> {
+        self.suppressions.clone().unwrap_or_else(|| Arc::from([]))
     }
-}
-
-/// Attribute paths (`ingress[0].cidr_blocks`) and their ranges in the file.
-pub(crate) type AttributeRanges = Arc<[(Str, Range<usize>)]>;
-
-/// What every instance of a resource block shares for locations.
-#[derive(Debug)]
-pub(crate) struct Located {
-    /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-    pub attributes: AttributeRanges,
-    /// `# envwall:ignore` comments.
-    pub suppressions: Arc<[InlineSuppression]>,
 }
 
 /// An expression and where it is.
@@ -265,6 +250,12 @@ pub(crate) struct Lowering<'a> {
     pub spans: bool,
 }
 
+/// Whether `text` has any `# envwall:ignore` comment: most files have none, and
+/// their blocks need no outline.
+pub(crate) fn has_suppressions(text: &str) -> bool {
+    text.contains("envwall:ignore")
+}
+
 impl Lowering<'_> {
     /// A lowering of something with no file behind it.
     pub fn detached(renamed_keys: &HashMap<usize, String>) -> Lowering<'_> {
@@ -292,16 +283,18 @@ impl Lowering<'_> {
 
     fn block(&self, b: &hs::Block, top: bool) -> Block {
         let ident = b.ident.value().as_str();
-        let located = (top && matches!(ident, "resource" | "data")).then(|| {
-            let prefix = b.decor().prefix().map_or("", |p| p);
-            locate(self.text, b.span(), prefix, &Outline::of(&b.body))
-        });
+        let suppressions = (top && matches!(ident, "resource" | "data") && has_suppressions(self.text))
+            .then(|| {
+                let prefix = b.decor().prefix().map_or("", |p| p);
+                locate(self.text, b.span(), prefix, &Outline::of(&b.body))
+            })
+            .flatten();
         Block {
             ident: ident.into(),
             labels: b.labels.iter().map(|l| label_str(l).into()).collect(),
             body: self.body_at(&b.body, false),
             span: self.span(b.span()),
-            located,
+            suppressions,
         }
     }
 
@@ -540,12 +533,44 @@ impl<'t> Outline<'t> {
     }
 }
 
-/// The attribute ranges and suppressions of a `resource` or `data` block at `span`
-/// in `text`, with `prefix` the blanks and comments before it.
-pub(crate) fn locate(text: &str, span: Option<Range<usize>>, prefix: &str, body: &Outline) -> Box<Located> {
-    let mut attributes = Vec::new();
-    attribute_ranges(body, "", &mut attributes);
-    Box::new(Located { attributes: attributes.into(), suppressions: suppressions(text, span, prefix, body).into() })
+/// The `# envwall:ignore` comments of a `resource` or `data` block at `span` in
+/// `text`, with `prefix` the blanks and comments before it; `None` when it has none.
+pub(crate) fn locate(
+    text: &str,
+    span: Option<Range<usize>>,
+    prefix: &str,
+    body: &Outline,
+) -> Option<Arc<[InlineSuppression]>> {
+    let found = suppressions(text, span, prefix, body);
+    (!found.is_empty()).then(|| found.into())
+}
+
+/// The range of `attribute` (`ingress[0].cidr_blocks`, or the longest prefix of it
+/// the block writes, such as `ingress[0]`) in the `resource` or `data` block that
+/// `block` spans in `text`; `None` when the block writes none of it. The block is
+/// read again: only findings ask, so no run pays for the ranges of every block.
+pub(crate) fn attribute_range(text: &str, block: Range<usize>, attribute: &str) -> Option<Range<usize>> {
+    let snippet = text.get(block.clone())?;
+    let mut ranges = Vec::new();
+    match super::native::block_outline(snippet) {
+        Some(outline) => attribute_ranges(&outline, "", &mut ranges),
+        None => {
+            // What the native parser leaves to hcl-edit.
+            let body = hcl_edit::parser::parse_body(snippet).ok()?;
+            let b = body.blocks().next()?;
+            attribute_ranges(&Outline::of(&b.body), "", &mut ranges);
+        }
+    }
+    let mut best: Option<&(Str, Range<usize>)> = None;
+    for entry in &ranges {
+        let a = entry.0.as_str();
+        let is_prefix = attribute == a
+            || attribute.strip_prefix(a).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));
+        if is_prefix && best.is_none_or(|b| b.0.len() < a.len()) {
+            best = Some(entry);
+        }
+    }
+    best.map(|b| b.1.start + block.start..b.1.end + block.start)
 }
 
 /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
@@ -667,6 +692,8 @@ fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// Nested blocks are numbered within their type, `dynamic` ones by their label,
     /// and attributes inside them are named by that number.
     #[test]
@@ -682,9 +709,17 @@ mod tests {
   }
 }
 "#;
-        let body = super::super::native::parse(text).expect("parses");
-        let (attributes, _) = body.blocks[0].location_parts();
-        let names: Vec<&str> = attributes.iter().map(|(n, _)| n.as_str()).collect();
+        let ranges = |outline: &Outline<'_>| {
+            let mut out = Vec::new();
+            attribute_ranges(outline, "", &mut out);
+            out
+        };
+        let native = ranges(&super::super::native::block_outline(text.trim_end()).expect("parses"));
+        // hcl-edit, which reads what the native parser leaves, gives the same.
+        let body = hcl_edit::parser::parse_body(text).expect("parses");
+        let edit = ranges(&Outline::of(&body.blocks().next().expect("a block").body));
+        assert_eq!(native, edit);
+        let names: Vec<&str> = native.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
             names,
             [
@@ -699,5 +734,42 @@ mod tests {
                 "ingress[2].to_port",
             ]
         );
+    }
+
+    /// A finding's attribute is found when asked, in the block cut from its file:
+    /// the attribute itself, else its longest written prefix, in the file's offsets.
+    #[test]
+    fn attribute_range_reads_the_block_again() {
+        let text = r#"# comment
+resource "aws_security_group" "a" {
+  name = "x"
+  ingress {
+    cidr_blocks = ["10.0.0.0/8"]
+  }
+}
+
+resource "aws_instance" "b" {
+  user_data = "%{ if true }x%{ endif }"
+  tags      = { Name = "b" }
+}
+"#;
+        let block = |address: &str| {
+            let start = text.find(address).expect("the block");
+            start..start + text[start..].find("\n}").expect("its end") + 2
+        };
+        let sg = block(r#"resource "aws_security_group""#);
+        let at = |block: &Range<usize>, a: &str| attribute_range(text, block.clone(), a).map(|r| &text[r]);
+        assert_eq!(at(&sg, "name"), Some(r#"name = "x""#));
+        assert_eq!(at(&sg, "ingress[0].cidr_blocks"), Some(r#"cidr_blocks = ["10.0.0.0/8"]"#));
+        assert_eq!(at(&sg, "ingress[0].cidr_blocks[0]"), Some(r#"cidr_blocks = ["10.0.0.0/8"]"#));
+        assert_eq!(at(&sg, "ingress[0].from_port"), Some("ingress {\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }"));
+        assert_eq!(at(&sg, "egress[0].to_port"), None);
+        assert_eq!(at(&sg, "nam"), None);
+        // A template directive is hcl-edit's to read: the range is found all the same.
+        let instance = block(r#"resource "aws_instance""#);
+        assert!(super::super::native::block_outline(&text[instance.clone()]).is_none());
+        assert_eq!(at(&instance, "tags.Name"), Some(r#"tags      = { Name = "b" }"#));
+        // A range that is not a block gives none.
+        assert_eq!(attribute_range(text, 0..9, "name"), None);
     }
 }

@@ -140,6 +140,19 @@ impl Options {
     }
 }
 
+/// The range of `attribute` (`ingress[0].cidr_blocks`, or the longest prefix of it
+/// the block writes, such as `ingress[0]`) in the resource block at `location` of
+/// `files`, else the block's own range (always, for `.tf.json` blocks).
+pub fn attribute_span(files: &[SourceFile], location: &SourceLocation, attribute: Option<&str>) -> Range<usize> {
+    let block = location.span.clone();
+    match (files.get(location.file), attribute) {
+        (Some(file), Some(attribute)) if !file.path.to_string_lossy().ends_with(".json") => {
+            ir::attribute_range(&file.text, block.clone(), attribute).unwrap_or(block)
+        }
+        _ => block,
+    }
+}
+
 /// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
 pub fn is_source(path: &Path) -> bool {
     path.is_dir() || path.extension().is_some_and(|x| x == "tf") || path.to_string_lossy().ends_with(".tf.json")
@@ -212,12 +225,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
                 });
             }
         }
-        let location = SourceLocation {
-            file: file_index(l.file),
-            span: l.span,
-            attributes: l.attributes,
-            suppressions: l.suppressions,
-        };
+        let location = SourceLocation { file: file_index(l.file), span: l.span, suppressions: l.suppressions };
         let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
         Resource {
             input,
@@ -309,8 +317,7 @@ struct Lowered<B = Rc<EvaluatedBody>> {
     body: B,
     file: FileId,
     span: Range<usize>,
-    /// The block's attribute ranges and suppressions, shared by its instances.
-    attributes: ir::AttributeRanges,
+    /// The block's suppressions, shared by its instances.
     suppressions: Arc<[crate::model::InlineSuppression]>,
     provider_key: String,
 }
@@ -327,7 +334,6 @@ impl Lowered {
             body,
             file: self.file,
             span: self.span,
-            attributes: self.attributes,
             suppressions: self.suppressions,
             provider_key: self.provider_key,
         }
@@ -484,13 +490,12 @@ fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
             } else {
                 decl.block.span.get().unwrap_or_default()
             };
-            let (attributes, suppressions) = decl.block.location_parts();
+            let suppressions = decl.block.suppressions();
             out.push(Lowered {
                 address,
                 body,
                 file: decl.file,
                 span,
-                attributes,
                 suppressions,
                 provider_key: provider_key(world, instance, decl),
             });

@@ -31,9 +31,20 @@ use super::ir::{
 
 /// The body of a `.tf` file, or `None` where hcl-edit must decide.
 pub(crate) fn parse(text: &str) -> Option<Body> {
-    let mut p = Parser { text, b: text.as_bytes(), pos: 0, depth: 0, plain_string_at: usize::MAX };
+    let mut p = Parser::new(text);
     let (body, _) = p.body(true, false)?;
     (p.pos == p.b.len()).then_some(body)
+}
+
+/// The outline of the body of the one block that `text` is (a `resource` or `data`
+/// block cut from its file), or `None` where hcl-edit must decide.
+pub(crate) fn block_outline(text: &str) -> Option<Outline<'_>> {
+    let mut p = Parser::new(text);
+    let start = p.pos;
+    let ident = p.ident()?;
+    p.sp()?;
+    let (_, outline) = p.block(ident, start, "", false, true)?;
+    (p.pos == p.b.len()).then_some(outline?.body)
 }
 
 /// Deeper than this, hcl-edit decides: it refuses past 64 levels, and every level
@@ -50,6 +61,9 @@ struct Parser<'t> {
     /// Where the last quoted string without interpolations began: an object key
     /// written `"name"` is a name, `"${name}"` an expression.
     plain_string_at: usize,
+    /// Whether the text has any `# envwall:ignore`: only then do `resource` and
+    /// `data` blocks need an outline, to find them.
+    suppressible: bool,
 }
 
 /// A part of a template before lowering.
@@ -68,6 +82,17 @@ fn is_id_continue(c: u8) -> bool {
 }
 
 impl<'t> Parser<'t> {
+    fn new(text: &'t str) -> Parser<'t> {
+        Parser {
+            text,
+            b: text.as_bytes(),
+            pos: 0,
+            depth: 0,
+            plain_string_at: usize::MAX,
+            suppressible: ir::has_suppressions(text),
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         self.b.get(self.pos).copied()
     }
@@ -275,7 +300,7 @@ impl<'t> Parser<'t> {
             return None;
         }
         self.enter_by(2)?;
-        let locate = top && matches!(ident, "resource" | "data");
+        let locate = top && matches!(ident, "resource" | "data") && self.suppressible;
         let outline = locate || in_located;
         let after_brace = self.pos;
         self.sp()?;
@@ -291,13 +316,13 @@ impl<'t> Parser<'t> {
         }
         self.depth -= 2;
         let span = start..self.pos;
-        let located = locate.then(|| ir::locate(self.text, Some(span.clone()), prefix, &lines));
+        let suppressions = locate.then(|| ir::locate(self.text, Some(span.clone()), prefix, &lines)).flatten();
         let block = ir::Block {
             ident: ident.into(),
             labels: exact(labels),
             body,
             span: Span::new(span.start, span.end),
-            located,
+            suppressions,
         };
         let outline =
             in_located.then_some(OutlineBlock { ident, label: first_label, span: Some(span), prefix, body: lines });
