@@ -148,12 +148,13 @@ impl<'a> Value<'a> {
             (Value::Bool(true), v) => *v = Value::Unknown,
             (Value::Map(marks), Value::Map(entries)) => {
                 for (k, mark) in marks {
-                    match entries.iter_mut().find(|(ek, _)| ek == k) {
+                    let k = k.as_str();
+                    match entries.iter_mut().find(|(ek, _)| ek.as_str() == k) {
                         Some((_, v)) => v.mark_unknown(mark),
                         None if mark.has_true() => {
                             let mut v = Value::Null;
                             v.mark_unknown(mark);
-                            entries.push((Text::from(&**k).to_owned(), v));
+                            entries.push((Text::from(k).to_owned(), v));
                         }
                         None => {}
                     }
@@ -186,7 +187,8 @@ impl<'a> Value<'a> {
             }
             (Value::Map(marks), Value::Map(entries)) => {
                 for (k, mark) in marks {
-                    if let Some((_, v)) = entries.iter_mut().find(|(ek, _)| ek == k) {
+                    let k = k.as_str();
+                    if let Some((_, v)) = entries.iter_mut().find(|(ek, _)| ek.as_str() == k) {
                         v.mark_sensitive(mark);
                     }
                 }
@@ -404,6 +406,7 @@ pub enum Text<'a> {
 
 impl Text<'_> {
     /// The text.
+    #[inline]
     pub fn as_str(&self) -> &str {
         match self {
             Text::Borrowed(s) => s,
@@ -412,6 +415,7 @@ impl Text<'_> {
     }
 
     /// The same text, owned.
+    #[inline]
     pub fn to_owned(&self) -> Text<'static> {
         Text::Owned(SmolStr::new(self.as_str()))
     }
@@ -419,24 +423,28 @@ impl Text<'_> {
 
 impl std::ops::Deref for Text<'_> {
     type Target = str;
+    #[inline]
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl AsRef<str> for Text<'_> {
+    #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
 impl std::borrow::Borrow<str> for Text<'_> {
+    #[inline]
     fn borrow(&self) -> &str {
         self.as_str()
     }
 }
 
 impl PartialEq for Text<'_> {
+    #[inline]
     fn eq(&self, other: &Text<'_>) -> bool {
         self.as_str() == other.as_str()
     }
@@ -445,54 +453,63 @@ impl PartialEq for Text<'_> {
 impl Eq for Text<'_> {}
 
 impl PartialEq<str> for Text<'_> {
+    #[inline]
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Text<'_> {
+    #[inline]
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
 impl std::hash::Hash for Text<'_> {
+    #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
 impl fmt::Debug for Text<'_> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for Text<'_> {
+    #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 impl<'a> From<&'a str> for Text<'a> {
+    #[inline]
     fn from(s: &'a str) -> Text<'a> {
         Text::Borrowed(s)
     }
 }
 
 impl From<String> for Text<'_> {
+    #[inline]
     fn from(s: String) -> Self {
         Text::Owned(s.into())
     }
 }
 
 impl From<SmolStr> for Text<'_> {
+    #[inline]
     fn from(s: SmolStr) -> Self {
         Text::Owned(s)
     }
 }
 
 impl<'a> From<Cow<'a, str>> for Text<'a> {
+    #[inline]
     fn from(s: Cow<'a, str>) -> Text<'a> {
         match s {
             Cow::Borrowed(s) => Text::Borrowed(s),
