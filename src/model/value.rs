@@ -385,9 +385,9 @@ impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(key) = map.next_key::<Str<'a>>()? {
+        while let Some(key) = map.next_key::<Text<'a>>()? {
             let value = map.next_value()?;
-            entries.push((key.0.into(), value));
+            entries.push((key, value));
         }
         Ok(Value::Map(entries))
     }
@@ -522,24 +522,45 @@ impl<'a> From<Cow<'a, str>> for Text<'a> {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Str<'a>(pub Cow<'a, str>);
 
+impl<'a> From<&'a str> for Str<'a> {
+    fn from(s: &'a str) -> Str<'a> {
+        Str(Cow::Borrowed(s))
+    }
+}
+
+impl From<String> for Str<'_> {
+    fn from(s: String) -> Self {
+        Str(Cow::Owned(s))
+    }
+}
+
+/// Reads a string as `T`, borrowed from the input when it has no escapes.
+struct StrVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de: 'a, 'a, T: From<&'a str> + From<String>> Visitor<'de> for StrVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+        Ok(T::from(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+        Ok(T::from(v))
+    }
+}
+
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StrVisitor<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for StrVisitor<'a> {
-            type Value = Str<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_owned())))
-            }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v)))
-            }
-        }
+        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
     }
 }
