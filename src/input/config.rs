@@ -406,7 +406,7 @@ impl<'s, 'c> Resolver<'s, 'c> {
         for k in chosen {
             out.targets.push(Target {
                 address: Address {
-                    module: scope.module.clone().into(),
+                    module: scope.module.as_slice().into(),
                     mode,
                     kind: kind.into(),
                     name: name.into(),

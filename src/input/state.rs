@@ -223,7 +223,7 @@ fn legacy_dependency(module: &[ModuleStep], text: &str) -> Option<Address> {
     if kind == "module" {
         return None;
     }
-    Some(Address { module: module.to_vec().into(), mode, kind: kind.into(), name: name.into(), key: None })
+    Some(Address { module: module.into(), mode, kind: kind.into(), name: name.into(), key: None })
 }
 
 /// Rebuilds nested values from Terraform's legacy flatmap encoding:

@@ -601,7 +601,6 @@ impl<'t> World<'t> {
         instances
     }
 
-    /// The address of an instance of resource `r`.
     /// The address of instance `i` of resource `r` (by its position in
     /// [`World::resource_instances`]).
     pub fn address(&self, instance: usize, r: usize, i: usize) -> Arc<Address> {
@@ -737,7 +736,7 @@ impl<'t> World<'t> {
         let list = blocks.entry(label.into()).or_default();
         for (k, v) in items {
             let mut inner_scope = scope.to_vec();
-            inner_scope.push((iterator.clone(), Val::Map(Map::from([("key".to_owned(), k), ("value".to_owned(), v)]))));
+            inner_scope.push((iterator.clone(), Val::Map(Map::from([("key", k), ("value", v)]))));
             path.push(OwnedStep::Key(label.into()));
             path.push(OwnedStep::Index(list.len()));
             let first = references.len();

@@ -248,6 +248,8 @@ pub(crate) struct Lowering<'a> {
     /// Whether the tree's spans point into `text` (not for trees built from JSON or
     /// from command-line values).
     pub spans: bool,
+    /// Whether `text` has any `# envwall:ignore` ([`has_suppressions`]), asked once.
+    pub suppressible: bool,
 }
 
 /// Whether `text` has any `# envwall:ignore` comment: most files have none, and
@@ -259,7 +261,7 @@ pub(crate) fn has_suppressions(text: &str) -> bool {
 impl Lowering<'_> {
     /// A lowering of something with no file behind it.
     pub fn detached(renamed_keys: &HashMap<usize, String>) -> Lowering<'_> {
-        Lowering { text: "", renamed_keys, spans: false }
+        Lowering { text: "", renamed_keys, spans: false, suppressible: false }
     }
 
     fn span(&self, range: Option<Range<usize>>) -> Span {
@@ -283,7 +285,7 @@ impl Lowering<'_> {
 
     fn block(&self, b: &hs::Block, top: bool) -> Block {
         let ident = b.ident.value().as_str();
-        let suppressions = (top && matches!(ident, "resource" | "data") && has_suppressions(self.text))
+        let suppressions = (top && matches!(ident, "resource" | "data") && self.suppressible)
             .then(|| {
                 let prefix = b.decor().prefix().map_or("", |p| p);
                 locate(self.text, b.span(), prefix, &Outline::of(&b.body))
@@ -636,9 +638,6 @@ impl<'a> BlockCounts<'a> {
 /// line, or before or after an attribute or nested block.
 fn suppressions(text: &str, span: Option<Range<usize>>, prefix: &str, body: &Outline) -> Vec<InlineSuppression> {
     let mut out = Vec::new();
-    if !text.contains("envwall:ignore") {
-        return out;
-    }
     let start = span.map_or(0, |s| s.start);
     scan_comments(text, prefix, start.saturating_sub(prefix.len()), None, &mut out);
     // A comment right after the opening brace.

@@ -481,23 +481,24 @@ fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
     let config = &world.configs[dir];
     for (r, decl) in config.resources.iter().enumerate() {
         let expansion = world.resource_instances(instance, r);
+        // What every instance of the block shares, found once.
+        let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
+        let span = if file.json {
+            json_span(&file.text, decl.kind, decl.name)
+        } else {
+            decl.block.span.get().unwrap_or_default()
+        };
+        let suppressions = decl.block.suppressions();
+        let provider = provider_key(world, instance, decl);
         for i in 0..expansion.keys.len() {
             let Some(body) = world.body(instance, r, i) else { continue };
-            let address = world.address(instance, r, i);
-            let file = &world.tree.dirs[decl.file.0].files[decl.file.1];
-            let span = if file.json {
-                json_span(&file.text, decl.kind, decl.name)
-            } else {
-                decl.block.span.get().unwrap_or_default()
-            };
-            let suppressions = decl.block.suppressions();
             out.push(Lowered {
-                address,
+                address: world.address(instance, r, i),
                 body,
                 file: decl.file,
-                span,
-                suppressions,
-                provider_key: provider_key(world, instance, decl),
+                span: span.clone(),
+                suppressions: Arc::clone(&suppressions),
+                provider_key: provider.clone(),
             });
         }
     }

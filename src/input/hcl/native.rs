@@ -816,22 +816,19 @@ impl<'t> Parser<'t> {
     fn quoted(&mut self) -> Option<Expr> {
         let start = self.pos;
         self.pos += 1;
-        // Most strings are plain: no escape, no template. They are made from the
-        // text itself.
-        let rest = &self.b[self.pos..];
-        if let Some(n) = rest.iter().position(|&c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))
-            && rest[n] == b'"'
-        {
-            let kind = Kind::String(self.text[self.pos..self.pos + n].into());
-            self.pos += n + 1;
-            self.plain_string_at = start;
-            return Some(Expr { kind, span: Span::new(start, self.pos) });
-        }
         let mut pieces = Vec::new();
         let mut text = String::new();
         loop {
             let rest = &self.b[self.pos..];
             let n = rest.iter().position(|&c| matches!(c, b'"' | b'\\' | b'$' | b'%' | b'\n' | b'\r'))?;
+            // Most strings are plain (no escape, no template): made from the text
+            // itself, with no buffer.
+            if rest[n] == b'"' && pieces.is_empty() && text.is_empty() {
+                let kind = Kind::String(self.text[self.pos..self.pos + n].into());
+                self.pos += n + 1;
+                self.plain_string_at = start;
+                return Some(Expr { kind, span: Span::new(start, self.pos) });
+            }
             text.push_str(&self.text[self.pos..self.pos + n]);
             self.pos += n;
             match self.b[self.pos] {
@@ -1167,7 +1164,11 @@ mod tests {
     fn by_hcl_edit(text: &str) -> Option<String> {
         let body = hcl_edit::parser::parse_body(text).ok()?;
         let renamed = HashMap::new();
-        Some(format!("{:#?}", Lowering { text, renamed_keys: &renamed, spans: true }.body(&body)))
+        Some(format!(
+            "{:#?}",
+            Lowering { text, renamed_keys: &renamed, spans: true, suppressible: super::ir::has_suppressions(text) }
+                .body(&body)
+        ))
     }
 
     fn by_native(text: &str) -> Option<String> {

@@ -268,7 +268,13 @@ pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>
         let current = working.as_deref().unwrap_or(&text);
         match hcl_edit::parser::parse_body(current) {
             Ok(body) => {
-                let body = Lowering { text: &text, renamed_keys: &renamed_keys, spans: true }.body(&body);
+                let body = Lowering {
+                    text: &text,
+                    renamed_keys: &renamed_keys,
+                    spans: true,
+                    suppressible: ir::has_suppressions(&text),
+                }
+                .body(&body);
                 return Ok((File { path: path.to_owned(), text, body, json: false }, warnings));
             }
             Err(e) if e.message().contains("redefined object key") && renamed_keys.len() < 10_000 => {
