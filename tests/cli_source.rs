@@ -49,6 +49,37 @@ fn inline_comments_suppress_the_rule_they_name_on_the_block_or_attribute_they_si
     assert_eq!(report["summary"]["findings"], 1);
 }
 
+/// A file the native parser leaves to hcl-edit (a template directive) has its
+/// suppressions and attribute locations all the same.
+#[test]
+fn suppressions_and_locations_hold_in_files_hcl_edit_reads() {
+    let text = std::fs::read_to_string(format!("{SUPPRESSED}/main.tf")).unwrap();
+    let directive = "\nlocals {\n  greeting = \"%{ if true }hello%{ endif }\"\n}\n";
+    let tree = common::Tree::new(&[("main.tf", &format!("{text}{directive}"))]);
+    let dir = tree.path().to_str().unwrap();
+    let (code, report) = json(&[dir]);
+    assert_eq!(code, 1);
+    let file = format!("{dir}/main.tf");
+    let got: Vec<(&str, &Value)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["via"]["address"].as_str().unwrap(), &f["suppressed"]["name"]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("aws_security_group_rule.from_bastion", &Value::from(format!("{file}:35"))),
+            ("aws_security_group_rule.from_ci", &Value::Null),
+            ("aws_security_group_rule.from_staging", &Value::from(format!("{file}:20"))),
+        ]
+    );
+    assert_eq!(
+        report["findings"][1]["location"],
+        serde_json::json!({"file": file, "line": 45, "column": 3, "end_line": 45, "end_column": 39})
+    );
+}
+
 #[test]
 fn findings_from_source_point_at_the_attribute_that_makes_the_link() {
     let (_, report) = json(&[SUPPRESSED]);
