@@ -205,11 +205,12 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
     let mut lap = Lap(Instant::now(), Vec::new());
     let dirs = [dir.to_owned()];
     let policy = policy::Policy::discover(None, dir).expect("policy");
-    let stacks = audit::discover(&dirs, &[]).expect("stacks");
-    let files = audit::read(&stacks).expect("reads");
+    let stacks = audit::discover(&dirs, &[]).expect("stacks").stacks;
+    let files = audit::read(&stacks);
     lap.lap();
-    let (model, stack_of) =
-        audit::load(&stacks, &files, &input::hcl::Options::from_env(), &audit::Progress::hidden()).expect("loads");
+    let audit::Loaded { model, stack_of, errors } =
+        audit::load(&stacks, &files, &input::hcl::Options::from_env(), &audit::Progress::hidden());
+    assert!(errors.iter().all(Option::is_none), "{errors:?}");
     lap.lap();
     // As the CLI does: resource evidence gathered while the graph is built.
     let (graph, evidence) = env::build_graph(&model, &policy);
@@ -220,7 +221,7 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
     lap.lap();
     let report =
         findings::report(&graph, &envs, &policy, &[], found, findings::Filter::default(), policy::Date::today());
-    let summaries = audit::summary::stacks(&stacks, &stack_of, &graph, &envs, &report);
+    let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     audit::summary::write_json(&mut std::io::sink(), &report, &summaries, &matrix).expect("writes");
     lap.lap();

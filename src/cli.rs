@@ -73,6 +73,9 @@ pub struct AnalysisArgs {
     /// The Terraform workspace the inputs come from.
     #[arg(long, value_name = "NAME", env = "TF_WORKSPACE")]
     pub workspace: Option<String>,
+    /// Print no warnings (what could not be read or worked out).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `envwall check`.
@@ -127,6 +130,9 @@ pub struct AuditArgs {
     /// The lowest severity that fails the run (exit code 1).
     #[arg(long, value_enum, default_value_t = FailOn::Medium, value_name = "SEVERITY")]
     pub fail_on: FailOn,
+    /// Print no warnings or notes (what could not be read or worked out).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// `audit --format` values.
@@ -326,8 +332,9 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     hcl_options.workspace = args.workspace.clone().filter(|w| !w.is_empty());
     let model = input::load_with(&sources, &hcl_options)?;
     timer.lap("load");
-    for warning in &model.warnings {
-        eprintln!("warning: {warning}");
+    if !args.quiet {
+        report::warnings::write(&mut std::io::stderr().lock(), &model)
+            .map_err(|source| Error::Output { target: "standard error".into(), source })?;
     }
     let (graph, evidence) = env::build_graph(&model, &policy);
     timer.lap("graph");
@@ -404,8 +411,9 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from(".")] } else { args.dirs.clone() };
     let policy = Policy::discover(args.policy.as_deref(), dirs.first().map_or(&cwd, |d| d.as_path()))?;
     let timer = Timings::new();
-    let stacks =
+    let discovery =
         audit::discover(&dirs, &args.states).map_err(|e| Error::Usage { message: e.to_string(), help: None })?;
+    let stacks = discovery.stacks;
     if stacks.is_empty() {
         return Err(Error::Usage {
             message: format!(
@@ -418,16 +426,22 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
             ),
         });
     }
-    let files = audit::read(&stacks)?;
+    let files = audit::read(&stacks);
     timer.lap("discover");
     let progress = audit::Progress::for_terminal();
-    let (model, stack_of) = audit::load(&stacks, &files, &input::hcl::Options::from_env(), &progress)?;
+    let audit::Loaded { mut model, stack_of, errors } =
+        audit::load(&stacks, &files, &input::hcl::Options::from_env(), &progress);
+    model.warnings.extend(discovery.warnings.into_iter().map(|message| crate::model::Warning { input: None, message }));
     timer.lap("load");
-    for warning in &model.warnings {
-        eprintln!("warning: {warning}");
-    }
-    for note in &model.notes {
-        eprintln!("note: {note}");
+    if !args.quiet {
+        let mut err = std::io::stderr().lock();
+        let mut write = || -> std::io::Result<()> {
+            for note in &model.notes {
+                writeln!(err, "note: {note}")?;
+            }
+            report::warnings::write(&mut err, &model)
+        };
+        write().map_err(|source| Error::Output { target: "standard error".into(), source })?;
     }
     let (graph, evidence) = env::build_graph(&model, &policy);
     timer.lap("graph");
@@ -444,7 +458,9 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
         crate::findings::Filter::default(),
         crate::policy::Date::today(),
     );
-    let summaries = audit::summary::stacks(&stacks, &stack_of, &graph, &envs, &report);
+    let mut report = report;
+    report.errors = stacks.iter().zip(&errors).filter_map(|(s, e)| Some((s.name.clone(), e.clone()?))).collect();
+    let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let title =
@@ -459,6 +475,15 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
         AuditFormat::Html => audit::html::write(w, &title, &report, &summaries, &matrix),
     })?;
     timer.lap("report");
+    // Stacks that could not be read fail the run, once everything else is reported.
+    if !report.errors.is_empty() {
+        let n = report.errors.len();
+        eprintln!(
+            "envwall: {n} of {} stacks could not be analysed (listed with their errors in the report)",
+            stacks.len()
+        );
+        return Ok(ExitCode::from(2));
+    }
     let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -29,6 +29,10 @@ pub struct Report {
     /// Terraform source files the findings point into, for snippets (not in JSON).
     #[serde(skip)]
     pub files: Vec<ReportFile>,
+    /// Stacks of an audit that could not be analysed, with why (in JSON as
+    /// `stacks[].error`; SARIF notifications).
+    #[serde(skip)]
+    pub errors: Vec<(String, String)>,
 }
 
 /// A source file a finding points into.
@@ -203,7 +207,8 @@ pub fn report(
     filter: Filter,
     today: Date,
 ) -> Report {
-    let several = graph.model.inputs.len() > 1;
+    // Ends name their stack when there are several inputs, and always in an audit.
+    let several = graph.model.inputs.len() > 1 || graph.model.inputs.iter().any(|i| i.name.is_some());
     let findings: Vec<Finding> =
         findings.into_iter().filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added).collect();
     let locations = locate_all(graph, sources, &findings);
@@ -264,7 +269,7 @@ pub fn report(
             ReportFile { path: f.path.display().to_string(), text: crate::settings::connstr::redact_source(&f.text) }
         })
         .collect();
-    Report { version: 1, findings: out, summary, files }
+    Report { version: 1, findings: out, summary, files, errors: Vec::new() }
 }
 
 /// Model file index → report file index, in first-use order.

@@ -89,11 +89,16 @@ fn each_stack_is_placed_with_evidence() {
         got,
         vec![
             "prod/app production production resources=6 pending=1 read=source+state findings=3",
-            "prod/network production production resources=2 pending=0 read=source+state findings=1",
+            "prod/network production production resources=2 pending=0 read=source+state findings=0",
             "staging/app staging non-production resources=7 pending=0 read=source findings=2",
-            "staging/network staging non-production resources=2 pending=0 read=source+state findings=1",
+            "staging/network staging non-production resources=2 pending=0 read=source+state findings=0",
         ]
     );
+    // Each finding counts for the stack whose resource makes the link: the counts
+    // add up to the report's (the peering made in staging/app counts there, not
+    // for the two network stacks it joins).
+    let per_stack: u64 = report["stacks"].as_array().unwrap().iter().map(|s| s["findings"].as_u64().unwrap()).sum();
+    assert_eq!(per_stack, report["summary"]["findings"].as_u64().unwrap());
     assert_eq!(
         report["stacks"][0]["evidence"][0],
         "production (stack): path segment `prod` of fixtures/audit/repo/prod/app (word `prod`)"
@@ -123,15 +128,15 @@ fn the_matrix_counts_links_between_environments_by_kind() {
 
 #[test]
 fn state_fills_what_source_cannot_know_and_an_older_state_is_used_with_a_warning() {
-    let stacks = envwall::audit::discover(&[common::root().join(REPO)], &[]).unwrap();
-    let files = envwall::audit::read(&stacks).unwrap();
-    let (model, _) = envwall::audit::load(
+    let stacks = envwall::audit::discover(&[common::root().join(REPO)], &[]).unwrap().stacks;
+    let files = envwall::audit::read(&stacks);
+    let model = envwall::audit::load(
         &stacks,
         &files,
         &envwall::input::hcl::Options::default(),
         &envwall::audit::Progress::hidden(),
     )
-    .unwrap();
+    .model;
     let db = model
         .resources
         .iter()
@@ -141,7 +146,8 @@ fn state_fills_what_source_cannot_know_and_an_older_state_is_used_with_a_warning
     assert_eq!(db.values.get("id").and_then(|v| v.as_str()), Some("sg-0a1b2c3d4e5f60001"));
     assert_eq!(db.values.get("name").and_then(|v| v.as_str()), Some("orders-db-prod"));
     assert!(db.location.is_some(), "the source gives the location");
-    let stale: Vec<&String> = model.warnings.iter().filter(|w| w.contains("is older than the source")).collect();
+    let stale: Vec<&String> =
+        model.warnings.iter().map(|w| &w.message).filter(|w| w.contains("is older than the source")).collect();
     assert_eq!(stale.len(), 1, "{:?}", model.warnings);
     assert!(
         stale[0].ends_with(

@@ -50,7 +50,7 @@ fn load(dir: &Path, options: &Options) -> Loaded {
             (r.address.to_string(), json(&r.values), refs)
         })
         .collect();
-    Loaded { resources, warnings: model.warnings.clone() }
+    Loaded { resources, warnings: model.warnings.iter().map(|w| w.message.clone()).collect() }
 }
 
 fn addresses(l: &Loaded) -> BTreeSet<String> {

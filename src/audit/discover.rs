@@ -2,30 +2,41 @@
 //!
 //! In: the directories to audit, and `--state STACK=FILE` mappings. Out: every
 //! [`Stack`]: a root module (a directory of `.tf`/`.tf.json` files that no other
-//! directory calls as a local module), a Terragrunt unit (`terragrunt.hcl` whose
-//! `terraform { source }` is a local module), or a directory holding only state or
-//! plan files; with the states (`terraform.tfstate`, `*.tfstate`, workspace states
-//! under `terraform.tfstate.d/`, `terraform show -json` output) and plan JSON found
-//! beside it. Directories Terraform and tools keep for themselves (`.terraform`,
-//! `.terragrunt-cache`, `.git`, any hidden one) are not searched.
+//! directory calls as a local module), a Terragrunt unit (`terragrunt.hcl`), or a
+//! directory holding only state or plan files; with the states (`terraform.tfstate`,
+//! `*.tfstate`, workspace states under `terraform.tfstate.d/`, `terraform show
+//! -json` output) and plan JSON found beside it. Symbolic links are followed (a
+//! loop is reported, not followed twice); a directory reached twice is one
+//! directory. Directories Terraform and tools keep for themselves (`.terraform`,
+//! `.terragrunt-cache`, `.git`, any hidden one, `node_modules`) are not searched.
+//! Only regular files are read. Stacks are named by their path relative to the
+//! common root of the audited directories, so every name is unique.
 
 use std::collections::{BTreeMap, HashSet};
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+use crate::input::place;
 
 /// One stack.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stack {
-    /// Its path relative to the audited directory (`live/prod/network`), or the
-    /// directory's own name for the audited directory itself.
+    /// Its path relative to the common root of the audited directories
+    /// (`live/prod/network`), or that root's own name for the root itself.
     pub name: String,
-    /// Its directory.
+    /// Its directory, as reached from the directories given.
     pub dir: PathBuf,
+    /// Where it sits in its repository, for its environment: its path relative to
+    /// the repository root (`.git`), else to the audited directories' common root.
+    pub place: PathBuf,
     /// The root module to read: the directory itself, a Terragrunt unit's module, or
     /// none when the stack is only state.
     pub source: Option<PathBuf>,
     /// A Terragrunt unit's file, whose `inputs` set the module's variables.
     pub terragrunt: Option<PathBuf>,
+    /// A Terragrunt unit's `terraform { source }` when it is not a local path, so
+    /// not read.
+    pub remote_source: Option<String>,
     /// State files, with the workspace each belongs to (`None`: the default one).
     pub states: Vec<(PathBuf, Option<String>)>,
     /// Plan JSON files.
@@ -37,17 +48,26 @@ pub struct Stack {
     pub workspace: Option<String>,
 }
 
+/// The stacks found, and what got in the way of finding them.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    /// Every stack, by name.
+    pub stacks: Vec<Stack>,
+    /// Directories or files that could not be read, link loops.
+    pub warnings: Vec<String>,
+}
+
 /// What one directory holds.
 #[derive(Default)]
 struct DirFiles {
-    tf: bool,
-    /// A `.tf` file mentions `terraform_remote_state`.
-    remote_state: bool,
+    /// The directory as reached from the directories given.
+    dir: PathBuf,
+    /// Its name: its path relative to the common root.
+    name: String,
+    tf: Vec<PathBuf>,
     terragrunt: bool,
     states: Vec<(PathBuf, Option<String>)>,
     plans: Vec<PathBuf>,
-    /// Local module directories its files call.
-    calls: Vec<PathBuf>,
 }
 
 /// Why discovery failed (exit 2).
@@ -77,10 +97,13 @@ pub enum DiscoverError {
 }
 
 /// Finds every stack under `roots`.
-pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Stack>, DiscoverError> {
+pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Discovery, DiscoverError> {
+    let mut warnings = Vec::new();
+    let absolute: Vec<PathBuf> = roots.iter().map(|r| lexical_absolute(r)).collect();
+    let common = common_root(&absolute);
+    // Directories by identity (canonical path), so one reached twice is one.
     let mut dirs: BTreeMap<PathBuf, DirFiles> = BTreeMap::new();
-    let mut names: BTreeMap<PathBuf, String> = BTreeMap::new();
-    for root in roots {
+    for (root, abs) in roots.iter().zip(&absolute) {
         let meta = std::fs::metadata(root).map_err(|source| DiscoverError::Io { path: root.clone(), source })?;
         if !meta.is_dir() {
             return Err(DiscoverError::Io {
@@ -88,31 +111,60 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Sta
                 source: std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory"),
             });
         }
-        walk(root, root, &mut dirs, &mut names)?;
+        walk(root, abs, &common, &mut dirs, &mut warnings);
     }
-    let called: HashSet<PathBuf> = dirs.values().flat_map(|d| d.calls.iter().cloned()).collect();
-    // Whether each searched directory's source reads remote state; a module outside
-    // the searched directories is read for it.
-    let remote: std::collections::HashMap<PathBuf, bool> =
-        dirs.iter().map(|(d, f)| (normalize(d), f.remote_state)).collect();
+    // Local modules that some directory's source calls are modules, not stacks.
+    let mut called: HashSet<PathBuf> = HashSet::new();
+    let mut reads_remote: HashSet<PathBuf> = HashSet::new();
+    for (id, files) in &dirs {
+        for tf in &files.tf {
+            // A file that does not parse: loading the stack meets the same error and reports it.
+            if let Ok(facts) = crate::input::hcl::file_facts(tf) {
+                if facts.reads_remote_state {
+                    reads_remote.insert(id.clone());
+                }
+                for source in facts.module_sources.iter().filter(|s| is_local(s)) {
+                    called.insert(identity(&files.dir.join(module_dir(source))));
+                }
+            }
+        }
+        if files.terragrunt
+            && let Some(TerragruntSource::Local(dir)) = terragrunt_source(&files.dir.join("terragrunt.hcl"))
+        {
+            called.insert(identity(&dir));
+        }
+    }
+    let searched: HashSet<PathBuf> = dirs.keys().cloned().collect();
     let reads_remote_state = |source: &Path| {
-        remote.get(&normalize(source)).copied().unwrap_or_else(|| {
-            std::fs::read_dir(source).is_ok_and(|entries| {
-                entries.flatten().any(|e| {
-                    e.path().extension().is_some_and(|x| x == "tf")
-                        && std::fs::read_to_string(e.path()).is_ok_and(|t| t.contains("terraform_remote_state"))
+        let id = identity(source);
+        reads_remote.contains(&id)
+            || (!searched.contains(&id) && {
+                // A module outside the searched directories is read for it.
+                std::fs::read_dir(source).is_ok_and(|entries| {
+                    entries.flatten().any(|e| {
+                        is_tf(&e.file_name().to_string_lossy())
+                            && crate::input::hcl::file_facts(&e.path()).is_ok_and(|f| f.reads_remote_state)
+                    })
                 })
             })
-        })
     };
+    let repository = place::repository_root(&common);
     let mut stacks = Vec::new();
-    for (dir, files) in &mut dirs {
-        let is_module = called.contains(&normalize(dir));
+    for (id, files) in &mut dirs {
+        let is_module = called.contains(id);
         let has_state = !files.states.is_empty() || !files.plans.is_empty();
+        let mut remote_source = None;
         let source = if files.terragrunt {
-            terragrunt_source(&dir.join("terragrunt.hcl"))
-        } else if files.tf && !is_module {
-            Some(dir.clone())
+            match terragrunt_source(&files.dir.join("terragrunt.hcl")) {
+                Some(TerragruntSource::Local(dir)) => Some(dir),
+                Some(TerragruntSource::Remote(s)) => {
+                    remote_source = Some(s);
+                    None
+                }
+                None => None,
+            }
+        } else if !files.tf.is_empty() && !is_module {
+            Some(files.dir.clone())
         } else {
             None
         };
@@ -127,16 +179,23 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Sta
         if workspaces.is_empty() {
             workspaces.push(None);
         }
+        let logical = common.join(&files.name);
+        let stack_place = repository
+            .as_ref()
+            .and_then(|r| logical.strip_prefix(r).ok().map(Path::to_owned))
+            .unwrap_or_else(|| PathBuf::from(&files.name));
         for workspace in workspaces {
             let name = match &workspace {
-                Some(w) => format!("{}@{w}", names[dir]),
-                None => names[dir].clone(),
+                Some(w) => format!("{}@{w}", files.name),
+                None => files.name.clone(),
             };
             stacks.push(Stack {
                 name,
-                dir: dir.clone(),
+                dir: files.dir.clone(),
+                place: stack_place.clone(),
                 source: source.clone(),
-                terragrunt: files.terragrunt.then(|| dir.join("terragrunt.hcl")),
+                terragrunt: files.terragrunt.then(|| files.dir.join("terragrunt.hcl")),
+                remote_source: remote_source.clone(),
                 states: states.iter().filter(|(_, w)| *w == workspace).cloned().collect(),
                 plans: if workspace.is_none() { std::mem::take(&mut files.plans) } else { Vec::new() },
                 reads_remote_state: source.as_deref().is_some_and(reads_remote_state),
@@ -144,6 +203,7 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Sta
             });
         }
     }
+    stacks.sort_by(|a, b| a.name.cmp(&b.name));
     for spec in state_overrides {
         let Some((name, file)) = spec.split_once('=') else {
             return Err(DiscoverError::State { spec: spec.clone(), message: "expected STACK=FILE".into() });
@@ -155,84 +215,185 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Vec<Sta
                 message: format!("{} is not a file", file.display()),
             });
         }
-        let wanted = normalize(Path::new(name));
-        let Some(stack) = stacks.iter_mut().find(|s| s.name == name || normalize(&s.dir) == wanted) else {
+        let wanted = identity(Path::new(name));
+        let by_name = stacks.iter().position(|s| s.name == name);
+        let by_dir = || stacks.iter().position(|s| s.workspace.is_none() && identity(&s.dir) == wanted);
+        let Some(at) = by_name.or_else(by_dir) else {
             let known: Vec<&str> = stacks.iter().map(|s| s.name.as_str()).take(8).collect();
             return Err(DiscoverError::State {
                 spec: spec.clone(),
                 message: format!("no stack named `{name}` (stacks: {})", known.join(", ")),
             });
         };
-        stack.states.push((file, None));
+        stacks[at].states.push((file, None));
     }
-    Ok(stacks)
+    Ok(Discovery { stacks, warnings })
 }
 
+/// Walks one audited directory, following symbolic links.
 fn walk(
     root: &Path,
-    dir: &Path,
+    absolute: &Path,
+    common: &Path,
     dirs: &mut BTreeMap<PathBuf, DirFiles>,
-    names: &mut BTreeMap<PathBuf, String>,
-) -> Result<(), DiscoverError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| DiscoverError::Io { path: dir.to_owned(), source })?;
-    let mut files = DirFiles::default();
-    let mut subdirs = Vec::new();
-    for entry in entries.flatten() {
-        let path = entry.path();
+    warnings: &mut Vec<String>,
+) {
+    let mut entries = walkdir::WalkDir::new(root).follow_links(true).sort_by_file_name().into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| shown(root, p)).unwrap_or_default();
+                if let Some(ancestor) = e.loop_ancestor() {
+                    warnings.push(format!(
+                        "{path}: a symbolic link back to {}, which is searched already; not followed",
+                        ancestor.display()
+                    ));
+                } else if !e.path().is_some_and(|p| p.is_symlink() && !matters(p)) {
+                    // A link to nothing that no stack needs is not worth a word.
+                    let why = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    warnings.push(format!("{path}: cannot be read ({why}); skipped"));
+                }
+                continue;
+            }
+        };
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Ok(kind) = entry.file_type() else { continue };
-        if kind.is_dir() {
+        let path = entry.path();
+        if entry.file_type().is_dir() {
+            if entry.depth() > 0 && (name.starts_with('.') || name == "node_modules") {
+                entries.skip_current_dir();
+                continue;
+            }
             if name == "terraform.tfstate.d" {
-                workspace_states(&path, &mut files.states);
-            } else if !name.starts_with('.') && name != "node_modules" {
-                subdirs.push(path);
+                if let Some(parent) = path.parent() {
+                    let states = workspace_states(path);
+                    dir_files(dirs, parent, root, absolute, common).states.extend(states);
+                }
+                entries.skip_current_dir();
+                continue;
+            }
+            dir_files(dirs, path, root, absolute, common);
+            continue;
+        }
+        let Some(parent) = path.parent() else { continue };
+        if !entry.file_type().is_file() {
+            if matters(path) {
+                warnings.push(format!("{}: not a regular file; skipped", shown(root, path)));
             }
             continue;
         }
-        if name.ends_with(".tf") || name.ends_with(".tf.json") {
-            files.tf = true;
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            files.remote_state |= text.contains("terraform_remote_state");
-            files.calls.extend(local_calls(&text, dir));
+        let files = dir_files(dirs, parent, root, absolute, common);
+        if is_tf(&name) {
+            files.tf.push(path.to_owned());
         } else if name == "terragrunt.hcl" {
             files.terragrunt = true;
-            if let Some(source) = terragrunt_source(&path) {
-                files.calls.push(normalize(&source));
-            }
         } else if name.ends_with(".tfstate") {
-            files.states.push((path, None));
+            files.states.push((path.to_owned(), None));
         } else if name.ends_with(".json") && !name.ends_with(".tfvars.json") {
-            match json_kind(&path) {
-                Some(JsonKind::Plan) => files.plans.push(path),
-                Some(JsonKind::State) => files.states.push((path, None)),
+            match json_kind(path) {
+                Some(JsonKind::Plan) => files.plans.push(path.to_owned()),
+                Some(JsonKind::State) => files.states.push((path.to_owned(), None)),
                 None => {}
             }
         }
     }
-    let rel = dir.strip_prefix(root).unwrap_or(dir);
-    let name = if rel.as_os_str().is_empty() {
-        root.file_name().map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned())
-    } else {
-        rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-    };
-    names.insert(dir.to_owned(), name);
-    dirs.insert(dir.to_owned(), files);
-    subdirs.sort();
-    for sub in subdirs {
-        walk(root, &sub, dirs, names)?;
+}
+
+/// The entry of a directory, made on first sight.
+fn dir_files<'d>(
+    dirs: &'d mut BTreeMap<PathBuf, DirFiles>,
+    dir: &Path,
+    root: &Path,
+    absolute: &Path,
+    common: &Path,
+) -> &'d mut DirFiles {
+    dirs.entry(identity(dir)).or_insert_with(|| {
+        let rel = dir.strip_prefix(root).unwrap_or(dir);
+        let logical = crate::input::hcl::normalize(&absolute.join(rel));
+        let name = match logical.strip_prefix(common) {
+            Ok(r) if !r.as_os_str().is_empty() => slash_path(r),
+            _ => common.file_name().map_or_else(|| ".".to_owned(), |n| n.to_string_lossy().into_owned()),
+        };
+        DirFiles { dir: shown_path(root, dir), name, ..DirFiles::default() }
+    })
+}
+
+/// A path as reached from `root`, without a leading `./` when `root` is `.`.
+fn shown_path(root: &Path, path: &Path) -> PathBuf {
+    if root == Path::new(".") {
+        match path.strip_prefix(".") {
+            Ok(rest) if !rest.as_os_str().is_empty() => return rest.to_owned(),
+            _ => {}
+        }
     }
-    Ok(())
+    path.to_owned()
+}
+
+fn shown(root: &Path, path: &Path) -> String {
+    shown_path(root, path).display().to_string()
+}
+
+/// A relative path with `/` between its parts, on every platform.
+fn slash_path(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Files whose absence or odd kind matters to finding stacks.
+fn matters(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    is_tf(&name) || name == "terragrunt.hcl" || name.ends_with(".tfstate")
+}
+
+fn is_tf(name: &str) -> bool {
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// `path` made absolute without resolving links: the directory as the user sees it.
+fn lexical_absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() { path.to_owned() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    crate::input::hcl::normalize(&abs)
+}
+
+/// The deepest directory holding every one of `paths`.
+fn common_root(paths: &[PathBuf]) -> PathBuf {
+    let mut common: Vec<Component<'_>> = match paths.first() {
+        Some(p) => p.components().collect(),
+        None => return PathBuf::from("."),
+    };
+    for p in &paths[1..] {
+        let n = common.iter().zip(p.components()).take_while(|(a, b)| **a == *b).count();
+        common.truncate(n);
+    }
+    common.into_iter().collect()
+}
+
+/// A directory's identity: its canonical path, or its lexical one when it does not exist.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| lexical_absolute(path))
+}
+
+/// Whether a module source is a local path.
+fn is_local(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+/// A module source's directory: `../modules//vpc` is `../modules/vpc`.
+fn module_dir(source: &str) -> PathBuf {
+    PathBuf::from(source.replace("//", "/"))
 }
 
 /// `terraform.tfstate.d/<workspace>/terraform.tfstate`.
-fn workspace_states(dir: &Path, out: &mut Vec<(PathBuf, Option<String>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+fn workspace_states(dir: &Path) -> Vec<(PathBuf, Option<String>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out = Vec::new();
     for entry in entries.flatten() {
         let state = entry.path().join("terraform.tfstate");
-        if state.is_file() {
+        if std::fs::metadata(&state).is_ok_and(|m| m.is_file()) {
             out.push((state, Some(entry.file_name().to_string_lossy().into_owned())));
         }
     }
+    out.sort();
+    out
 }
 
 enum JsonKind {
@@ -256,35 +417,41 @@ fn json_kind(path: &Path) -> Option<JsonKind> {
     }
 }
 
-/// The local module directories a `.tf` file calls (`source = "./modules/x"`).
-fn local_calls(text: &str, dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim_start().trim_start_matches('"');
-        let Some(rest) = line.strip_prefix("source") else { continue };
-        let rest = rest.trim_start().trim_start_matches('"').trim_start();
-        let Some(rest) = rest.strip_prefix('=').or_else(|| rest.strip_prefix(':')) else { continue };
-        let Some(value) = rest.trim().strip_prefix('"').and_then(|v| v.split('"').next()) else { continue };
-        if value.starts_with("./") || value.starts_with("../") {
-            out.push(normalize(&dir.join(value.replace("//", "/"))));
-        }
-    }
-    out
+/// Where a Terragrunt unit's module is.
+enum TerragruntSource {
+    /// A local directory (`../../modules//vpc`).
+    Local(PathBuf),
+    /// Anything else (`git::…`, `tfr:///…`), which is not fetched.
+    Remote(String),
 }
 
-/// A Terragrunt unit's local module: `terraform { source = "../../modules//vpc" }`.
-fn terragrunt_source(file: &Path) -> Option<PathBuf> {
+/// A Terragrunt unit's `terraform { source }`.
+fn terragrunt_source(file: &Path) -> Option<TerragruntSource> {
     let text = std::fs::read_to_string(file).ok()?;
     let body = hcl_edit::parser::parse_body(&text).ok()?;
     let block = body.get_blocks("terraform").next()?;
     let source = match &block.body.get_attribute("source")?.value {
         hcl_edit::expr::Expression::String(s) => s.value().clone(),
-        _ => return None,
+        other => return Some(TerragruntSource::Remote(other.to_string().trim().to_owned())),
     };
-    if !(source.starts_with("./") || source.starts_with("../")) {
-        return None;
+    if !is_local(&source) {
+        return Some(TerragruntSource::Remote(source));
     }
-    Some(normalize(&file.parent()?.join(source.replace("//", "/"))))
+    Some(TerragruntSource::Local(crate::input::hcl::normalize(&file.parent()?.join(module_dir(&source)))))
 }
 
 pub use crate::input::hcl::normalize;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_common_root_is_the_deepest_shared_directory() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(common_root(&[p("/r/a/app"), p("/r/b/app")]), p("/r"));
+        assert_eq!(common_root(&[p("/r/a")]), p("/r/a"));
+        assert_eq!(common_root(&[p("/r/a"), p("/r/a/b")]), p("/r/a"));
+        assert_eq!(common_root(&[p("/x"), p("/y")]), p("/"));
+    }
+}

@@ -20,13 +20,20 @@ use crate::model::value::Value;
 use crate::model::{Model, Resource};
 
 /// Every stack's outputs, reachable by its backend settings and state paths.
-pub(crate) fn remote_state_producers(stacks: &[Stack], files: &[StackFiles]) -> std::sync::Arc<[RemoteState]> {
+pub(crate) fn remote_state_producers(
+    stacks: &[Stack],
+    files: &[Result<StackFiles, crate::input::InputError>],
+) -> std::sync::Arc<[RemoteState]> {
     let consumers = stacks.iter().any(|s| s.reads_remote_state);
     if !consumers {
         return std::sync::Arc::from(Vec::new());
     }
     let indexes: Vec<usize> = (0..stacks.len()).collect();
-    let per_stack = crate::parallel::map(&indexes, |&i| producers_of(&stacks[i], &files[i]), |_| {});
+    let per_stack = crate::parallel::map(
+        &indexes,
+        |&i| files[i].as_ref().map(|f| producers_of(&stacks[i], f)).unwrap_or_default(),
+        |_| {},
+    );
     per_stack.into_iter().flatten().collect::<Vec<_>>().into()
 }
 
@@ -132,12 +139,14 @@ pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
             [] => {}
             many => {
                 let names: Vec<String> = many.iter().take(3).map(|&j| model.resources[j].address.to_string()).collect();
-                warnings.push(format!(
-                    "{}: {} matches {} resources of other stacks ({}, ...); it is left unresolved",
-                    model.inputs[d.input].label(),
-                    d.address,
-                    many.len(),
-                    names.join(", ")
+                warnings.push(crate::model::Warning::about(
+                    d.input,
+                    format!(
+                        "{} matches {} resources of other stacks ({}, ...); it is left unresolved",
+                        d.address,
+                        many.len(),
+                        names.join(", ")
+                    ),
                 ));
             }
         }

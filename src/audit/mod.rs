@@ -17,7 +17,7 @@ use std::path::PathBuf;
 
 use crate::input::{self, InputError, Source, hcl, merge};
 use crate::model::Model;
-pub use discover::{Stack, discover};
+pub use discover::{Discovery, Stack, discover};
 
 /// The files of one stack, read.
 pub struct StackFiles {
@@ -27,8 +27,9 @@ pub struct StackFiles {
     pub plans: Vec<Source>,
 }
 
-/// Reads every stack's state and plan files (the model borrows their text).
-pub fn read(stacks: &[Stack]) -> Result<Vec<StackFiles>, InputError> {
+/// Reads every stack's state and plan files (the model borrows their text). A
+/// stack whose files cannot be read keeps its error; the others are read.
+pub fn read(stacks: &[Stack]) -> Vec<Result<StackFiles, InputError>> {
     stacks
         .iter()
         .map(|s| {
@@ -40,71 +41,119 @@ pub fn read(stacks: &[Stack]) -> Result<Vec<StackFiles>, InputError> {
         .collect()
 }
 
-/// Loads every stack, in parallel, into one model whose inputs are the stacks in
-/// order (a stack without source but with several state files has one input per
-/// file). Returns the model and, per input, its stack.
+/// Every stack loaded into one model.
+pub struct Loaded<'a> {
+    /// The model: its inputs are the stacks in order (a stack without source but
+    /// with several state files has one input per file; one that failed, none).
+    pub model: Model<'a>,
+    /// The stack of each input.
+    pub stack_of: Vec<usize>,
+    /// Why each stack could not be analysed, when it could not.
+    pub errors: Vec<Option<String>>,
+}
+
+/// Loads every stack, in parallel, into one model. A stack that cannot be read
+/// (a syntax error, Terraform 0.11 syntax, a state that is not one) keeps its
+/// error and adds nothing; every other stack is analysed.
 pub fn load<'a>(
     stacks: &[Stack],
-    files: &'a [StackFiles],
+    files: &'a [Result<StackFiles, InputError>],
     options: &hcl::Options,
     progress: &Progress,
-) -> Result<(Model<'a>, Vec<usize>), InputError> {
+) -> Loaded<'a> {
     let producers = link::remote_state_producers(stacks, files);
     let indexes: Vec<usize> = (0..stacks.len()).collect();
     let parts = crate::parallel::map(
         &indexes,
-        |&i| load_stack(&stacks[i], &files[i], options, &producers),
+        |&i| match &files[i] {
+            Ok(f) => load_stack(&stacks[i], f, options, &producers),
+            Err(e) => Err(e.to_string()),
+        },
         |n| progress.update(n, stacks.len()),
     );
     progress.finish();
     let mut model = Model::default();
     let mut stack_of = Vec::new();
+    let mut errors = Vec::with_capacity(stacks.len());
     for (i, part) in parts.into_iter().enumerate() {
-        let part = part?;
-        stack_of.extend(std::iter::repeat_n(i, part.inputs.len()));
-        model.append(part);
+        match part {
+            Ok(part) => {
+                stack_of.extend(std::iter::repeat_n(i, part.inputs.len()));
+                model.append(part);
+                errors.push(None);
+            }
+            Err(e) => errors.push(Some(e)),
+        }
     }
     link::data_sources(&mut model, &stack_of);
-    Ok((model, stack_of))
+    Loaded { model, stack_of, errors }
 }
 
-/// One stack's source and state, merged.
+/// One stack's source and state, merged; an error is the user's message.
 fn load_stack<'a>(
     stack: &Stack,
     files: &'a StackFiles,
     options: &hcl::Options,
     producers: &std::sync::Arc<[hcl::RemoteState]>,
-) -> Result<Model<'a>, InputError> {
+) -> Result<Model<'a>, String> {
+    let error = |e: InputError| e.to_string();
     let mut part = Model::default();
     let mut options = options.clone();
     options.workspace = stack.workspace.clone().or(options.workspace);
     options.remote_states = std::sync::Arc::clone(producers);
     if let Some(tg) = &stack.terragrunt {
-        options.inputs.extend(hcl::terragrunt_inputs(tg)?);
+        options.inputs.extend(hcl::terragrunt_inputs(tg).map_err(error)?);
     }
     match &stack.source {
         Some(dir) => {
-            hcl::load(dir, &options, &mut part)?;
+            hcl::load(dir, &options, &mut part).map_err(error)?;
             for (state, (path, _)) in files.states.iter().zip(&stack.states) {
                 let mut actual = Model::default();
-                input::load_one(state, &options, &mut actual)?;
+                input::load_one(state, &options, &mut actual).map_err(error)?;
                 merge::merge_state(&mut part, 0, actual, path, merge::state_serial(&state.text));
             }
             if !files.plans.is_empty() {
-                part.warnings.push(format!(
-                    "{}: plan JSON beside source is not read by audit; run `envwall check` on it",
-                    stack.plans[0].display()
+                part.warnings.push(crate::model::Warning::about(
+                    0,
+                    format!(
+                        "{}: plan JSON beside source is not read by audit; run `envwall check` on it",
+                        stack.plans[0].display()
+                    ),
                 ));
             }
         }
         None => {
             for source in files.states.iter().chain(&files.plans) {
-                input::load_one(source, &options, &mut part)?;
+                input::load_one(source, &options, &mut part).map_err(error)?;
             }
         }
     }
+    if part.inputs.is_empty() && stack.terragrunt.is_some() {
+        // A unit whose module is not read is still a stack: its inputs say where
+        // it is.
+        part.inputs.push(crate::model::Input {
+            path: stack.dir.clone(),
+            place: std::path::PathBuf::new(),
+            kind: crate::model::InputKind::Source,
+            terraform_version: None,
+            variables: options.inputs.iter().map(|(k, v)| (k.clone().into(), v.clone().into_model())).collect(),
+            providers: Vec::new(),
+            name: None,
+            workspace: None,
+        });
+        let why = match &stack.remote_source {
+            Some(s) => format!("its module source `{s}` is not a local path, and envwall does not fetch modules"),
+            None => "it names no module source (`terraform { source }`)".to_owned(),
+        };
+        let file = stack.terragrunt.as_deref().unwrap_or(&stack.dir);
+        part.warnings.push(crate::model::Warning::about(
+            0,
+            format!("{}: the unit's module is not read: {why}; it is listed with no resources", file.display()),
+        ));
+    }
     for input in &mut part.inputs {
         input.name = Some(stack.name.clone());
+        input.place.clone_from(&stack.place);
         input.workspace.clone_from(&stack.workspace);
         if stack.source.is_some() {
             input.path.clone_from(&stack.dir);

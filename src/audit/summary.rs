@@ -22,19 +22,20 @@ use crate::policy::Tier;
 /// One stack in the audit report.
 #[derive(Debug, Clone, Serialize)]
 pub struct StackSummary {
-    /// Its name (path relative to the audited directory).
+    /// Its name (path relative to the common root of the audited directories).
     pub name: String,
     /// Its directory.
     pub dir: String,
     /// Its workspace, when its state is a workspace's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace: Option<String>,
-    /// The environment the stack itself is placed in, if any.
+    /// The environment the stack is in, if any.
     pub environment: Option<String>,
-    /// That environment's tier, `ambiguous`, or `unknown`.
+    /// That environment's tier; `ambiguous` when its own signals say production
+    /// and non-production at once; `unknown` when it has none.
     pub tier: &'static str,
-    /// Why: the stack's own signals (path, workspace, variables), else what most of
-    /// its resources are.
+    /// Why: the stack's own signals (path, workspace, variables), else what its
+    /// resources are.
     pub evidence: Vec<String>,
     /// Resource instances.
     pub resources: usize,
@@ -42,8 +43,12 @@ pub struct StackSummary {
     pub pending_removal: usize,
     /// What was read: `source`, `state`, `plan`.
     pub read: Vec<&'static str>,
-    /// Findings (not suppressed) with an end or their cause in this stack.
+    /// Unsuppressed findings whose link is made in this stack (by the resource
+    /// that makes it), so that the stacks' counts add up to the report's.
     pub findings: usize,
+    /// Why the stack could not be analysed; its other fields are then what was
+    /// found before the error.
+    pub error: Option<String>,
 }
 
 /// Links between environments.
@@ -70,10 +75,12 @@ pub struct MatrixCell {
     pub crosses: bool,
 }
 
-/// The summary of every stack.
+/// The summary of every stack; `errors` holds why each stack could not be
+/// analysed, when it could not.
 pub fn stacks(
     stacks: &[Stack],
     stack_of: &[usize],
+    errors: &[Option<String>],
     graph: &Graph<'_, '_>,
     envs: &Environments<'_>,
     report: &Report,
@@ -89,9 +96,12 @@ pub fn stacks(
             pending[s] += 1;
         }
         let c = envs.of(graph.resource_nodes[i]);
-        if let Some(e) = c.environment {
-            *tiers[s].entry(envs.name(e).to_owned()).or_default() += 1;
-        }
+        let name = match c.environment {
+            Some(e) => envs.name(e).to_owned(),
+            None if c.ambiguous => "ambiguous".to_owned(),
+            None => "no environment".to_owned(),
+        };
+        *tiers[s].entry(name).or_default() += 1;
     }
     let by_name: crate::hash::FastMap<&str, usize> =
         stacks.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
@@ -99,17 +109,10 @@ pub fn stacks(
     for (input, &s) in stack_of.iter().enumerate() {
         inputs_of[s].push(input);
     }
+    // Each finding counts once, for the stack whose resource makes the link.
     let mut findings = vec![0usize; stacks.len()];
     for f in report.findings.iter().filter(|f| f.suppressed.is_none()) {
-        let mut hit: Vec<usize> = Vec::new();
-        for label in [f.from.stack.as_deref(), f.to.stack.as_deref(), f.via.stack.as_deref()].into_iter().flatten() {
-            if let Some(&s) = by_name.get(label)
-                && !hit.contains(&s)
-            {
-                hit.push(s);
-            }
-        }
-        for s in hit {
+        if let Some(&s) = f.via.stack.as_deref().and_then(|label| by_name.get(label)) {
             findings[s] += 1;
         }
     }
@@ -117,30 +120,7 @@ pub fn stacks(
         .iter()
         .enumerate()
         .map(|(s, stack)| {
-            let evidence: Vec<&crate::env::Evidence> =
-                inputs_of[s].iter().flat_map(|&i| envs.stacks[i].iter()).collect();
-            let mut named: Vec<usize> = evidence.iter().map(|e| e.environment).collect();
-            named.sort_unstable();
-            named.dedup();
-            let (environment, tier, lines) = match named.as_slice() {
-                [one] => (
-                    Some(envs.name(*one).to_owned()),
-                    envs.policy.environments[*one].tier.as_str(),
-                    evidence
-                        .iter()
-                        .map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail))
-                        .collect(),
-                ),
-                [] => majority(envs, &tiers[s], resources[s]),
-                _ => (
-                    None,
-                    "ambiguous",
-                    evidence
-                        .iter()
-                        .map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail))
-                        .collect(),
-                ),
-            };
+            let (environment, tier, evidence) = stack_environment(envs, &inputs_of[s], &tiers[s], resources[s]);
             let mut read = Vec::new();
             if stack.source.is_some() {
                 read.push("source");
@@ -157,33 +137,58 @@ pub fn stacks(
                 workspace: stack.workspace.clone(),
                 environment,
                 tier,
-                evidence: lines,
+                evidence,
                 resources: resources[s],
                 pending_removal: pending[s],
                 read,
                 findings: findings[s],
+                error: errors.get(s).cloned().flatten(),
             }
         })
         .collect()
 }
 
-/// A stack with no signals of its own is in the environment most of its resources
-/// are in, when they agree.
-fn majority(
+/// A stack's environment: what its own signals decide (the path, workspace,
+/// root variables), ambiguous only when they say production and non-production
+/// at once; without any, the one environment all its resources are in; else none,
+/// with what its resources are.
+fn stack_environment(
     envs: &Environments<'_>,
+    inputs: &[usize],
     counts: &BTreeMap<String, usize>,
     total: usize,
 ) -> (Option<String>, &'static str, Vec<String>) {
-    match counts.iter().max_by_key(|(_, n)| **n) {
-        Some((name, n)) if counts.len() == 1 => {
-            let tier = envs.policy.environments.iter().find(|e| &e.name == name).map_or("unknown", |e| e.tier.as_str());
-            (Some(name.clone()), tier, vec![format!("{name} (resources): {n} of its {total} resources are {name}")])
+    let lines = |evidence: &[&crate::env::Evidence]| -> Vec<String> {
+        evidence.iter().map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail)).collect()
+    };
+    let own: Vec<&crate::env::Classification> =
+        inputs.iter().map(|&i| &envs.stack_classes[i]).filter(|c| !c.evidence.is_empty()).collect();
+    let evidence: Vec<&crate::env::Evidence> = own.iter().flat_map(|c| &c.evidence).collect();
+    let decided: Vec<usize> = own.iter().filter_map(|c| c.environment).collect();
+    let crosses = own.iter().any(|c| c.ambiguous)
+        || decided.iter().any(|&a| {
+            decided.iter().any(|&b| envs.policy.environments[a].tier.crosses(envs.policy.environments[b].tier))
+        });
+    if crosses {
+        return (None, "ambiguous", lines(&evidence));
+    }
+    if let Some(&env) = decided.first() {
+        return (Some(envs.name(env).to_owned()), envs.policy.environments[env].tier.as_str(), lines(&evidence));
+    }
+    let described: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    match counts.iter().next() {
+        Some((name, &n)) if counts.len() == 1 && n == total => {
+            if let Some(env) = envs.policy.environments.iter().find(|e| &e.name == name) {
+                let s = if n == 1 { "" } else { "s" };
+                let why = format!("{name} (resources): no signal of its own; its {n} resource{s} are all {name}");
+                return (Some(name.clone()), env.tier.as_str(), vec![why]);
+            }
+            (None, "unknown", vec![format!("no environment of its own; its resources: {}", described.join(", "))])
         }
         Some(_) => {
-            let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
-            (None, "ambiguous", vec![format!("its resources are {}", parts.join(", "))])
+            (None, "unknown", vec![format!("no environment of its own; its resources: {}", described.join(", "))])
         }
-        None => (None, "unknown", Vec::new()),
+        None => (None, "unknown", vec!["no environment of its own, and no resources".to_owned()]),
     }
 }
 
@@ -257,7 +262,14 @@ pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &
     writeln!(w, "\nstacks")?;
     let width = stacks.iter().map(|s| s.name.len()).max().unwrap_or(5).max(5);
     for s in stacks {
-        let env = s.environment.clone().unwrap_or_else(|| s.tier.to_owned());
+        let env = s.environment.clone().unwrap_or_else(|| match s.tier {
+            "ambiguous" => "ambiguous".to_owned(),
+            _ => "none".to_owned(),
+        });
+        if let Some(error) = &s.error {
+            writeln!(w, "  {:<width$}  {:<12} not analysed: {error}", s.name, env)?;
+            continue;
+        }
         let pending =
             if s.pending_removal > 0 { format!(", {} pending removal", s.pending_removal) } else { String::new() };
         writeln!(
@@ -269,8 +281,11 @@ pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &
             s.read.join(" + "),
             s.findings
         )?;
-        if let Some(why) = s.evidence.first() {
-            writeln!(w, "  {:<width$}  because {why}", "")?;
+        match (s.tier, s.evidence.first()) {
+            ("ambiguous", _) => writeln!(w, "  {:<width$}  because {}", "", s.evidence.join("; "))?,
+            (_, Some(why)) if s.environment.is_some() => writeln!(w, "  {:<width$}  because {why}", "")?,
+            (_, Some(why)) => writeln!(w, "  {:<width$}  {why}", "")?,
+            (_, None) => {}
         }
     }
     writeln!(w, "\nenvironment matrix (from → to: links by kind; * joins production and non-production)")?;

@@ -44,6 +44,9 @@ pub enum Strength {
     Containment,
     /// The stack (input) it belongs to is in that environment.
     Stack,
+    /// A word in a name the code gives it (its module call or resource name), which
+    /// says what it is for rather than where it runs.
+    Address,
 }
 
 impl Strength {
@@ -55,6 +58,7 @@ impl Strength {
             Strength::Name => "name",
             Strength::Containment => "containment",
             Strength::Stack => "stack",
+            Strength::Address => "address",
         }
     }
 }
@@ -107,6 +111,9 @@ pub struct Environments<'p> {
     pub nodes: Vec<Classification>,
     /// The stack evidence of each input.
     pub stacks: Vec<Vec<Evidence>>,
+    /// The environment each input (stack) has of its own: from its path,
+    /// workspace, root variables or `--env`, decided as a resource's is.
+    pub stack_classes: Vec<Classification>,
     /// The network ranges of the inputs.
     pub networks: Networks,
     /// The policy's CIDR ranges, by environment.
@@ -396,10 +403,12 @@ pub fn classify_with<'p>(
     }
     let policy_ranges =
         policy.environments.iter().enumerate().flat_map(|(i, e)| e.cidrs.iter().map(move |c| (*c, i))).collect();
+    let stack_classes = stacks.iter().map(|e| decide(policy, e.clone())).collect();
     Environments {
         policy,
         nodes: nodes.into_iter().map(Option::unwrap_or_default).collect(),
         stacks,
+        stack_classes,
         networks: c.networks,
         policy_ranges,
     }
@@ -407,13 +416,9 @@ pub fn classify_with<'p>(
 
 impl<'m, 'a, 'p> Matcher<'m, 'a, 'p> {
     fn new(model: &'m Model<'a>, policy: &'p Policy) -> Self {
-        let (mut aliases, mut owner) = (Vec::new(), Vec::new());
+        let (aliases, owner) = policy.words().into_iter().unzip();
         let mut cidrs = PrefixIndex::default();
         for (i, env) in policy.environments.iter().enumerate() {
-            for alias in env.alias_tokens() {
-                aliases.push(alias);
-                owner.push(i);
-            }
             for net in &env.cidrs {
                 cidrs.insert(*net, i);
             }
@@ -453,43 +458,7 @@ impl Matcher<'_, '_, '_> {
             e.declared = true;
             out.push(e);
         }
-        let path = &model.inputs[input].path;
-        // A file's directories place it; a source directory's own name does too.
-        let dir = if model.inputs[input].kind == crate::model::InputKind::Source && path.is_dir() {
-            Some(path.as_path())
-        } else {
-            path.parent()
-        };
-        let segments: Vec<String> = dir
-            .into_iter()
-            .flat_map(|p| p.components())
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        for (i, seg) in segments.iter().enumerate() {
-            // `live/` holds every environment in Terragrunt layouts: only what follows it counts.
-            if seg == "live" && i + 1 < segments.len() {
-                continue;
-            }
-            // A directory is an environment when it is named for one (`prod/`,
-            // `pre-prod/`), or sits in a directory of environments (`envs/prod-eu/`);
-            // not when a word of a longer name happens to be one.
-            let parent = i.checked_sub(1).map(|p| segments[p].to_ascii_lowercase());
-            let in_env_dir = parent.as_deref().is_some_and(|p| {
-                matches!(p, "envs" | "env" | "environments" | "environment" | "live" | "stages" | "stacks")
-            });
-            let tokens = Tokens::of(seg);
-            let whole = self.vocab.words.aliases().iter().any(|a| tokens.equals(a));
-            if !whole && !in_env_dir {
-                continue;
-            }
-            for (env, word) in self.words(seg) {
-                out.push(self.evidence(
-                    Strength::Stack,
-                    env,
-                    format!("path segment `{seg}` of {} (word `{word}`)", path.display()),
-                ));
-            }
-        }
+        out.extend(self.path_evidence(&model.inputs[input]));
         if let Some(ws) = model.inputs[input].workspace.as_ref().or(options.workspace.as_ref()) {
             for (env, word) in self.words(ws) {
                 out.push(self.evidence(Strength::Stack, env, format!("workspace `{ws}` (word `{word}`)")));
@@ -510,6 +479,58 @@ impl Matcher<'_, '_, '_> {
             }
         }
         out
+    }
+
+    /// The environment the input's place in its repository names: the innermost
+    /// directory that is an environment (`prod/us-east-1/qa/mysql` is `qa`). A
+    /// directory is one when its name is an environment word (`prod/`,
+    /// `non-production/`), or when it sits in a directory of environments
+    /// (`envs/prod-eu/`); not when a word of a longer name happens to be one.
+    /// `live/` holds every environment in Terragrunt layouts, so it never is one
+    /// when something follows it.
+    fn path_evidence(&self, input: &crate::model::Input<'_>) -> Vec<Evidence> {
+        let place = if input.place.as_os_str().is_empty() { &input.path } else { &input.place };
+        // A file's directories place it; a source directory's own name does too.
+        let dir = if input.kind == crate::model::InputKind::Source && input.path.is_dir() {
+            Some(place.as_path())
+        } else {
+            place.parent()
+        };
+        let segments: Vec<String> = dir
+            .into_iter()
+            .flat_map(|p| p.components())
+            .filter(|c| matches!(c, std::path::Component::Normal(_)))
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        for (i, seg) in segments.iter().enumerate().rev() {
+            if seg == "live" && i + 1 < segments.len() {
+                continue;
+            }
+            let parent = i.checked_sub(1).map(|p| segments[p].to_ascii_lowercase());
+            let in_env_dir = parent.as_deref().is_some_and(|p| {
+                matches!(p, "envs" | "env" | "environments" | "environment" | "live" | "stages" | "stacks")
+            });
+            let tokens = Tokens::of(seg);
+            let whole = self.vocab.words.aliases().iter().any(|a| tokens.equals(a));
+            if !whole && !in_env_dir {
+                continue;
+            }
+            let words = self.words(seg);
+            if words.is_empty() {
+                continue;
+            }
+            return words
+                .into_iter()
+                .map(|(env, word)| {
+                    self.evidence(
+                        Strength::Stack,
+                        env,
+                        format!("path segment `{seg}` of {} (word `{word}`)", place.display()),
+                    )
+                })
+                .collect();
+        }
+        Vec::new()
     }
 
     /// What an endpoint's value says of its environment.
@@ -614,7 +635,10 @@ impl Matcher<'_, '_, '_> {
         // Inventory: patterns, accounts, projects, subscriptions, ranges, domains.
         if envs.iter().any(|e| !e.addresses.is_empty() || !e.paths.is_empty()) {
             let address = r.address.to_string();
-            let path = self.model.inputs[r.input].path.to_string_lossy();
+            let input = &self.model.inputs[r.input];
+            // The path as typed, or its place in the repository.
+            let path = input.path.to_string_lossy();
+            let place = input.place.to_string_lossy();
             for (i, env) in envs.iter().enumerate() {
                 if let Some(p) = env.addresses.iter().find(|p| p.matches(&address)) {
                     out.push(self.evidence(
@@ -623,11 +647,15 @@ impl Matcher<'_, '_, '_> {
                         format!("address matches `{}` of policy environment {}", p.0, env.name),
                     ));
                 }
-                if let Some(p) = env.paths.iter().find(|p| p.matches(&path)) {
+                let matched = env
+                    .paths
+                    .iter()
+                    .find_map(|p| [&path, &place].into_iter().find(|t| !t.is_empty() && p.matches(t)).map(|t| (p, t)));
+                if let Some((p, text)) = matched {
                     out.push(self.evidence(
                         Strength::Inventory,
                         i,
-                        format!("input {path} matches `{}` of policy environment {}", p.0, env.name),
+                        format!("input {text} matches `{}` of policy environment {}", p.0, env.name),
                     ));
                 }
             }
@@ -709,23 +737,36 @@ impl Matcher<'_, '_, '_> {
                 ));
             }
         }
-        let mut addr_text = String::new();
+        // The address: instance keys are data (`for_each = var.environments`), like
+        // a deployed name; module and resource names are the code's own, and say
+        // what a thing is for (`module.shared_vpc`, `aws_ses_domain_identity.test`),
+        // not where it runs: the weakest signal of all.
+        let mut code_text = String::new();
+        let mut key_text = String::new();
         for step in r.address.module.iter() {
-            addr_text.push_str(&step.name);
-            addr_text.push(' ');
+            code_text.push_str(&step.name);
+            code_text.push(' ');
             if let Some(k) = &step.key {
-                addr_text.push_str(&k.to_string());
-                addr_text.push(' ');
+                key_text.push_str(&k.to_string());
+                key_text.push(' ');
             }
         }
-        addr_text.push_str(&r.address.name);
+        code_text.push_str(&r.address.name);
         if let Some(k) = &r.address.key {
-            addr_text.push(' ');
-            addr_text.push_str(&k.to_string());
+            key_text.push_str(&k.to_string());
         }
-        for (env, word) in self.words(&addr_text) {
-            names.push(self.evidence(
-                Strength::Name,
+        if !key_text.is_empty() {
+            for (env, word) in self.words(&key_text) {
+                names.push(self.evidence(
+                    Strength::Name,
+                    env,
+                    ["word `", &word, "` in an instance key of ", &r.address.to_string()].concat(),
+                ));
+            }
+        }
+        for (env, word) in self.words(&code_text) {
+            out.push(self.evidence(
+                Strength::Address,
                 env,
                 ["word `", &word, "` in address ", &r.address.to_string()].concat(),
             ));
@@ -735,6 +776,7 @@ impl Matcher<'_, '_, '_> {
                 out.push(e);
             }
         }
+        out.sort_by_key(|e| e.strength);
         out
     }
 

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::model::value::Value;
-use crate::model::{Action, InputId, Model};
+use crate::model::{Action, InputId, Model, Warning};
 
 /// Merges `state` (a model holding one state input, of serial `serial`) into the
 /// source input `input` of `model`. A state older than the source (it lacks
@@ -26,7 +26,7 @@ pub fn merge_state<'a>(
     serial: Option<u64>,
 ) {
     let Model { resources, warnings, .. } = state;
-    model.warnings.extend(warnings);
+    model.warnings.extend(warnings.into_iter().map(|w| Warning::about(input, w.message)));
     let mut by_address: HashMap<String, usize> = HashMap::new();
     for (i, r) in model.resources.iter().enumerate() {
         if r.input == input {
@@ -65,20 +65,20 @@ pub fn merge_state<'a>(
         let serial = serial.map_or_else(String::new, |s| format!(" (serial {s})"));
         let shown: Vec<&str> = unapplied.iter().take(3).map(String::as_str).collect();
         let more = if unapplied.len() > 3 { format!(" and {} more", unapplied.len() - 3) } else { String::new() };
-        model.warnings.push(format!(
+        model.warnings.push(Warning::about(input, format!(
             "{}{serial} is older than the source: {} {} it declares {} not in the state yet ({}{more}); the state is still used for the rest",
             state_path.display(),
             unapplied.len(),
             if unapplied.len() == 1 { "resource" } else { "resources" },
             if unapplied.len() == 1 { "is" } else { "are" },
             shown.join(", ")
-        ));
+        )));
     }
     if pending > 0 {
-        model.warnings.push(format!(
+        model.warnings.push(Warning::about(input, format!(
             "{}: {pending} object(s) in the state are no longer in the source; they exist until the next apply removes them (reported as pending-removal)",
             state_path.display()
-        ));
+        )));
     }
 }
 

@@ -9,6 +9,7 @@
 mod config;
 pub mod hcl;
 pub mod merge;
+pub mod place;
 mod plan;
 mod raw;
 pub mod source;
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
-use crate::model::{InputKind, Model};
+use crate::model::{InputKind, Model, Warning};
 use raw::RawDoc;
 pub use source::Source;
 
@@ -206,6 +207,9 @@ pub fn load_with<'a>(sources: &'a [Source], options: &hcl::Options) -> Result<Mo
     for (dir, &input) in options.sources.iter().zip(&json_inputs) {
         hcl::attach(dir, options, input, &mut model)?;
     }
+    for input in &mut model.inputs {
+        input.place = place::place(&input.path, None);
+    }
     Ok(model)
 }
 
@@ -220,7 +224,10 @@ pub fn load_one<'a>(source: &'a Source, options: &hcl::Options, model: &mut Mode
             // Go's JSON decoder lets the last duplicate key win; Terraform wrote or
             // accepted this file, so read it the same way.
             let text = source.deduplicated.get_or_init(|| deduplicate(&source.text));
-            model.warnings.push(format!("{}: duplicate JSON object keys; the last of each is used", path.display()));
+            model.warnings.push(Warning::about(
+                model.inputs.len(),
+                format!("{}: duplicate JSON object keys; the last of each is used", path.display()),
+            ));
             parse_document(path, text)?
         }
         other => other?,

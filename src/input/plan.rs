@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::value::RawValue;
 
@@ -17,7 +17,7 @@ use super::config::{ConfigModule, Instances, Resolver};
 use super::raw::{RawConfig, RawDoc, RawModuleValues, RawResourceChange};
 use crate::model::address::Address;
 use crate::model::value::{OwnedStep, PathStep, Value, write_path};
-use crate::model::{Action, Input, InputId, InputKind, Model, ProviderConfig, Reference, Resource};
+use crate::model::{Action, Input, InputId, InputKind, Model, ProviderConfig, Reference, Resource, Warning};
 
 pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
     let first = model.resources.len();
@@ -40,10 +40,10 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         }
     }
     if deposed > 0 {
-        model.warnings.push(format!(
+        model.warnings.push(Warning::about(id, format!(
             "{}: skipped {deposed} deposed object(s) (left over from create_before_destroy; the plan destroys them)",
             path.display()
-        ));
+        )));
     }
     let mut providers = Vec::new();
     if let Some(configuration) = &configuration {
@@ -84,15 +84,16 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
             let shown = through_locals.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
             let more = through_locals.len().saturating_sub(5);
             let more = if more > 0 { format!(" and {more} more") } else { String::new() };
-            model.warnings.push(format!(
+            model.warnings.push(Warning::about(id, format!(
                 "{}: {} value(s) unknown at plan time come through locals, which plan JSON leaves out, so their links are not followed: {shown}{more}",
                 path.display(),
                 through_locals.len()
-            ));
+            )));
         }
     }
     model.inputs.push(Input {
         path: path.to_owned(),
+        place: PathBuf::new(),
         kind: InputKind::Plan,
         terraform_version: terraform_version.map(|v| v.0.into_owned()),
         variables: variables.into_iter().flatten().map(|(k, v)| (k.0, v.value)).collect(),

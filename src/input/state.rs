@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use smol_str::SmolStr;
@@ -53,6 +53,7 @@ pub(crate) fn lower_raw<'a>(
 fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<Str<'a>>) -> Input<'a> {
     Input {
         path: path.to_owned(),
+        place: PathBuf::new(),
         kind,
         terraform_version: terraform_version.map(|v| v.0.into_owned()),
         variables: Vec::new(),

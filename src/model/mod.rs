@@ -27,7 +27,7 @@ pub struct Model<'a> {
     /// Every resource instance of every input, in input order.
     pub resources: Vec<Resource<'a>>,
     /// Things worth telling the user that do not stop the run.
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// What the run worked out that the user may want to know (a data source
     /// resolved to another stack's resource).
     pub notes: Vec<String>,
@@ -41,7 +41,10 @@ impl<'a> Model<'a> {
         let (inputs, files) = (self.inputs.len(), self.files.len());
         self.inputs.extend(other.inputs);
         self.files.extend(other.files);
-        self.warnings.extend(other.warnings);
+        self.warnings.extend(other.warnings.into_iter().map(|mut w| {
+            w.input = w.input.map(|i| i + inputs);
+            w
+        }));
         self.notes.extend(other.notes);
         self.resources.extend(other.resources.into_iter().map(|mut r| {
             r.input += inputs;
@@ -50,6 +53,29 @@ impl<'a> Model<'a> {
             }
             r
         }));
+    }
+}
+
+/// Something worth telling the user that does not stop the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The input (stack) it is about, when it is about one.
+    pub input: Option<InputId>,
+    /// What happened and why, in the user's terms; it starts with `path:line:column:`
+    /// where there is a place to point at.
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning about input `input`.
+    pub fn about(input: InputId, message: String) -> Warning {
+        Warning { input: Some(input), message }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
     }
 }
 
@@ -100,6 +126,10 @@ pub struct InlineSuppression {
 pub struct Input<'a> {
     /// The path as given.
     pub path: PathBuf,
+    /// Where it sits in its repository (`input::place`): the path the stack's
+    /// environment is read from, the same however the path was typed. Empty when
+    /// not worked out; the path as given is read then.
+    pub place: PathBuf,
     /// What the file turned out to be.
     pub kind: InputKind,
     /// `terraform_version` when the file has one.

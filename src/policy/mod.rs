@@ -342,7 +342,68 @@ impl Policy {
     /// The environment with this name or alias.
     pub fn environment(&self, name: &str) -> Option<usize> {
         let tokens = tokenize(name);
-        self.environments.iter().position(|e| e.name == name || e.alias_tokens().any(|a| a == tokens))
+        self.environments
+            .iter()
+            .position(|e| e.name == name)
+            .or_else(|| self.words().into_iter().find(|(w, _)| *w == tokens).map(|(_, env)| env))
+    }
+
+    /// Every word sequence that names an environment, with the environment it
+    /// names: each environment's name and aliases, then the negated forms of the
+    /// production words. A production word with a negating prefix (`non`, `not`,
+    /// `pre`) or the suffix `like` is never production: `non-production`,
+    /// `NonProduction`, `notprd` and `prod-like` name the environment that holds
+    /// `non-prod`, `preproduction` the one that holds `pre-prod`. A form an
+    /// environment lists itself keeps its owner.
+    pub fn words(&self) -> Vec<(Vec<String>, usize)> {
+        let mut out: Vec<(Vec<String>, usize)> = Vec::new();
+        for (i, env) in self.environments.iter().enumerate() {
+            for alias in env.alias_tokens() {
+                if !alias.is_empty() && !out.iter().any(|(w, _)| *w == alias) {
+                    out.push((alias, i));
+                }
+            }
+        }
+        let production: Vec<Vec<String>> = out
+            .iter()
+            .filter(|(_, i)| self.environments[*i].tier == Tier::Production)
+            .map(|(w, _)| w.clone())
+            .collect();
+        for (before, after) in [("non", ""), ("not", ""), ("pre", ""), ("", "like")] {
+            let forms = |word: &[String]| -> Vec<Vec<String>> {
+                let mut spaced: Vec<String> = word.to_vec();
+                if !before.is_empty() {
+                    spaced.insert(0, before.to_owned());
+                }
+                if !after.is_empty() {
+                    spaced.push(after.to_owned());
+                }
+                let mut forms = vec![spaced];
+                if let [one] = word {
+                    forms.push(vec![format!("{before}{one}{after}")]);
+                }
+                forms
+            };
+            // Where the negated forms go: the environment that already lists one of
+            // them (`non-prod`), else the first non-production one.
+            let listed = production.iter().flat_map(|w| forms(w)).find_map(|f| out.iter().find(|(w, _)| *w == f));
+            let target = listed.map(|(_, i)| *i).or_else(|| {
+                let named = |n: &str| self.environments.iter().position(|e| e.name == n);
+                let preferred = if before == "pre" { named("staging") } else { named("nonprod") };
+                preferred
+                    .filter(|&i| self.environments[i].tier == Tier::NonProduction)
+                    .or_else(|| self.environments.iter().position(|e| e.tier == Tier::NonProduction))
+            });
+            let Some(target) = target else { continue };
+            for word in &production {
+                for form in forms(word) {
+                    if !out.iter().any(|(w, _)| *w == form) {
+                        out.push((form, target));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// The setting for a rule, if the policy has one.

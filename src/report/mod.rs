@@ -6,3 +6,4 @@ pub mod graph;
 pub mod json;
 pub mod pretty;
 pub mod sarif;
+pub mod warnings;

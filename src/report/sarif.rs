@@ -119,6 +119,25 @@ pub fn write(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             "results": results,
         }],
     });
+    let mut log = log;
+    if !report.errors.is_empty() {
+        // Stacks an audit could not analyse: the run is incomplete, and says where.
+        let notifications: Vec<Value> = report
+            .errors
+            .iter()
+            .map(|(stack, message)| {
+                json!({
+                    "level": "error",
+                    "message": { "text": format!("stack {stack} was not analysed: {message}") },
+                    "descriptor": { "id": "stack-not-analysed" },
+                })
+            })
+            .collect();
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": notifications,
+        }]);
+    }
     serde_json::to_writer_pretty(&mut *w, &log)?;
     writeln!(w)
 }

@@ -964,7 +964,7 @@ impl<'t> World<'t> {
     }
 }
 
-/// A path with `.` and `..` steps resolved lexically.
+/// A path with `.` and `..` steps resolved lexically; `.` when nothing is left.
 pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
     let mut out = std::path::PathBuf::new();
     for c in path.components() {
@@ -973,8 +973,13 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
             std::path::Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
                 out.pop();
             }
+            // `/..` is `/`.
+            std::path::Component::ParentDir if out.has_root() && out.parent().is_none() => {}
             c => out.push(c),
         }
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
     }
     out
 }

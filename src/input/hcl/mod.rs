@@ -30,6 +30,7 @@ use crate::model::address::Address;
 
 use crate::model::{
     Action, Derivation, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile, SourceLocation,
+    Warning,
 };
 pub use instance::normalize;
 use instance::{EvaluatedBody, FileId, RootValue, World};
@@ -153,6 +154,25 @@ pub fn attribute_span(files: &[SourceFile], location: &SourceLocation, attribute
     }
 }
 
+/// What one `.tf` or `.tf.json` file says about the module it belongs to, for
+/// finding the stacks of a repository.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FileFacts {
+    /// The `source` of each `module` block, where it is a constant.
+    pub module_sources: Vec<String>,
+    /// Whether it declares a `terraform_remote_state` data source.
+    pub reads_remote_state: bool,
+}
+
+/// Parses one file for its [`FileFacts`].
+pub fn file_facts(path: &Path) -> Result<FileFacts, InputError> {
+    let (file, _) = parse::parse_file(path)?;
+    let module_sources = parse::module_calls(std::slice::from_ref(&file)).into_iter().map(|c| c.source).collect();
+    let reads_remote_state =
+        file.body.get_blocks("data").any(|b| b.labels.first().is_some_and(|l| &**l == "terraform_remote_state"));
+    Ok(FileFacts { module_sources, reads_remote_state })
+}
+
 /// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
 pub fn is_source(path: &Path) -> bool {
     path.is_dir() || path.extension().is_some_and(|x| x == "tf") || path.to_string_lossy().ends_with(".tf.json")
@@ -162,8 +182,8 @@ pub fn is_source(path: &Path) -> bool {
 pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Result<(), InputError> {
     let mut tree = parse::read_tree(path)?;
     let var_dir = read_var_files(&mut tree, options)?;
-    model.warnings.append(&mut tree.warnings);
     let input = model.inputs.len();
+    model.warnings.extend(tree.warnings.drain(..).map(|m| Warning::about(input, m)));
     let first_file = model.files.len();
     let mut file_base = Vec::with_capacity(tree.dirs.len());
     let mut n = first_file;
@@ -186,7 +206,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             span: (offset, 1).into(),
         })));
     }
-    model.warnings.extend(evaluated.warnings);
+    model.warnings.extend(evaluated.warnings.into_iter().map(|m| Warning::about(input, m)));
     let Evaluated { lowered, providers, variables, .. } = evaluated;
     let split = lowered.len() > 1;
     // Evaluation is over: the syntax trees go before the model is filled, so the
@@ -255,6 +275,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     }
     model.inputs.push(Input {
         path: path.to_owned(),
+        place: PathBuf::new(),
         kind: InputKind::Source,
         terraform_version: None,
         variables,
@@ -279,7 +300,7 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
     load(dir, options, &mut source)?;
     let offset = model.files.len();
     model.files.append(&mut source.files);
-    model.warnings.append(&mut source.warnings);
+    model.warnings.extend(source.warnings.drain(..).map(|w| Warning::about(input, w.message)));
     let by_address: HashMap<String, Resource<'static>> =
         source.resources.into_iter().map(|r| (r.address.to_string(), r)).collect();
     let existing: std::collections::HashSet<String> =
@@ -300,11 +321,14 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
         }
     }
     if matched == 0 && !by_address.is_empty() {
-        model.warnings.push(format!(
-            "--source {}: none of its {} resources is in {}; is it the configuration the plan was made from?",
-            dir.display(),
-            by_address.len(),
-            model.inputs[input].path.display()
+        model.warnings.push(Warning::about(
+            input,
+            format!(
+                "--source {}: none of its {} resources is in {}; is it the configuration the plan was made from?",
+                dir.display(),
+                by_address.len(),
+                model.inputs[input].path.display()
+            ),
         ));
     }
     Ok(())
@@ -624,15 +648,39 @@ fn read_var_files(tree: &mut Tree, options: &Options) -> Result<usize, InputErro
         .unwrap_or_default();
     auto.sort();
     paths.extend(auto);
+    // Files Terraform finds by name are read when they can be; a `--var-file` the
+    // user names must be.
+    let optional = paths.len();
     paths.extend(options.var_files.iter().cloned());
     let mut files = Vec::new();
-    for p in paths {
+    for (i, p) in paths.into_iter().enumerate() {
+        if i < optional
+            && let Some(why) = unreadable(&p)
+        {
+            tree.warnings.push(format!("{}: {why}; the stack is analysed without it", p.display()));
+            continue;
+        }
         let (file, warnings) = parse::parse_var_file(&p)?;
         tree.warnings.extend(warnings);
         files.push(file);
     }
     tree.dirs.push(parse::Dir { path: root.join("(variables)"), files });
     Ok(tree.dirs.len() - 1)
+}
+
+/// Why a file found by name cannot be read, if it cannot: a symbolic link to
+/// nothing (the foundation's `*.auto.tfvars`, which each user creates), a
+/// directory, a device.
+fn unreadable(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => None,
+        Ok(_) => Some("not a regular file".to_owned()),
+        Err(_) if path.is_symlink() => Some(match std::fs::read_link(path) {
+            Ok(to) => format!("a symbolic link to {}, which does not exist", to.display()),
+            Err(_) => "a symbolic link to nothing".to_owned(),
+        }),
+        Err(e) => Some(format!("cannot be read ({e})")),
+    }
 }
 
 /// The world of a read tree: its root variables set from `options` and the

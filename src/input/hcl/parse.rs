@@ -93,7 +93,11 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         });
     }
     let downloaded = downloaded_modules(&root_dir, &mut tree.warnings);
+    // Directories are known by their canonical path: `../../` from
+    // `examples/complete` is the root module, however the root was typed.
     let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
+    // Call key path → the canonical directory of its module, to refuse recursion.
+    let mut dir_of_key: HashMap<String, PathBuf> = HashMap::from([(String::new(), canonical(&root_dir))]);
     // (directory, its files, the call key paths that reach it)
     let mut level: Vec<(PathBuf, Vec<PathBuf>, Vec<String>)> = vec![(root_dir, root_files, vec![String::new()])];
     while !level.is_empty() {
@@ -107,7 +111,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         // them finds it.
         let base = tree.dirs.len();
         for (k, (dir, _, _)) in level.iter().enumerate() {
-            by_path.insert(normalize(dir), base + k);
+            by_path.insert(canonical(dir), base + k);
         }
         for (dir, files, keys) in level {
             let mut parsed_files = Vec::with_capacity(files.len());
@@ -122,26 +126,39 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                     let target = resolve_source(&dir, &call, &call_key, &downloaded);
                     let Some(target) = target else {
                         tree.warnings.push(format!(
-                            "module `{call_key}` (source `{}`) is not available here; run `terraform init` to download it. Its resources are not analysed",
+                            "{}: module `{call_key}` (source `{}`) is not available here; run `terraform init` to download it. Its resources are not analysed; its outputs are unknown values of this stack",
+                            call.file.display(),
                             call.source
                         ));
                         tree.calls.insert(call_key, None);
                         continue;
                     };
-                    let normal = normalize(&target);
-                    if let Some(&i) = by_path.get(&normal) {
+                    let identity = canonical(&target);
+                    if let Some(caller) = recursion(&dir_of_key, key, &identity) {
+                        return Err(InputError::Invalid {
+                            path: call.file.clone(),
+                            pointer: format!("module.{}", call_key.replace('.', ".module.")),
+                            message: format!(
+                                "module `{call_key}` (source `{}`) calls {caller} again: a module cannot call itself, directly or through others, and terraform init refuses it",
+                                call.source,
+                            ),
+                        });
+                    }
+                    dir_of_key.insert(call_key.clone(), identity.clone());
+                    if let Some(&i) = by_path.get(&identity) {
                         tree.calls.insert(call_key, Some(i));
-                    } else if let Some(&p) = pending.get(&normal) {
+                    } else if let Some(&p) = pending.get(&identity) {
                         next[p].2.push(call_key);
                     } else if !target.is_dir() {
                         tree.warnings.push(format!(
-                            "module `{call_key}`: source directory {} does not exist. Its resources are not analysed",
+                            "{}: module `{call_key}`: source directory {} does not exist. Its resources are not analysed; its outputs are unknown values of this stack",
+                            call.file.display(),
                             target.display()
                         ));
                         tree.calls.insert(call_key, None);
                     } else {
                         let files = module_files(&target, &mut tree.warnings)?;
-                        pending.insert(normal, next.len());
+                        pending.insert(identity, next.len());
                         next.push((target, files, vec![call_key]));
                     }
                 }
@@ -157,6 +174,25 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         level = next;
     }
     Ok(tree)
+}
+
+/// The module the call key path `key`, or one of its callers, is read from when
+/// it is `target`: a call from `key` to `target` would recurse.
+fn recursion(dir_of_key: &HashMap<String, PathBuf>, key: &str, target: &Path) -> Option<String> {
+    let mut current = Some(key);
+    while let Some(k) = current {
+        if dir_of_key.get(k).is_some_and(|d| d == target) {
+            return Some(if k.is_empty() { "the root module".to_owned() } else { format!("module `{k}`") });
+        }
+        current = (!k.is_empty()).then(|| k.rsplit_once('.').map_or("", |(parent, _)| parent));
+    }
+    None
+}
+
+/// The identity of a directory: its canonical path, or its lexical one when it
+/// does not exist.
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
 /// The `.tf` and `.tf.json` files directly in `dir`, sorted.
@@ -335,12 +371,14 @@ fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputEr
 
 pub(crate) use crate::model::line_column;
 
-struct Call {
-    name: String,
-    source: String,
+pub(crate) struct Call {
+    pub name: String,
+    pub source: String,
+    /// The file the call is written in.
+    file: PathBuf,
 }
 
-fn module_calls(files: &[File]) -> Vec<Call> {
+pub(crate) fn module_calls(files: &[File]) -> Vec<Call> {
     let mut out = Vec::new();
     for file in files {
         for block in file.body.get_blocks("module") {
@@ -356,7 +394,7 @@ fn module_calls(files: &[File]) -> Vec<Call> {
                     .collect(),
                 _ => String::new(),
             };
-            out.push(Call { name: name.to_string(), source });
+            out.push(Call { name: name.to_string(), source, file: file.path.clone() });
         }
     }
     out
