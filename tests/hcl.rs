@@ -598,3 +598,24 @@ fn an_error_in_a_branch_an_unknown_condition_may_not_take_is_no_error() {
     );
     assert_eq!(v, serde_json::json!(["10.0.0.0/16", "(unknown)"]));
 }
+
+/// Reductions of real Terraform that hcl-edit refuses (newlines inside `for`,
+/// long operator chains, deep nesting, repeated object keys, huge numbers), each
+/// read and evaluated as Terraform does: `# expect:` holds `test_thing.t`'s `v`
+/// (or its whole body when it has no `v`).
+#[test]
+fn valid_terraform_hcl_edit_refuses_is_read_and_evaluated() {
+    let dir = common::fixture("source/syntax");
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.sort();
+    assert_eq!(files.len(), 11);
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let expect = text.lines().find_map(|l| l.strip_prefix("# expect: ")).expect("an expect line");
+        let expect: serde_json::Value = serde_json::from_str(expect).unwrap();
+        let loaded = load(&file, &Options::default());
+        let body = value(&loaded, "test_thing.t");
+        let got = body.get("v").unwrap_or(body);
+        assert_eq!(got, &expect, "{}", file.display());
+    }
+}

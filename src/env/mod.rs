@@ -364,9 +364,9 @@ pub fn build_graph<'m, 'a>(model: &'m Model<'a>, policy: &Policy) -> (Graph<'m, 
         return (Graph::build(model), resource_evidence(model, policy));
     }
     std::thread::scope(|scope| {
-        let evidence = scope.spawn(|| resource_evidence(model, policy));
+        let evidence = crate::parallel::spawn(scope, || resource_evidence(model, policy));
         let graph = Graph::build(model);
-        (graph, evidence.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        (graph, crate::parallel::join(evidence))
     })
 }
 

@@ -265,9 +265,9 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
     if let Some(second) = second {
         // Evaluated by two worlds, each share filled on a thread of its own, in order.
         let second = std::thread::scope(|scope| {
-            let other = scope.spawn(|| second.into_iter().map(resource).collect::<Vec<_>>());
+            let other = crate::parallel::spawn(scope, || second.into_iter().map(resource).collect::<Vec<_>>());
             model.resources.extend(first.into_iter().map(resource));
-            other.join().unwrap_or_else(|e| std::panic::resume_unwind(e))
+            crate::parallel::join(other)
         });
         model.resources.extend(second);
     } else {
@@ -402,9 +402,9 @@ fn evaluate(tree: &Tree, var_dir: usize, options: &Options) -> Evaluated {
         evaluate_part(tree, var_dir, options, Part::All)
     } else {
         let (mut first, second) = std::thread::scope(|scope| {
-            let second = scope.spawn(|| evaluate_part(tree, var_dir, options, Part::Second));
+            let second = crate::parallel::spawn(scope, || evaluate_part(tree, var_dir, options, Part::Second));
             let first = evaluate_part(tree, var_dir, options, Part::First);
-            (first, second.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            (first, crate::parallel::join(second))
         });
         first.lowered.extend(second.lowered);
         first.warnings.extend(second.warnings);

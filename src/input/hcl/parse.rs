@@ -294,9 +294,43 @@ pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputEr
 /// Parses HCL text: with the native parser, else with hcl-edit, renaming repeated
 /// object keys as described in the module docs.
 pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
-    if let Some(body) = native::parse(&text) {
-        return Ok((File { path: path.to_owned(), text, body, json: false }, Vec::new()));
+    let parsed = match native::parse_or_depth(&text) {
+        Ok(parsed) => Some(parsed),
+        Err(Some(at)) => {
+            let (line, column) = line_column(&text, at);
+            return Err(InputError::Syntax(Box::new(super::super::SyntaxError {
+                path: path.to_owned(),
+                line,
+                column,
+                message: format!(
+                    "expressions nest more than {} levels deep here (or chain more operators than that); envwall reads no deeper",
+                    native::MAX_NESTING
+                ),
+                src: miette::NamedSource::new(path.display().to_string(), text.clone()),
+                span: (at, 1).into(),
+            })));
+        }
+        Err(None) => None,
+    };
+    if let Some((body, repeated)) = parsed {
+        let warnings = repeated
+            .into_iter()
+            .map(|(at, name)| {
+                let (line, column) = line_column(&text, at);
+                format!(
+                    "{}:{line}:{column}: object key `{name}` is repeated; the last one is used, as Terraform does",
+                    path.display()
+                )
+            })
+            .collect();
+        return Ok((File { path: path.to_owned(), text, body, json: false }, warnings));
     }
+    parse_with_hcl_edit(path, text)
+}
+
+/// Parses HCL text with hcl-edit, renaming repeated object keys as described in
+/// the module docs; what the user sees for a syntax error.
+pub(crate) fn parse_with_hcl_edit(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
     let mut renamed_keys = HashMap::new();
     let mut warnings = Vec::new();
     let mut working: Option<String> = None;
