@@ -327,15 +327,15 @@ fn source_labels(graph: &Graph<'_, '_>, envs: &Environments<'_>, f: &Finding, fi
     let mut label = |node: Option<NodeIndex>, attribute: Option<&str>, text: String| {
         let Some(r) = node.and_then(|n| graph.resource(n)) else { return };
         let Some(location) = &r.location else { return };
-        let span = crate::input::hcl::attribute_span(&graph.model.files, location, attribute);
+        let (file, span) = crate::input::hcl::attribute_span(&graph.model.files, location, attribute);
         // A block label covers only its first line; an attribute all of itself.
-        let text_of = &graph.model.files[location.file].text;
+        let text_of = &graph.model.files[file].text;
         let end = if attribute.is_none() {
             text_of[span.start..span.end.min(text_of.len())].find('\n').map_or(span.end, |n| span.start + n)
         } else {
             span.end
         };
-        out.push(ReportLabel { file: files.get(location.file), offset: span.start, len: end - span.start, text });
+        out.push(ReportLabel { file: files.get(file), offset: span.start, len: end - span.start, text });
     };
     label(Some(f.via.node), f.via.attribute.as_deref(), "this creates the link".to_owned());
     for (end, side) in [(&f.from, "from"), (&f.to, "to")] {
@@ -416,8 +416,8 @@ fn resolve(
     let via = graph.resource(f.via.node);
     let location = via.and_then(|r| {
         if let Some(at) = &r.location {
-            let file = &graph.model.files[at.file];
-            let span = crate::input::hcl::attribute_span(&graph.model.files, at, f.via.attribute.as_deref());
+            let (file, span) = crate::input::hcl::attribute_span(&graph.model.files, at, f.via.attribute.as_deref());
+            let file = &graph.model.files[file];
             let (line, column) = line_column(&file.text, span.start);
             let (end_line, end_column) = line_column(&file.text, span.end);
             return Some(Location {

@@ -204,3 +204,21 @@ fn a_directory_without_terraform_files_is_an_error_that_says_what_to_pass() {
         "{err}"
     );
 }
+
+/// A link an override file makes points into the override file, where the
+/// attribute that makes it is written (Terraform's plan of the same files finds
+/// the same link: `fixtures/source/overrides/plan.json`).
+#[test]
+fn a_link_an_override_file_makes_points_into_the_override_file() {
+    let (code, report) = json(&["fixtures/source/overrides"]);
+    assert_eq!(code, 1);
+    let f = &report["findings"][0];
+    assert_eq!(report["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(f["rule"], "EW101");
+    assert_eq!(f["from"]["endpoint"], "10.20.0.0/16");
+    assert_eq!(f["to"]["address"], "aws_security_group.db");
+    assert_eq!(
+        f["location"],
+        serde_json::json!({"file": "fixtures/source/overrides/override.tf", "line": 7, "column": 5, "end_line": 7, "end_column": 40})
+    );
+}

@@ -619,3 +619,91 @@ fn valid_terraform_hcl_edit_refuses_is_read_and_evaluated() {
         assert_eq!(got, &expect, "{}", file.display());
     }
 }
+
+/// Override files merge into the blocks they override, as Terraform merges them:
+/// attributes replace attributes; the nested blocks of each type an override
+/// writes replace all of that type (a dynamic block counts as its type);
+/// `lifecycle` merges; a local is replaced wherever it is defined; later override
+/// files win.
+#[test]
+fn override_files_merge_into_the_blocks_they_override() {
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+locals {
+  a = "base"
+}
+locals {
+  b = "base"
+}
+resource "test_thing" "t" {
+  name = local.a
+  keep = local.b
+  rule {
+    port = 1
+  }
+  rule {
+    port = 2
+  }
+  dynamic "egress" {
+    for_each = [1, 2]
+    content {
+      port = egress.value
+    }
+  }
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+"#,
+        ),
+        (
+            "a_override.tf",
+            r#"
+locals {
+  b = "first override"
+}
+resource "test_thing" "t" {
+  name = "overridden"
+  rule {
+    port = 3
+  }
+  egress {
+    port = 9
+  }
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+"#,
+        ),
+        ("override.tf", "locals {\n  b = \"second override\"\n}\n"),
+    ]);
+    let loaded = load(tree.path(), &Options::default());
+    assert_eq!(
+        value(&loaded, "test_thing.t"),
+        &serde_json::json!({
+            "name": "overridden",
+            "keep": "second override",
+            "rule": [{ "port": 3 }],
+            "egress": [{ "port": 9 }],
+        })
+    );
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+}
+
+/// An override block with nothing to override is an error, as in Terraform.
+#[test]
+fn an_override_of_nothing_is_an_error() {
+    for (text, what) in [
+        ("resource \"test_thing\" \"missing\" {\n  a = 1\n}\n", "resource block `resource.test_thing.missing`"),
+        ("locals {\n  nope = 1\n}\n", "local value `nope`"),
+    ] {
+        let tree = Tree::new(&[("main.tf", "resource \"test_thing\" \"t\" {}\n"), ("x_override.tf", text)]);
+        let sources = input::read_sources(&[tree.path().to_owned()]).unwrap();
+        let err = input::load_with(&sources, &Options::default()).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains(&format!("there is no {what} to override")), "{err}");
+        assert!(err.contains("x_override.tf"), "{err}");
+    }
+}

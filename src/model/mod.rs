@@ -106,6 +106,9 @@ pub struct SourceLocation {
     pub span: std::ops::Range<usize>,
     /// `# envwall:ignore` comments on the block or its attributes.
     pub suppressions: std::sync::Arc<[InlineSuppression]>,
+    /// The blocks of override files merged into it, in order: each one's file
+    /// (index in [`Model::files`]) and byte range. What they set is written there.
+    pub overrides: std::sync::Arc<[(usize, std::ops::Range<usize>)]>,
 }
 
 /// `# envwall:ignore EW101 EW102 -- reason`.

@@ -102,6 +102,9 @@ pub(crate) struct Block {
     /// For `resource` and `data` blocks in a file that has any: the
     /// `# envwall:ignore` comments written in and before the block.
     pub suppressions: Option<Arc<[InlineSuppression]>>,
+    /// The blocks of override files merged into this one, in order: the index of
+    /// each one's file in its directory, and where it is written there.
+    pub overrides: Vec<(usize, Span)>,
 }
 
 impl Block {
@@ -297,6 +300,7 @@ impl Lowering<'_> {
             body: self.body_at(&b.body, false),
             span: self.span(b.span()),
             suppressions,
+            overrides: Vec::new(),
         }
     }
 

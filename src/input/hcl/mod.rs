@@ -15,6 +15,7 @@ mod instance;
 mod ir;
 pub mod map;
 mod native;
+mod overrides;
 mod parse;
 pub mod value;
 
@@ -141,17 +142,30 @@ impl Options {
     }
 }
 
-/// The range of `attribute` (`ingress[0].cidr_blocks`, or the longest prefix of it
-/// the block writes, such as `ingress[0]`) in the resource block at `location` of
-/// `files`, else the block's own range (always, for `.tf.json` blocks).
-pub fn attribute_span(files: &[SourceFile], location: &SourceLocation, attribute: Option<&str>) -> Range<usize> {
-    let block = location.span.clone();
-    match (files.get(location.file), attribute) {
-        (Some(file), Some(attribute)) if !file.path.to_string_lossy().ends_with(".json") => {
-            ir::attribute_range(&file.text, block.clone(), attribute).unwrap_or(block)
+/// Where `attribute` (`ingress[0].cidr_blocks`, or the longest prefix of it the
+/// block writes, such as `ingress[0]`) of the resource block at `location` is
+/// written: the file (index in `files`) and range, in the last override block
+/// that writes it, else in the block; else the block's own range (always, for
+/// `.tf.json` blocks).
+pub fn attribute_span(
+    files: &[SourceFile],
+    location: &SourceLocation,
+    attribute: Option<&str>,
+) -> (usize, Range<usize>) {
+    let found = |file: usize, block: &Range<usize>| {
+        let f = files.get(file)?;
+        if f.path.to_string_lossy().ends_with(".json") {
+            return None;
         }
-        _ => block,
-    }
+        ir::attribute_range(&f.text, block.clone(), attribute?)
+    };
+    location
+        .overrides
+        .iter()
+        .rev()
+        .find_map(|(file, block)| Some((*file, found(*file, block)?)))
+        .or_else(|| Some((location.file, found(location.file, &location.span)?)))
+        .unwrap_or((location.file, location.span.clone()))
 }
 
 /// What one `.tf` or `.tf.json` file says about the module it belongs to, for
@@ -245,7 +259,9 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
                 });
             }
         }
-        let location = SourceLocation { file: file_index(l.file), span: l.span, suppressions: l.suppressions };
+        let overrides = l.overrides.iter().map(|&(f, ref span)| (file_index(f), span.clone())).collect();
+        let location =
+            SourceLocation { file: file_index(l.file), span: l.span, suppressions: l.suppressions, overrides };
         let provider_config = providers.iter().position(|p: &ProviderConfig<'_>| p.key == l.provider_key);
         Resource {
             input,
@@ -343,6 +359,8 @@ struct Lowered<B = Rc<EvaluatedBody>> {
     span: Range<usize>,
     /// The block's suppressions, shared by its instances.
     suppressions: Arc<[crate::model::InlineSuppression]>,
+    /// The override blocks merged into it.
+    overrides: Arc<[(FileId, Range<usize>)]>,
     provider_key: String,
 }
 
@@ -359,6 +377,7 @@ impl Lowered {
             file: self.file,
             span: self.span,
             suppressions: self.suppressions,
+            overrides: self.overrides,
             provider_key: self.provider_key,
         }
     }
@@ -513,6 +532,8 @@ fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
             decl.block.span.get().unwrap_or_default()
         };
         let suppressions = decl.block.suppressions();
+        let overrides: Arc<[(FileId, Range<usize>)]> =
+            decl.block.overrides.iter().filter_map(|&(f, span)| Some(((decl.file.0, f), span.get()?))).collect();
         let provider = provider_key(world, instance, decl);
         for i in 0..expansion.keys.len() {
             let Some(body) = world.body(instance, r, i) else { continue };
@@ -522,6 +543,7 @@ fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
                 file: decl.file,
                 span: span.clone(),
                 suppressions: Arc::clone(&suppressions),
+                overrides: Arc::clone(&overrides),
                 provider_key: provider.clone(),
             });
         }
@@ -671,7 +693,7 @@ fn read_var_files(tree: &mut Tree, options: &Options) -> Result<usize, InputErro
 /// Why a file found by name cannot be read, if it cannot: a symbolic link to
 /// nothing (the foundation's `*.auto.tfvars`, which each user creates), a
 /// directory, a device.
-fn unreadable(path: &Path) -> Option<String> {
+pub(crate) fn unreadable(path: &Path) -> Option<String> {
     match std::fs::metadata(path) {
         Ok(m) if m.is_file() => None,
         Ok(_) => Some("not a regular file".to_owned()),

@@ -346,6 +346,7 @@ impl<'t> Parser<'t> {
             body,
             span: Span::new(span.start, span.end),
             suppressions,
+            overrides: Vec::new(),
         };
         let outline =
             in_located.then_some(OutlineBlock { ident, label: first_label, span: Some(span), prefix, body: lines });
@@ -1358,7 +1359,8 @@ mod tests {
             // it turns a renamed expression key into a name, and cannot rename an
             // empty key or one with an escaped quote.
             if !text.contains(['(', '$', '\\']) && !text.contains("\"\"") {
-                let (file, _) = super::super::parse::parse_with_hcl_edit(Path::new("x.tf"), (*text).to_owned()).unwrap();
+                let (file, _) =
+                    super::super::parse::parse_with_hcl_edit(Path::new("x.tf"), (*text).to_owned()).unwrap();
                 assert_same(&format!("{body:#?}"), &format!("{:#?}", file.body), text);
             }
         }
@@ -1463,6 +1465,8 @@ mod tests {
                 (None, None) => refused += 1,
             }
         }
-        println!("same tree: {same}, left to hcl-edit: {left}, read beyond hcl-edit: {beyond}, refused by both: {refused}");
+        println!(
+            "same tree: {same}, left to hcl-edit: {left}, read beyond hcl-edit: {beyond}, refused by both: {refused}"
+        );
     }
 }

@@ -31,6 +31,7 @@ use super::super::source::Source;
 use super::instance::normalize;
 use super::ir::{self, Lowering};
 use super::native;
+use super::overrides;
 
 /// One parsed file.
 pub(crate) struct File {
@@ -120,6 +121,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                 tree.warnings.extend(warnings);
                 parsed_files.push(file);
             }
+            overrides::apply(&mut parsed_files)?;
             for call in module_calls(&parsed_files) {
                 for key in &keys {
                     let call_key = if key.is_empty() { call.name.clone() } else { format!("{key}.{}", call.name) };
@@ -203,16 +205,17 @@ fn module_files(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, 
         let entry = entry.map_err(|source| InputError::Io { path: dir.to_owned(), source })?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) || !path.is_file() {
+        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
             continue;
         }
-        if name.ends_with("_override.tf") || name.ends_with("_override.tf.json") || name == "override.tf" {
-            warnings.push(format!("{}: override files are not merged; it is skipped", path.display()));
+        if let Some(why) = super::unreadable(&path) {
+            warnings.push(format!("{}: {why}; the module is read without it", path.display()));
             continue;
         }
         files.push(path);
     }
-    files.sort();
+    // Override files come last, each in name order: they apply to the others.
+    files.sort_by_key(|p| (p.file_name().is_some_and(|n| overrides::is_override(&n.to_string_lossy())), p.clone()));
     Ok(files)
 }
 
