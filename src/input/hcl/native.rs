@@ -29,10 +29,14 @@ use super::ir::{
     Span, Traversal,
 };
 
+/// A file's body, and the object keys it repeats: where each later one starts,
+/// and its text.
+pub(crate) type Parsed = (Body, Vec<(usize, String)>);
+
 /// The body of a `.tf` file and the object keys it repeats (where each later
 /// one starts, and its text); else, where the file nests deeper than envwall
 /// reads, `Err(Some(offset))`, and `Err(None)` where hcl-edit must decide.
-pub(crate) fn parse_or_depth(text: &str) -> Result<(Body, Vec<(usize, String)>), Option<usize>> {
+pub(crate) fn parse_or_depth(text: &str) -> Result<Parsed, Option<usize>> {
     let mut p = Parser::new(text);
     match p.body(true, false) {
         Some((body, _)) if p.pos == p.b.len() => Ok((body, p.repeated_keys)),

@@ -1,0 +1,331 @@
+//! Terraform's built-in functions, for the partial HCL evaluator.
+//!
+//! In: a function name and evaluated arguments (sensitive marks stripped at the top,
+//! never inside lists and maps; no top-level unknowns). Out: the result, Unknown when it
+//! depends on a value known only after apply, or a message saying what is wrong with the
+//! arguments, phrased like Terraform's and prefixed with the function's name.
+//!
+//! Every function is one row of [`FUNCTIONS`]: its name, how it runs, and whether
+//! its arguments may carry sensitive marks inside. The implementations are grouped
+//! by what they work on, one file each: strings, `format`, collections, network,
+//! encodings, numbers, type conversions.
+//!
+//! Semantics follow Terraform's `internal/lang/funcs` and go-cty's stdlib, reduced to
+//! envwall's values: a "character" is a Unicode scalar value rather than a grapheme
+//! cluster, numbers are `f64`, lists/sets/tuples are one kind and so are maps/objects.
+//! Like Terraform, a function that reads inside its arguments (rather than passing
+//! elements through) marks its whole result sensitive when anything inside an argument is
+//! sensitive. Regular expressions (`replace` with `/re/`) are not supported. Collections a
+//! function builds are capped at 1,000,000 elements and strings at 64 MiB; `range` keeps
+//! Terraform's own cap of 1024 elements.
+
+mod collections;
+mod conversion;
+mod encoding;
+mod format;
+mod network;
+mod numeric;
+mod strings;
+#[cfg(test)]
+mod tests;
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use ipnet::IpNet;
+
+use super::value::{Map, Str, Val, format_number};
+use collections::*;
+use conversion::*;
+use encoding::*;
+use format::*;
+use network::*;
+use numeric::*;
+use strings::*;
+
+/// Most elements a function may produce in one collection.
+const MAX_ELEMENTS: usize = 1_000_000;
+
+/// Most bytes a function may produce in one string.
+const MAX_STRING_BYTES: usize = 64 << 20;
+
+/// Terraform's own limit on `range`.
+const RANGE_LIMIT: usize = 1024;
+
+/// Largest width, precision or argument index a `format` verb may ask for.
+const MAX_FORMAT_NUMBER: usize = 1_000_000;
+
+/// One function.
+struct Function {
+    /// Its name.
+    name: &'static str,
+    /// What it computes.
+    run: fn(&Call) -> Result<Val, String>,
+    /// Whether Terraform lets its arguments carry sensitive marks inside: it passes
+    /// elements through with their marks (or, like `length` and `keys`, never reads
+    /// them). Every other function's result is marked when anything inside an
+    /// argument is.
+    keeps_inner_marks: bool,
+}
+
+/// A function that marks its result when anything in its arguments is marked.
+const fn reads(name: &'static str, run: fn(&Call) -> Result<Val, String>) -> Function {
+    Function { name, run, keeps_inner_marks: false }
+}
+
+/// A function whose arguments' inner marks pass through to its result.
+const fn passes(name: &'static str, run: fn(&Call) -> Result<Val, String>) -> Function {
+    Function { name, run, keeps_inner_marks: true }
+}
+
+/// Every function [`call`] implements, sorted by name.
+static FUNCTIONS: &[Function] = &[
+    passes("abs", |c| map_number(c, f64::abs)),
+    passes("base64decode", base64decode),
+    reads("base64encode", base64encode),
+    // Paths as Terraform treats them: `/`-separated text, nothing read from disk.
+    reads("basename", |c| {
+        map_string(c, |s| {
+            let t = s.trim_end_matches('/');
+            if t.is_empty() && s.starts_with('/') {
+                "/".to_owned()
+            } else {
+                t.rsplit('/').next().unwrap_or_default().to_owned()
+            }
+        })
+    }),
+    reads("ceil", |c| map_number(c, f64::ceil)),
+    passes("chunklist", chunklist),
+    reads("cidrhost", cidrhost),
+    reads("cidrnetmask", cidrnetmask),
+    reads("cidrsubnet", cidrsubnet),
+    reads("cidrsubnets", cidrsubnets),
+    reads("coalesce", coalesce),
+    reads("coalescelist", coalescelist),
+    reads("compact", compact),
+    passes("concat", concat),
+    reads("contains", contains),
+    reads("dirname", |c| {
+        map_string(c, |s| match s.trim_end_matches('/').rsplit_once('/') {
+            Some(("", _)) => "/".to_owned(),
+            Some((dir, _)) => dir.to_owned(),
+            None => ".".to_owned(),
+        })
+    }),
+    reads("distinct", distinct),
+    passes("element", element),
+    reads("endswith", |c| string_pair(c, ["str", "suffix"], |s, p| Val::Bool(s.ends_with(p)))),
+    passes("flatten", flatten),
+    reads("floor", |c| map_number(c, f64::floor)),
+    reads("format", format),
+    reads("formatlist", formatlist),
+    reads("index", index),
+    reads("join", join),
+    reads("jsondecode", jsondecode),
+    reads("jsonencode", jsonencode),
+    passes("keys", keys),
+    passes("length", length),
+    passes("lookup", lookup),
+    reads("lower", |c| map_string(c, |s| s.chars().map(|ch| ch.to_lowercase().next().unwrap_or(ch)).collect())),
+    reads("max", |c| min_max(c, f64::max)),
+    passes("merge", merge),
+    reads("min", |c| min_max(c, f64::min)),
+    reads("one", one),
+    reads("range", range),
+    reads("regex", |c| regex(c, false)),
+    reads("regexall", |c| regex(c, true)),
+    reads("replace", replace),
+    passes("reverse", reverse),
+    reads("setintersection", |c| set_operation(c, SetOp::Intersection)),
+    reads("setsubtract", |c| set_operation(c, SetOp::Subtract)),
+    reads("setunion", |c| set_operation(c, SetOp::Union)),
+    passes("slice", slice),
+    reads("sort", sort),
+    reads("split", split),
+    reads("startswith", |c| string_pair(c, ["str", "prefix"], |s, p| Val::Bool(s.starts_with(p)))),
+    reads("strcontains", |c| string_pair(c, ["str", "substr"], |s, p| Val::Bool(s.contains(p)))),
+    reads("substr", substr),
+    reads("sum", sum),
+    reads("title", |c| map_string(c, title_case)),
+    passes("tobool", tobool),
+    passes("tolist", tolist),
+    passes("tomap", tomap),
+    passes("tonumber", tonumber),
+    reads("toset", toset),
+    passes("tostring", tostring),
+    reads("transpose", transpose),
+    reads("trim", |c| string_pair(c, ["str", "cutset"], |s, cut| Val::str(s.trim_matches(|ch| cut.contains(ch))))),
+    reads("trimprefix", |c| string_pair(c, ["str", "prefix"], |s, p| Val::str(s.strip_prefix(p).unwrap_or(s)))),
+    reads("trimspace", |c| map_string(c, |s| s.trim().to_owned())),
+    reads("trimsuffix", |c| string_pair(c, ["str", "suffix"], |s, p| Val::str(s.strip_suffix(p).unwrap_or(s)))),
+    reads("upper", |c| map_string(c, |s| s.chars().map(|ch| single(ch.to_uppercase()).unwrap_or(ch)).collect())),
+    passes("values", values),
+    passes("zipmap", zipmap),
+];
+
+static NULL: Val = Val::Null;
+
+/// The function `name`.
+fn function(name: &str) -> Option<&'static Function> {
+    FUNCTIONS.binary_search_by(|f| f.name.cmp(name)).ok().map(|i| &FUNCTIONS[i])
+}
+
+/// Calls the Terraform function `name`. `Err` is a message saying what is wrong with the
+/// arguments, phrased like Terraform's ("cidrsubnet: prefix extension of 8 does not
+/// accommodate a subnet numbered 300").
+pub fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
+    let Some(f) = function(name) else {
+        return Err(format!("there is no function named {name:?}"));
+    };
+    if args.iter().any(Val::is_unknown) {
+        // The evaluator answers these itself; answer as it would.
+        return Ok(Val::unknown());
+    }
+    let result = (f.run)(&Call { name, args: &args })?;
+    let inner_marks = !f.keeps_inner_marks && args.iter().any(contains_sensitive);
+    Ok(result.marked(inner_marks))
+}
+
+/// Whether `name` is a function this module implements.
+pub fn exists(name: &str) -> bool {
+    function(name).is_some()
+}
+
+/// A call under way: the function's name, for messages, and its arguments.
+struct Call<'a> {
+    name: &'a str,
+    args: &'a [Val],
+}
+
+impl<'a> Call<'a> {
+    /// A message about the call.
+    fn err(&self, msg: impl fmt::Display) -> String {
+        format!("{}: {msg}", self.name)
+    }
+
+    /// A message about one parameter, as Terraform words it.
+    fn param_err(&self, param: &str, msg: impl fmt::Display) -> String {
+        self.err(format_args!("invalid value for {param:?} parameter: {msg}"))
+    }
+
+    /// Checks the number of arguments (`max` is `usize::MAX` for variadic functions).
+    fn arity(&self, min: usize, max: usize) -> Result<(), String> {
+        let got = self.args.len();
+        if (min..=max).contains(&got) {
+            return Ok(());
+        }
+        let expected = match (min, max) {
+            (min, max) if min == max => min.to_string(),
+            (min, usize::MAX) => format!("at least {min}"),
+            (min, max) => format!("{min} to {max}"),
+        };
+        Err(self.err(format_args!("expects {expected} argument(s), got {got}")))
+    }
+
+    /// Argument `i`, unmarked; null when absent.
+    fn arg(&self, i: usize) -> &'a Val {
+        self.args.get(i).map_or(&NULL, Val::unmarked)
+    }
+
+    /// Argument `i`, which must not be null.
+    fn non_null(&self, i: usize, param: &str) -> Result<&'a Val, String> {
+        match self.arg(i) {
+            Val::Null => Err(self.param_err(param, "argument must not be null")),
+            v => Ok(v),
+        }
+    }
+
+    /// Argument `i` converted to a string.
+    fn string_arg(&self, i: usize, param: &str) -> Result<Cow<'a, str>, String> {
+        let v = self.non_null(i, param)?;
+        v.to_text().ok_or_else(|| self.param_err(param, "string required"))
+    }
+
+    /// Argument `i` converted to a (finite) number.
+    fn number_arg(&self, i: usize, param: &str) -> Result<f64, String> {
+        let v = self.non_null(i, param)?;
+        match v.to_number() {
+            Some(n) if n.is_finite() => Ok(n),
+            _ if matches!(v, Val::String(_)) => Err(self.param_err(param, "a number is required")),
+            _ => Err(self.param_err(param, "number required")),
+        }
+    }
+
+    /// Argument `i` converted to a whole number.
+    fn int_arg(&self, i: usize, param: &str) -> Result<i64, String> {
+        let n = self.number_arg(i, param)?;
+        whole(n).ok_or_else(|| self.param_err(param, "a whole number is required"))
+    }
+
+    /// Argument `i`, which must be a list (or set, or tuple).
+    fn list_arg(&self, i: usize, param: &str) -> Result<&'a [Val], String> {
+        match self.non_null(i, param)? {
+            Val::List(items) => Ok(items),
+            _ => Err(self.param_err(param, "list required")),
+        }
+    }
+
+    /// Argument `i`, which must be a map (or object).
+    fn map_arg(&self, i: usize, param: &str) -> Result<&'a Map, String> {
+        match self.non_null(i, param)? {
+            Val::Map(m) => Ok(m),
+            _ => Err(self.param_err(param, "map required")),
+        }
+    }
+
+    /// Fails when a result would hold more than [`MAX_ELEMENTS`] elements.
+    fn check_len(&self, len: usize) -> Result<(), String> {
+        if len > MAX_ELEMENTS {
+            return Err(
+                self.err(format_args!("result would have {len} elements, more than the limit of {MAX_ELEMENTS}"))
+            );
+        }
+        Ok(())
+    }
+
+    /// Fails when a result would be longer than [`MAX_STRING_BYTES`].
+    fn check_bytes(&self, len: usize) -> Result<(), String> {
+        if len > MAX_STRING_BYTES {
+            return Err(
+                self.err(format_args!("result would be {len} bytes long, more than the limit of {MAX_STRING_BYTES}"))
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The number as an `i64` when it is whole and fits.
+fn whole(n: f64) -> Option<i64> {
+    (n.fract() == 0.0 && n.abs() < 9.2e18).then_some(n as i64)
+}
+
+/// The number as a `u128` when it is whole, not negative and fits.
+fn whole_u128(n: f64) -> Option<u128> {
+    (n.fract() == 0.0 && (0.0..3.4e38).contains(&n)).then_some(n as u128)
+}
+
+/// Whether anything inside the value (or the value itself) is marked sensitive.
+fn contains_sensitive(v: &Val) -> bool {
+    match v {
+        Val::Sensitive(_) => true,
+        Val::List(items) => items.iter().any(contains_sensitive),
+        Val::Map(m) => m.values().any(contains_sensitive),
+        _ => false,
+    }
+}
+
+/// Whether the value carries a sensitive mark at its top.
+fn is_marked(v: &Val) -> bool {
+    matches!(v, Val::Sensitive(_))
+}
+
+/// Applies `f` under the value's sensitive marks, keeping them.
+fn map_marked(v: &Val, f: &dyn Fn(&Val) -> Val) -> Val {
+    match v {
+        Val::Sensitive(inner) => Val::Sensitive(Box::new(map_marked(inner, f))),
+        v => f(v),
+    }
+}
