@@ -228,10 +228,13 @@ fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link(
     // The only URL is the SVG namespace, which is a name, not something loaded.
     assert_eq!(html.matches("http://").count(), html.matches(r#"xmlns="http://www.w3.org/2000/svg""#).count());
     assert!(!html.contains("https://") && !html.contains("src=\""), "the page must not load anything");
-    let chromium = ["chromium", "chromium-browser", "google-chrome"]
-        .into_iter()
-        .find(|c| Process::new(c).arg("--version").output().is_ok_and(|o| o.status.success()))
-        .expect("Chromium must be installed (.ci/run installs the chromium package)");
+    let Some(chromium) = common::external(
+        "the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link",
+        &["chromium", "chromium-browser", "google-chrome"],
+        "a headless browser; .ci/run installs the chromium package",
+    ) else {
+        return;
+    };
     let profile = out_dir.join("profile");
     let out = Process::new(chromium)
         .args([

@@ -9,8 +9,15 @@ use std::path::{Path, PathBuf};
 use envwall::graph::Graph;
 use envwall::input;
 
-fn corpus_dir() -> PathBuf {
-    common::root().join("../shared/corpus/plans")
+/// `../shared/corpus/plans` beside the repository, or `None` when it is not there
+/// (a fresh clone): then the test is skipped, unless `ENVWALL_TEST_ALL=1`.
+fn corpus_dir(test: &str) -> Option<PathBuf> {
+    let dir = common::root().join("../shared/corpus/plans");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    common::skip(test, &format!("needs the plan corpus at {}, which CI keeps beside the clone", dir.display()));
+    None
 }
 
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -39,8 +46,9 @@ fn counts(path: &Path) -> Result<(usize, usize, usize), String> {
 
 #[test]
 fn every_corpus_file_loads() {
+    let Some(dir) = corpus_dir("every_corpus_file_loads") else { return };
     let mut all = Vec::new();
-    files(&corpus_dir(), &mut all);
+    files(&dir, &mut all);
     assert_eq!(all.len(), 250, "the corpus has 250 files");
     let failures: Vec<String> =
         all.iter().filter_map(|p| counts(p).err().map(|e| format!("{}: {e}", p.display()))).collect();
@@ -49,6 +57,7 @@ fn every_corpus_file_loads() {
 
 #[test]
 fn selected_corpus_files_give_exact_counts() {
+    let Some(dir) = corpus_dir("selected_corpus_files_give_exact_counts") else { return };
     let cases: &[(&str, (usize, usize, usize))] = &[
         // UTF-16 LE with a byte-order mark.
         ("bridgecrewio__checkov/tests__terraform__parser__resources__plan_encodings__tfplan_win_utf16.json", (1, 0, 0)),
@@ -69,7 +78,7 @@ fn selected_corpus_files_give_exact_counts() {
         ("terraform-compliance__cli/tests__functional__test_issue-275__plan.out.json", (2, 3, 1)),
     ];
     for (rel, want) in cases {
-        let got = counts(&corpus_dir().join(rel)).unwrap();
+        let got = counts(&dir.join(rel)).unwrap();
         assert_eq!(got, *want, "{rel}");
     }
 }

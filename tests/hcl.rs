@@ -389,6 +389,8 @@ resource "aws_security_group" "sg" {
         r#"module.c["x"].aws_vpc.this"#,
         r#"module.c["y"].aws_subnet.each"#,
         r#"module.c["y"].aws_vpc.this"#,
+        // A module whose source is not there: one node for what it makes.
+        "module.missing",
     ]
     .into_iter()
     .map(String::from)
@@ -400,7 +402,10 @@ resource "aws_security_group" "sg" {
     assert_eq!(
         one.warnings,
         vec![
-            "module `missing` (source `git::https://example.com/missing.git`) is not available here; run `terraform init` to download it. Its resources are not analysed".to_owned(),
+            format!(
+                "{}:17:1: module `missing` (source `git::https://example.com/missing.git`) is not available here; run `terraform init` to download it. Its resources are not analysed; its outputs are unknown values of this stack",
+                tree.path().join("main.tf").display()
+            ),
             format!(
                 "1 count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: aws_subnet.each (count, {}:9:16)",
                 child_file.display()
@@ -442,7 +447,7 @@ resource "aws_security_group" "sg" {
     let l = load(tree.path(), &Options::default());
     assert_eq!(
         addresses(&l),
-        ["aws_security_group.sg", "module.vpc.aws_vpc.this"].into_iter().map(String::from).collect()
+        ["aws_security_group.sg", "module.gone", "module.vpc.aws_vpc.this"].into_iter().map(String::from).collect()
     );
     assert_eq!(value(&l, "aws_security_group.sg")["name"], "(unknown)");
     assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
@@ -706,4 +711,129 @@ fn an_override_of_nothing_is_an_error() {
         assert!(err.contains(&format!("there is no {what} to override")), "{err}");
         assert!(err.contains("x_override.tf"), "{err}");
     }
+}
+
+/// `file`, `fileexists`, `fileset`, `templatefile` and `yamldecode` read the
+/// configuration's own files: relative paths from the root module's directory,
+/// `path.module` relative to it, and nothing outside the repository (here, with
+/// no `.git`, the root module's directory).
+#[test]
+fn files_the_configuration_reads_are_read_inside_the_repository() {
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+locals {
+  nets = yamldecode(file("${path.module}/data/nets.yaml"))
+}
+resource "test_thing" "t" {
+  prod     = local.nets.prod
+  exists   = [fileexists("data/nets.yaml"), fileexists("data/nope.yaml")]
+  set      = fileset(path.module, "data/*.{yaml,tpl}")
+  url      = templatefile("${path.root}/data/url.tpl", { host = "db.staging.internal", ports = [5432, 6432] })
+  outside  = file("/etc/hostname")
+  base64   = filebase64("data/url.tpl")
+  encoded  = yamlencode({ a = [1, { b = "c" }], d = "e" })
+}
+module "m" {
+  source = "./modules/m"
+}
+"#,
+        ),
+        (
+            "modules/m/main.tf",
+            "resource \"test_thing\" \"m\" {\n  p = path.module\n  region = yamldecode(file(\"${path.module}/../../data/nets.yaml\")).base.region\n}\n",
+        ),
+        ("data/nets.yaml", "base: &base\n  region: eu\nprod:\n  <<: *base\n  cidr: 10.10.0.0/16\n  enabled: yes\n"),
+        ("data/url.tpl", "%{ for p in ports }postgresql://app@${host}:${p}/orders\n%{ endfor }"),
+    ]);
+    let loaded = load(tree.path(), &Options::default());
+    assert_eq!(
+        value(&loaded, "test_thing.t"),
+        &serde_json::json!({
+            "prod": { "region": "eu", "cidr": "10.10.0.0/16", "enabled": "yes" },
+            "exists": [true, false],
+            "set": ["data/nets.yaml", "data/url.tpl"],
+            "url": "postgresql://app@db.staging.internal:5432/orders\npostgresql://app@db.staging.internal:6432/orders\n",
+            "outside": "(unknown)",
+            "base64": "JXsgZm9yIHAgaW4gcG9ydHMgfXBvc3RncmVzcWw6Ly9hcHBAJHtob3N0fToke3B9L29yZGVycwoleyBlbmRmb3IgfQ==",
+            "encoded": "\"a\":\n- 1\n- \"b\": \"c\"\n\"d\": \"e\"\n",
+        })
+    );
+    assert_eq!(value(&loaded, "module.m.test_thing.m"), &serde_json::json!({ "p": "modules/m", "region": "eu" }));
+    assert_eq!(loaded.warnings.len(), 1, "{:?}", loaded.warnings);
+    assert!(
+        loaded.warnings[0].ends_with(
+            "main.tf:10:14: `file(\"/etc/hostname\")`: file: \"/etc/hostname\" is outside the repository, so envwall does not read it; the value is treated as unknown"
+        ),
+        "{:?}",
+        loaded.warnings
+    );
+}
+
+/// `sensitive()` marks what it returns and `nonsensitive()` unmarks it: a
+/// connection string wrapped in `sensitive()` is still read (never printed).
+#[test]
+fn sensitive_and_nonsensitive_change_marks() {
+    assert_eq!(
+        eval("{ a = sensitive(\"postgresql://u:p@db/x\"), b = nonsensitive(sensitive(\"x\")), c = sensitive(1) + 1 }"),
+        serde_json::json!({
+            "a": { "sensitive": "postgresql://u:p@db/x" },
+            "b": "x",
+            "c": { "sensitive": 2 },
+        })
+    );
+}
+
+/// A module whose source is not here (a registry module not downloaded) still
+/// has outputs: unknown values of this stack, from one node that stands for the
+/// module (`module.eks`, of type `module`), so that what reads them links there.
+/// An index on a module whose count is known only after apply names its one
+/// instance.
+#[test]
+fn a_module_that_was_not_read_is_a_node_its_outputs_come_from() {
+    let tree = Tree::new(&[
+        (
+            "main.tf",
+            r#"
+module "eks" {
+  source = "terraform-aws-modules/eks/aws"
+}
+module "net" {
+  source = "./net"
+  count  = length(aws_vpc.v.tags)
+}
+resource "aws_vpc" "v" {}
+resource "aws_security_group_rule" "from_eks" {
+  source_security_group_id = module.eks.node_security_group_id
+  security_group_id        = module.net[0].group
+}
+"#,
+        ),
+        (
+            "net/main.tf",
+            "resource \"aws_security_group\" \"g\" {}\noutput \"group\" {\n  value = aws_security_group.g.id\n}\n",
+        ),
+    ]);
+    let loaded = load(tree.path(), &Options::default());
+    assert_eq!(
+        addresses(&loaded),
+        BTreeSet::from([
+            "aws_security_group_rule.from_eks".to_owned(),
+            "aws_vpc.v".to_owned(),
+            "module.eks".to_owned(),
+            "module.net.aws_security_group.g".to_owned(),
+        ])
+    );
+    assert_eq!(value(&loaded, "module.eks"), &serde_json::json!({ "source": "terraform-aws-modules/eks/aws" }));
+    assert_eq!(
+        references(&loaded, "aws_security_group_rule.from_eks"),
+        [
+            "Key(\"source_security_group_id\") -> module.eks",
+            "Key(\"security_group_id\") -> module.net.aws_security_group.g"
+        ]
+    );
+    let warnings: Vec<&String> = loaded.warnings.iter().filter(|w| !w.contains("known only after apply")).collect();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].contains("module `eks` (source `terraform-aws-modules/eks/aws`) is not available here"));
 }

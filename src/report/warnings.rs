@@ -55,10 +55,13 @@ pub fn write(w: &mut dyn Write, model: &Model<'_>) -> io::Result<()> {
     Ok(())
 }
 
-/// `[stack] message`, `[3 stacks: a, b, c] message`, `... (given 12 times)`.
+/// `[stack] message` (just the message when it starts with the stack's path),
+/// `[3 stacks: a, b, c] message`, `... (given 12 times)`.
 fn line(c: &Collapsed) -> String {
     let stacks = match c.stacks.as_slice() {
         [] => String::new(),
+        // The message names its file, in the stack: that names the stack too.
+        [one] if c.message.starts_with(one.as_str()) => String::new(),
         [one] => format!("[{one}] "),
         many => {
             let shown: Vec<&str> = many.iter().take(3).map(String::as_str).collect();

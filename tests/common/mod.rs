@@ -143,3 +143,32 @@ pub fn envwall(args: &[&str]) -> (i32, String, String) {
         .unwrap();
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
+
+/// Whether every test must run: `ENVWALL_TEST_ALL=1` (CI, after `.ci/run` has
+/// installed what the tests need). Otherwise a test that needs something outside
+/// the repository is skipped, saying so on standard error.
+pub fn all_required() -> bool {
+    std::env::var_os("ENVWALL_TEST_ALL").is_some_and(|v| v == "1")
+}
+
+/// The first of `commands` that runs (`--version`), or `None` when none does and
+/// the test may be skipped: then `test` is reported skipped on standard error, with
+/// `why`. With `ENVWALL_TEST_ALL=1` a missing command fails the test.
+pub fn external(test: &str, commands: &[&str], why: &str) -> Option<String> {
+    let found = commands
+        .iter()
+        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
+    if let Some(c) = found {
+        return Some((*c).to_owned());
+    }
+    skip(test, &format!("needs `{}` ({why})", commands.join("` or `")));
+    None
+}
+
+/// Reports `test` skipped because of `why`; with `ENVWALL_TEST_ALL=1` it fails instead.
+pub fn skip(test: &str, why: &str) {
+    assert!(!all_required(), "{test}: {why}; ENVWALL_TEST_ALL=1 makes it required");
+    // Past the test harness's capture, so that it shows when the test passes.
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}; set ENVWALL_TEST_ALL=1 to require it");
+}

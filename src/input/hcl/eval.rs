@@ -53,6 +53,9 @@ pub(crate) struct Eval<'w, 't> {
     pub base: &'w [(String, Val)],
     /// Names bound inside the expression (for-expression variables), innermost last.
     pub scope: Vec<(String, Val)>,
+    /// Whether only the names bound here may be read: a template `templatefile`
+    /// renders sees its variables and nothing of the module.
+    pub isolated: bool,
 }
 
 impl Eval<'_, '_> {
@@ -115,6 +118,7 @@ impl Eval<'_, '_> {
             Kind::Call(call) => self.call(call, e.span),
             Kind::Traversal(t) => {
                 if let Kind::Variable(name) = &t.root.kind
+                    && !self.isolated
                     && let Some(v) = self.world.resolve_root(self, name, &t.ops)?
                 {
                     return Ok(v);
@@ -272,11 +276,23 @@ impl Eval<'_, '_> {
                     Err(_) => Val::Bool(false),
                 });
             }
+            "templatefile" if self.isolated => {
+                return Err(EvalError::new("templatefile: a template cannot call templatefile", span.get()));
+            }
             _ => {}
         }
         let mut args = Vec::with_capacity(call.args.len());
         for arg in call.args.iter() {
             args.push(self.expr(arg)?);
+        }
+        match name {
+            "sensitive" | "nonsensitive" => {
+                let [arg] = <[Val; 1]>::try_from(args)
+                    .map_err(|a| EvalError::new(format!("{name}: expects 1 argument, got {}", a.len()), span.get()))?;
+                return Ok(if name == "sensitive" { arg.marked(true) } else { arg.into_unmarked().0 });
+            }
+            "templatefile" => return self.templatefile(args, span),
+            _ => {}
         }
         if call.expand_final {
             match args.pop().map(Val::into_unmarked) {
@@ -302,7 +318,7 @@ impl Eval<'_, '_> {
         // A function that answers unknown from an unknown inside its arguments does
         // not say which: the result comes from all of them.
         let nested = plain.iter().any(Val::has_unknown).then(|| unknown_from(&plain.iter().collect::<Vec<_>>()));
-        let result = match (functions::call(name, plain), nested) {
+        let result = match (functions::call(name, plain, Some(&self.world.files)), nested) {
             (Ok(Val::Unknown(o)), Some(from)) if o.is_empty() => Ok(from),
             (other, _) => other,
         };
@@ -311,6 +327,45 @@ impl Eval<'_, '_> {
             let message = if sensitive { format!("{name}: invalid sensitive argument") } else { m };
             EvalError::new(message, span.get())
         })
+    }
+
+    /// `templatefile(path, vars)`: the file, read as a template, rendered with
+    /// `vars` as the only names it may read.
+    fn templatefile(&mut self, args: Vec<Val>, span: Span) -> Result<Val> {
+        let err = |m: String| EvalError::new(format!("templatefile: {m}"), span.get());
+        let [path, vars] =
+            <[Val; 2]>::try_from(args).map_err(|a| err(format!("expects 2 arguments, got {}", a.len())))?;
+        if path.is_unknown() || vars.is_unknown() {
+            return Ok(unknown_from(&[&path, &vars]));
+        }
+        let (path, path_marked) = path.into_unmarked();
+        let (vars, vars_marked) = vars.into_unmarked();
+        let path = path.to_text().ok_or_else(|| err("the path must be a string".to_owned()))?.into_owned();
+        let Val::Map(vars) = vars else { return Err(err("the variables must be an object or a map".to_owned())) };
+        let text = self.world.files.text(&path).map_err(err)?;
+        let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
+            let at = e.location();
+            err(format!("{path}:{}:{}: {}", at.line(), at.column(), e.message()))
+        })?;
+        let template = hcl_edit::expr::Expression::StringTemplate(template.iter().cloned().collect());
+        // Spans would point into the template file, not the file this call is in.
+        let template = super::ir::Lowering::detached(&std::collections::HashMap::new()).expr(&template);
+        let base: Vec<(String, Val)> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let mut inner = Eval {
+            world: self.world,
+            instance: self.instance,
+            file: self.file,
+            base: &base,
+            scope: Vec::new(),
+            isolated: true,
+        };
+        let rendered = inner.expr(&template).map_err(|e| err(format!("{path}: {}", e.message)))?;
+        let (rendered, marked) = rendered.into_unmarked();
+        let rendered = match rendered.to_text() {
+            Some(t) if !matches!(rendered, Val::String(_)) => Val::str(t.into_owned()),
+            _ => rendered,
+        };
+        Ok(rendered.marked(marked || path_marked || vars_marked))
     }
 
     fn for_expr(&mut self, f: &ForExpr) -> Result<Val> {

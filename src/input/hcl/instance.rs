@@ -219,6 +219,10 @@ pub(crate) struct World<'t> {
     unsupported: RefCell<Vec<String>>,
     /// Other stacks' states, for `terraform_remote_state`.
     pub remote_states: std::sync::Arc<[super::RemoteState]>,
+    /// What `file`, `templatefile` and their kin may read.
+    pub files: super::functions::files::FileAccess,
+    /// The address of each module instance whose source was not read, made once.
+    unread: RefCell<FastMap<usize, Arc<Address>>>,
     /// Resources and modules whose count or for_each is unknown before apply.
     unknown_expansions: RefCell<Vec<String>>,
 }
@@ -250,6 +254,8 @@ impl<'t> World<'t> {
             fatal: RefCell::default(),
             unsupported: RefCell::default(),
             remote_states: std::sync::Arc::from(Vec::new()),
+            files: super::functions::files::FileAccess::new(&tree.dirs[0].path),
+            unread: RefCell::default(),
             unknown_expansions: RefCell::default(),
         }
     }
@@ -306,7 +312,7 @@ impl<'t> World<'t> {
     }
 
     fn evaluator<'e>(&'e self, instance: usize, file: FileId, base: &'e [(String, Val)]) -> Eval<'e, 't> {
-        Eval { world: self, instance, file, base, scope: Vec::new() }
+        Eval { world: self, instance, file, base, scope: Vec::new(), isolated: false }
     }
 
     /// Evaluates an expression; an error becomes a warning and an unknown value.
@@ -315,7 +321,7 @@ impl<'t> World<'t> {
         match ev.expr(e) {
             Ok(v) => v,
             Err(err) => {
-                self.eval_warning(file, &err);
+                self.eval_warning(file, e, &err);
                 Val::unknown()
             }
         }
@@ -334,9 +340,18 @@ impl<'t> World<'t> {
         self.value_or_unknown(instance, file, &[], e)
     }
 
-    fn eval_warning(&self, file: FileId, err: &EvalError) {
-        let at = self.at(file, err.span.as_ref());
-        self.warn(format!("{at}: {}; the value is treated as unknown", err.message));
+    /// Says that `expr` could not be evaluated: where the part that is wrong is,
+    /// the expression as written, and why.
+    fn eval_warning(&self, file: FileId, expr: &Expr, err: &EvalError) {
+        let at = self.at(file, err.span.as_ref().or(expr.span.get().as_ref()));
+        let text = &self.tree.dirs[file.0].files[file.1].text;
+        let quoted = expr.span.get().and_then(|s| text.get(s)).map(|t| {
+            let first = t.lines().next().unwrap_or_default().trim();
+            let cut: String = first.chars().take(80).collect();
+            let more = cut.len() < first.len() || t.trim().contains('\n');
+            format!("`{cut}{}`: ", if more { "…" } else { "" })
+        });
+        self.warn(format!("{at}: {}{}; the value is treated as unknown", quoted.unwrap_or_default(), err.message));
     }
 
     /// A cached named value, evaluated once; its references are handed to the reader.
@@ -502,10 +517,45 @@ impl<'t> World<'t> {
 
     /// `module.name.output` in an instance.
     fn output(&self, instance: usize, name: &str) -> Result<Val, EvalError> {
+        if let Some(module) = self.unread_module(instance) {
+            return Ok(self.unread_output(module, Some(name.into())));
+        }
         let Some((&key, &(expr, file))) = self.config(instance).and_then(|c| c.outputs.get_key_value(name)) else {
             return Ok(Val::unknown());
         };
         self.named(instance, Named::Output(key), || Ok(self.value_or_unknown(instance, file, &[], expr)))
+    }
+
+    /// The address that stands for module instance `instance` when its source
+    /// was not read (`module.eks`, `module.net["a"]`): what it creates is unknown,
+    /// but it is of this stack, so its outputs lead there.
+    pub fn unread_module(&self, instance: usize) -> Option<Arc<Address>> {
+        let inst = self.instance(instance);
+        if inst.dir.is_some() {
+            return None;
+        }
+        if let Some(found) = self.unread.borrow().get(&instance) {
+            return Some(Arc::clone(found));
+        }
+        let (parent, call, key, _) = inst.parent.as_ref()?;
+        let (name, _, _) = self.config(*parent)?.calls[*call];
+        let module = inst.path.get(..inst.path.len().saturating_sub(1)).unwrap_or_default();
+        let address = Arc::new(Address {
+            module: Arc::from(module),
+            mode: Mode::Managed,
+            kind: "module".into(),
+            name: name.into(),
+            key: key.clone(),
+        });
+        self.unread.borrow_mut().insert(instance, Arc::clone(&address));
+        Some(address)
+    }
+
+    /// An output of a module that was not read: unknown, from the module.
+    fn unread_output(&self, module: Arc<Address>, output: Option<Str>) -> Val {
+        let origin = Origin { address: module, attribute: output };
+        self.record(origin.clone());
+        Val::Unknown(Origins::one(origin))
     }
 
     /// The instances of module call `call` in `instance`, created on first use.
@@ -783,13 +833,13 @@ impl<'t> World<'t> {
             }
             "path" => {
                 let Some((n, _)) = attr(0) else { return Ok(None) };
+                // As Terraform gives them: the module's directory relative to the
+                // root module's, where Terraform runs (`path.cwd`, absolute).
                 let inst = self.instance(instance);
-                let dir =
-                    |d: Option<usize>| d.map_or_else(String::new, |d| self.tree.dirs[d].path.display().to_string());
-                let v = match n {
-                    "module" => Val::str(dir(inst.dir)),
-                    "root" => Val::str(dir(Some(0))),
-                    "cwd" => Val::str(std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default()),
+                let v = match (n, inst.dir) {
+                    ("module", Some(d)) => Val::str(relative_to(&self.tree.dirs[d].path, &self.tree.dirs[0].path)),
+                    ("root", _) => Val::str("."),
+                    ("cwd", _) => Val::str(self.files.cwd()),
                     _ => Val::unknown(),
                 };
                 ev.operators(v, &ops[1..])?
@@ -820,7 +870,13 @@ impl<'t> World<'t> {
         let get_attr_at = |i: usize| ops.get(i).and_then(Op::attr);
         if !keyed {
             let Some(&(_, child)) = instances.first() else { return Ok(Val::unknown()) };
-            if let Some(out) = get_attr_at(0) {
+            // A count or for_each unknown before apply leaves one instance: an index
+            // (`module.project[0]`) names it.
+            let (_, block, _) = self.config(instance).expect("a module with calls has a config").calls[call];
+            let repeats = block.body.has_attribute("count") || block.body.has_attribute("for_each");
+            let indexed = matches!(ops.first().map(|o| &o.kind), Some(OpKind::Index(_) | OpKind::LegacyIndex(_)));
+            let ops = if indexed && repeats { &ops[1..] } else { ops };
+            if let Some(out) = ops.first().and_then(Op::attr) {
                 let v = self.output(child, out)?;
                 return ev.operators(v, &ops[1..]);
             }
@@ -855,6 +911,9 @@ impl<'t> World<'t> {
     }
 
     fn outputs_of(&self, instance: usize) -> Result<Val, EvalError> {
+        if let Some(module) = self.unread_module(instance) {
+            return Ok(self.unread_output(module, None));
+        }
         let Some(config) = self.config(instance) else { return Ok(Val::unknown()) };
         let names: Vec<&str> = config.outputs.keys().copied().collect();
         let mut out = Map::new();
@@ -982,6 +1041,19 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
         out.push(".");
     }
     out
+}
+
+/// `path` relative to `base` (`modules/net`, `../shared/net`, `.`), lexically.
+fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
+    let (path, base) = (normalize(path), normalize(base));
+    fn parts(p: &std::path::Path) -> Vec<std::path::Component<'_>> {
+        p.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()
+    }
+    let (p, b) = (parts(&path), parts(&base));
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), b.len() - common).collect();
+    parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
 }
 
 /// Whether a resource block has `count` or `for_each`.

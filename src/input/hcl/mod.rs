@@ -520,7 +520,10 @@ fn balance_point(world: &World<'_>, order: &[usize]) -> usize {
 /// The resource instances of `instance` itself.
 fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
     let inst = Rc::clone(&world.instances.borrow()[instance]);
-    let Some(dir) = inst.dir else { return };
+    let Some(dir) = inst.dir else {
+        out.extend(unread_module(world, instance));
+        return;
+    };
     let config = &world.configs[dir];
     for (r, decl) in config.resources.iter().enumerate() {
         let expansion = world.resource_instances(instance, r);
@@ -548,6 +551,32 @@ fn lower_resources(world: &World<'_>, instance: usize, out: &mut Vec<Lowered>) {
             });
         }
     }
+}
+
+/// A module instance whose source was not read, as one node of its stack
+/// (`module.eks`, of type `module`) that its outputs come from: a rule that admits
+/// `module.eks.worker_security_group_id` admits something of this stack.
+fn unread_module(world: &World<'_>, instance: usize) -> Option<Lowered> {
+    let address = world.unread_module(instance)?;
+    let inst = Rc::clone(&world.instances.borrow()[instance]);
+    let &(parent, call, _, _) = inst.parent.as_ref()?;
+    let parent_dir = world.instances.borrow()[parent].dir?;
+    let (_, block, file) = world.configs[parent_dir].calls[call];
+    let source = match block.body.get_attribute("source").map(|a| &a.value.kind) {
+        Some(ir::Kind::String(s)) => Val::String(s.clone()),
+        _ => Val::unknown(),
+    };
+    let body =
+        instance::EvaluatedBody { value: Val::Map(value::Map::from([("source", source)])), references: Vec::new() };
+    Some(Lowered {
+        address,
+        body: Rc::new(body),
+        file,
+        span: block.span.get().unwrap_or_default(),
+        suppressions: Arc::from([]),
+        overrides: Arc::from([]),
+        provider_key: String::new(),
+    })
 }
 
 /// Where a resource of a `.tf.json` file is: its name key after its type key

@@ -129,7 +129,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                     let Some(target) = target else {
                         tree.warnings.push(format!(
                             "{}: module `{call_key}` (source `{}`) is not available here; run `terraform init` to download it. Its resources are not analysed; its outputs are unknown values of this stack",
-                            call.file.display(),
+                            call.at,
                             call.source
                         ));
                         tree.calls.insert(call_key, None);
@@ -154,7 +154,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                     } else if !target.is_dir() {
                         tree.warnings.push(format!(
                             "{}: module `{call_key}`: source directory {} does not exist. Its resources are not analysed; its outputs are unknown values of this stack",
-                            call.file.display(),
+                            call.at,
                             target.display()
                         ));
                         tree.calls.insert(call_key, None);
@@ -413,6 +413,8 @@ pub(crate) struct Call {
     pub source: String,
     /// The file the call is written in.
     file: PathBuf,
+    /// Where: `path:line:column`.
+    at: String,
 }
 
 pub(crate) fn module_calls(files: &[File]) -> Vec<Call> {
@@ -431,7 +433,14 @@ pub(crate) fn module_calls(files: &[File]) -> Vec<Call> {
                     .collect(),
                 _ => String::new(),
             };
-            out.push(Call { name: name.to_string(), source, file: file.path.clone() });
+            let at = match block.span.get() {
+                Some(span) => {
+                    let (line, column) = line_column(&file.text, span.start);
+                    format!("{}:{line}:{column}", file.path.display())
+                }
+                None => file.path.display().to_string(),
+            };
+            out.push(Call { name: name.to_string(), source, file: file.path.clone(), at });
         }
     }
     out

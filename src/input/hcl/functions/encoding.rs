@@ -119,3 +119,163 @@ pub(super) fn base64_bytes(text: &str) -> Option<Vec<u8>> {
     let clean: Vec<u8> = text.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
     BASE64.decode(clean).ok()
 }
+
+/// `yamldecode(string)`: one YAML document, as Terraform reads it (YAML 1.2:
+/// `yes` is a string; anchors and aliases resolved; `<<` merge keys applied).
+pub(super) fn yamldecode(c: &Call) -> Result<Val, String> {
+    use yaml_rust2::YamlLoader;
+    c.arity(1, 1)?;
+    let text = c.string_arg(0, "src")?;
+    let docs =
+        YamlLoader::load_from_str(&text).map_err(|e| c.err(format_args!("on line {}: {e}", e.marker().line())))?;
+    match docs.as_slice() {
+        [] => Ok(Val::Null),
+        [one] => from_yaml(c, one, 0),
+        _ => Err(c.err("unexpected extra content after the first document")),
+    }
+}
+
+/// How deep YAML is read (aliases can make a small document a deep one).
+const MAX_YAML_DEPTH: usize = 1_000;
+
+fn from_yaml(c: &Call, y: &yaml_rust2::Yaml, depth: usize) -> Result<Val, String> {
+    use yaml_rust2::Yaml;
+    if depth > MAX_YAML_DEPTH {
+        return Err(c.err("the document nests too deeply"));
+    }
+    Ok(match y {
+        Yaml::Null => Val::Null,
+        Yaml::Boolean(b) => Val::Bool(*b),
+        Yaml::Integer(i) => Val::Number(*i as f64),
+        Yaml::Real(text) => match text.parse::<f64>() {
+            Ok(n) if n.is_finite() => Val::Number(n),
+            _ => return Err(c.err(format_args!("cannot decode {text:?} as a number"))),
+        },
+        Yaml::String(s) => Val::str(s.as_str()),
+        Yaml::Array(items) => {
+            c.check_len(items.len())?;
+            Val::List(items.iter().map(|i| from_yaml(c, i, depth + 1)).collect::<Result<_, _>>()?)
+        }
+        Yaml::Hash(hash) => {
+            let mut out = Map::new();
+            // Merge keys (`<<: *base`) first: the mapping's own keys win over them.
+            for (k, v) in hash {
+                if k.as_str() == Some("<<") {
+                    let merged = match v {
+                        Yaml::Array(all) => all.iter().collect(),
+                        one => vec![one],
+                    };
+                    for m in merged {
+                        match from_yaml(c, m, depth + 1)? {
+                            Val::Map(m) => {
+                                let fresh: Vec<(Str, Val)> =
+                                    m.into_iter().filter(|(k, _)| out.get(k.as_str()).is_none()).collect();
+                                out.extend(fresh);
+                            }
+                            _ => return Err(c.err("a merge key (<<) must name a mapping")),
+                        }
+                    }
+                }
+            }
+            for (k, v) in hash {
+                let key = match k {
+                    Yaml::String(s) if s == "<<" => continue,
+                    Yaml::String(s) => s.clone(),
+                    Yaml::Integer(i) => i.to_string(),
+                    Yaml::Real(r) => r.clone(),
+                    Yaml::Boolean(b) => b.to_string(),
+                    Yaml::Null => "null".to_owned(),
+                    _ => return Err(c.err("a mapping key must be a scalar")),
+                };
+                out.insert(key, from_yaml(c, v, depth + 1)?);
+            }
+            Val::Map(out)
+        }
+        Yaml::Alias(_) | Yaml::BadValue => return Err(c.err("the document holds a value that cannot be read")),
+    })
+}
+
+/// `yamlencode(value)`: block style, strings double-quoted, as Terraform writes it.
+pub(super) fn yamlencode(c: &Call) -> Result<Val, String> {
+    c.arity(1, 1)?;
+    let mut out = String::new();
+    if !write_yaml(c.arg(0), 0, &mut out)? {
+        return Ok(Val::unknown());
+    }
+    c.check_bytes(out.len())?;
+    Ok(Val::str(out))
+}
+
+/// Appends `v` as YAML at `indent`, ending with a newline; `false` when something
+/// in it is unknown.
+fn write_yaml(v: &Val, indent: usize, out: &mut String) -> Result<bool, String> {
+    match v.unmarked() {
+        Val::Map(m) if !m.is_empty() => {
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&" ".repeat(indent));
+                }
+                json_quote(k, out);
+                out.push(':');
+                if !write_yaml_value(item, indent, out)? {
+                    return Ok(false);
+                }
+            }
+        }
+        Val::List(items) if !items.is_empty() => {
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&" ".repeat(indent));
+                }
+                out.push_str("- ");
+                let ok = match item.unmarked() {
+                    Val::Map(m) if !m.is_empty() => write_yaml(item, indent + 2, out)?,
+                    Val::List(l) if !l.is_empty() => write_yaml(item, indent + 2, out)?,
+                    _ => write_scalar(item, out)?,
+                };
+                if !ok {
+                    return Ok(false);
+                }
+            }
+        }
+        _ => return write_scalar(v, out),
+    }
+    Ok(true)
+}
+
+/// A mapping's value after `key:`.
+fn write_yaml_value(v: &Val, indent: usize, out: &mut String) -> Result<bool, String> {
+    match v.unmarked() {
+        Val::Map(m) if !m.is_empty() => {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent + 2));
+            write_yaml(v, indent + 2, out)
+        }
+        Val::List(items) if !items.is_empty() => {
+            out.push('\n');
+            out.push_str(&" ".repeat(indent));
+            write_yaml(v, indent, out)
+        }
+        _ => {
+            out.push(' ');
+            write_scalar(v, out)
+        }
+    }
+}
+
+/// A scalar (or an empty collection) and a newline.
+fn write_scalar(v: &Val, out: &mut String) -> Result<bool, String> {
+    match v.unmarked() {
+        Val::Null => out.push_str("null"),
+        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Val::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
+        Val::Number(_) => return Err("cannot encode an infinite or NaN number as YAML".to_owned()),
+        Val::String(s) => json_quote(s, out),
+        Val::Map(_) => out.push_str("{}"),
+        Val::List(_) => out.push_str("[]"),
+        Val::Unknown(_) => return Ok(false),
+        Val::Sensitive(_) => unreachable!("unmarked"),
+    }
+    out.push('\n');
+    Ok(true)
+}

@@ -22,6 +22,7 @@
 mod collections;
 mod conversion;
 mod encoding;
+pub(crate) mod files;
 mod format;
 mod network;
 mod numeric;
@@ -41,6 +42,7 @@ use super::value::{Map, Str, Val, format_number};
 use collections::*;
 use conversion::*;
 use encoding::*;
+use files::*;
 use format::*;
 use network::*;
 use numeric::*;
@@ -62,8 +64,8 @@ const MAX_FORMAT_NUMBER: usize = 1_000_000;
 struct Function {
     /// Its name.
     name: &'static str,
-    /// What it computes.
-    run: fn(&Call) -> Result<Val, String>,
+    /// How it is computed.
+    run: Run,
     /// Whether Terraform lets its arguments carry sensitive marks inside: it passes
     /// elements through with their marks (or, like `length` and `keys`, never reads
     /// them). Every other function's result is marked when anything inside an
@@ -71,14 +73,37 @@ struct Function {
     keeps_inner_marks: bool,
 }
 
+/// How a function is computed.
+#[derive(Clone, Copy)]
+enum Run {
+    /// From its arguments' values.
+    Values(fn(&Call) -> Result<Val, String>),
+    /// From files of the configuration, read through [`FileAccess`].
+    Files(fn(&Call, &FileAccess) -> Result<Val, String>),
+    /// By the evaluator itself: `try` and `can` decide which arguments are
+    /// evaluated, `sensitive` and `nonsensitive` change marks, `templatefile`
+    /// evaluates a template.
+    Evaluator,
+}
+
 /// A function that marks its result when anything in its arguments is marked.
 const fn reads(name: &'static str, run: fn(&Call) -> Result<Val, String>) -> Function {
-    Function { name, run, keeps_inner_marks: false }
+    Function { name, run: Run::Values(run), keeps_inner_marks: false }
 }
 
 /// A function whose arguments' inner marks pass through to its result.
 const fn passes(name: &'static str, run: fn(&Call) -> Result<Val, String>) -> Function {
-    Function { name, run, keeps_inner_marks: true }
+    Function { name, run: Run::Values(run), keeps_inner_marks: true }
+}
+
+/// A function that reads files.
+const fn reads_files(name: &'static str, run: fn(&Call, &FileAccess) -> Result<Val, String>) -> Function {
+    Function { name, run: Run::Files(run), keeps_inner_marks: false }
+}
+
+/// A function the evaluator computes itself.
+const fn evaluator(name: &'static str) -> Function {
+    Function { name, run: Run::Evaluator, keeps_inner_marks: true }
 }
 
 /// Every function [`call`] implements, sorted by name.
@@ -97,6 +122,7 @@ static FUNCTIONS: &[Function] = &[
             }
         })
     }),
+    evaluator("can"),
     reads("ceil", |c| map_number(c, f64::ceil)),
     passes("chunklist", chunklist),
     reads("cidrhost", cidrhost),
@@ -118,6 +144,10 @@ static FUNCTIONS: &[Function] = &[
     reads("distinct", distinct),
     passes("element", element),
     reads("endswith", |c| string_pair(c, ["str", "suffix"], |s, p| Val::Bool(s.ends_with(p)))),
+    reads_files("file", file),
+    reads_files("filebase64", filebase64),
+    reads_files("fileexists", fileexists),
+    reads_files("fileset", fileset),
     passes("flatten", flatten),
     reads("floor", |c| map_number(c, f64::floor)),
     reads("format", format),
@@ -133,12 +163,14 @@ static FUNCTIONS: &[Function] = &[
     reads("max", |c| min_max(c, f64::max)),
     passes("merge", merge),
     reads("min", |c| min_max(c, f64::min)),
+    evaluator("nonsensitive"),
     reads("one", one),
     reads("range", range),
     reads("regex", |c| regex(c, false)),
     reads("regexall", |c| regex(c, true)),
     reads("replace", replace),
     passes("reverse", reverse),
+    evaluator("sensitive"),
     reads("setintersection", |c| set_operation(c, SetOp::Intersection)),
     reads("setsubtract", |c| set_operation(c, SetOp::Subtract)),
     reads("setunion", |c| set_operation(c, SetOp::Union)),
@@ -149,6 +181,7 @@ static FUNCTIONS: &[Function] = &[
     reads("strcontains", |c| string_pair(c, ["str", "substr"], |s, p| Val::Bool(s.contains(p)))),
     reads("substr", substr),
     reads("sum", sum),
+    evaluator("templatefile"),
     reads("title", |c| map_string(c, title_case)),
     passes("tobool", tobool),
     passes("tolist", tolist),
@@ -161,8 +194,11 @@ static FUNCTIONS: &[Function] = &[
     reads("trimprefix", |c| string_pair(c, ["str", "prefix"], |s, p| Val::str(s.strip_prefix(p).unwrap_or(s)))),
     reads("trimspace", |c| map_string(c, |s| s.trim().to_owned())),
     reads("trimsuffix", |c| string_pair(c, ["str", "suffix"], |s, p| Val::str(s.strip_suffix(p).unwrap_or(s)))),
+    evaluator("try"),
     reads("upper", |c| map_string(c, |s| s.chars().map(|ch| single(ch.to_uppercase()).unwrap_or(ch)).collect())),
     passes("values", values),
+    reads("yamldecode", yamldecode),
+    reads("yamlencode", yamlencode),
     passes("zipmap", zipmap),
 ];
 
@@ -173,10 +209,11 @@ fn function(name: &str) -> Option<&'static Function> {
     FUNCTIONS.binary_search_by(|f| f.name.cmp(name)).ok().map(|i| &FUNCTIONS[i])
 }
 
-/// Calls the Terraform function `name`. `Err` is a message saying what is wrong with the
-/// arguments, phrased like Terraform's ("cidrsubnet: prefix extension of 8 does not
-/// accommodate a subnet numbered 300").
-pub fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
+/// Calls the Terraform function `name`, reading files through `files` (none: a
+/// function that reads files gives an unknown). `Err` is a message saying what is
+/// wrong with the arguments, phrased like Terraform's ("cidrsubnet: prefix
+/// extension of 8 does not accommodate a subnet numbered 300").
+pub(crate) fn call(name: &str, args: Vec<Val>, files: Option<&FileAccess>) -> Result<Val, String> {
     let Some(f) = function(name) else {
         return Err(format!("there is no function named {name:?}"));
     };
@@ -184,15 +221,24 @@ pub fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
         // The evaluator answers these itself; answer as it would.
         return Ok(Val::unknown());
     }
-    let result = (f.run)(&Call { name, args: &args })?;
+    let c = Call { name, args: &args };
+    let result = match (f.run, files) {
+        (Run::Values(run), _) => run(&c)?,
+        (Run::Files(run), Some(files)) => run(&c, files)?,
+        (Run::Files(_), None) => return Ok(Val::unknown()),
+        (Run::Evaluator, _) => return Err(c.err("is evaluated by the evaluator")),
+    };
     let inner_marks = !f.keeps_inner_marks && args.iter().any(contains_sensitive);
     Ok(result.marked(inner_marks))
 }
 
-/// Whether `name` is a function this module implements.
-pub fn exists(name: &str) -> bool {
+/// Whether `name` is a function envwall evaluates.
+pub(crate) fn exists(name: &str) -> bool {
     function(name).is_some()
 }
+
+// ---------------------------------------------------------------------------------------
+// Arguments
 
 /// A call under way: the function's name, for messages, and its arguments.
 struct Call<'a> {

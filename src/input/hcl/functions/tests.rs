@@ -3,6 +3,11 @@
 mod paths {
     use super::super::*;
 
+    /// A call with no files to read.
+    fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
+        super::super::call(name, args, None)
+    }
+
     fn one(name: &str, arg: &str) -> Val {
         call(name, vec![Val::String(arg.into())]).unwrap()
     }
@@ -20,6 +25,11 @@ mod paths {
 
 mod all {
     use super::super::*;
+
+    /// A call with no files to read.
+    fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
+        super::super::call(name, args, None)
+    }
 
     fn s(x: &str) -> Val {
         Val::str(x)
