@@ -447,3 +447,90 @@ fn tiers_of_the_builtin_environments() {
     }
     assert_eq!(tier("shared"), Tier::Shared);
 }
+
+/// Environment words as people write them: a negating prefix (`non`, `not`,
+/// `pre`) or the suffix `like` on a production word never gives production,
+/// however it is joined or cased; and the traps stay traps.
+const SPELLINGS: &[(&str, &str)] = &[
+    ("prod", "production"),
+    ("Prod", "production"),
+    ("PROD", "production"),
+    ("production", "production"),
+    ("Production", "production"),
+    ("prd", "production"),
+    ("prod2", "production"),
+    ("live", "production"),
+    ("prod-eu-west-1", "production"),
+    ("non-production", "nonprod"),
+    ("nonproduction", "nonprod"),
+    ("non_production", "nonprod"),
+    ("NonProduction", "nonprod"),
+    ("NONPRODUCTION", "nonprod"),
+    ("Non-Production", "nonprod"),
+    ("non production", "nonprod"),
+    ("non-prod", "nonprod"),
+    ("nonprod", "nonprod"),
+    ("NonProd", "nonprod"),
+    ("non-prd", "nonprod"),
+    ("nonprd", "nonprod"),
+    ("not-prod", "nonprod"),
+    ("notprod", "nonprod"),
+    ("not_production", "nonprod"),
+    ("NotProd", "nonprod"),
+    ("non-live", "nonprod"),
+    ("preproduction", "staging"),
+    ("pre-production", "staging"),
+    ("PreProduction", "staging"),
+    ("pre-prod", "staging"),
+    ("preprod", "staging"),
+    ("PreProd", "staging"),
+    ("pre_prd", "staging"),
+    ("prod-like", "nonprod"),
+    ("prodlike", "nonprod"),
+    ("production-like", "nonprod"),
+    ("ProductionLike", "nonprod"),
+    ("staging", "staging"),
+    ("stage", "staging"),
+    ("uat", "staging"),
+    ("qa", "test"),
+    ("dev", "development"),
+    ("development", "development"),
+    ("sandbox", "sandbox"),
+    // Traps: no environment at all.
+    ("production-line", "-"),
+    ("nonprofit", "-"),
+    ("product", "-"),
+    ("productivity", "-"),
+    ("produce", "-"),
+    ("prodigy", "-"),
+    ("reproduction", "-"),
+    ("notable", "-"),
+    ("preprocessor", "-"),
+    ("notebook", "-"),
+    ("premium", "-"),
+    ("livestock", "-"),
+    ("delivery", "-"),
+];
+
+#[test]
+fn environment_words_as_people_write_them_in_tags_and_names() {
+    assert!(SPELLINGS.len() >= 40);
+    for (value, want) in SPELLINGS {
+        assert_eq!(env_of(&tagged("Environment", value), "aws_instance.web"), *want, "Environment = {value:?}");
+        assert_eq!(env_of(&named(value), "aws_instance.web"), *want, "Name = {value:?}");
+    }
+}
+
+#[test]
+fn environment_words_as_people_write_them_in_paths_workspaces_and_variables() {
+    let p = Policy::builtin();
+    let r = vec![("aws_instance", "web", json!({}))];
+    let none = StackOptions::default();
+    for (value, want) in SPELLINGS.iter().filter(|(v, _)| !v.contains(' ')) {
+        // A directory that is an environment word, or any name in a directory of environments.
+        let path = format!("envs/{value}/state.json");
+        assert_eq!(env_with(&p, &path, &none, &r, "aws_instance.web"), *want, "path {path}");
+        let ws = StackOptions { env: None, workspace: Some((*value).to_owned()) };
+        assert_eq!(env_with(&p, "state.json", &ws, &r, "aws_instance.web"), *want, "workspace {value}");
+    }
+}

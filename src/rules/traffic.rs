@@ -23,7 +23,9 @@ pub(crate) fn crossing<'c>(
     })
 }
 
-/// An `allows-traffic` edge from a tier to another.
+/// An `allows-traffic` edge from a tier to another; and where the edge's target is
+/// a security group or NSG, each workload it protects whose tier is not the
+/// group's own: the rule admits its sources into those workloads too.
 pub(crate) fn crossing_traffic(
     ctx: &Context<'_, '_, '_, '_>,
     from: Tier,
@@ -43,6 +45,42 @@ pub(crate) fn crossing_traffic(
             traffic_text(link),
         );
         out.push(finding(code, f, t, link, &e.weight().attribute, message));
+    }
+    out.extend(into_protected_workloads(ctx, from, to, code));
+    out
+}
+
+/// Traffic a rule admits into a group, reaching a workload the group protects
+/// whose tier is not the group's (a production group attached to a staging
+/// database): the workload is the end.
+fn into_protected_workloads(ctx: &Context<'_, '_, '_, '_>, from: Tier, to: Tier, code: &'static str) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for e in ctx.graph.inner.edge_references() {
+        let Some(link) = e.weight().link.as_deref().filter(|_| e.weight().kind == EdgeKind::AllowsTraffic) else {
+            continue;
+        };
+        let (source, group) = (ctx.envs.of(e.source()), ctx.envs.of(e.target()));
+        if source.tier != from || source.internet || !all_exist(ctx, &[e.source(), e.target(), link.via]) {
+            continue;
+        }
+        for workload in ctx.graph.protected_by(e.target()) {
+            let w = ctx.envs.of(workload);
+            if w.tier != to || w.tier == group.tier || !all_exist(ctx, &[workload]) {
+                continue;
+            }
+            let (f, t) = (end(ctx, e.source()), end(ctx, workload));
+            let message = format!(
+                "{} lets {} ({}) reach {} ({}), which {} protects, over {}",
+                describe_via(ctx.graph, link, &e.weight().attribute),
+                ctx.graph.short_name(e.source()),
+                env_name(ctx, &f),
+                ctx.graph.short_name(workload),
+                env_name(ctx, &t),
+                ctx.graph.short_name(e.target()),
+                traffic_text(link),
+            );
+            out.push(finding(code, f, t, link, &e.weight().attribute, message));
+        }
     }
     out
 }

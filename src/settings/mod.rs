@@ -175,6 +175,9 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
 /// Every setting of a resource.
 pub fn settings<'r>(r: &'r Resource<'_>) -> Vec<Setting<'r>> {
     let mut out = Vec::new();
+    if !names_an_endpoint(r) {
+        return out;
+    }
     for (path, shape) in catalog(&r.address.kind) {
         let mut found: Vec<(Vec<PathStep<'r>>, &'r Value<'_>, bool)> = Vec::new();
         walk(&r.values, path, &mut Vec::new(), false, &mut found);
@@ -184,6 +187,55 @@ pub fn settings<'r>(r: &'r Resource<'_>) -> Vec<Setting<'r>> {
         }
     }
     out
+}
+
+/// Whether a DNS record's value names an endpoint of some environment: an address
+/// or alias record (A, AAAA, CNAME, an alias) under a host name, pointing at
+/// something other than the provider's own mail, DNS and verification services.
+/// Text records (TXT, SPF, CAA), mail and name-server records, names whose first
+/// label starts with `_` (`_dmarc`, `_domainkey`, ACM and SES verification: RFC
+/// 8552's underscored names are never hosts) and targets such as
+/// `*.dkim.amazonses.com` and `*.acm-validations.aws` hold tokens and policies,
+/// not links. Every other resource names endpoints in its settings.
+fn names_an_endpoint(r: &Resource<'_>) -> bool {
+    let (name, kind) = match r.address.kind.as_str() {
+        "aws_route53_record" => (r.values.get("name"), r.values.get("type")),
+        "google_dns_record_set" => (r.values.get("name"), r.values.get("type")),
+        "azurerm_dns_cname_record" | "azurerm_dns_a_record" => (r.values.get("name"), None),
+        _ => return true,
+    };
+    let kind = kind.and_then(Value::as_str);
+    if kind.is_some_and(|k| !matches!(k.to_ascii_uppercase().as_str(), "A" | "AAAA" | "CNAME")) {
+        return false;
+    }
+    if name.and_then(Value::as_str).is_some_and(|n| n.starts_with('_')) {
+        return false;
+    }
+    let targets: Vec<&str> = ["records", "rrdatas", "record"]
+        .iter()
+        .filter_map(|k| r.values.get(k))
+        .flat_map(|v| match v {
+            Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
+            other => other.as_str().into_iter().collect::<Vec<_>>(),
+        })
+        .collect();
+    targets.is_empty() || !targets.iter().all(|t| is_provider_service(t))
+}
+
+/// Hosts of a cloud provider's own mail, DNS and domain-verification services,
+/// which DNS records point at without linking to anything of an environment.
+pub fn is_provider_service(host: &str) -> bool {
+    const SUFFIXES: &[&str] = &[
+        "amazonses.com",
+        "acm-validations.aws",
+        "googlehosted.com",
+        "mail.protection.outlook.com",
+        "domainkey.onmicrosoft.com",
+    ];
+    let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+    host.split('.').next().is_some_and(|label| label.starts_with('_'))
+        || host.contains(".awsdns-")
+        || SUFFIXES.iter().any(|s| is_last_part(&host, s, '.'))
 }
 
 /// Follows a catalog path, expanding `[]` over list elements (and taking an object
