@@ -230,7 +230,7 @@ fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link(
     assert!(!html.contains("https://") && !html.contains("src=\""), "the page must not load anything");
     let Some(chromium) = common::external(
         "the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link",
-        &["chromium", "chromium-browser", "google-chrome"],
+        &[("chromium", "--version"), ("chromium-browser", "--version"), ("google-chrome", "--version")],
         "a headless browser; .ci/run installs the chromium package",
     ) else {
         return;

@@ -32,9 +32,11 @@ fn dot_output_of_several_inputs() {
 
 #[test]
 fn dot_renders_with_graphviz() {
-    let Some(dot_command) =
-        common::external("dot_renders_with_graphviz", &["dot"], "Graphviz; .ci/run installs the graphviz package")
-    else {
+    let Some(dot_command) = common::external(
+        "dot_renders_with_graphviz",
+        &[("dot", "-V")],
+        "Graphviz; .ci/run installs the graphviz package",
+    ) else {
         return;
     };
     let dot = graph(&["fixtures/resolve/splat/plan.json"]);

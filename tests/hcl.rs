@@ -837,3 +837,29 @@ resource "aws_security_group_rule" "from_eks" {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert!(warnings[0].contains("module `eks` (source `terraform-aws-modules/eks/aws`) is not available here"));
 }
+
+/// A module that calls itself, or two that call each other, is an error, as in
+/// `terraform init`; the message names the call and its source.
+#[test]
+fn a_module_that_calls_itself_is_an_error() {
+    for (files, want) in [
+        (
+            vec![("main.tf", "module \"me\" {\n  source = \"./\"\n}\n")],
+            "module.me: module `me` (source `./`) calls the root module again",
+        ),
+        (
+            vec![
+                ("main.tf", "module \"a\" {\n  source = \"./a\"\n}\n"),
+                ("a/main.tf", "module \"b\" {\n  source = \"../b\"\n}\n"),
+                ("b/main.tf", "module \"a\" {\n  source = \"../a\"\n}\n"),
+            ],
+            "module.a.module.b.module.a: module `a.b.a` (source `../a`) calls module `a` again",
+        ),
+    ] {
+        let tree = Tree::new(&files);
+        let sources = input::read_sources(&[tree.path().to_owned()]).unwrap();
+        let err = input::load_with(&sources, &Options::default()).map(|_| ()).unwrap_err().to_string();
+        assert!(err.contains(want), "{err}");
+        assert!(err.contains("a module cannot call itself, directly or through others"), "{err}");
+    }
+}

@@ -248,12 +248,16 @@ fn stacks_table(page: &mut String, stacks: &[StackSummary]) {
         let env = s.environment.clone().unwrap_or_else(|| s.tier.to_owned());
         let pending =
             if s.pending_removal > 0 { format!(" ({} pending removal)", s.pending_removal) } else { String::new() };
+        let why = match &s.error {
+            Some(error) => format!("<strong>not analysed</strong>: {}", esc(error)),
+            None => esc(&s.evidence.first().cloned().unwrap_or_default()),
+        };
         let _ = writeln!(
             page,
             "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
             esc(&s.name),
             esc(&env),
-            esc(&s.evidence.first().cloned().unwrap_or_default()),
+            why,
             s.resources,
             pending,
             s.read.join(" + "),

@@ -151,17 +151,19 @@ pub fn all_required() -> bool {
     std::env::var_os("ENVWALL_TEST_ALL").is_some_and(|v| v == "1")
 }
 
-/// The first of `commands` that runs (`--version`), or `None` when none does and
-/// the test may be skipped: then `test` is reported skipped on standard error, with
-/// `why`. With `ENVWALL_TEST_ALL=1` a missing command fails the test.
-pub fn external(test: &str, commands: &[&str], why: &str) -> Option<String> {
+/// The first of `commands` that runs (each with the flag that prints its
+/// version), or `None` when none does and the test may be skipped: then `test` is
+/// reported skipped on standard error, with `why`. With `ENVWALL_TEST_ALL=1` a
+/// missing command fails the test.
+pub fn external(test: &str, commands: &[(&str, &str)], why: &str) -> Option<String> {
     let found = commands
         .iter()
-        .find(|c| std::process::Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()));
-    if let Some(c) = found {
+        .find(|(c, version)| std::process::Command::new(c).arg(version).output().is_ok_and(|o| o.status.success()));
+    if let Some((c, _)) = found {
         return Some((*c).to_owned());
     }
-    skip(test, &format!("needs `{}` ({why})", commands.join("` or `")));
+    let names: Vec<&str> = commands.iter().map(|(c, _)| *c).collect();
+    skip(test, &format!("needs `{}` ({why})", names.join("` or `")));
     None
 }
 
