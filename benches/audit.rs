@@ -205,7 +205,7 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
     let mut lap = Lap(Instant::now(), Vec::new());
     let dirs = [dir.to_owned()];
     let policy = policy::Policy::discover(None, dir).expect("policy");
-    let stacks = audit::discover(&dirs, &[]).expect("stacks").stacks;
+    let stacks = audit::discover(&dirs, &[], false).expect("stacks").stacks;
     let files = audit::read(&stacks);
     lap.lap();
     let audit::Loaded { model, stack_of, errors } =

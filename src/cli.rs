@@ -133,6 +133,10 @@ pub struct AuditArgs {
     /// Print no warnings or notes (what could not be read or worked out).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Audit reusable modules too: directories under `modules/` that nothing here
+    /// calls and that have no backend, provider settings, variable files or state.
+    #[arg(long)]
+    pub include_modules: bool,
 }
 
 /// `audit --format` values.
@@ -411,8 +415,8 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from(".")] } else { args.dirs.clone() };
     let policy = Policy::discover(args.policy.as_deref(), dirs.first().map_or(&cwd, |d| d.as_path()))?;
     let timer = Timings::new();
-    let discovery =
-        audit::discover(&dirs, &args.states).map_err(|e| Error::Usage { message: e.to_string(), help: None })?;
+    let discovery = audit::discover(&dirs, &args.states, args.include_modules)
+        .map_err(|e| Error::Usage { message: e.to_string(), help: None })?;
     let stacks = discovery.stacks;
     if stacks.is_empty() {
         return Err(Error::Usage {
@@ -436,6 +440,17 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     if !args.quiet {
         let mut err = std::io::stderr().lock();
         let mut write = || -> std::io::Result<()> {
+            if !discovery.modules.is_empty() {
+                let n = discovery.modules.len();
+                let shown: Vec<&str> = discovery.modules.iter().take(3).map(String::as_str).collect();
+                let more = if n > 3 { format!(" and {} more", n - 3) } else { String::new() };
+                writeln!(
+                    err,
+                    "note: {n} director{} under modules/ that nothing here calls look like reusable modules, not stacks, and are left out ({}{more}); --include-modules audits them too",
+                    if n == 1 { "y" } else { "ies" },
+                    shown.join(", ")
+                )?;
+            }
             for note in &model.notes {
                 writeln!(err, "note: {note}")?;
             }

@@ -128,7 +128,7 @@ fn the_matrix_counts_links_between_environments_by_kind() {
 
 #[test]
 fn state_fills_what_source_cannot_know_and_an_older_state_is_used_with_a_warning() {
-    let stacks = envwall::audit::discover(&[common::root().join(REPO)], &[]).unwrap().stacks;
+    let stacks = envwall::audit::discover(&[common::root().join(REPO)], &[], false).unwrap().stacks;
     let files = envwall::audit::read(&stacks);
     let model = envwall::audit::load(
         &stacks,

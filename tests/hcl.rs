@@ -324,7 +324,7 @@ variable "name" {}
 variable "cidr" { default = "10.0.0.0/16" }
 resource "aws_vpc" "this" {
   cidr_block = var.cidr
-  tags       = { Name = var.name, Stamp = timestamp() }
+  tags       = { Name = var.name, Stamp = formatdate("YYYY", var.name) }
 }
 resource "aws_subnet" "each" {
   count      = length(aws_vpc.this.ipv6_association_id)
@@ -396,7 +396,7 @@ resource "aws_security_group" "sg" {
     .map(String::from)
     .collect();
     assert_eq!(addresses(&one), want);
-    // Four instances of the module evaluate the same `count` and `timestamp()`,
+    // Four instances of the module evaluate the same `count` and `formatdate`,
     // across both halves: each is listed once.
     let child_file = tree.path().join("modules/net/main.tf");
     assert_eq!(
@@ -411,7 +411,7 @@ resource "aws_security_group" "sg" {
                 child_file.display()
             ),
             format!(
-                "envwall does not evaluate 1 function(s); their results are treated as unknown: `timestamp` ({}:6:43)",
+                "envwall does not evaluate 1 function(s); their results are treated as unknown: `formatdate` ({}:6:43)",
                 child_file.display()
             ),
         ]
@@ -862,4 +862,57 @@ fn a_module_that_calls_itself_is_an_error() {
         assert!(err.contains(want), "{err}");
         assert!(err.contains("a module cannot call itself, directly or through others"), "{err}");
     }
+}
+
+/// `templatestring` renders a string as `templatefile` renders a file;
+/// `issensitive` reads the mark.
+#[test]
+fn templatestring_and_issensitive() {
+    assert_eq!(
+        eval_with(
+            "locals {\n  t = \"https://$${host}:$${port}/\"\n}",
+            "[templatestring(local.t, { host = \"api.staging.internal\", port = 443 }), issensitive(sensitive(1)), issensitive(1)]"
+        ),
+        serde_json::json!(["https://api.staging.internal:443/", true, false])
+    );
+}
+
+/// A block whose count is known only after apply may make no instance: the whole
+/// collection is unknown (not an object), and what cannot be evaluated in the
+/// instance that stands for all is no error.
+#[test]
+fn what_may_not_exist_is_unknown_and_not_an_error() {
+    let tree = Tree::new(&[(
+        "main.tf",
+        r#"
+variable "name" {
+  default = null
+}
+resource "aws_vpc" "v" {}
+resource "aws_s3_bucket" "b" {
+  count  = length(aws_vpc.v.tags)
+  bucket = "logs-${var.name}"
+}
+resource "test_thing" "t" {
+  one  = one(aws_s3_bucket.b)
+  all  = aws_s3_bucket.b[*].id
+  none = length(aws_instance.zero)
+}
+resource "aws_instance" "zero" {
+  count = 0
+}
+"#,
+    )]);
+    let loaded = load(tree.path(), &Options::default());
+    assert_eq!(
+        value(&loaded, "test_thing.t"),
+        &serde_json::json!({ "one": "(unknown)", "all": "(unknown)", "none": 0 })
+    );
+    assert_eq!(
+        references(&loaded, "test_thing.t"),
+        ["Key(\"one\") -> aws_s3_bucket.b", "Key(\"all\") -> aws_s3_bucket.b"]
+    );
+    // `"logs-${var.name}"` interpolates null, in an instance that may not exist.
+    let warnings: Vec<&String> = loaded.warnings.iter().filter(|w| !w.contains("known only after apply")).collect();
+    assert!(warnings.is_empty(), "{warnings:?}");
 }

@@ -325,3 +325,36 @@ fn a_module_repository_reads_the_same_from_any_directory() {
     assert_eq!(summary(Path::new("/"), repo.to_str().unwrap()), want);
     assert_eq!(summary(&repo.join("examples"), ".."), want);
 }
+
+#[test]
+fn reusable_modules_nothing_calls_are_not_stacks_unless_asked() {
+    let r = "resource \"aws_instance\" \"web\" {}\n";
+    let tree = repository(&[
+        // Reusable modules: under `modules/`, nothing a root module has.
+        ("modules/network/main.tf", r),
+        ("platform/modules/cache/main.tf", r),
+        // Under `modules/` but a root module: a backend, a provider's settings,
+        // a variables file.
+        ("modules/recipe-a/main.tf", "terraform {\n  backend \"s3\" {}\n}\n"),
+        ("modules/recipe-b/main.tf", "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n"),
+        ("modules/recipe-c/main.tf", r),
+        ("modules/recipe-c/terraform.tfvars", "x = 1\n"),
+        ("envs/prod/main.tf", r),
+    ]);
+    let repo = tree.path().join("dev/repo");
+    let names = |args: &[&str]| {
+        let (code, out, err) = envwall_in(&repo, args);
+        assert_eq!(code, 0, "{err}");
+        let names: Vec<String> =
+            json(&out)["stacks"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_owned()).collect();
+        (names, err)
+    };
+    let (got, err) = names(&["audit", "--format", "json"]);
+    assert_eq!(got, ["envs/prod", "modules/recipe-a", "modules/recipe-b", "modules/recipe-c"]);
+    assert!(
+        err.starts_with("note: 2 directories under modules/ that nothing here calls look like reusable modules, not stacks, and are left out (modules/network, platform/modules/cache); --include-modules audits them too\n"),
+        "{err}"
+    );
+    let (all, _) = names(&["audit", "--format", "json", "--include-modules"]);
+    assert_eq!(all.len(), 6);
+}

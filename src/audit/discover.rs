@@ -55,6 +55,8 @@ pub struct Discovery {
     pub stacks: Vec<Stack>,
     /// Directories or files that could not be read, link loops.
     pub warnings: Vec<String>,
+    /// Directories left out as reusable modules (see [`discover`]), by name.
+    pub modules: Vec<String>,
 }
 
 /// What one directory holds.
@@ -65,6 +67,8 @@ struct DirFiles {
     /// Its name: its path relative to the common root.
     name: String,
     tf: Vec<PathBuf>,
+    /// Variable files or a provider lock file: what a root module has.
+    root_files: bool,
     terragrunt: bool,
     states: Vec<(PathBuf, Option<String>)>,
     plans: Vec<PathBuf>,
@@ -96,8 +100,16 @@ pub enum DiscoverError {
     },
 }
 
-/// Finds every stack under `roots`.
-pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Discovery, DiscoverError> {
+/// Finds every stack under `roots`. A directory below one named `modules` that
+/// nothing here calls, and that holds nothing a root module has (a backend, a
+/// provider's settings, variable files, a lock file, state), is a reusable module
+/// others call from elsewhere, not a stack: it is left out unless
+/// `include_modules`.
+pub fn discover(
+    roots: &[PathBuf],
+    state_overrides: &[String],
+    include_modules: bool,
+) -> Result<Discovery, DiscoverError> {
     let mut warnings = Vec::new();
     let absolute: Vec<PathBuf> = roots.iter().map(|r| lexical_absolute(r)).collect();
     let common = common_root(&absolute);
@@ -116,12 +128,16 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Discove
     // Local modules that some directory's source calls are modules, not stacks.
     let mut called: HashSet<PathBuf> = HashSet::new();
     let mut reads_remote: HashSet<PathBuf> = HashSet::new();
+    let mut configures_root: HashSet<PathBuf> = HashSet::new();
     for (id, files) in &dirs {
         for tf in &files.tf {
             // A file that does not parse: loading the stack meets the same error and reports it.
             if let Ok(facts) = crate::input::hcl::file_facts(tf) {
                 if facts.reads_remote_state {
                     reads_remote.insert(id.clone());
+                }
+                if facts.configures_root {
+                    configures_root.insert(id.clone());
                 }
                 for source in facts.module_sources.iter().filter(|s| is_local(s)) {
                     called.insert(identity(&files.dir.join(module_dir(source))));
@@ -150,9 +166,19 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Discove
     };
     let repository = place::repository_root(&common);
     let mut stacks = Vec::new();
+    let mut modules = Vec::new();
     for (id, files) in &mut dirs {
-        let is_module = called.contains(id);
         let has_state = !files.states.is_empty() || !files.plans.is_empty();
+        let library = !include_modules
+            && !has_state
+            && !files.terragrunt
+            && !files.root_files
+            && !configures_root.contains(id)
+            && files.name.split('/').any(|seg| seg.eq_ignore_ascii_case("modules"));
+        if library && !files.tf.is_empty() && !called.contains(id) {
+            modules.push(files.name.clone());
+        }
+        let is_module = called.contains(id) || library;
         let mut remote_source = None;
         let source = if files.terragrunt {
             match terragrunt_source(&files.dir.join("terragrunt.hcl")) {
@@ -227,7 +253,7 @@ pub fn discover(roots: &[PathBuf], state_overrides: &[String]) -> Result<Discove
         };
         stacks[at].states.push((file, None));
     }
-    Ok(Discovery { stacks, warnings })
+    Ok(Discovery { stacks, warnings, modules })
 }
 
 /// Walks one audited directory, following symbolic links.
@@ -283,7 +309,9 @@ fn walk(
             continue;
         }
         let files = dir_files(dirs, parent, root, absolute, common);
-        if is_tf(&name) {
+        if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") || name == ".terraform.lock.hcl" {
+            files.root_files = true;
+        } else if is_tf(&name) {
             files.tf.push(path.to_owned());
         } else if name == "terragrunt.hcl" {
             files.terragrunt = true;

@@ -126,6 +126,15 @@ pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
             continue;
         }
         let candidates = managed.get(d.address.kind.as_str()).map_or(&[][..], Vec::as_slice);
+        // A lookup its own stack can answer reads its own stack (a module that
+        // either makes a network or reads the one it would have made).
+        let own = candidates.iter().any(|&j| {
+            let r = &model.resources[j];
+            stack_of[r.input] == stack_of[d.input] && criteria.iter().all(|c| c.holds(r))
+        });
+        if own {
+            continue;
+        }
         let matches: Vec<usize> = candidates
             .iter()
             .copied()

@@ -276,8 +276,8 @@ impl Eval<'_, '_> {
                     Err(_) => Val::Bool(false),
                 });
             }
-            "templatefile" if self.isolated => {
-                return Err(EvalError::new("templatefile: a template cannot call templatefile", span.get()));
+            "templatefile" | "templatestring" if self.isolated => {
+                return Err(EvalError::new(format!("{name}: a template cannot render another"), span.get()));
             }
             _ => {}
         }
@@ -291,7 +291,12 @@ impl Eval<'_, '_> {
                     .map_err(|a| EvalError::new(format!("{name}: expects 1 argument, got {}", a.len()), span.get()))?;
                 return Ok(if name == "sensitive" { arg.marked(true) } else { arg.into_unmarked().0 });
             }
-            "templatefile" => return self.templatefile(args, span),
+            "issensitive" => {
+                let [arg] = <[Val; 1]>::try_from(args)
+                    .map_err(|a| EvalError::new(format!("{name}: expects 1 argument, got {}", a.len()), span.get()))?;
+                return Ok(if arg.is_unknown() { arg } else { Val::Bool(matches!(arg, Val::Sensitive(_))) });
+            }
+            "templatefile" | "templatestring" => return self.template_function(name, args, span),
             _ => {}
         }
         if call.expand_final {
@@ -329,20 +334,26 @@ impl Eval<'_, '_> {
         })
     }
 
-    /// `templatefile(path, vars)`: the file, read as a template, rendered with
-    /// `vars` as the only names it may read.
-    fn templatefile(&mut self, args: Vec<Val>, span: Span) -> Result<Val> {
-        let err = |m: String| EvalError::new(format!("templatefile: {m}"), span.get());
-        let [path, vars] =
+    /// `templatefile(path, vars)` and `templatestring(template, vars)`: a file's
+    /// text, or a string, read as a template and rendered with `vars` as the only
+    /// names it may read.
+    fn template_function(&mut self, name: &str, args: Vec<Val>, span: Span) -> Result<Val> {
+        let err = |m: String| EvalError::new(format!("{name}: {m}"), span.get());
+        let [source, vars] =
             <[Val; 2]>::try_from(args).map_err(|a| err(format!("expects 2 arguments, got {}", a.len())))?;
-        if path.is_unknown() || vars.is_unknown() {
-            return Ok(unknown_from(&[&path, &vars]));
+        if source.is_unknown() || vars.is_unknown() {
+            return Ok(unknown_from(&[&source, &vars]));
         }
-        let (path, path_marked) = path.into_unmarked();
+        let (source, path_marked) = source.into_unmarked();
         let (vars, vars_marked) = vars.into_unmarked();
-        let path = path.to_text().ok_or_else(|| err("the path must be a string".to_owned()))?.into_owned();
+        let source = source.to_text().ok_or_else(|| err("the template must be a string".to_owned()))?.into_owned();
         let Val::Map(vars) = vars else { return Err(err("the variables must be an object or a map".to_owned())) };
-        let text = self.world.files.text(&path).map_err(err)?;
+        let (path, text) = if name == "templatefile" {
+            let text = self.world.files.text(&source).map_err(err)?;
+            (source, text)
+        } else {
+            ("the template".to_owned(), source)
+        };
         let template = hcl_edit::parser::parse_template(&text).map_err(|e| {
             let at = e.location();
             err(format!("{path}:{}:{}: {}", at.line(), at.column(), e.message()))

@@ -111,6 +111,9 @@ pub(crate) struct Instance {
     /// The calling instance, the call's index there, and this instance's key and
     /// `each.value`.
     pub parent: Option<(usize, usize, Option<Key>, Val)>,
+    /// Whether it may not exist: it, or a module instance above it, stands for a
+    /// `count` or `for_each` known only after apply, which may make none.
+    pub uncertain: bool,
 }
 
 /// The instances `count` or `for_each` expand to.
@@ -223,6 +226,9 @@ pub(crate) struct World<'t> {
     pub files: super::functions::files::FileAccess,
     /// The address of each module instance whose source was not read, made once.
     unread: RefCell<FastMap<usize, Arc<Address>>>,
+    /// Above zero while evaluating what may not exist ([`Instance::uncertain`]):
+    /// errors then give unknown values without a warning.
+    quiet: std::cell::Cell<usize>,
     /// Resources and modules whose count or for_each is unknown before apply.
     unknown_expansions: RefCell<Vec<String>>,
 }
@@ -239,7 +245,7 @@ impl<'t> World<'t> {
     pub fn new(tree: &'t Tree, root_values: HashMap<String, RootValue>, workspace: String) -> World<'t> {
         let mut warnings = Vec::new();
         let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut warnings)).collect();
-        let root = Instance { path: Arc::new([]), dir: Some(0), parent: None };
+        let root = Instance { path: Arc::new([]), dir: Some(0), parent: None, uncertain: false };
         World {
             tree,
             configs,
@@ -256,6 +262,7 @@ impl<'t> World<'t> {
             remote_states: std::sync::Arc::from(Vec::new()),
             files: super::functions::files::FileAccess::new(&tree.dirs[0].path),
             unread: RefCell::default(),
+            quiet: std::cell::Cell::new(0),
             unknown_expansions: RefCell::default(),
         }
     }
@@ -343,6 +350,9 @@ impl<'t> World<'t> {
     /// Says that `expr` could not be evaluated: where the part that is wrong is,
     /// the expression as written, and why.
     fn eval_warning(&self, file: FileId, expr: &Expr, err: &EvalError) {
+        if self.quiet.get() > 0 {
+            return;
+        }
         let at = self.at(file, err.span.as_ref().or(expr.span.get().as_ref()));
         let text = &self.tree.dirs[file.0].files[file.1].text;
         let quoted = expr.span.get().and_then(|s| text.get(s)).map(|t| {
@@ -571,10 +581,12 @@ impl<'t> World<'t> {
         call_key.push(name);
         let dir = self.tree.calls.get(&call_key.join(".")).copied().flatten();
         let mut out = Vec::with_capacity(expansion.keys.len());
+        let uncertain = parent.uncertain || expansion_unknown(&block.body, &expansion.keys);
         for (key, each) in &expansion.keys {
             let step = ModuleStep { name: name.into(), key: key.clone() };
             let path = parent.path.iter().cloned().chain([step]).collect();
-            let child = Instance { path, dir, parent: Some((instance, call, key.clone(), each.clone())) };
+            let parent_of = Some((instance, call, key.clone(), each.clone()));
+            let child = Instance { path, dir, parent: parent_of, uncertain };
             let mut instances = self.instances.borrow_mut();
             instances.push(Rc::new(child));
             out.push((key.clone(), instances.len() - 1));
@@ -686,7 +698,13 @@ impl<'t> World<'t> {
         let scope = instance_scope(key, each);
         let mut references = Vec::new();
         let mut path = Vec::new();
+        // An instance that may not exist (its count known only after apply) is read
+        // for its links; what cannot be evaluated in it is no error, as Terraform
+        // would not evaluate it at all if it makes none.
+        let uncertain = self.instance(instance).uncertain || expansion_unknown(&decl.block.body, &instances.keys);
+        self.quiet.set(self.quiet.get() + usize::from(uncertain));
         let value = self.eval_body(instance, decl.file, &scope, &decl.block.body, &mut path, &mut references, true);
+        self.quiet.set(self.quiet.get() - usize::from(uncertain));
         let mut value = value;
         if decl.mode == Mode::Data
             && decl.kind == "terraform_remote_state"
@@ -875,6 +893,11 @@ impl<'t> World<'t> {
             let (_, block, _) = self.config(instance).expect("a module with calls has a config").calls[call];
             let repeats = block.body.has_attribute("count") || block.body.has_attribute("for_each");
             let indexed = matches!(ops.first().map(|o| &o.kind), Some(OpKind::Index(_) | OpKind::LegacyIndex(_)));
+            if repeats && !indexed {
+                // How many there are is known only after apply: the whole is unknown.
+                let all = self.outputs_of(child)?;
+                return Ok(Val::Unknown(all.all_origins()));
+            }
             let ops = if indexed && repeats { &ops[1..] } else { ops };
             if let Some(out) = ops.first().and_then(Op::attr) {
                 let v = self.output(child, out)?;
@@ -966,9 +989,29 @@ impl<'t> World<'t> {
         let after_attr = |ops: &[Op]| usize::from(ops.first().and_then(Op::attr).is_some());
         if !keyed {
             // A count or for_each unknown before apply leaves one instance: an index
-            // (`aws_subnet.this[0]`) names it.
+            // (`aws_subnet.this[0]`) names it; the whole collection is unknown (how
+            // many there are is), from that instance.
             let indexed = matches!(ops.first().map(|o| &o.kind), Some(OpKind::Index(_) | OpKind::LegacyIndex(_)));
-            let rest = if indexed && decl_repeats(self.decl(instance, r)) { &ops[1..] } else { ops };
+            let repeats = decl_repeats(self.decl(instance, r));
+            if repeats && !indexed {
+                let attribute = match ops.first().map(|o| &o.kind) {
+                    Some(OpKind::AttrSplat | OpKind::FullSplat) => attr_at(1),
+                    _ => None,
+                };
+                if instances.is_empty() {
+                    // None at all (`count = 0`): an empty collection.
+                    let empty = if self.decl(instance, r).block.body.has_attribute("for_each") {
+                        Val::Map(Map::new())
+                    } else {
+                        Val::List(Vec::new())
+                    };
+                    return ev.operators(empty, ops).map(Some);
+                }
+                let origin = Origin { address: self.address(instance, r, 0), attribute };
+                self.record(origin.clone());
+                return Ok(Some(Val::Unknown(Origins::one(origin))));
+            }
+            let rest = if indexed && repeats { &ops[1..] } else { ops };
             let v = read(0, rest.first().and_then(Op::attr).cloned());
             return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
         }
@@ -1054,6 +1097,12 @@ fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
     let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), b.len() - common).collect();
     parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+/// Whether `keys` are what a block's `count` or `for_each` known only after apply
+/// leaves: one unkeyed instance standing for all.
+fn expansion_unknown(body: &Body, keys: &[(Option<Key>, Val)]) -> bool {
+    matches!(keys, [(None, _)]) && (body.has_attribute("count") || body.has_attribute("for_each"))
 }
 
 /// Whether a resource block has `count` or `for_each`.

@@ -176,6 +176,10 @@ pub struct FileFacts {
     pub module_sources: Vec<String>,
     /// Whether it declares a `terraform_remote_state` data source.
     pub reads_remote_state: bool,
+    /// Whether it says where its state is kept (`terraform { backend }` or
+    /// `cloud`) or configures a provider: what a root module does and a reusable
+    /// module leaves to its caller.
+    pub configures_root: bool,
 }
 
 /// Parses one file for its [`FileFacts`].
@@ -184,7 +188,12 @@ pub fn file_facts(path: &Path) -> Result<FileFacts, InputError> {
     let module_sources = parse::module_calls(std::slice::from_ref(&file)).into_iter().map(|c| c.source).collect();
     let reads_remote_state =
         file.body.get_blocks("data").any(|b| b.labels.first().is_some_and(|l| &**l == "terraform_remote_state"));
-    Ok(FileFacts { module_sources, reads_remote_state })
+    let backend = file
+        .body
+        .get_blocks("terraform")
+        .any(|t| t.body.blocks.iter().any(|b| matches!(&*b.ident, "backend" | "cloud")));
+    let provider = file.body.get_blocks("provider").any(|p| !p.body.attributes.is_empty() || !p.body.blocks.is_empty());
+    Ok(FileFacts { module_sources, reads_remote_state, configures_root: backend || provider })
 }
 
 /// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.

@@ -10,7 +10,8 @@
 //! the local of that name wherever it is defined; in `terraform`, a
 //! `required_providers` entry replaces that provider's, and a `backend` or `cloud`
 //! block replaces the other. A block with nothing to override is an error, as in
-//! Terraform.
+//! Terraform, but for `terraform`, whose settings are the module's either way, and
+//! for a provider's default configuration, which is empty when absent.
 //!
 //! Each merged block remembers where its overrides are written, so a finding on an
 //! attribute an override set points into the override file. The expressions an
@@ -86,6 +87,18 @@ fn override_block(files: &mut [File], over: Block, at: (usize, Span), path: &Pat
                     && (kind != "provider" || provider_alias(b) == provider_alias(&over))
             });
             let Some(target) = target else {
+                // `terraform` settings need no block to override: they are the
+                // module's; nor does a provider's default configuration, which is
+                // empty when absent. (An aliased one does: a typo would go unseen.)
+                let unaliased_provider = kind == "provider" && provider_alias(&over).is_none();
+                if (kind == "terraform" || unaliased_provider)
+                    && let Some(first) = files.first_mut()
+                {
+                    let mut blocks = std::mem::take(&mut first.body.blocks).into_vec();
+                    blocks.push(over);
+                    first.body.blocks = blocks.into_boxed_slice();
+                    return Ok(());
+                }
                 let message = format!("there is no {kind} block `{what}` to override in the module's other files");
                 return Err(invalid(path, &what, &message));
             };

@@ -550,3 +550,60 @@ pub(super) fn set_operation(c: &Call, op: SetOp) -> Result<Val, String> {
     };
     Ok(Val::List(result))
 }
+
+/// `alltrue(list)` / `anytrue(list)`: of bools (or `"true"` and `"false"`).
+pub(super) fn all_or_any(c: &Call, all: bool) -> Result<Val, String> {
+    c.arity(1, 1)?;
+    let items = c.list_arg(0, "list")?;
+    let mut unknown = false;
+    for item in items {
+        match item.unmarked() {
+            Val::Unknown(_) => unknown = true,
+            v => match v.to_bool() {
+                Some(b) if b != all => return Ok(Val::Bool(!all)),
+                Some(_) => {}
+                None => return Err(c.param_err("list", "a list of bools is required")),
+            },
+        }
+    }
+    Ok(if unknown { Val::unknown() } else { Val::Bool(all) })
+}
+
+/// `matchkeys(values, keys, searchset)`: the values whose key is in the search set.
+pub(super) fn matchkeys(c: &Call) -> Result<Val, String> {
+    c.arity(3, 3)?;
+    let (values, keys, search) = (c.list_arg(0, "values")?, c.list_arg(1, "keys")?, c.list_arg(2, "searchset")?);
+    if values.len() != keys.len() {
+        return Err(c.err("length of keys and values should be equal"));
+    }
+    let mut out = Vec::new();
+    for (v, k) in values.iter().zip(keys) {
+        if search.iter().any(|s| equal(s, k) == Some(true)) {
+            out.push(v.clone());
+        }
+    }
+    Ok(Val::List(out))
+}
+
+/// `setproduct(sets...)`: every combination, one element from each.
+pub(super) fn setproduct(c: &Call) -> Result<Val, String> {
+    if c.args.len() < 2 {
+        return Err(c.err("at least two arguments are required"));
+    }
+    let mut out: Vec<Vec<Val>> = vec![Vec::new()];
+    for i in 0..c.args.len() {
+        let items = c.list_arg(i, "sets")?;
+        c.check_len(out.len().saturating_mul(items.len()))?;
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                items.iter().map(move |item| {
+                    let mut next = prefix.clone();
+                    next.push(item.clone());
+                    next
+                })
+            })
+            .collect();
+    }
+    Ok(Val::List(out.into_iter().map(Val::List).collect()))
+}

@@ -149,3 +149,11 @@ pub(super) fn fileset(c: &Call, files: &FileAccess) -> Result<Val, String> {
     out.sort_by(|a, b| a.to_text().cmp(&b.to_text()));
     Ok(Val::List(out))
 }
+
+/// `pathexpand(path)`: a leading `~` is the home directory of wherever Terraform
+/// runs, which envwall does not know; any other path is itself.
+pub(super) fn pathexpand(c: &Call) -> Result<Val, String> {
+    c.arity(1, 1)?;
+    let path = c.string_arg(0, "path")?;
+    Ok(if path.starts_with('~') { Val::unknown() } else { Val::str(path.into_owned()) })
+}

@@ -24,6 +24,7 @@ mod conversion;
 mod encoding;
 pub(crate) mod files;
 mod format;
+mod hashes;
 mod network;
 mod numeric;
 mod strings;
@@ -44,6 +45,7 @@ use conversion::*;
 use encoding::*;
 use files::*;
 use format::*;
+use hashes::*;
 use network::*;
 use numeric::*;
 use strings::*;
@@ -81,9 +83,12 @@ enum Run {
     /// From files of the configuration, read through [`FileAccess`].
     Files(fn(&Call, &FileAccess) -> Result<Val, String>),
     /// By the evaluator itself: `try` and `can` decide which arguments are
-    /// evaluated, `sensitive` and `nonsensitive` change marks, `templatefile`
-    /// evaluates a template.
+    /// evaluated, `sensitive`, `nonsensitive` and `issensitive` read or change
+    /// marks, `templatefile` and `templatestring` evaluate a template.
     Evaluator,
+    /// Only when Terraform applies the plan (`timestamp`, `uuid`): unknown, as a
+    /// resource's id is.
+    AtApply,
 }
 
 /// A function that marks its result when anything in its arguments is marked.
@@ -106,11 +111,20 @@ const fn evaluator(name: &'static str) -> Function {
     Function { name, run: Run::Evaluator, keeps_inner_marks: true }
 }
 
+/// A function whose result exists only when the plan is applied.
+const fn at_apply(name: &'static str) -> Function {
+    Function { name, run: Run::AtApply, keeps_inner_marks: true }
+}
+
 /// Every function [`call`] implements, sorted by name.
 static FUNCTIONS: &[Function] = &[
     passes("abs", |c| map_number(c, f64::abs)),
+    reads("alltrue", |c| all_or_any(c, true)),
+    reads("anytrue", |c| all_or_any(c, false)),
     passes("base64decode", base64decode),
     reads("base64encode", base64encode),
+    reads("base64sha256", |c| hash(c, Digest::Sha256, true)),
+    reads("base64sha512", |c| hash(c, Digest::Sha512, true)),
     // Paths as Terraform treats them: `/`-separated text, nothing read from disk.
     reads("basename", |c| {
         map_string(c, |s| {
@@ -122,8 +136,10 @@ static FUNCTIONS: &[Function] = &[
             }
         })
     }),
+    at_apply("bcrypt"),
     evaluator("can"),
     reads("ceil", |c| map_number(c, f64::ceil)),
+    reads("chomp", chomp),
     passes("chunklist", chunklist),
     reads("cidrhost", cidrhost),
     reads("cidrnetmask", cidrnetmask),
@@ -146,25 +162,40 @@ static FUNCTIONS: &[Function] = &[
     reads("endswith", |c| string_pair(c, ["str", "suffix"], |s, p| Val::Bool(s.ends_with(p)))),
     reads_files("file", file),
     reads_files("filebase64", filebase64),
+    reads_files("filebase64sha256", |c, f| file_hash(c, f, Digest::Sha256, true)),
+    reads_files("filebase64sha512", |c, f| file_hash(c, f, Digest::Sha512, true)),
     reads_files("fileexists", fileexists),
+    reads_files("filemd5", |c, f| file_hash(c, f, Digest::Md5, false)),
     reads_files("fileset", fileset),
+    reads_files("filesha1", |c, f| file_hash(c, f, Digest::Sha1, false)),
+    reads_files("filesha256", |c, f| file_hash(c, f, Digest::Sha256, false)),
+    reads_files("filesha512", |c, f| file_hash(c, f, Digest::Sha512, false)),
     passes("flatten", flatten),
     reads("floor", |c| map_number(c, f64::floor)),
     reads("format", format),
     reads("formatlist", formatlist),
+    reads("indent", indent),
     reads("index", index),
+    evaluator("issensitive"),
     reads("join", join),
     reads("jsondecode", jsondecode),
     reads("jsonencode", jsonencode),
     passes("keys", keys),
     passes("length", length),
+    reads("log", log),
     passes("lookup", lookup),
     reads("lower", |c| map_string(c, |s| s.chars().map(|ch| ch.to_lowercase().next().unwrap_or(ch)).collect())),
+    reads("matchkeys", matchkeys),
     reads("max", |c| min_max(c, f64::max)),
+    reads("md5", |c| hash(c, Digest::Md5, false)),
     passes("merge", merge),
     reads("min", |c| min_max(c, f64::min)),
     evaluator("nonsensitive"),
     reads("one", one),
+    reads("parseint", parseint),
+    reads("pathexpand", pathexpand),
+    at_apply("plantimestamp"),
+    reads("pow", pow),
     reads("range", range),
     reads("regex", |c| regex(c, false)),
     reads("regexall", |c| regex(c, true)),
@@ -172,16 +203,24 @@ static FUNCTIONS: &[Function] = &[
     passes("reverse", reverse),
     evaluator("sensitive"),
     reads("setintersection", |c| set_operation(c, SetOp::Intersection)),
+    reads("setproduct", setproduct),
     reads("setsubtract", |c| set_operation(c, SetOp::Subtract)),
     reads("setunion", |c| set_operation(c, SetOp::Union)),
+    reads("sha1", |c| hash(c, Digest::Sha1, false)),
+    reads("sha256", |c| hash(c, Digest::Sha256, false)),
+    reads("sha512", |c| hash(c, Digest::Sha512, false)),
+    reads("signum", signum),
     passes("slice", slice),
     reads("sort", sort),
     reads("split", split),
     reads("startswith", |c| string_pair(c, ["str", "prefix"], |s, p| Val::Bool(s.starts_with(p)))),
     reads("strcontains", |c| string_pair(c, ["str", "substr"], |s, p| Val::Bool(s.contains(p)))),
+    reads("strrev", strrev),
     reads("substr", substr),
     reads("sum", sum),
     evaluator("templatefile"),
+    evaluator("templatestring"),
+    at_apply("timestamp"),
     reads("title", |c| map_string(c, title_case)),
     passes("tobool", tobool),
     passes("tolist", tolist),
@@ -196,6 +235,9 @@ static FUNCTIONS: &[Function] = &[
     reads("trimsuffix", |c| string_pair(c, ["str", "suffix"], |s, p| Val::str(s.strip_suffix(p).unwrap_or(s)))),
     evaluator("try"),
     reads("upper", |c| map_string(c, |s| s.chars().map(|ch| single(ch.to_uppercase()).unwrap_or(ch)).collect())),
+    reads("urlencode", urlencode),
+    at_apply("uuid"),
+    reads("uuidv5", uuidv5),
     passes("values", values),
     reads("yamldecode", yamldecode),
     reads("yamlencode", yamlencode),
@@ -226,6 +268,7 @@ pub(crate) fn call(name: &str, args: Vec<Val>, files: Option<&FileAccess>) -> Re
         (Run::Values(run), _) => run(&c)?,
         (Run::Files(run), Some(files)) => run(&c, files)?,
         (Run::Files(_), None) => return Ok(Val::unknown()),
+        (Run::AtApply, _) => return Ok(Val::unknown()),
         (Run::Evaluator, _) => return Err(c.err("is evaluated by the evaluator")),
     };
     let inner_marks = !f.keeps_inner_marks && args.iter().any(contains_sensitive);

@@ -99,3 +99,70 @@ impl Decimal {
         format!("{}e-{}", self.mant, self.scale).parse().unwrap_or(f64::NAN)
     }
 }
+
+/// `pow(base, exponent)`.
+pub(super) fn pow(c: &Call) -> Result<Val, String> {
+    c.arity(2, 2)?;
+    let (b, e) = (c.number_arg(0, "num1")?, c.number_arg(1, "num2")?);
+    let n = b.powf(e);
+    if !n.is_finite() {
+        return Err(c.err("the result is too large"));
+    }
+    Ok(Val::Number(n))
+}
+
+/// `signum(number)`: -1, 0 or 1.
+pub(super) fn signum(c: &Call) -> Result<Val, String> {
+    c.arity(1, 1)?;
+    let n = c.number_arg(0, "num")?;
+    Ok(Val::Number(if n > 0.0 {
+        1.0
+    } else if n < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }))
+}
+
+/// `log(number, base)`.
+pub(super) fn log(c: &Call) -> Result<Val, String> {
+    c.arity(2, 2)?;
+    let (n, base) = (c.number_arg(0, "num")?, c.number_arg(1, "base")?);
+    let v = n.ln() / base.ln();
+    if v.is_nan() {
+        return Err(c.err("the logarithm is not a number"));
+    }
+    Ok(Val::Number(v))
+}
+
+/// `parseint(string, base)`: bases 2 to 62, digits then lowercase then uppercase.
+pub(super) fn parseint(c: &Call) -> Result<Val, String> {
+    c.arity(2, 2)?;
+    let text = c.string_arg(0, "number")?;
+    let base = c.int_arg(1, "base")?;
+    if !(2..=62).contains(&base) {
+        return Err(c.param_err("base", "base must be a whole number between 2 and 62 inclusive"));
+    }
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(&text)),
+    };
+    let mut n: f64 = 0.0;
+    if digits.is_empty() {
+        return Err(c.err(format_args!("cannot parse {text:?} as a base {base} integer")));
+    }
+    for ch in digits.chars() {
+        let d = match ch {
+            '0'..='9' => u32::from(ch) - u32::from('0'),
+            'a'..='z' => u32::from(ch) - u32::from('a') + 10,
+            'A'..='Z' if base > 36 => u32::from(ch) - u32::from('A') + 36,
+            'A'..='Z' => u32::from(ch) - u32::from('A') + 10,
+            _ => u32::MAX,
+        };
+        if i64::from(d) >= base {
+            return Err(c.err(format_args!("cannot parse {text:?} as a base {base} integer")));
+        }
+        n = n * base as f64 + f64::from(d);
+    }
+    Ok(Val::Number(if negative { -n } else { n }))
+}

@@ -174,3 +174,29 @@ pub(super) fn substr(c: &Call) -> Result<Val, String> {
     let (start, take) = (usize::try_from(start).unwrap_or(0), usize::try_from(take).unwrap_or(0));
     Ok(Val::String(s.chars().skip(start).take(take).collect()))
 }
+
+/// `chomp(string)`: the newlines at the end removed.
+pub(super) fn chomp(c: &Call) -> Result<Val, String> {
+    map_string(c, |s| s.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+/// `indent(spaces, string)`: every line but the first indented.
+pub(super) fn indent(c: &Call) -> Result<Val, String> {
+    c.arity(2, 2)?;
+    let n = usize::try_from(c.int_arg(0, "spaces")?).map_err(|_| c.param_err("spaces", "must not be negative"))?;
+    let text = c.string_arg(1, "str")?;
+    c.check_bytes(text.len().saturating_add(n.saturating_mul(text.matches('\n').count())))?;
+    Ok(Val::str(text.replace('\n', &format!("\n{}", " ".repeat(n)))))
+}
+
+/// `strrev(string)`.
+pub(super) fn strrev(c: &Call) -> Result<Val, String> {
+    map_string(c, |s| s.chars().rev().collect())
+}
+
+/// `urlencode(string)`: as Go's `url.QueryEscape`.
+pub(super) fn urlencode(c: &Call) -> Result<Val, String> {
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    map_string(c, |s| utf8_percent_encode(s, QUERY).to_string().replace("%20", "+"))
+}

@@ -63,8 +63,50 @@ mod all {
                 assert!(!e.contains("no function named"), "{name}: {e}");
             }
         }
-        assert!(!exists("timestamp"));
-        assert_eq!(call("timestamp", vec![]), Err("there is no function named \"timestamp\"".to_owned()));
+        assert!(!exists("formatdate"));
+        assert_eq!(call("formatdate", vec![]), Err("there is no function named \"formatdate\"".to_owned()));
+        // Known only when Terraform applies the plan.
+        assert_eq!(call("timestamp", vec![]), Ok(Val::unknown()));
+    }
+
+    #[test]
+    fn functions_added_for_real_configurations() {
+        assert_eq!(call("alltrue", vec![l(vec![Val::Bool(true), s("true")])]), Ok(Val::Bool(true)));
+        assert_eq!(call("alltrue", vec![l(vec![])]), Ok(Val::Bool(true)));
+        assert_eq!(call("anytrue", vec![l(vec![Val::Bool(false), U])]), Ok(U));
+        assert_eq!(call("anytrue", vec![l(vec![])]), Ok(Val::Bool(false)));
+        assert_eq!(call("chomp", vec![s("hello\r\n\n")]), Ok(s("hello")));
+        assert_eq!(call("indent", vec![n(2.0), s("a\nb\nc")]), Ok(s("a\n  b\n  c")));
+        assert_eq!(call("strrev", vec![s("héllo")]), Ok(s("olléh")));
+        assert_eq!(call("urlencode", vec![s("a b/c?d=é~")]), Ok(s("a+b%2Fc%3Fd%3D%C3%A9~")));
+        assert_eq!(call("parseint", vec![s("FF"), n(16.0)]), Ok(n(255.0)));
+        assert_eq!(call("parseint", vec![s("-zZ"), n(62.0)]), Ok(n(-2231.0)));
+        assert!(call("parseint", vec![s("12"), n(2.0)]).is_err());
+        assert_eq!(call("pow", vec![n(2.0), n(10.0)]), Ok(n(1024.0)));
+        assert_eq!(call("signum", vec![n(-3.0)]), Ok(n(-1.0)));
+        assert_eq!(call("log", vec![n(8.0), n(2.0)]), Ok(n(3.0)));
+        assert_eq!(
+            call("matchkeys", vec![ls(&["i-1", "i-2", "i-3"]), ls(&["a", "b", "a"]), ls(&["a"])]),
+            Ok(ls(&["i-1", "i-3"]))
+        );
+        assert_eq!(
+            call("setproduct", vec![ls(&["a", "b"]), ls(&["x"])]),
+            Ok(l(vec![ls(&["a", "x"]), ls(&["b", "x"])]))
+        );
+        // As `terraform console` gives them.
+        assert_eq!(call("md5", vec![s("hello world")]), Ok(s("5eb63bbbe01eeed093cb22bb8f5acdc3")));
+        assert_eq!(call("sha1", vec![s("hello world")]), Ok(s("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed")));
+        assert_eq!(
+            call("sha256", vec![s("hello world")]),
+            Ok(s("b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9"))
+        );
+        assert_eq!(call("base64sha256", vec![s("hello world")]), Ok(s("uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=")));
+        assert_eq!(
+            call("uuidv5", vec![s("dns"), s("www.terraform.io")]),
+            Ok(s("a5008fae-b28c-5ba5-96cd-82b4c53552d6"))
+        );
+        assert_eq!(call("pathexpand", vec![s("~/.ssh/id_rsa")]), Ok(U));
+        assert_eq!(call("pathexpand", vec![s("/etc/x")]), Ok(s("/etc/x")));
     }
 
     #[test]
