@@ -233,6 +233,19 @@ pub struct RulesArgs {
     /// A rule code (`EW301`) or name (`environment-label-conflict`).
     #[arg(value_name = "CODE")]
     pub code: Option<String>,
+    /// Output format: a list for the terminal, or the Markdown reference
+    /// (`docs/rules.md`).
+    #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+    pub format: RulesFormat,
+}
+
+/// `rules --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule, or one rule's documentation.
+    Text,
+    /// Markdown: the reference of every rule (`docs/rules.md`).
+    Markdown,
 }
 
 /// Why a run failed.
@@ -398,8 +411,9 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
             crate::policy::Date::today(),
         );
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
         write_output(args.output.as_ref(), |w| match args.format {
-            CheckFormat::Pretty => report::pretty::write(w, &report, color),
+            CheckFormat::Pretty => report::pretty::write(w, &report, color, wrap),
             CheckFormat::Json => report::json::write(w, &report),
             CheckFormat::Sarif => report::sarif::write(w, &report),
         })?;
@@ -478,11 +492,12 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
     let title =
         format!("envwall audit of {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
     write_output(args.output.as_ref(), |w| match args.format {
         AuditFormat::Pretty => {
-            report::pretty::write(w, &report, color)?;
+            report::pretty::write(w, &report, color, wrap)?;
             audit::summary::write_text(w, &summaries, &matrix)
         }
         AuditFormat::Json => audit::summary::write_json(w, &report, &summaries, &matrix),
@@ -560,6 +575,10 @@ fn init(args: &InitArgs) -> Result<ExitCode, Error> {
 }
 
 fn rules_command(args: &RulesArgs) -> Result<ExitCode, Error> {
+    if args.format == RulesFormat::Markdown {
+        write_output(None, |w| w.write_all(rules::markdown_reference().as_bytes()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     match &args.code {
         None => write_output(None, |w| {
             for r in rules::RULES {

@@ -258,8 +258,8 @@ pub fn report(
         }
     }
     let suppressed = out.iter().filter(|f| f.suppressed.is_some()).count();
-    let summary =
-        Summary { resources: graph.model.resources.len(), findings: out.len() - suppressed, suppressed, by_severity };
+    let resources = graph.model.resources.iter().filter(|r| !r.is_unread_module()).count();
+    let summary = Summary { resources, findings: out.len() - suppressed, suppressed, by_severity };
     let files = files
         .order
         .into_iter()

@@ -11,6 +11,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    envwall::report::terminal::install_error_hook();
     let cli = match envwall::cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -64,7 +64,10 @@ fn a_policy_mistake_is_shown_with_its_line() {
 
 #[test]
 fn init_writes_a_starter_policy_that_loads() {
-    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-init");
+    // A long path, as a checkout's can be: messages about it stay on one line.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-init")
+        .join("a-rather-long-directory-name-that-a-ci-runner-might-use-for-its-checkouts-of-this-repository");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join(".envwall.hcl");
@@ -77,7 +80,7 @@ fn init_writes_a_starter_policy_that_loads() {
     assert_eq!(std::fs::read_to_string(&path).unwrap(), envwall::cli::STARTER_POLICY);
     let (code, _, err) = envwall(&["init", p]);
     assert_eq!(code, 2);
-    assert!(err.contains("already exists") && err.contains("--force"), "{err}");
+    assert!(err.contains(&format!("{p} already exists\n")) && err.contains("--force"), "{err}");
     assert_eq!(envwall(&["init", p, "--force"]).0, 0);
     let (code, out, err) = envwall(&["explain", "aws_security_group.db", APPENDIX, "--policy", p]);
     assert_eq!(code, 0, "{err}");

@@ -89,7 +89,7 @@ pub fn stacks(
     let mut resources = vec![0usize; stacks.len()];
     let mut pending = vec![0usize; stacks.len()];
     let mut tiers: Vec<BTreeMap<String, usize>> = vec![BTreeMap::new(); stacks.len()];
-    for (i, r) in model.resources.iter().enumerate() {
+    for (i, r) in model.resources.iter().enumerate().filter(|(_, r)| !r.is_unread_module()) {
         let s = stack_of[r.input];
         resources[s] += 1;
         if r.action == crate::model::Action::PendingRemoval {

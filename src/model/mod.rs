@@ -223,6 +223,12 @@ impl Resource<'_> {
     pub fn exists_after(&self) -> bool {
         self.action.exists_after()
     }
+
+    /// Whether it stands for a module whose source was not read (`module.eks`,
+    /// of type `module`): a node its outputs come from, not a resource.
+    pub fn is_unread_module(&self) -> bool {
+        self.address.kind == "module" && self.address.mode == address::Mode::Managed
+    }
 }
 
 /// What a plan does to a resource instance.

@@ -6,4 +6,5 @@ pub mod graph;
 pub mod json;
 pub mod pretty;
 pub mod sarif;
+pub mod terminal;
 pub mod warnings;

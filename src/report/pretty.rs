@@ -5,7 +5,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{Diagnostic, LabeledSpan, NamedSource};
 
 use crate::findings::{Report, ReportEnd, ReportFinding};
 
@@ -157,10 +157,10 @@ impl Diagnostic for FindingDiagnostic<'_> {
     }
 }
 
-/// Writes every finding and a summary. `color` picks the terminal theme.
-pub fn write(w: &mut dyn Write, report: &Report, color: bool) -> io::Result<()> {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+/// Writes every finding and a summary. `color` picks the terminal theme; lines
+/// wrap at `width` (a terminal's), or not at all.
+pub fn write(w: &mut dyn Write, report: &Report, color: bool, width: Option<usize>) -> io::Result<()> {
+    let handler = super::terminal::findings_handler(color, width);
     for finding in &report.findings {
         let docs = crate::rules::rule(finding.rule).map_or("", |r| r.docs);
         let help = format!(

@@ -59,6 +59,48 @@ pub static RULES: &[&Rule] = &[
     &environment_label_conflict::RULE,
 ];
 
+/// The rules as a Markdown table (code, name, default severity, what it flags),
+/// as the README shows it.
+pub fn markdown_table() -> String {
+    let mut out = String::from("| code | name | default | flags |\n|---|---|---|---|\n");
+    for r in RULES {
+        out.push_str(&format!("| {} | `{}` | {} | {} |\n", r.code, r.name, r.severity.as_str(), r.summary));
+    }
+    out
+}
+
+/// The rules reference (`docs/rules.md`): the table, then each rule's
+/// documentation, all from [`RULES`].
+pub fn markdown_reference() -> String {
+    let mut out = String::from(
+        "# Rules\n\n<!-- Written by `envwall rules --format markdown > docs/rules.md`; a test checks it. -->\n\n",
+    );
+    out.push_str(&markdown_table());
+    for r in RULES {
+        out.push_str(&format!(
+            "\n## {} `{}`\n\nDefault severity: **{}**. {}.\n\n",
+            r.code,
+            r.name,
+            r.severity.as_str(),
+            capitalized(r.summary)
+        ));
+        // Each rule's own headings sit one level below its title.
+        for line in r.docs.trim_end().lines() {
+            if line.starts_with("## ") {
+                out.push('#');
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn capitalized(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or_else(String::new, |first| first.to_uppercase().chain(c).collect())
+}
+
 /// The rule with this code.
 pub fn rule(code: &str) -> Option<&'static Rule> {
     RULES.iter().copied().find(|r| r.code.eq_ignore_ascii_case(code))
