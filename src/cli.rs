@@ -318,7 +318,11 @@ struct Analysis<'g, 'm, 'a, 'p> {
 
 /// Loads the inputs and the policy, builds the graph, classifies it, runs the rules,
 /// and hands the result to `f`.
-fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> Result<R, Error>) -> Result<R, Error> {
+fn analyse<R>(
+    args: &AnalysisArgs,
+    output: Option<&PathBuf>,
+    f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> Result<R, Error>,
+) -> Result<R, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let policy = Policy::discover(args.policy.as_deref(), &cwd)?;
     let env = match &args.env {
@@ -349,6 +353,8 @@ fn analyse<R>(args: &AnalysisArgs, f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> 
     hcl_options.workspace = args.workspace.clone().filter(|w| !w.is_empty());
     let model = input::load_with(&sources, &hcl_options)?;
     timer.lap("load");
+    let read = args.inputs.iter().chain(&args.var_files).chain(&policy.files).cloned();
+    refuse_output_over_input(output, read.chain(model.files.iter().map(|f| f.path.clone())))?;
     if !args.quiet {
         report::warnings::write(&mut std::io::stderr().lock(), &model)
             .map_err(|source| Error::Output { target: "standard error".into(), source })?;
@@ -399,7 +405,7 @@ impl Timings {
 }
 
 fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
-    analyse(&args.analysis, |a| {
+    analyse(&args.analysis, args.output.as_ref(), |a| {
         let filter = crate::findings::Filter { only_changes: args.only_changes };
         let report = crate::findings::report(
             a.graph,
@@ -412,14 +418,15 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
         );
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
-        write_output(args.output.as_ref(), |w| match args.format {
+        let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
+        let code = if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        let written = write_output(args.output.as_ref(), |w| match args.format {
             CheckFormat::Pretty => report::pretty::write(w, &report, color, wrap),
             CheckFormat::Json => report::json::write(w, &report),
-            CheckFormat::Sarif => report::sarif::write(w, &report),
-        })?;
+            CheckFormat::Sarif => report::sarif::write(w, &report, &sarif_root()),
+        });
         a.timer.lap("report");
-        let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
-        Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        finished(written, code)
     })
 }
 
@@ -451,6 +458,11 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
         audit::load(&stacks, &files, &input::hcl::Options::from_env(), &progress);
     model.warnings.extend(discovery.warnings.into_iter().map(|message| crate::model::Warning { input: None, message }));
     timer.lap("load");
+    let read = stacks.iter().flat_map(|s| {
+        s.states.iter().map(|(p, _)| p.clone()).chain(s.plans.iter().cloned()).chain(s.terragrunt.iter().cloned())
+    });
+    let files = model.files.iter().map(|f| f.path.clone());
+    refuse_output_over_input(args.output.as_ref(), read.chain(files).chain(policy.files.iter().cloned()))?;
     if !args.quiet {
         let mut err = std::io::stderr().lock();
         let mut write = || -> std::io::Result<()> {
@@ -495,27 +507,74 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
     let title =
         format!("envwall audit of {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
-    write_output(args.output.as_ref(), |w| match args.format {
+    let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
+    // Stacks that could not be read fail the run, once everything else is reported.
+    let code = if !report.errors.is_empty() {
+        ExitCode::from(2)
+    } else if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    let written = write_output(args.output.as_ref(), |w| match args.format {
         AuditFormat::Pretty => {
             report::pretty::write(w, &report, color, wrap)?;
             audit::summary::write_text(w, &summaries, &matrix)
         }
         AuditFormat::Json => audit::summary::write_json(w, &report, &summaries, &matrix),
-        AuditFormat::Sarif => report::sarif::write(w, &report),
+        AuditFormat::Sarif => report::sarif::write(w, &report, &sarif_root()),
         AuditFormat::Html => audit::html::write(w, &title, &report, &summaries, &matrix),
-    })?;
+    });
     timer.lap("report");
-    // Stacks that could not be read fail the run, once everything else is reported.
     if !report.errors.is_empty() {
-        let n = report.errors.len();
         eprintln!(
-            "envwall: {n} of {} stacks could not be analysed (listed with their errors in the report)",
+            "envwall: {} of {} stacks could not be analysed (listed with their errors in the report)",
+            report.errors.len(),
             stacks.len()
         );
-        return Ok(ExitCode::from(2));
     }
-    let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    finished(written, code)
+}
+
+/// The exit code of a run whose report was written (or not): the run's own code
+/// when standard output closed early (`| head`), so that a gate with `pipefail`
+/// still fails on findings.
+fn finished(written: Result<(), Error>, code: ExitCode) -> Result<ExitCode, Error> {
+    match written {
+        Ok(()) => Ok(code),
+        Err(e) if e.is_broken_pipe() => Ok(code),
+        Err(e) => Err(e),
+    }
+}
+
+/// Refuses to write the report over a file the run reads (`-o plan.json`), before
+/// anything is written.
+fn refuse_output_over_input(output: Option<&PathBuf>, read: impl Iterator<Item = PathBuf>) -> Result<(), Error> {
+    let Some(output) = output else { return Ok(()) };
+    let Ok(target) = std::fs::canonicalize(output) else { return Ok(()) };
+    for path in read {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            std::fs::read_dir(&path).into_iter().flatten().flatten().map(|e| e.path()).collect()
+        } else {
+            vec![path]
+        };
+        if files.iter().any(|f| std::fs::canonicalize(f).is_ok_and(|c| c == target)) {
+            return Err(Error::Usage {
+                message: format!("--output {} is a file this run reads", output.display()),
+                help: Some("write the report to another file".to_owned()),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What SARIF paths are relative to: the repository envwall runs in, else the
+/// directory it runs in.
+fn sarif_root() -> report::sarif::Root {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let cwd = input::place::canonical(&cwd);
+    let dir = input::place::repository_root(&cwd).unwrap_or_else(|| cwd.clone());
+    report::sarif::Root { dir, cwd }
 }
 
 fn threshold(fail_on: FailOn) -> Option<Severity> {
@@ -530,7 +589,7 @@ fn threshold(fail_on: FailOn) -> Option<Severity> {
 }
 
 fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {
-    analyse(&args.analysis, |a| {
+    analyse(&args.analysis, args.output.as_ref(), |a| {
         write_output(args.output.as_ref(), |w| match args.format {
             GraphFormat::Dot => report::graph::write_dot(w, a.graph, a.envs),
             GraphFormat::Mermaid => report::graph::write_mermaid(w, a.graph, a.envs),
@@ -541,7 +600,7 @@ fn graph(args: &GraphArgs) -> Result<ExitCode, Error> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
-    analyse(&args.analysis, |a| {
+    analyse(&args.analysis, None, |a| {
         let nodes = report::explain::find(a.graph, &args.address);
         if nodes.is_empty() {
             let near = report::explain::suggestions(a.graph, &args.address);
@@ -562,14 +621,32 @@ fn explain(args: &ExplainArgs) -> Result<ExitCode, Error> {
 pub const STARTER_POLICY: &str = include_str!("../policies/starter.hcl");
 
 fn init(args: &InitArgs) -> Result<ExitCode, Error> {
+    // Never through a symbolic link (it could point anywhere), even with --force.
+    if args.path.is_symlink() {
+        return Err(Error::Usage {
+            message: format!("{} is a symbolic link; envwall init does not write through one", args.path.display()),
+            help: Some("remove the link, or name the file it points to".to_owned()),
+        });
+    }
     if args.path.exists() && !args.force {
         return Err(Error::Usage {
             message: format!("{} already exists", args.path.display()),
             help: Some("pass --force to overwrite it".to_owned()),
         });
     }
-    std::fs::write(&args.path, STARTER_POLICY)
-        .map_err(|source| Error::Output { target: args.path.display().to_string(), source })?;
+    let write = || -> std::io::Result<()> {
+        use std::io::Write as _;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true);
+        // Without --force, only a new file: nothing that appeared meanwhile is overwritten.
+        if args.force {
+            options.create(true).truncate(true)
+        } else {
+            options.create_new(true)
+        };
+        options.open(&args.path)?.write_all(STARTER_POLICY.as_bytes())
+    };
+    write().map_err(|source| Error::Output { target: args.path.display().to_string(), source })?;
     eprintln!("wrote {}; declare your environments' accounts, ranges and domains in it", args.path.display());
     Ok(ExitCode::SUCCESS)
 }

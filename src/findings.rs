@@ -26,6 +26,9 @@ pub struct Report {
     pub findings: Vec<ReportFinding>,
     /// Counts.
     pub summary: Summary,
+    /// The policy files the run read, after the built-in policy (which is always
+    /// read): empty when it used the built-in one alone.
+    pub policy_files: Vec<String>,
     /// Terraform source files the findings point into, for snippets (not in JSON).
     #[serde(skip)]
     pub files: Vec<ReportFile>,
@@ -269,7 +272,8 @@ pub fn report(
             ReportFile { path: f.path.display().to_string(), text: crate::settings::connstr::redact_source(&f.text) }
         })
         .collect();
-    Report { version: 1, findings: out, summary, files, errors: Vec::new() }
+    let policy_files = policy.files.iter().map(|p| p.display().to_string()).collect();
+    Report { version: 1, findings: out, summary, policy_files, files, errors: Vec::new() }
 }
 
 /// Model file index → report file index, in first-use order.

@@ -118,9 +118,10 @@ fn the_matrix_counts_links_between_environments_by_kind() {
     assert_eq!(
         got,
         vec![
+            // A peering has no direction: its production side comes first.
+            r#""production" -> "staging" "peering" 1 crosses=true"#,
             r#""production" -> "staging" "setting" 1 crosses=true"#,
             r#""production" -> "staging" "traffic" 1 crosses=true"#,
-            r#""staging" -> "production" "peering" 1 crosses=true"#,
             r#""staging" -> "production" "traffic" 2 crosses=true"#,
         ]
     );

@@ -403,11 +403,11 @@ resource "aws_security_group" "sg" {
         one.warnings,
         vec![
             format!(
-                "{}:17:1: module `missing` (source `git::https://example.com/missing.git`) is not available here; run `terraform init` to download it. Its resources are not analysed; its outputs are unknown values of this stack",
+                "1 module(s) are not available here; run `terraform init` to download them. What they make is not analysed, and their outputs are unknown values of this stack: `missing` (source `git::https://example.com/missing.git`, {}:17:1)",
                 tree.path().join("main.tf").display()
             ),
             format!(
-                "1 count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: aws_subnet.each (count, {}:9:16)",
+                "1 count/for_each value(s) are not known before apply (they depend on a resource, a data source, or a value envwall could not work out); each is analysed as one instance that may not exist: aws_subnet.each (count, {}:9:16)",
                 child_file.display()
             ),
             format!(
@@ -451,7 +451,12 @@ resource "aws_security_group" "sg" {
     );
     assert_eq!(value(&l, "aws_security_group.sg")["name"], "(unknown)");
     assert_eq!(l.warnings.len(), 1, "{:?}", l.warnings);
-    assert!(l.warnings[0].contains("module `gone`") && l.warnings[0].contains("terraform init"), "{:?}", l.warnings);
+    assert!(
+        l.warnings[0].contains("`gone` (source `git::https://example.com/gone.git`")
+            && l.warnings[0].contains("terraform init"),
+        "{:?}",
+        l.warnings
+    );
 }
 
 #[test]
@@ -833,9 +838,10 @@ resource "aws_security_group_rule" "from_eks" {
             "Key(\"security_group_id\") -> module.net.aws_security_group.g"
         ]
     );
-    let warnings: Vec<&String> = loaded.warnings.iter().filter(|w| !w.contains("known only after apply")).collect();
+    let warnings: Vec<&String> = loaded.warnings.iter().filter(|w| !w.contains("not known before apply")).collect();
     assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("module `eks` (source `terraform-aws-modules/eks/aws`) is not available here"));
+    assert!(warnings[0].contains("1 module(s) are not available here"), "{warnings:?}");
+    assert!(warnings[0].contains("`eks` (source `terraform-aws-modules/eks/aws`"), "{warnings:?}");
 }
 
 /// A module that calls itself, or two that call each other, is an error, as in
@@ -913,6 +919,6 @@ resource "aws_instance" "zero" {
         ["Key(\"one\") -> aws_s3_bucket.b", "Key(\"all\") -> aws_s3_bucket.b"]
     );
     // `"logs-${var.name}"` interpolates null, in an instance that may not exist.
-    let warnings: Vec<&String> = loaded.warnings.iter().filter(|w| !w.contains("known only after apply")).collect();
+    let warnings: Vec<&String> = loaded.warnings.iter().filter(|w| !w.contains("not known before apply")).collect();
     assert!(warnings.is_empty(), "{warnings:?}");
 }

@@ -294,7 +294,7 @@ fn the_same_warning_from_many_stacks_is_one_line_with_a_count_and_quiet_hides_it
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         err,
-        "warning: [4 stacks: envs/dev, envs/prod, envs/qa and 1 more] modules/base/main.tf:1:1: module `base.vpc` (source `terraform-aws-modules/vpc/aws`) is not available here; run `terraform init` to download it. Its resources are not analysed; its outputs are unknown values of this stack\n\
+        "warning: [4 stacks: envs/dev, envs/prod, envs/qa and 1 more] 1 module(s) are not available here; run `terraform init` to download them. What they make is not analysed, and their outputs are unknown values of this stack: `base.vpc` (source `terraform-aws-modules/vpc/aws`, modules/base/main.tf:1:1)\n\
          envwall: 4 warnings (1 distinct); -q hides them\n"
     );
     let (_, _, quiet) = envwall_in(&repo, &["audit", "--format", "json", "--quiet"]);

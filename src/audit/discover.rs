@@ -235,10 +235,19 @@ pub fn discover(
             return Err(DiscoverError::State { spec: spec.clone(), message: "expected STACK=FILE".into() });
         };
         let file = PathBuf::from(file);
-        if !file.is_file() {
+        if !std::fs::metadata(&file).is_ok_and(|m| m.is_file()) {
             return Err(DiscoverError::State {
                 spec: spec.clone(),
                 message: format!("{} is not a file", file.display()),
+            });
+        }
+        if !matches!(json_kind(&file), Some(JsonKind::State)) {
+            return Err(DiscoverError::State {
+                spec: spec.clone(),
+                message: format!(
+                    "{} is not Terraform state (a terraform.tfstate, `terraform state pull` or `terraform show -json` output)",
+                    file.display()
+                ),
             });
         }
         let wanted = identity(Path::new(name));
@@ -434,7 +443,9 @@ fn json_kind(path: &Path) -> Option<JsonKind> {
     let mut head = vec![0u8; 4096];
     let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
     let head = String::from_utf8_lossy(&head[..n]);
-    if !head.contains("\"format_version\"") && !head.contains("\"terraform_version\"") {
+    // JSON (an object), with Terraform's version fields near the top.
+    let object = head.trim_start_matches('\u{feff}').trim_start().starts_with('{');
+    if !object || (!head.contains("\"format_version\"") && !head.contains("\"terraform_version\"")) {
         return None;
     }
     if head.contains("\"resource_changes\"") || head.contains("\"planned_values\"") || head.contains("\"prior_state\"")

@@ -18,6 +18,7 @@ use crate::env::Environments;
 use crate::findings::Report;
 use crate::graph::{EdgeKind, Graph};
 use crate::policy::Tier;
+use crate::report::terminal::clean;
 
 /// One stack in the audit report.
 #[derive(Debug, Clone, Serialize)]
@@ -179,8 +180,11 @@ fn stack_environment(
     match counts.iter().next() {
         Some((name, &n)) if counts.len() == 1 && n == total => {
             if let Some(env) = envs.policy.environments.iter().find(|e| &e.name == name) {
-                let s = if n == 1 { "" } else { "s" };
-                let why = format!("{name} (resources): no signal of its own; its {n} resource{s} are all {name}");
+                let why = if n == 1 {
+                    format!("{name} (resources): no signal of its own; its one resource is {name}")
+                } else {
+                    format!("{name} (resources): no signal of its own; its {n} resources are all {name}")
+                };
                 return (Some(name.clone()), env.tier.as_str(), vec![why]);
             }
             (None, "unknown", vec![format!("no environment of its own; its resources: {}", described.join(", "))])
@@ -215,8 +219,14 @@ pub fn matrix(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> Matrix {
         {
             continue;
         }
-        let (from, from_tier) = name(e.source());
-        let (to, to_tier) = name(e.target());
+        let (mut from, mut from_tier) = name(e.source());
+        let (mut to, mut to_tier) = name(e.target());
+        // A peering has no direction: its production side is named first, as
+        // findings name it.
+        if kind == "peering" && to_tier == Some(Tier::Production) && from_tier != Some(Tier::Production) {
+            std::mem::swap(&mut from, &mut to);
+            std::mem::swap(&mut from_tier, &mut to_tier);
+        }
         let crosses = matches!(
             (from_tier, to_tier),
             (Some(Tier::Production), Some(Tier::NonProduction)) | (Some(Tier::NonProduction), Some(Tier::Production))
@@ -257,6 +267,11 @@ pub fn write_json(
     writeln!(w)
 }
 
+/// `1 finding`, `2 findings`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 { format!("1 {what}") } else { format!("{n} {what}s") }
+}
+
 /// The stacks and the matrix as text, after the findings.
 pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &Matrix) -> std::io::Result<()> {
     writeln!(w, "\nstacks")?;
@@ -266,32 +281,34 @@ pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &
             "ambiguous" => "ambiguous".to_owned(),
             _ => "none".to_owned(),
         });
+        let name = clean(&s.name);
         if let Some(error) = &s.error {
-            writeln!(w, "  {:<width$}  {:<12} not analysed: {error}", s.name, env)?;
+            writeln!(w, "  {:<width$}  {:<12} not analysed: {}", name, clean(&env), clean(error))?;
             continue;
         }
         let pending =
             if s.pending_removal > 0 { format!(", {} pending removal", s.pending_removal) } else { String::new() };
+        let read = if s.read.is_empty() { "nothing read".to_owned() } else { s.read.join(" + ") };
         writeln!(
             w,
-            "  {:<width$}  {:<12} {:>5} resources{pending} ({}), {} findings",
-            s.name,
-            env,
+            "  {:<width$}  {:<12} {:>5} {}{pending} ({read}), {}",
+            name,
+            clean(&env),
             s.resources,
-            s.read.join(" + "),
-            s.findings
+            if s.resources == 1 { "resource " } else { "resources" },
+            count(s.findings, "finding"),
         )?;
         match (s.tier, s.evidence.first()) {
-            ("ambiguous", _) => writeln!(w, "  {:<width$}  because {}", "", s.evidence.join("; "))?,
-            (_, Some(why)) if s.environment.is_some() => writeln!(w, "  {:<width$}  because {why}", "")?,
-            (_, Some(why)) => writeln!(w, "  {:<width$}  {why}", "")?,
+            ("ambiguous", _) => writeln!(w, "  {:<width$}  because {}", "", clean(&s.evidence.join("; ")))?,
+            (_, Some(why)) if s.environment.is_some() => writeln!(w, "  {:<width$}  because {}", "", clean(why))?,
+            (_, Some(why)) => writeln!(w, "  {:<width$}  {}", "", clean(why))?,
             (_, None) => {}
         }
     }
     writeln!(w, "\nenvironment matrix (from → to: links by kind; * joins production and non-production)")?;
     for c in &matrix.links {
         let mark = if c.crosses { "*" } else { " " };
-        writeln!(w, "  {mark} {} → {}: {} {}", c.from, c.to, c.count, c.kind)?;
+        writeln!(w, "  {mark} {} → {}: {} {}", clean(&c.from), clean(&c.to), c.count, c.kind)?;
     }
     Ok(())
 }

@@ -485,11 +485,11 @@ impl Matcher<'_, '_, '_> {
     /// directory that is an environment (`prod/us-east-1/qa/mysql` is `qa`). A
     /// directory is one when its name is an environment word (`prod/`,
     /// `non-production/`), or when it sits in a directory of environments
-    /// (`envs/prod-eu/`); not when a word of a longer name happens to be one.
-    /// `live/` holds every environment in Terragrunt layouts, so it never is one
-    /// when something follows it.
+    /// (`envs/prod-eu/`). Without one, the innermost directory whose name holds an
+    /// environment word (`orders-prod/`). `live/` holds every environment in
+    /// Terragrunt layouts, so it never is one when something follows it.
     fn path_evidence(&self, input: &crate::model::Input<'_>) -> Vec<Evidence> {
-        let place = if input.place.as_os_str().is_empty() { &input.path } else { &input.place };
+        let place = &input.place;
         // A file's directories place it; a source directory's own name does too.
         let dir = if input.kind == crate::model::InputKind::Source && input.path.is_dir() {
             Some(place.as_path())
@@ -502,33 +502,37 @@ impl Matcher<'_, '_, '_> {
             .filter(|c| matches!(c, std::path::Component::Normal(_)))
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        for (i, seg) in segments.iter().enumerate().rev() {
-            if seg == "live" && i + 1 < segments.len() {
-                continue;
+        // First the innermost directory that is an environment; else the innermost
+        // whose name holds an environment word (`orders-prod`, `bootstrap-dev`).
+        for whole_only in [true, false] {
+            for (i, seg) in segments.iter().enumerate().rev() {
+                if seg == "live" && i + 1 < segments.len() {
+                    continue;
+                }
+                let parent = i.checked_sub(1).map(|p| segments[p].to_ascii_lowercase());
+                let in_env_dir = parent.as_deref().is_some_and(|p| {
+                    matches!(p, "envs" | "env" | "environments" | "environment" | "live" | "stages" | "stacks")
+                });
+                let tokens = Tokens::of(seg);
+                let whole = self.vocab.words.aliases().iter().any(|a| tokens.equals(a));
+                if whole_only && !whole && !in_env_dir {
+                    continue;
+                }
+                let words = self.words(seg);
+                if words.is_empty() {
+                    continue;
+                }
+                return words
+                    .into_iter()
+                    .map(|(env, word)| {
+                        self.evidence(
+                            Strength::Stack,
+                            env,
+                            format!("path segment `{seg}` of {} (word `{word}`)", place.display()),
+                        )
+                    })
+                    .collect();
             }
-            let parent = i.checked_sub(1).map(|p| segments[p].to_ascii_lowercase());
-            let in_env_dir = parent.as_deref().is_some_and(|p| {
-                matches!(p, "envs" | "env" | "environments" | "environment" | "live" | "stages" | "stacks")
-            });
-            let tokens = Tokens::of(seg);
-            let whole = self.vocab.words.aliases().iter().any(|a| tokens.equals(a));
-            if !whole && !in_env_dir {
-                continue;
-            }
-            let words = self.words(seg);
-            if words.is_empty() {
-                continue;
-            }
-            return words
-                .into_iter()
-                .map(|(env, word)| {
-                    self.evidence(
-                        Strength::Stack,
-                        env,
-                        format!("path segment `{seg}` of {} (word `{word}`)", place.display()),
-                    )
-                })
-                .collect();
         }
         Vec::new()
     }

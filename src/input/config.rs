@@ -323,6 +323,8 @@ impl<'s, 'c> Resolver<'s, 'c> {
             "local" => out.locals.push(t.to_string()),
             "each" | "count" | "path" | "terraform" | "self" => {}
             "data" => self.resource(Mode::Data, t, 1, pairs, scope, derivation, out),
+            // `resource.TYPE.NAME`: the long form of `TYPE.NAME`.
+            "resource" => self.resource(Mode::Managed, t, 1, pairs, scope, derivation, out),
             _ => self.resource(Mode::Managed, t, 0, pairs, scope, derivation, out),
         }
     }

@@ -33,6 +33,17 @@ pub fn merge_state<'a>(
             by_address.insert(r.address.to_string(), i);
         }
     }
+    // Modules whose source was not read: their resources are in the state, not
+    // gone from the source.
+    let unread: Vec<Vec<crate::model::address::ModuleStep>> = model
+        .resources
+        .iter()
+        .filter(|r| r.input == input && r.is_unread_module())
+        .map(|r| {
+            let step = crate::model::address::ModuleStep { name: r.address.name.clone(), key: r.address.key.clone() };
+            r.address.module.iter().cloned().chain([step]).collect()
+        })
+        .collect();
     let mut pending = 0usize;
     let mut applied = vec![false; model.resources.len()];
     for mut actual in resources {
@@ -44,6 +55,11 @@ pub fn merge_state<'a>(
                 if declared.provider.is_none() {
                     declared.provider = actual.provider;
                 }
+            }
+            None if unread.iter().any(|m| actual.address.module.starts_with(m)) => {
+                actual.input = input;
+                actual.provider_config = None;
+                model.resources.push(actual);
             }
             None => {
                 actual.input = input;
@@ -58,7 +74,12 @@ pub fn merge_state<'a>(
         .resources
         .iter()
         .zip(&applied)
-        .filter(|(r, seen)| r.input == input && !**seen && r.address.mode == crate::model::address::Mode::Managed)
+        .filter(|(r, seen)| {
+            r.input == input
+                && !**seen
+                && r.address.mode == crate::model::address::Mode::Managed
+                && !r.is_unread_module()
+        })
         .map(|(r, _)| r.address.to_string())
         .collect();
     if !unapplied.is_empty() {

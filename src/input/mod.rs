@@ -169,6 +169,31 @@ pub struct SyntaxError {
     pub span: miette::SourceSpan,
 }
 
+/// A resource's attribute values, which Terraform writes as an object (or null):
+/// any other type is a broken file, refused with where it is, never read as a
+/// resource with no attributes.
+pub(crate) fn attribute_values<'a>(
+    path: &Path,
+    pointer: impl FnOnce() -> String,
+    values: crate::model::value::Value<'a>,
+) -> Result<crate::model::value::Value<'a>, InputError> {
+    use crate::model::value::Value;
+    let found = match &values {
+        Value::Map(_) | Value::Null => return Ok(values),
+        Value::Sensitive(inner) if matches!(**inner, Value::Map(_)) => return Ok(values),
+        Value::Bool(_) => "a bool",
+        Value::Int(_) | Value::Float(_) => "a number",
+        Value::String(_) => "a string",
+        Value::List(_) => "a list",
+        Value::Unknown | Value::Sensitive(_) => "something else",
+    };
+    Err(InputError::Invalid {
+        path: path.to_owned(),
+        pointer: pointer(),
+        message: format!("expected an object of attribute values, found {found}"),
+    })
+}
+
 fn at_pointer(pointer: &str) -> String {
     if pointer.is_empty() || pointer == "." { String::new() } else { format!(" (at `{pointer}`)") }
 }
@@ -280,6 +305,8 @@ fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> InputError {
         Err(err) => err.path().to_string(),
         Ok(_) => String::new(),
     };
+    // The parser's message may quote the document: it is printed as text.
+    let message = crate::text::clean(&message).into_owned();
     InputError::Json { path: path.to_owned(), line: e.line(), column: e.column().max(1), pointer, message }
 }
 

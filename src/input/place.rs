@@ -2,10 +2,11 @@
 //!
 //! In: a path as the user typed it. Out: its canonical path relative to the
 //! repository root (the nearest directory above it holding `.git`), else relative
-//! to a root the caller gives (the audited directory), else to the current
-//! directory. So `check envs/prod/app`, `cd envs/prod/app && check .` and
-//! `check /home/dev/repo/envs/prod/app` all place the input at `envs/prod/app`, and
-//! nothing above the repository (`/home/dev`) says anything about it.
+//! to a root the caller gives (the audited directory), else nothing: outside a
+//! repository only the directory given is known, and nothing above it counts. So
+//! `check envs/prod/app`, `cd envs/prod/app && check .` and `check
+//! /home/dev/repo/envs/prod/app` all place the input at `envs/prod/app`, and nothing
+//! above the repository (`/home/dev`) says anything about it.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -25,18 +26,17 @@ pub fn canonical(path: &Path) -> PathBuf {
 }
 
 /// The place of `path`: relative to its repository root, else to `fallback`
-/// when it is inside it, else to the current directory when it is inside that,
-/// else the path as typed without its root.
+/// when it is inside it, else empty (no place: a directory outside any
+/// repository says nothing of itself).
 pub fn place(path: &Path, fallback: Option<&Path>) -> PathBuf {
     let full = canonical(path);
-    let cwd = std::env::current_dir().ok().map(|d| canonical(&d));
-    let roots = repository_root(&full).into_iter().chain(fallback.map(canonical)).chain(cwd);
+    let roots = repository_root(&full).into_iter().chain(fallback.map(canonical));
     for root in roots {
         if let Ok(rel) = full.strip_prefix(&root) {
-            return rel.to_owned();
+            return rel.components().filter(|c| matches!(c, Component::Normal(_))).collect();
         }
     }
-    path.components().filter(|c| matches!(c, Component::Normal(_))).collect()
+    PathBuf::new()
 }
 
 #[cfg(test)]

@@ -138,11 +138,13 @@ fn change_to_resource<'a>(
     })?;
     let change = rc.change;
     let values = if action.exists_after() {
-        let mut after = change.after.unwrap_or_default();
+        let after = change.after.unwrap_or_default();
+        let mut after = super::attribute_values(path, || at(".change.after"), after)?;
         after.annotate(change.after_unknown.as_ref(), change.after_sensitive.as_ref());
         after
     } else {
-        let mut before = parse_raw(path, || at(".change.before"), change.before)?.unwrap_or_default();
+        let before = parse_raw(path, || at(".change.before"), change.before)?.unwrap_or_default();
+        let mut before = super::attribute_values(path, || at(".change.before"), before)?;
         let sensitive = parse_raw(path, || at(".change.before_sensitive"), change.before_sensitive)?;
         before.annotate(None, sensitive.as_ref());
         before
@@ -182,7 +184,8 @@ pub(crate) fn add_values<'a>(
             }
             let at = || format!("{section}: resource `{address_text}`");
             let address = parse_address(path, at, address_text)?;
-            let mut values = parse_raw(path, at, r.values)?.unwrap_or_default();
+            let values = parse_raw(path, at, r.values)?.unwrap_or_default();
+            let mut values = super::attribute_values(path, at, values)?;
             let sensitive = parse_raw(path, at, r.sensitive_values)?;
             values.annotate(None, sensitive.as_ref());
             let depends_on = r.depends_on.iter().filter_map(|d| Address::parse(d).ok()).collect();

@@ -86,12 +86,12 @@ fn lower_v4_resource<'a>(
     let provider = r.provider.as_deref().map(provider_source);
     let module: Arc<[ModuleStep]> = module.into();
     let (kind, name) = (SmolStr::from(&*r.kind), SmolStr::from(&*r.name));
-    for instance in r.instances {
+    for (j, instance) in r.instances.into_iter().enumerate() {
         if instance.deposed.is_some() {
             continue;
         }
         let mut values = match (instance.attributes, instance.attributes_flat) {
-            (Some(v), _) => v,
+            (Some(v), _) => super::attribute_values(path, || format!("resources[{i}].instances[{j}].attributes"), v)?,
             (None, Some(flat)) => unflatten(flat.iter().map(|(k, v)| (&**k, &**v))),
             (None, None) => Value::Null,
         };

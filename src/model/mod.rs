@@ -130,8 +130,8 @@ pub struct Input<'a> {
     /// The path as given.
     pub path: PathBuf,
     /// Where it sits in its repository (`input::place`): the path the stack's
-    /// environment is read from, the same however the path was typed. Empty when
-    /// not worked out; the path as given is read then.
+    /// environment is read from, the same however the path was typed. Empty
+    /// outside a repository: then no directory says anything of it.
     pub place: PathBuf,
     /// What the file turned out to be.
     pub kind: InputKind,

@@ -429,21 +429,18 @@ fn explicit_files(path: &Path) -> Result<Vec<PathBuf>, PolicyError> {
     }
 }
 
-/// `.envwall.hcl` in `start` or the nearest parent, stopping at the repository root
-/// (the first directory with a `.git`).
+/// `.envwall.hcl` in `start` or the nearest parent up to the repository root
+/// (the first directory with a `.git`). Outside a repository only `start` itself
+/// is looked in: a file in some directory above would apply to whatever is run
+/// below it.
 fn find_policy_file(start: &Path) -> Option<PathBuf> {
-    let mut dir = Some(start);
-    while let Some(d) = dir {
-        let candidate = d.join(POLICY_FILE);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if d.join(".git").exists() {
-            return None;
-        }
-        dir = d.parent();
-    }
-    None
+    let start = std::fs::canonicalize(start).unwrap_or_else(|_| start.to_owned());
+    let root = start.ancestors().find(|d| d.join(".git").exists());
+    let candidates: Vec<&Path> = match root {
+        Some(root) => start.ancestors().take_while(|d| d.starts_with(root)).collect(),
+        None => vec![start.as_path()],
+    };
+    candidates.into_iter().map(|d| d.join(POLICY_FILE)).find(|c| std::fs::metadata(c).is_ok_and(|m| m.is_file()))
 }
 
 #[cfg(test)]

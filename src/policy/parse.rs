@@ -77,7 +77,7 @@ impl Ctx<'_> {
     ) -> PolicyError {
         PolicyError {
             message: message.into(),
-            src: std::sync::Arc::new(NamedSource::new(self.name, self.text.to_owned())),
+            src: std::sync::Arc::new(NamedSource::new(self.name, crate::text::clean_source(self.text.to_owned()))),
             span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
             label: label.to_owned(),
             help,

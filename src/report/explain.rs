@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::env::Environments;
 use crate::graph::{EdgeKind, Graph, Node};
+use crate::report::terminal::clean;
 use crate::rules::Finding;
 
 /// The nodes an explain argument names: `ADDRESS`, `INPUT:ADDRESS`, or an endpoint.
@@ -217,16 +218,16 @@ pub fn write_text(
             writeln!(w)?;
         }
         let x = explanation(graph, envs, findings, n);
-        writeln!(w, "{}", x.address)?;
+        writeln!(w, "{}", clean(&x.address))?;
         match (&x.input, x.action) {
-            (Some(input), Some(action)) => writeln!(w, "  input:       {input} ({action})")?,
+            (Some(input), Some(action)) => writeln!(w, "  input:       {} ({action})", clean(input))?,
             _ => writeln!(w, "  endpoint:    {}", x.node)?,
         }
         if let Some(at) = &x.location {
-            writeln!(w, "  written at:  {at}")?;
+            writeln!(w, "  written at:  {}", clean(at))?;
         }
         match (&x.environment, x.ambiguous) {
-            (Some(env), _) => writeln!(w, "  environment: {env} ({})", x.tier)?,
+            (Some(env), _) => writeln!(w, "  environment: {} ({})", clean(env), x.tier)?,
             (None, true) => writeln!(w, "  environment: ambiguous (the strongest signals disagree)")?,
             (None, false) => writeln!(w, "  environment: unknown (no signal)")?,
         }
@@ -234,13 +235,13 @@ pub fn write_text(
             writeln!(w, "  evidence, strongest first:")?;
             for e in &x.evidence {
                 let mark = if e.winner { "*" } else { "-" };
-                writeln!(w, "    {mark} {:<12} {:<12} {}", e.strength, e.environment, e.detail)?;
+                writeln!(w, "    {mark} {:<12} {:<12} {}", e.strength, clean(&e.environment), clean(&e.detail))?;
             }
         }
         if !x.findings.is_empty() {
             writeln!(w, "  findings:")?;
             for f in &x.findings {
-                writeln!(w, "    {} ({}): {}", f.rule, f.severity, f.message)?;
+                writeln!(w, "    {} ({}): {}", f.rule, f.severity, clean(&f.message))?;
             }
         }
         for (title, links) in [("links out", &x.outgoing), ("links in", &x.incoming)] {
@@ -250,12 +251,12 @@ pub fn write_text(
             writeln!(w, "  {title}:")?;
             for l in links {
                 let env = match l.environment.as_deref() {
-                    Some(e) if e == l.tier => e.to_owned(),
-                    Some(e) => format!("{e}, {}", l.tier),
+                    Some(e) if e == l.tier => clean(e).into_owned(),
+                    Some(e) => format!("{}, {}", clean(e), l.tier),
                     None => l.tier.to_owned(),
                 };
-                let attr = l.attribute.as_deref().map_or_else(String::new, |a| format!(" via {a}"));
-                writeln!(w, "    {:<13} {} [{env}]{attr} ({})", l.kind, l.address, l.derivation)?;
+                let attr = l.attribute.as_deref().map_or_else(String::new, |a| format!(" via {}", clean(a)));
+                writeln!(w, "    {:<13} {} [{env}]{attr} ({})", l.kind, clean(&l.address), l.derivation)?;
             }
         }
     }

@@ -11,6 +11,7 @@ use crate::findings::{Report, ReportEnd, ReportFinding};
 
 use crate::policy::Severity;
 use crate::report::sarif::section;
+use crate::report::terminal::clean;
 
 struct FindingDiagnostic<'r> {
     finding: &'r ReportFinding,
@@ -60,7 +61,10 @@ fn snippets(report: &Report, finding: &ReportFinding) -> Vec<Snippet> {
             Some((_, s)) => s.labels.push(span),
             None => out.push((
                 label.file,
-                Snippet { source: NamedSource::new(&file.path, file.text.clone()), labels: vec![span] },
+                Snippet {
+                    source: NamedSource::new(clean(&file.path), super::terminal::clean_source(file.text.clone())),
+                    labels: vec![span],
+                },
             )),
         }
     }
@@ -76,16 +80,16 @@ impl fmt::Debug for FindingDiagnostic<'_> {
 impl fmt::Display for FindingDiagnostic<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let x = self.finding;
-        writeln!(f, "{}", x.message)?;
+        writeln!(f, "{}", clean(&x.message))?;
         end_lines(f, "from", &x.from)?;
         end_lines(f, "to", &x.to)?;
-        let attribute = x.via.attribute.as_deref().map_or_else(String::new, |a| format!(" ({a})"));
-        write!(f, "via   {}{attribute}", x.via.address)?;
+        let attribute = x.via.attribute.as_deref().map_or_else(String::new, |a| format!(" ({})", clean(a)));
+        write!(f, "via   {}{attribute}", clean(&x.via.address))?;
         if let (Some(p), Some(ports)) = (&x.protocol, &x.ports) {
-            write!(f, ", {p} ports {ports}")?;
+            write!(f, ", {} ports {}", clean(p), clean(ports))?;
         }
         if let Some(loc) = &x.location {
-            write!(f, "\n      at {}:{}:{}", loc.file, loc.line, loc.column)?;
+            write!(f, "\n      at {}:{}:{}", clean(&loc.file), loc.line, loc.column)?;
         }
         let status = match x.status {
             "added" => "added by this plan",
@@ -94,18 +98,18 @@ impl fmt::Display for FindingDiagnostic<'_> {
         };
         write!(f, "\nstatus {status}")?;
         if let Some(s) = &x.suppressed {
-            write!(f, "\nsuppressed by {} `{}`: {}", s.kind, s.name, s.reason)?;
+            write!(f, "\nsuppressed by {} `{}`: {}", s.kind, clean(&s.name), clean(&s.reason))?;
         }
         for note in &x.notes {
-            write!(f, "\nnote: {note}")?;
+            write!(f, "\nnote: {}", clean(note))?;
         }
         Ok(())
     }
 }
 
 fn end_lines(f: &mut fmt::Formatter<'_>, label: &str, e: &ReportEnd) -> fmt::Result {
-    let name = e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?");
-    let stack = e.stack.as_deref().map_or_else(String::new, |s| format!(" in {s}"));
+    let name = clean(e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?"));
+    let stack = e.stack.as_deref().map_or_else(String::new, |s| format!(" in {}", clean(s)));
     let env = match &e.environment {
         Some(env) if env == e.tier => env.clone(),
         Some(env) => format!("{env}, {}", e.tier),
@@ -114,10 +118,11 @@ fn end_lines(f: &mut fmt::Formatter<'_>, label: &str, e: &ReportEnd) -> fmt::Res
     writeln!(f, "{label:<5} {name}{stack} [{env}]")?;
     if !e.protects.is_empty() {
         let more = if e.protects.len() > 3 { format!(" and {} more", e.protects.len() - 3) } else { String::new() };
-        writeln!(f, "        protects {}{more}", e.protects.iter().take(3).cloned().collect::<Vec<_>>().join(", "))?;
+        let shown: Vec<String> = e.protects.iter().take(3).map(|p| clean(p).into_owned()).collect();
+        writeln!(f, "        protects {}{more}", shown.join(", "))?;
     }
     for ev in e.evidence.iter().take(3) {
-        writeln!(f, "        because {ev}")?;
+        writeln!(f, "        because {}", clean(ev))?;
     }
     Ok(())
 }
@@ -194,5 +199,11 @@ pub fn write(w: &mut dyn Write, report: &Report, color: bool, width: Option<usiz
         n => format!("{n} findings ({})", counts.join(", ")),
     };
     let suppressed = if s.suppressed > 0 { format!(", {} suppressed", s.suppressed) } else { String::new() };
-    writeln!(w, "envwall: {findings}{suppressed} in {} resources", s.resources)
+    let resources = if s.resources == 1 { "1 resource".to_owned() } else { format!("{} resources", s.resources) };
+    writeln!(w, "envwall: {findings}{suppressed} in {resources}")?;
+    let policy = match report.policy_files.as_slice() {
+        [] => "the built-in policy".to_owned(),
+        files => format!("the built-in policy and {}", clean(&files.join(", "))),
+    };
+    writeln!(w, "policy: {policy}")
 }

@@ -41,7 +41,61 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn result(f: &ReportFinding, rule_index: usize) -> Value {
+/// Where the files a log names are: `%SRCROOT%`, the repository root (or the
+/// directory envwall ran in), so results carry paths relative to it as code
+/// scanning expects; a file outside it gets an absolute `file://` URI.
+#[derive(Debug, Clone)]
+pub struct Root {
+    /// The absolute directory `%SRCROOT%` stands for.
+    pub dir: std::path::PathBuf,
+    /// The directory relative paths in the report are relative to (where envwall ran).
+    pub cwd: std::path::PathBuf,
+}
+
+impl Root {
+    /// The artifact location of a file the report names, percent-encoded.
+    fn location(&self, file: &str) -> Value {
+        let path = std::path::Path::new(file);
+        let absolute = crate::input::hcl::normalize(&self.cwd.join(path));
+        match absolute.strip_prefix(&self.dir) {
+            Ok(rel) => json!({ "uri": uri_path(rel), "uriBaseId": "%SRCROOT%" }),
+            Err(_) => json!({ "uri": format!("file://{}", uri_path(&absolute)) }),
+        }
+    }
+
+    /// `file:///…/` for `originalUriBaseIds`.
+    fn base_uri(&self) -> String {
+        let mut uri = format!("file://{}", uri_path(&self.dir));
+        if !uri.ends_with('/') {
+            uri.push('/');
+        }
+        uri
+    }
+}
+
+/// A path as the path of a URI: `/` between its parts, each percent-encoded
+/// (spaces, non-ASCII characters, `%`, `#`, `?`).
+fn uri_path(path: &std::path::Path) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const SEGMENT: &AsciiSet =
+        &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+    let mut out = String::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::RootDir => out.push('/'),
+            std::path::Component::Normal(part) => {
+                if !out.is_empty() && !out.ends_with('/') {
+                    out.push('/');
+                }
+                out.extend(utf8_percent_encode(&part.to_string_lossy(), SEGMENT));
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn result(f: &ReportFinding, rule_index: usize, root: &Root) -> Value {
     let mut r = json!({
         "ruleId": f.rule,
         "ruleIndex": rule_index,
@@ -67,7 +121,7 @@ fn result(f: &ReportFinding, rule_index: usize) -> Value {
         }
         r["locations"] = json!([{
             "physicalLocation": {
-                "artifactLocation": { "uri": loc.file.replace('\\', "/") },
+                "artifactLocation": root.location(&loc.file),
                 "region": region,
             },
             "logicalLocations": [{ "fullyQualifiedName": f.via.address, "kind": "resource" }],
@@ -83,8 +137,8 @@ fn result(f: &ReportFinding, rule_index: usize) -> Value {
     r
 }
 
-/// Writes the SARIF log.
-pub fn write(w: &mut dyn Write, report: &Report) -> io::Result<()> {
+/// Writes the SARIF log, naming files relative to `root`.
+pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -103,8 +157,11 @@ pub fn write(w: &mut dyn Write, report: &Report) -> io::Result<()> {
             })
         })
         .collect();
-    let results: Vec<Value> =
-        report.findings.iter().map(|f| result(f, RULES.iter().position(|r| r.code == f.rule).unwrap_or(0))).collect();
+    let results: Vec<Value> = report
+        .findings
+        .iter()
+        .map(|f| result(f, RULES.iter().position(|r| r.code == f.rule).unwrap_or(0), root))
+        .collect();
     let log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -116,10 +173,16 @@ pub fn write(w: &mut dyn Write, report: &Report) -> io::Result<()> {
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": root.base_uri() } },
             "results": results,
         }],
     });
     let mut log = log;
+    // The run itself: whether it analysed everything, and the policy it used.
+    log["runs"][0]["invocations"] = json!([{
+        "executionSuccessful": report.errors.is_empty(),
+        "properties": { "policyFiles": report.policy_files },
+    }]);
     if !report.errors.is_empty() {
         // Stacks an audit could not analyse: the run is incomplete, and says where.
         let notifications: Vec<Value> = report
@@ -133,10 +196,7 @@ pub fn write(w: &mut dyn Write, report: &Report) -> io::Result<()> {
                 })
             })
             .collect();
-        log["runs"][0]["invocations"] = json!([{
-            "executionSuccessful": false,
-            "toolExecutionNotifications": notifications,
-        }]);
+        log["runs"][0]["invocations"][0]["toolExecutionNotifications"] = json!(notifications);
     }
     serde_json::to_writer_pretty(&mut *w, &log)?;
     writeln!(w)

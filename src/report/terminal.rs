@@ -17,6 +17,7 @@ pub fn width(stream: &impl std::io::IsTerminal) -> Option<usize> {
 pub fn findings_handler(color: bool, width: Option<usize>) -> GraphicalReportHandler {
     let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme)
+        .with_show_related_as_nested(true)
         .with_break_words(false)
         .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
@@ -41,3 +42,5 @@ pub fn install_error_hook() {
         Box::new(opts.build())
     }));
 }
+
+pub use crate::text::{clean, clean_source};

@@ -44,7 +44,7 @@ pub fn collapse(model: &Model<'_>) -> Vec<Collapsed> {
 pub fn write(w: &mut dyn Write, model: &Model<'_>) -> io::Result<()> {
     let collapsed = collapse(model);
     for c in &collapsed {
-        writeln!(w, "warning: {}", line(c))?;
+        writeln!(w, "warning: {}", super::terminal::clean(&line(c)))?;
     }
     if !collapsed.is_empty() {
         let total = model.warnings.len();

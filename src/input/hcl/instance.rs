@@ -180,7 +180,7 @@ pub fn summary_warnings(expansions: &[String], functions: &[String]) -> Vec<Stri
     };
     if !expansions.is_empty() {
         out.push(format!(
-            "{} count/for_each value(s) are known only after apply (they depend on a resource or data source); each is analysed as one instance: {}",
+            "{} count/for_each value(s) are not known before apply (they depend on a resource, a data source, or a value envwall could not work out); each is analysed as one instance that may not exist: {}",
             expansions.len(),
             list(expansions)
         ));
@@ -867,6 +867,14 @@ impl<'t> World<'t> {
                 _ => Val::unknown(),
             },
             "each" | "count" | "self" => return Ok(Some(Val::unknown())),
+            // `resource.TYPE.NAME`: the long form of `TYPE.NAME`.
+            "resource" => {
+                let (Some((ty, _)), Some((n, _))) = (attr(0), attr(1)) else { return Ok(None) };
+                match self.resource_value(ev, Mode::Managed, ty, n, &ops[2..])? {
+                    Some(v) => v,
+                    None => Val::unknown(),
+                }
+            }
             resource_type => {
                 let Some((n, _)) = attr(0) else { return Ok(None) };
                 match self.resource_value(ev, Mode::Managed, resource_type, n, &ops[1..])? {

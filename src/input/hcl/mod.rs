@@ -225,7 +225,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             line,
             column,
             message,
-            src: miette::NamedSource::new(f.path.display().to_string(), f.text.clone()),
+            src: miette::NamedSource::new(f.path.display().to_string(), crate::text::clean_source(f.text.clone())),
             span: (offset, 1).into(),
         })));
     }

@@ -99,6 +99,8 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
     let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
     // Call key path → the canonical directory of its module, to refuse recursion.
     let mut dir_of_key: HashMap<String, PathBuf> = HashMap::from([(String::new(), canonical(&root_dir))]);
+    // Modules from elsewhere that `terraform init` has not downloaded, said once.
+    let mut missing: Vec<String> = Vec::new();
     // (directory, its files, the call key paths that reach it)
     let mut level: Vec<(PathBuf, Vec<PathBuf>, Vec<String>)> = vec![(root_dir, root_files, vec![String::new()])];
     while !level.is_empty() {
@@ -127,11 +129,14 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                     let call_key = if key.is_empty() { call.name.clone() } else { format!("{key}.{}", call.name) };
                     let target = resolve_source(&dir, &call, &call_key, &downloaded);
                     let Some(target) = target else {
-                        tree.warnings.push(format!(
-                            "{}: module `{call_key}` (source `{}`) is not available here; run `terraform init` to download it. Its resources are not analysed; its outputs are unknown values of this stack",
-                            call.at,
-                            call.source
-                        ));
+                        if is_remote_source(&call.source) {
+                            missing.push(format!("`{call_key}` (source `{}`, {})", call.source, call.at));
+                        } else {
+                            tree.warnings.push(format!(
+                                "{}: module `{call_key}`: source `{}` is neither a local path (starting with ./ or ../) nor a registry or remote address, and Terraform refuses it. Its resources are not analysed; its outputs are unknown values of this stack",
+                                call.at, call.source
+                            ));
+                        }
                         tree.calls.insert(call_key, None);
                         continue;
                     };
@@ -175,7 +180,30 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         }
         level = next;
     }
+    if !missing.is_empty() {
+        let shown: Vec<&str> = missing.iter().take(4).map(String::as_str).collect();
+        let more = if missing.len() > 4 { format!(" and {} more", missing.len() - 4) } else { String::new() };
+        tree.warnings.push(format!(
+            "{} module(s) are not available here; run `terraform init` to download them. What they make is not analysed, and their outputs are unknown values of this stack: {}{more}",
+            missing.len(),
+            shown.join(", ")
+        ));
+    }
     Ok(tree)
+}
+
+/// Whether a module source is one Terraform fetches: a registry address
+/// (`[host/]namespace/name/system`, with an optional `//subdir`), or a remote one
+/// (`git::`, `github.com/...`, `https://`, ...).
+fn is_remote_source(source: &str) -> bool {
+    const PREFIXES: &[&str] =
+        &["git::", "hg::", "s3::", "gcs::", "http://", "https://", "git@", "github.com/", "bitbucket.org/"];
+    if PREFIXES.iter().any(|p| source.starts_with(p)) {
+        return true;
+    }
+    let address = source.split("//").next().unwrap_or(source);
+    let parts: Vec<&str> = address.split('/').collect();
+    matches!(parts.len(), 3 | 4) && parts.iter().all(|p| !p.is_empty() && !matches!(*p, "." | ".."))
 }
 
 /// The module the call key path `key`, or one of its callers, is read from when
@@ -309,7 +337,7 @@ pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>
                     "expressions nest more than {} levels deep here (or chain more operators than that); envwall reads no deeper",
                     native::MAX_NESTING
                 ),
-                src: miette::NamedSource::new(path.display().to_string(), text.clone()),
+                src: miette::NamedSource::new(path.display().to_string(), crate::text::clean_source(text.clone())),
                 span: (at, 1).into(),
             })));
         }
@@ -401,7 +429,7 @@ fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputEr
         line,
         column,
         message: e.message().to_owned(),
-        src: miette::NamedSource::new(path.display().to_string(), text.to_owned()),
+        src: miette::NamedSource::new(path.display().to_string(), crate::text::clean_source(text.to_owned())),
         span: (offset, usize::from(offset < text.len())).into(),
     }))
 }

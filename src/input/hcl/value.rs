@@ -227,8 +227,9 @@ impl Val {
     pub fn to_bool(&self) -> Option<bool> {
         match self.unmarked() {
             Val::Bool(b) => Some(*b),
-            Val::String(s) if s == "true" => Some(true),
-            Val::String(s) if s == "false" => Some(false),
+            // As cty converts a string where a bool is needed.
+            Val::String(s) if s == "true" || s == "1" => Some(true),
+            Val::String(s) if s == "false" || s == "0" => Some(false),
             _ => None,
         }
     }
