@@ -353,6 +353,20 @@ fn analyse<R>(
     hcl_options.workspace = args.workspace.clone().filter(|w| !w.is_empty());
     let model = input::load_with(&sources, &hcl_options)?;
     timer.lap("load");
+    // A `--var` no source input declares is a mistake, as Terraform says.
+    for pair in &args.vars {
+        let name = pair.split_once('=').map_or(pair.as_str(), |(k, _)| k.trim());
+        let declared = model
+            .inputs
+            .iter()
+            .any(|i| i.kind == crate::model::InputKind::Source && i.variables.iter().any(|(v, _)| v == name));
+        if !declared {
+            return Err(Error::Usage {
+                message: format!("--var {pair}: no Terraform source input declares a variable `{name}`"),
+                help: Some("declare it with a `variable` block, or drop the --var".to_owned()),
+            });
+        }
+    }
     let read = args.inputs.iter().chain(&args.var_files).chain(&policy.files).cloned();
     refuse_output_over_input(output, read.chain(model.files.iter().map(|f| f.path.clone())))?;
     if !args.quiet {

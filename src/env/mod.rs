@@ -920,11 +920,12 @@ impl Classifier<'_, '_, '_, '_> {
             Node::Endpoint(e) if e.kind == EndpointKind::Host && networks::is_saas(&e.value) => internet = true,
             Node::Endpoint(e) if matches!(e.kind, EndpointKind::Range | EndpointKind::Host) => {
                 if let Some(net) = parse_range(&e.value) {
-                    if is_public(&net) && evidence.is_empty() {
-                        internet = true;
-                    } else {
-                        evidence.extend(self.range_network_evidence(net, own, stacks, done, visiting));
-                    }
+                    // A network of the inputs places a range first, public or not
+                    // (AWS gives VPCs public IPv6 ranges); a public range nothing
+                    // places is the internet.
+                    let public = is_public(&net);
+                    evidence.extend(self.range_network_evidence(net, !public, own, stacks, done, visiting));
+                    internet = public && evidence.is_empty();
                 }
             }
             Node::Endpoint(_) => {}
@@ -946,10 +947,11 @@ struct Resolved {
 
 impl Classifier<'_, '_, '_, '_> {
     /// A range is where the smallest input network holding it is; a range holding
-    /// networks is where they all are (if they agree).
+    /// networks is where they all are (if they agree, and `covering` asks).
     fn range_network_evidence(
         &self,
         net: IpNet,
+        covering: bool,
         own: &mut [Vec<Evidence>],
         stacks: &[Vec<Evidence>],
         done: &mut Vec<Option<Classification>>,
@@ -972,6 +974,9 @@ impl Classifier<'_, '_, '_, '_> {
                 e.container = Some(network);
                 out.push(e);
             }
+            return out;
+        }
+        if !covering {
             return out;
         }
         for (found, network) in self.networks.covered_by(net) {

@@ -21,11 +21,17 @@ pub struct Networks {
 /// The attributes that hold a network resource's own ranges.
 fn range_attributes(kind: &str) -> &'static [&'static str] {
     match kind {
-        "aws_vpc" | "aws_subnet" | "aws_vpc_ipv4_cidr_block_association" => &["cidr_block", "ipv6_cidr_block"],
-        "aws_default_vpc" | "aws_default_subnet" => &["cidr_block"],
+        "aws_vpc"
+        | "aws_subnet"
+        | "aws_default_vpc"
+        | "aws_default_subnet"
+        | "aws_vpc_ipv4_cidr_block_association"
+        | "aws_vpc_ipv6_cidr_block_association" => &["cidr_block", "ipv6_cidr_block"],
         "azurerm_virtual_network" => &["address_space"],
         "azurerm_subnet" => &["address_prefixes", "address_prefix"],
-        "google_compute_subnetwork" => &["ip_cidr_range"],
+        "google_compute_subnetwork" => {
+            &["ip_cidr_range", "ipv6_cidr_range", "internal_ipv6_prefix", "external_ipv6_prefix"]
+        }
         _ => &[],
     }
 }

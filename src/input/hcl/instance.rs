@@ -51,7 +51,9 @@ pub(crate) struct ResourceDecl<'t> {
 }
 
 impl<'t> ModuleConfig<'t> {
-    fn index(tree: &'t Tree, dir: usize, warnings: &mut Vec<String>) -> ModuleConfig<'t> {
+    /// What module directory `dir` declares; the first thing declared twice, as
+    /// Terraform refuses it, in `fatal`.
+    fn index(tree: &'t Tree, dir: usize, fatal: &mut Option<Fatal>) -> ModuleConfig<'t> {
         let mut c = ModuleConfig {
             variables: FastMap::default(),
             locals: FastMap::default(),
@@ -61,38 +63,74 @@ impl<'t> ModuleConfig<'t> {
             calls: Vec::new(),
             providers: Vec::new(),
         };
+        let twice = |fatal: &mut Option<Fatal>, id: FileId, span: Option<Range<usize>>, what: String| {
+            fatal.get_or_insert((id, span, format!("{what} is declared twice (Terraform refuses a duplicate)")));
+        };
         for (fi, file) in tree.dirs[dir].files.iter().enumerate() {
             let id = (dir, fi);
             for block in file.body.blocks.iter() {
                 let labels: Vec<&str> = block.labels.iter().map(|l| &**l).collect();
+                let span = block.span.get();
                 match (&*block.ident, labels.as_slice()) {
                     ("variable", [name]) => {
-                        c.variables.insert(name, (block, id));
+                        if let Some(t) = block.body.get_attribute("type")
+                            && let Kind::String(quoted) = &t.value.kind
+                        {
+                            fatal.get_or_insert((
+                                id,
+                                t.value.span.get(),
+                                format!(
+                                    "variable `{name}`: the quoted type \"{quoted}\" is Terraform 0.11 syntax, which Terraform refuses since 0.15 (write `type = {quoted}(...)` or `type = string`)"
+                                ),
+                            ));
+                        }
+                        if c.variables.insert(name, (block, id)).is_some() {
+                            twice(fatal, id, span, format!("variable `{name}`"));
+                        }
                     }
                     ("locals", []) => {
                         for attr in block.body.attributes.iter() {
-                            c.locals.insert(&attr.key, (&attr.value, id));
+                            if c.locals.insert(&attr.key, (&attr.value, id)).is_some() {
+                                twice(fatal, id, attr.value.span.get(), format!("local value `{}`", attr.key));
+                            }
                         }
                     }
                     ("output", [name]) => {
-                        if let Some(v) = block.body.get_attribute("value") {
-                            c.outputs.insert(name, (&v.value, id));
+                        let value = block.body.get_attribute("value");
+                        if let Some(v) = value
+                            && c.outputs.insert(name, (&v.value, id)).is_some()
+                        {
+                            twice(fatal, id, span, format!("output `{name}`"));
                         }
                     }
                     (kind @ ("resource" | "data"), [ty, name]) => {
+                        // `tags { ... }` was how Terraform 0.11 wrote a map: since 0.12 it is
+                        // an argument, and as a block Terraform refuses it.
+                        if let Some(tags) = block.body.blocks.iter().find(|b| matches!(&*b.ident, "tags" | "labels")) {
+                            fatal.get_or_insert((
+                                id,
+                                tags.span.get(),
+                                format!(
+                                    "{kind} `{ty}.{name}`: `{0} {{ ... }}` is Terraform 0.11 syntax; since Terraform 0.12 a map is written `{0} = {{ ... }}`",
+                                    tags.ident
+                                ),
+                            ));
+                        }
                         let mode = if kind == "data" { Mode::Data } else { Mode::Managed };
                         if c.resource_index.contains_key(&(mode, ty, name)) {
-                            let (line, column) = line_column(&file.text, block.span.get().map_or(0, |s| s.start));
-                            warnings.push(format!(
-                                "{}:{line}:{column}: {kind} `{ty}.{name}` is declared twice; the first is used",
-                                file.path.display()
-                            ));
+                            twice(fatal, id, span, format!("{kind} `{ty}.{name}`"));
                             continue;
                         }
                         c.resource_index.insert((mode, ty, name), c.resources.len());
                         c.resources.push(ResourceDecl { mode, kind: ty, name, block, file: id });
                     }
-                    ("module", [name]) => c.calls.push((name, block, id)),
+                    ("module", [name]) => {
+                        if c.calls.iter().any(|(n, _, _)| n == name) {
+                            twice(fatal, id, span, format!("module `{name}`"));
+                            continue;
+                        }
+                        c.calls.push((name, block, id));
+                    }
                     ("provider", [_]) => c.providers.push((block, id)),
                     _ => {}
                 }
@@ -195,6 +233,23 @@ pub fn summary_warnings(expansions: &[String], functions: &[String]) -> Vec<Stri
     out
 }
 
+/// What an evaluation read, each resource attribute once: a local read by every
+/// local of a chain of locals would otherwise be recorded once per path to it.
+#[derive(Default)]
+struct Sink {
+    list: Vec<Origin>,
+    seen: crate::hash::FastSet<(usize, Option<Str>)>,
+}
+
+impl Sink {
+    fn add(&mut self, origin: Origin) {
+        // Within one world an address is known by its pointer.
+        if self.seen.insert((Arc::as_ptr(&origin.address) as usize, origin.attribute.clone())) {
+            self.list.push(origin);
+        }
+    }
+}
+
 /// A variable, local or output, named by its declaration's key.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Named<'t> {
@@ -215,7 +270,7 @@ pub(crate) struct World<'t> {
     /// shares its address and body.
     resources: RefCell<FastMap<(usize, usize), Rc<ResourceInstances>>>,
     calls: RefCell<FastMap<(usize, usize), CallInstances>>,
-    sinks: RefCell<Vec<Vec<Origin>>>,
+    sinks: RefCell<Vec<Sink>>,
     pub warnings: RefCell<Vec<String>>,
     /// The first error that makes the configuration invalid (a cycle between locals).
     pub fatal: RefCell<Option<Fatal>>,
@@ -235,16 +290,17 @@ pub(crate) struct World<'t> {
 
 /// A root variable's value given from outside, with where it came from.
 pub(crate) enum RootValue {
-    /// A value from a `.tfvars` file.
-    Value(Val),
-    /// A string from `--var` or `TF_VAR_*`, read by the variable's declared type.
-    Raw(String),
+    /// A value from a `.tfvars` file (named), or a Terragrunt unit's `inputs`.
+    Value(Val, String),
+    /// A string from `--var` or `TF_VAR_*` (named), read by the variable's
+    /// declared type.
+    Raw(String, String),
 }
 
 impl<'t> World<'t> {
     pub fn new(tree: &'t Tree, root_values: HashMap<String, RootValue>, workspace: String) -> World<'t> {
-        let mut warnings = Vec::new();
-        let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut warnings)).collect();
+        let mut fatal = None;
+        let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut fatal)).collect();
         let root = Instance { path: Arc::new([]), dir: Some(0), parent: None, uncertain: false };
         World {
             tree,
@@ -256,8 +312,8 @@ impl<'t> World<'t> {
             resources: RefCell::default(),
             calls: RefCell::default(),
             sinks: RefCell::default(),
-            warnings: RefCell::new(warnings),
-            fatal: RefCell::default(),
+            warnings: RefCell::default(),
+            fatal: RefCell::new(fatal),
             unsupported: RefCell::default(),
             remote_states: std::sync::Arc::from(Vec::new()),
             files: super::functions::files::FileAccess::new(&tree.dirs[0].path),
@@ -306,15 +362,16 @@ impl<'t> World<'t> {
 
     fn record(&self, origin: Origin) {
         if let Some(sink) = self.sinks.borrow_mut().last_mut() {
-            sink.push(origin);
+            sink.add(origin);
         }
     }
 
-    /// Evaluates `f` with a fresh sink; returns its result and what it read.
+    /// Evaluates `f` with a fresh sink; returns its result and what it read, each
+    /// once.
     fn collect<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Origin>) {
-        self.sinks.borrow_mut().push(Vec::new());
+        self.sinks.borrow_mut().push(Sink::default());
         let out = f();
-        let refs = self.sinks.borrow_mut().pop().unwrap_or_default();
+        let refs = self.sinks.borrow_mut().pop().unwrap_or_default().list;
         (out, refs)
     }
 
@@ -398,7 +455,9 @@ impl<'t> World<'t> {
             }
         };
         if let Some(sink) = self.sinks.borrow_mut().last_mut() {
-            sink.extend(cached.1.iter().cloned());
+            for origin in &cached.1 {
+                sink.add(origin.clone());
+            }
         }
         Ok(cached.0.clone())
     }
@@ -453,26 +512,40 @@ impl<'t> World<'t> {
         })
     }
 
+    /// The value given from outside for root variable `name`, checked against its
+    /// declared type as Terraform checks it (a mismatch makes the configuration
+    /// invalid).
     fn root_value(&self, name: &str, decl: &Block, file: FileId) -> Option<Val> {
-        match self.root_values.get(name)? {
-            RootValue::Value(v) => Some(v.clone()),
-            RootValue::Raw(s) => {
-                let is_string = match decl.body.get_attribute("type").map(|a| &a.value.kind) {
-                    Some(Kind::Variable(t)) => &**t == "string",
-                    Some(_) => false,
-                    None => true,
-                };
-                if is_string {
-                    return Some(Val::str(s.clone()));
-                }
-                match hcl_edit::parser::parse_expr(s) {
-                    Ok(e) => {
-                        let e = super::ir::Lowering::detached(&HashMap::new()).expr(&e);
-                        Some(self.value_or_unknown(0, file, &[], &e))
-                    }
-                    Err(_) => Some(Val::str(s.clone())),
-                }
+        let (value, from) = match self.root_values.get(name)? {
+            RootValue::Value(v, from) => (v.clone(), from),
+            RootValue::Raw(s, from) => (self.raw_root_value(s, decl, file), from),
+        };
+        if let Some(t) = decl.body.get_attribute("type")
+            && let Err(why) = conforms(&t.value, &value)
+        {
+            let message = format!("variable `{name}`: the value from {from} does not fit its type: {why}");
+            self.fatal.borrow_mut().get_or_insert((file, t.value.span.get(), message));
+        }
+        Some(value)
+    }
+
+    /// A `--var` or `TF_VAR_*` string, read as Terraform reads it: as it is for a
+    /// string variable, else as an HCL expression.
+    fn raw_root_value(&self, s: &str, decl: &Block, file: FileId) -> Val {
+        let is_string = match decl.body.get_attribute("type").map(|a| &a.value.kind) {
+            Some(Kind::Variable(t)) => &**t == "string",
+            Some(_) => false,
+            None => true,
+        };
+        if is_string {
+            return Val::str(s);
+        }
+        match hcl_edit::parser::parse_expr(s) {
+            Ok(e) => {
+                let e = super::ir::Lowering::detached(&HashMap::new()).expr(&e);
+                self.value_or_unknown(0, file, &[], &e)
             }
+            Err(_) => Val::str(s),
         }
     }
 
@@ -612,10 +685,28 @@ impl<'t> World<'t> {
     ) -> Vec<(Option<Key>, Val)> {
         if let Some(count) = body.get_attribute("count") {
             let v = self.value_or_unknown(instance, file, &[], &count.value);
-            return match v.unmarked().to_number() {
-                Some(n) if n >= 0.0 && n.fract() == 0.0 && n <= 100_000.0 => {
-                    (0..n as i64).map(|i| (Some(Key::Int(i)), Val::Null)).collect()
-                }
+            let invalid = |why: String| {
+                let message = format!("invalid count for {}: {why}", what());
+                self.fatal.borrow_mut().get_or_insert((file, count.value.span.get(), message));
+                vec![(None, Val::Null)]
+            };
+            let number = match v.unmarked() {
+                Val::Bool(_) => return invalid("a number is required, not a bool".to_owned()),
+                Val::Null => return invalid("it cannot be null".to_owned()),
+                u @ Val::Unknown(_) => u.to_number(),
+                known => match known.to_number() {
+                    Some(n) if n < 0.0 || n.fract() != 0.0 => {
+                        return invalid(format!(
+                            "it must be a whole number, zero or more, not {}",
+                            super::value::format_number(n)
+                        ));
+                    }
+                    None => return invalid(format!("a number is required, not {}", known.type_name())),
+                    n => n,
+                },
+            };
+            return match number {
+                Some(n) if n <= 100_000.0 => (0..n as i64).map(|i| (Some(Key::Int(i)), Val::Null)).collect(),
                 _ => {
                     let at = self.at(file, count.value.span.get().as_ref());
                     self.unknown_expansions.borrow_mut().push(format!("{} (count, {at})", what()));
@@ -1105,6 +1196,65 @@ fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
     let mut parts: Vec<String> = std::iter::repeat_n("..".to_owned(), b.len() - common).collect();
     parts.extend(p[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     if parts.is_empty() { ".".to_owned() } else { parts.join("/") }
+}
+
+/// Whether `v` fits the type constraint `t` (a variable's `type`), as Terraform
+/// converts a value given for it: `Err` says why not. Unknown and null values fit.
+fn conforms(t: &Expr, v: &Val) -> Result<(), String> {
+    let v = v.unmarked();
+    if matches!(v, Val::Unknown(_) | Val::Null) {
+        return Ok(());
+    }
+    let not = |what: &str| Err(format!("{what} is required, not {}", v.type_name()));
+    match &t.kind {
+        Kind::Variable(name) => match &**name {
+            "any" => Ok(()),
+            "string" if matches!(v, Val::String(_) | Val::Number(_) | Val::Bool(_)) => Ok(()),
+            "string" => not("a string"),
+            "number" if v.to_number().is_some() => Ok(()),
+            "number" => not("a number"),
+            "bool" if v.to_bool().is_some() => Ok(()),
+            "bool" => not("a bool"),
+            _ => Ok(()),
+        },
+        Kind::Call(call) => {
+            let element = call.args.first();
+            match (&*call.name, v) {
+                ("optional", _) => element.map_or(Ok(()), |e| conforms(e, v)),
+                ("list" | "set", Val::List(items)) => {
+                    items.iter().try_for_each(|i| element.map_or(Ok(()), |e| conforms(e, i)))
+                }
+                ("tuple", Val::List(items)) => match element.map(|e| &e.kind) {
+                    Some(Kind::Array(types)) if types.len() == items.len() => {
+                        types.iter().zip(items).try_for_each(|(t, i)| conforms(t, i))
+                    }
+                    Some(Kind::Array(types)) => {
+                        Err(format!("{} elements are required, not {}", types.len(), items.len()))
+                    }
+                    _ => Ok(()),
+                },
+                ("map", Val::Map(m)) => m.values().try_for_each(|i| element.map_or(Ok(()), |e| conforms(e, i))),
+                ("object", Val::Map(m)) => match element.map(|e| &e.kind) {
+                    Some(Kind::Object(fields)) => fields.iter().try_for_each(|(k, t)| {
+                        let key = match k {
+                            super::ir::ObjectKey::Name(n) => n.as_str(),
+                            super::ir::ObjectKey::Expr(_) => return Ok(()),
+                        };
+                        match m.get(key) {
+                            Some(field) => conforms(t, field).map_err(|e| format!("attribute `{key}`: {e}")),
+                            None if matches!(&t.kind, Kind::Call(c) if &*c.name == "optional") => Ok(()),
+                            None => Err(format!("attribute `{key}` is required")),
+                        }
+                    }),
+                    _ => Ok(()),
+                },
+                ("list" | "set" | "tuple", _) => not("a list"),
+                ("map" | "object", _) => not("a map or object"),
+                _ => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Whether `keys` are what a block's `count` or `for_each` known only after apply

@@ -760,20 +760,20 @@ fn world<'t>(tree: &'t Tree, var_dir: usize, options: &Options) -> World<'t> {
 fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> HashMap<String, RootValue> {
     let mut out = HashMap::new();
     for (k, v) in &options.env {
-        out.insert(k.clone(), RootValue::Raw(v.clone()));
+        out.insert(k.clone(), RootValue::Raw(v.clone(), format!("TF_VAR_{k}")));
     }
     for (k, v) in &options.inputs {
-        out.insert(k.clone(), RootValue::Value(v.clone()));
+        out.insert(k.clone(), RootValue::Value(v.clone(), "the Terragrunt unit's inputs".to_owned()));
     }
     for (fi, file) in world.tree.dirs[var_dir].files.iter().enumerate() {
         for attr in file.body.attributes.iter() {
             let v = world.eval_setting(0, (var_dir, fi), &attr.value);
-            out.insert(attr.key.to_string(), RootValue::Value(v));
+            out.insert(attr.key.to_string(), RootValue::Value(v, file.path.display().to_string()));
         }
     }
     for pair in &options.vars {
         if let Some((k, v)) = pair.split_once('=') {
-            out.insert(k.trim().to_owned(), RootValue::Raw(v.to_owned()));
+            out.insert(k.trim().to_owned(), RootValue::Raw(v.to_owned(), format!("--var {pair}")));
         }
     }
     out

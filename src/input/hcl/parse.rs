@@ -626,6 +626,10 @@ fn json_blocks(
                 if key == "//" {
                     continue;
                 }
+                if key == "dynamic" && matches!(kind, "resource" | "data") {
+                    json_dynamic(path, v, &mut block.body)?;
+                    continue;
+                }
                 let expr = if matches!(key.as_str(), "depends_on" | "provider" | "providers") {
                     json_expression_keys(path, v)?
                 } else {
@@ -641,6 +645,66 @@ fn json_blocks(
                 pointer: format!("{kind}.{}", labels.join(".")),
                 message: "expected an object (a block body)".into(),
             });
+        }
+    }
+    Ok(())
+}
+
+/// `"dynamic": {"ingress": {"for_each": ..., "iterator": ..., "content": {...}}}`
+/// (or a list of such objects), as the `dynamic` blocks it stands for; a
+/// `dynamic` inside `content` nests.
+fn json_dynamic(path: &Path, v: &serde_json::Value, out: &mut Body) -> Result<(), InputError> {
+    let bad = |what: &str| InputError::Invalid {
+        path: path.to_owned(),
+        pointer: "dynamic".to_owned(),
+        message: format!("a dynamic block in JSON is an object of block type → {{for_each, content}}; {what}"),
+    };
+    let items: Vec<&serde_json::Value> = match v {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    for item in items {
+        let serde_json::Value::Object(by_label) = item else { return Err(bad("found something else")) };
+        for (label, spec) in by_label {
+            let specs: Vec<&serde_json::Value> = match spec {
+                serde_json::Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            for spec in specs {
+                let serde_json::Value::Object(spec) = spec else { return Err(bad("its body is not an object")) };
+                let mut block = Block::new(Ident::new_unchecked("dynamic"));
+                block.labels = vec![BlockLabel::String(label.clone().into())];
+                for (key, value) in spec {
+                    match key.as_str() {
+                        "content" => {
+                            let serde_json::Value::Object(content) = value else {
+                                return Err(bad("its content is not an object"));
+                            };
+                            let mut inner = Block::new(Ident::new_unchecked("content"));
+                            for (k, v) in content {
+                                if k == "dynamic" {
+                                    json_dynamic(path, v, &mut inner.body)?;
+                                } else if k != "//" {
+                                    inner.body.push(Attribute::new(
+                                        Ident::new_unchecked(k.as_str()),
+                                        json_expression(path, v)?,
+                                    ));
+                                }
+                            }
+                            block.body.push(inner);
+                        }
+                        // The iterator is a name, written as a string.
+                        "iterator" => block
+                            .body
+                            .push(Attribute::new(Ident::new_unchecked("iterator"), json_expression_keys(path, value)?)),
+                        "//" => {}
+                        other => {
+                            block.body.push(Attribute::new(Ident::new_unchecked(other), json_expression(path, value)?))
+                        }
+                    }
+                }
+                out.push(block);
+            }
         }
     }
     Ok(())
