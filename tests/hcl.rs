@@ -550,6 +550,49 @@ fn a_syntax_error_says_where() {
 }
 
 #[test]
+fn numbers_are_exact_as_in_terraform() {
+    use serde_json::json;
+    let zeros = |n: usize| "0".repeat(n);
+    let cases: &[(&str, serde_json::Value)] = &[
+        ("tostring(123456789012345678901234567890)", json!("123456789012345678901234567890")),
+        ("tostring(1e400)", json!(format!("1{}", zeros(400)))),
+        ("tostring(1e308 * 10)", json!(format!("1{}", zeros(309)))),
+        ("1e308 * 10 > 1e308", json!(true)),
+        ("tostring(0.1 + 0.2)", json!("0.3")),
+        ("0.1 + 0.2 == 0.3", json!(true)),
+        ("tostring(9223372036854775807 + 1)", json!("9223372036854775808")),
+        ("tostring(-9223372036854775808 - 1)", json!("-9223372036854775809")),
+        ("tostring(7 / 2)", json!("3.5")),
+        ("tostring(2.5E-3)", json!("0.0025")),
+        ("tostring(sum([0.1, 0.2, 123456789012345678901234567890]))", json!("123456789012345678901234567890.3")),
+        ("tostring(max(1e400, 1e399))", json!(format!("1{}", zeros(400)))),
+        ("tostring(floor(-2.5))", json!("-3")),
+        ("tostring(abs(-123456789012345678901234567890))", json!("123456789012345678901234567890")),
+        ("format(\"%d\", 123456789012345678901234567890)", json!("123456789012345678901234567890")),
+        ("jsonencode([1e21, 0.5])", json!("[1000000000000000000000,0.5]")),
+        ("tostring(tonumber(\"123456789012345678901234567891\"))", json!("123456789012345678901234567891")),
+        ("tostring(parseint(\"zzzzzzzzzzzzzzzzzzzz\", 36))", json!("13367494538843734067838845976575")),
+        ("length(range(0, 1, 0.25))", json!(4)),
+        ("cidrhost(\"10.0.0.0/8\", -1)", json!("10.255.255.255")),
+        ("1e400", json!(format!("1{}", zeros(400)))),
+    ];
+    for (expr, want) in cases {
+        assert_eq!(&eval(expr), want, "{expr}");
+    }
+    // Past 10,000 digits a result is unknown (never a billion zeros written out)...
+    let big = format!("1{}", zeros(9_000));
+    assert_eq!(eval(&format!("{big} * {big}")), json!("(unknown)"));
+    // ...and a literal is refused, saying where.
+    let tree = Tree::new(&[("main.tf", "locals {\n  x = 1e99999999\n}\n")]);
+    let sources = input::read_sources(&[tree.path().to_owned()]).unwrap();
+    let err = input::load_with(&sources, &Options::default()).unwrap_err().to_string();
+    assert!(
+        err.ends_with("main.tf:2:7: this number has more than 10000 digits written out; envwall reads none longer"),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_unknown_value_remembers_the_one_instance_it_comes_from() {
     let app = "resource \"aws_security_group\" \"app\" {\n  name = \"app\"\n}\noutput \"sg_id\" { value = aws_security_group.app.id }\n";
     let tree = Tree::new(&[

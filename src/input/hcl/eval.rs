@@ -22,7 +22,7 @@ use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use super::functions;
 use super::instance::World;
 use super::ir::{Call, Element, Expr, ForDirective, ForExpr, Kind, ObjectKey, Op, OpKind, Span};
-use super::value::{Map, Origins, Str, Val};
+use super::value::{Map, Number, Origins, Str, Val};
 
 /// An expression that Terraform would refuse, with where it is.
 #[derive(Debug, Clone)]
@@ -64,7 +64,7 @@ impl Eval<'_, '_> {
         match &e.kind {
             Kind::Null => Ok(Val::Null),
             Kind::Bool(b) => Ok(Val::Bool(*b)),
-            Kind::Number(n) => Ok(Val::Number(*n)),
+            Kind::Number(n) => Ok(Val::Number(n.clone())),
             Kind::String(s) => Ok(Val::String(s.clone())),
             Kind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -133,7 +133,7 @@ impl Eval<'_, '_> {
                     return Ok(v);
                 }
                 let out = match operator {
-                    UnaryOperator::Neg => v.to_number().map(|n| Val::Number(-n)),
+                    UnaryOperator::Neg => v.to_exact().map(|n| Val::Number(n.neg())),
                     UnaryOperator::Not => v.to_bool().map(|b| Val::Bool(!b)),
                 };
                 out.map(|x| x.marked(sensitive)).ok_or_else(|| {
@@ -163,7 +163,7 @@ impl Eval<'_, '_> {
             let (current, sensitive) = v.into_unmarked();
             v = match &op.kind {
                 OpKind::GetAttr(name) => get_attr(current, name),
-                OpKind::LegacyIndex(n) => index(current, &Val::Number(*n as f64), None)?,
+                OpKind::LegacyIndex(n) => index(current, &Val::num(*n as f64), None)?,
                 OpKind::Index(e) => {
                     let key = self.expr(e)?;
                     index(current, key.unmarked(), e.span.get())?
@@ -224,20 +224,24 @@ impl Eval<'_, '_> {
         if l.is_unknown() || r.is_unknown() {
             return Ok(unknown_from(&[&l, &r]));
         }
-        let (Some(a), Some(b)) = (l.to_number(), r.to_number()) else {
+        let (Some(a), Some(b)) = (l.to_exact(), r.to_exact()) else {
             return Err(EvalError::new(
                 format!("arithmetic needs numbers, not {} and {}", l.type_name(), r.type_name()),
                 span.get(),
             ));
         };
+        if matches!(operator, B::Div | B::Mod) && b.is_zero() {
+            let what = if operator == B::Div { "division" } else { "modulo" };
+            return Err(EvalError::new(format!("{what} by zero"), span.get()));
+        }
+        // Past the digits envwall writes out, a result is unknown.
+        let exact = |n: Option<Number>| n.map_or_else(Val::unknown, Val::Number);
         let out = match operator {
-            B::Plus => Val::Number(a + b),
-            B::Minus => Val::Number(a - b),
-            B::Mul => Val::Number(a * b),
-            B::Div if b == 0.0 => return Err(EvalError::new("division by zero", span.get())),
-            B::Div => Val::Number(a / b),
-            B::Mod if b == 0.0 => return Err(EvalError::new("modulo by zero", span.get())),
-            B::Mod => Val::Number(a % b),
+            B::Plus => exact(a.add(&b)),
+            B::Minus => exact(a.sub(&b)),
+            B::Mul => exact(a.mul(&b)),
+            B::Div => exact(a.div(&b)),
+            B::Mod => exact(a.rem(&b)),
             B::Less => Val::Bool(a < b),
             B::LessEq => Val::Bool(a <= b),
             B::Greater => Val::Bool(a > b),
@@ -384,7 +388,7 @@ impl Eval<'_, '_> {
         let origins = collection.all_origins();
         let items: Vec<(Val, Val)> = match collection {
             u @ Val::Unknown(_) => return Ok(u),
-            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
+            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::int(i), v)).collect(),
             Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
             Val::Null => return Err(EvalError::new("cannot iterate over null", f.collection.span.get())),
             other => {
@@ -536,7 +540,7 @@ impl Eval<'_, '_> {
                 *origins = origins.union(&u.all_origins());
                 return Ok(true);
             }
-            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v)).collect(),
+            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::int(i), v)).collect(),
             Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
             _ => return Err(EvalError::new("%{for} needs a list or map", d.collection.span.get())),
         };

@@ -698,7 +698,7 @@ impl<'t> World<'t> {
                     Some(n) if n < 0.0 || n.fract() != 0.0 => {
                         return invalid(format!(
                             "it must be a whole number, zero or more, not {}",
-                            super::value::format_number(n)
+                            super::value::Number::from_f64(n).map_or_else(|| n.to_string(), |n| n.to_string())
                         ));
                     }
                     None => return invalid(format!("a number is required, not {}", known.type_name())),
@@ -884,7 +884,7 @@ impl<'t> World<'t> {
         let Some(for_each) = block.body.get_attribute("for_each") else { return };
         let (collection, refs) = self.collect(|| self.value_or_unknown(instance, file, scope, &for_each.value));
         let items: Vec<(Val, Val)> = match collection.unmarked() {
-            Val::List(items) => items.iter().enumerate().map(|(i, v)| (Val::Number(i as f64), v.clone())).collect(),
+            Val::List(items) => items.iter().enumerate().map(|(i, v)| (Val::int(i), v.clone())).collect(),
             Val::Map(m) => m.iter().map(|(k, v)| (Val::String(k.clone()), v.clone())).collect(),
             _ => {
                 // Unknown until apply: one block stands for all, its values read from
@@ -1116,7 +1116,7 @@ impl<'t> World<'t> {
         }
         let index = match ops.first().map(|o| &o.kind) {
             Some(OpKind::Index(k)) => Some(ev.expr(k)?),
-            Some(OpKind::LegacyIndex(n)) => Some(Val::Number(*n as f64)),
+            Some(OpKind::LegacyIndex(n)) => Some(Val::num(*n as f64)),
             _ => None,
         };
         if let Some(key) = &index
@@ -1283,7 +1283,7 @@ fn as_read(body: &Val) -> Val {
 fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
     match key {
         Some(Key::Int(i)) => {
-            vec![("count".into(), Val::Map(Map::from([("index", Val::Number(*i as f64))])))]
+            vec![("count".into(), Val::Map(Map::from([("index", Val::int(*i))])))]
         }
         Some(Key::Str(k)) => {
             vec![("each".into(), Val::Map(Map::from([("key", Val::String(k.clone())), ("value", each.clone())])))]

@@ -22,7 +22,7 @@ use hcl_edit::structure as hs;
 use hcl_edit::template as ht;
 use hcl_edit::{Decorate, Span as _};
 
-use super::value::Str;
+use super::value::{Number, Str};
 use crate::model::InlineSuppression;
 
 /// A byte range in a file, or none (parts built from `.tf.json`, command-line
@@ -132,7 +132,7 @@ pub(crate) struct Expr {
 pub(crate) enum Kind {
     Null,
     Bool(bool),
-    Number(f64),
+    Number(Number),
     String(Str),
     Array(Box<[Expr]>),
     Object(Box<[(ObjectKey, Expr)]>),
@@ -267,6 +267,11 @@ impl Lowering<'_> {
         Lowering { text: "", renamed_keys, spans: false, suppressible: false }
     }
 
+    /// The text at `range`, when the tree's spans point into `text`.
+    fn source(&self, range: Option<Range<usize>>) -> Option<&str> {
+        self.spans.then(|| self.text.get(range?)).flatten()
+    }
+
     fn span(&self, range: Option<Range<usize>>) -> Span {
         if self.spans { Span::from_range(range) } else { Span::NONE }
     }
@@ -309,7 +314,12 @@ impl Lowering<'_> {
         let kind = match e {
             Expression::Null(_) => Kind::Null,
             Expression::Bool(b) => Kind::Bool(*b.value()),
-            Expression::Number(n) => Kind::Number(n.value().as_f64().unwrap_or(f64::NAN)),
+            // Exact, from the text where there is one (hcl-edit's are `f64`s).
+            Expression::Number(n) => match (n.value().as_i64(), self.source(n.span())) {
+                (Some(i), _) => Kind::Number(Number::Int(i)),
+                (None, Some(text)) if let Some(exact) = Number::parse(text) => Kind::Number(exact),
+                _ => n.value().as_f64().and_then(Number::from_f64).map_or(Kind::Null, Kind::Number),
+            },
             Expression::String(s) => Kind::String(s.value().as_str().into()),
             Expression::Array(items) => Kind::Array(items.iter().map(|x| self.expr(x)).collect()),
             Expression::Object(object) => {

@@ -211,7 +211,7 @@ mod tests {
                 }
                 match op {
                     Op::Insert(k, n) => {
-                        let v = Val::Number(f64::from(n));
+                        let v = Val::int(i64::from(n));
                         prop_assert_eq!(map.insert(k.clone(), v.clone()), model.insert(k, v));
                     }
                     Op::Remove(k) => prop_assert_eq!(map.remove(k.as_str()), model.remove(&k)),

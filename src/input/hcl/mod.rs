@@ -15,6 +15,7 @@ mod instance;
 mod ir;
 pub mod map;
 mod native;
+pub mod number;
 mod overrides;
 mod parse;
 pub mod value;

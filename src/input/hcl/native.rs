@@ -28,6 +28,7 @@ use super::ir::{
     self, Body, Call, Element, Expr, ForExpr, Kind, ObjectKey, Op, OpKind, Outline, OutlineAttribute, OutlineBlock,
     Span, Traversal,
 };
+use super::value::Number;
 
 /// A file's body, and the object keys it repeats: where each later one starts,
 /// and its text.
@@ -36,12 +37,21 @@ pub(crate) type Parsed = (Body, Vec<(usize, String)>);
 /// The body of a `.tf` file and the object keys it repeats (where each later
 /// one starts, and its text); else, where the file nests deeper than envwall
 /// reads, `Err(Some(offset))`, and `Err(None)` where hcl-edit must decide.
-pub(crate) fn parse_or_depth(text: &str) -> Result<Parsed, Option<usize>> {
+pub(crate) fn parse_or_limit(text: &str) -> Result<Parsed, Option<(usize, Limit)>> {
     let mut p = Parser::new(text);
     match p.body(true, false) {
         Some((body, _)) if p.pos == p.b.len() => Ok((body, p.repeated_keys)),
-        _ => Err(p.too_deep),
+        _ => Err(p.beyond),
     }
+}
+
+/// A limit of envwall's that a file went past, where Terraform has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Limit {
+    /// Nesting deeper than [`MAX_NESTING`], or a longer chain of operators.
+    Nesting,
+    /// A number literal of more than [`super::number::MAX_DIGITS`] digits.
+    Digits,
 }
 
 /// The deepest nesting envwall reads, in levels as people count them (brackets,
@@ -84,7 +94,7 @@ struct Parser<'t> {
     repeated_keys: Vec<(usize, String)>,
     /// Where the nesting went deeper than [`MAX_DEPTH`] or an operator chain
     /// longer than [`MAX_OPERATORS`], if it did.
-    too_deep: Option<usize>,
+    beyond: Option<(usize, Limit)>,
 }
 
 /// A part of a template before lowering.
@@ -112,7 +122,7 @@ impl<'t> Parser<'t> {
             plain_string_at: usize::MAX,
             suppressible: ir::has_suppressions(text),
             repeated_keys: Vec::new(),
-            too_deep: None,
+            beyond: None,
         }
     }
 
@@ -155,7 +165,7 @@ impl<'t> Parser<'t> {
     fn enter_by(&mut self, weight: u32) -> Option<()> {
         self.depth += weight;
         if self.depth > MAX_DEPTH {
-            self.too_deep.get_or_insert(self.pos);
+            self.beyond.get_or_insert((self.pos, Limit::Nesting));
             return None;
         }
         Some(())
@@ -444,7 +454,7 @@ impl<'t> Parser<'t> {
             operators.push(op);
         }
         if operators.len() > MAX_OPERATORS {
-            self.too_deep.get_or_insert(self.pos);
+            self.beyond.get_or_insert((self.pos, Limit::Nesting));
             return None;
         }
         Some(group(operands, operators))
@@ -608,10 +618,12 @@ impl<'t> Parser<'t> {
                 return None;
             }
         }
-        // Past `f64` (`1e400`), the number is infinite here; Terraform's are exact.
-        let value: f64 = self.text[from..self.pos].parse().ok()?;
-        // hcl-edit negates the number it read; zero stays zero.
-        Some(Kind::Number(if negative && value != 0.0 { -value } else { value }))
+        // Exact, as Terraform's (`1e400` is a 1 and 400 zeros).
+        let Some(value) = Number::parse(&self.text[from..self.pos]) else {
+            self.beyond.get_or_insert((from, Limit::Digits));
+            return None;
+        };
+        Some(Kind::Number(if negative { value.neg() } else { value }))
     }
 
     /// A name: a variable, a keyword, or a function call.
@@ -1200,7 +1212,7 @@ mod tests {
     }
 
     fn by_native(text: &str) -> Option<String> {
-        super::parse_or_depth(text).ok().map(|(body, _)| format!("{body:#?}"))
+        super::parse_or_limit(text).ok().map(|(body, _)| format!("{body:#?}"))
     }
 
     /// Whether this parser read `text`; when it did, its tree is hcl-edit's.
@@ -1339,8 +1351,9 @@ mod tests {
         let chain = format!("a = {}1\n", "1 + ".repeat(129));
         assert!(by_hcl_edit(&chain).is_none());
         assert_eq!(by_native(&chain).unwrap().matches("Binary(").count(), 129);
-        // `1e400`: read, as Terraform does (its value is infinite here).
-        assert!(by_native("a = 1e400\n").unwrap().contains("inf,"));
+        // `1e400`: read exactly, as Terraform does.
+        let tree = by_native("a = 1e400\n").unwrap().replace([' ', '\n'], "");
+        assert!(tree.contains(&format!("Number(1{},)", "0".repeat(400))), "{tree}");
     }
 
     /// Keys repeated in an object constructor: Terraform keeps the last, hcl-edit
@@ -1355,7 +1368,7 @@ mod tests {
             "a = {\n  (local.k) = 1\n  (local.k) = 2\n}\n",
             "a = {\n  \"q\\\"k\" = 1\n  \"q\\\"k\" = 2\n}\n",
         ] {
-            let (body, repeated) = super::parse_or_depth(text).ok().unwrap_or_else(|| panic!("not read:\n{text}"));
+            let (body, repeated) = super::parse_or_limit(text).ok().unwrap_or_else(|| panic!("not read:\n{text}"));
             assert_eq!(repeated.len(), 1, "{text}");
             let at = text.rfind("\n  ").unwrap() + 3;
             assert_eq!(repeated[0].0, at, "{text}");
@@ -1391,7 +1404,7 @@ mod tests {
             for text in &texts {
                 if n > 130 {
                     // Printed, a tree this deep is mostly indentation.
-                    assert!(super::parse_or_depth(text).is_ok(), "{n} levels not read");
+                    assert!(super::parse_or_limit(text).is_ok(), "{n} levels not read");
                     continue;
                 }
                 let native = by_native(text).unwrap_or_else(|| panic!("{n} levels not read:\n{text}"));

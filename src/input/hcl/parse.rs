@@ -325,18 +325,25 @@ pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputEr
 /// Parses HCL text: with the native parser, else with hcl-edit, renaming repeated
 /// object keys as described in the module docs.
 pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
-    let parsed = match native::parse_or_depth(&text) {
+    let parsed = match native::parse_or_limit(&text) {
         Ok(parsed) => Some(parsed),
-        Err(Some(at)) => {
+        Err(Some((at, limit))) => {
             let (line, column) = line_column(&text, at);
+            let message = match limit {
+                native::Limit::Nesting => format!(
+                    "expressions nest more than {} levels deep here (or chain more operators than that); envwall reads no deeper",
+                    native::MAX_NESTING
+                ),
+                native::Limit::Digits => format!(
+                    "this number has more than {} digits written out; envwall reads none longer",
+                    super::number::MAX_DIGITS
+                ),
+            };
             return Err(InputError::Syntax(Box::new(super::super::SyntaxError {
                 path: path.to_owned(),
                 line,
                 column,
-                message: format!(
-                    "expressions nest more than {} levels deep here (or chain more operators than that); envwall reads no deeper",
-                    native::MAX_NESTING
-                ),
+                message,
                 src: miette::NamedSource::new(path.display().to_string(), crate::text::clean_source(text.clone())),
                 span: (at, 1).into(),
             })));

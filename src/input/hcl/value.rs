@@ -13,6 +13,7 @@
 use std::borrow::Cow;
 
 pub use super::map::Map;
+pub use super::number::Number;
 use std::fmt;
 use std::sync::Arc;
 
@@ -86,9 +87,8 @@ pub enum Val {
     Null,
     /// `true` / `false`.
     Bool(bool),
-    /// A number. Terraform's are arbitrary precision; addresses, ports, counts and
-    /// CIDR arithmetic all fit an `f64` exactly.
-    Number(f64),
+    /// A number, exactly (Terraform's are of any size).
+    Number(Number),
     /// A string.
     String(Str),
     /// A list, set or tuple.
@@ -208,19 +208,36 @@ impl Val {
     pub fn to_text(&self) -> Option<Cow<'_, str>> {
         match self.unmarked() {
             Val::String(s) => Some(Cow::Borrowed(s)),
-            Val::Number(n) => Some(Cow::Owned(format_number(*n))),
+            Val::Number(n) => Some(Cow::Owned(n.to_string())),
             Val::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
             _ => None,
         }
     }
 
-    /// Converts to a number as Terraform does (`"8"` is 8).
+    /// Converts to a machine number as Terraform converts to a number (`"8"` is
+    /// 8): for what needs one (counts, indexes, CIDR arithmetic, `log`).
     pub fn to_number(&self) -> Option<f64> {
+        self.to_exact().map(|n| n.to_f64())
+    }
+
+    /// Converts to a number, exactly, as Terraform does (`"8"` is 8).
+    pub fn to_exact(&self) -> Option<Number> {
         match self.unmarked() {
-            Val::Number(n) => Some(*n),
-            Val::String(s) => s.trim().parse().ok(),
+            Val::Number(n) => Some(n.clone()),
+            Val::String(s) => Number::parse(s.trim()),
             _ => None,
         }
+    }
+
+    /// A number, from a machine number; unknown for infinity and NaN, which
+    /// Terraform's numbers never are.
+    pub fn num(x: f64) -> Val {
+        Number::from_f64(x).map_or_else(Val::unknown, Val::Number)
+    }
+
+    /// A whole number.
+    pub fn int(i: impl Into<Number>) -> Val {
+        Val::Number(i.into())
     }
 
     /// Converts to a bool as Terraform does (`"true"` is true).
@@ -239,8 +256,13 @@ impl Val {
         match self {
             Val::Null => Value::Null,
             Val::Bool(b) => Value::Bool(b),
-            Val::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Value::Int(n as i64),
-            Val::Number(n) => Value::Float(n),
+            // The model's numbers are machine numbers; one past their range
+            // (`1e400`) keeps its digits as text.
+            Val::Number(n) => match (n.to_i64(), n.to_f64()) {
+                (Some(i), _) => Value::Int(i),
+                (None, x) if x.is_finite() => Value::Float(x),
+                (None, _) => Value::String(Text::Owned(n.to_string().into())),
+            },
             Val::String(s) => Value::String(Text::Owned(s)),
             Val::List(items) => Value::List(items.into_iter().map(Val::into_model).collect()),
             Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Text::Owned(k), v.into_model())).collect()),
@@ -254,7 +276,7 @@ impl Val {
         match v {
             serde_json::Value::Null => Val::Null,
             serde_json::Value::Bool(b) => Val::Bool(b),
-            serde_json::Value::Number(n) => Val::Number(n.as_f64().unwrap_or(f64::NAN)),
+            serde_json::Value::Number(n) => Number::parse(&n.to_string()).map_or_else(Val::unknown, Val::Number),
             serde_json::Value::String(s) => Val::String(s.into()),
             serde_json::Value::Array(a) => Val::List(a.into_iter().map(Val::from_json).collect()),
             serde_json::Value::Object(m) => Val::Map(m.into_iter().map(|(k, v)| (k, Val::from_json(v))).collect()),
@@ -266,10 +288,11 @@ impl Val {
         Some(match self.unmarked() {
             Val::Null => serde_json::Value::Null,
             Val::Bool(b) => serde_json::Value::Bool(*b),
-            Val::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => serde_json::Value::from(*n as i64),
-            Val::Number(n) => {
-                serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, serde_json::Value::Number)
-            }
+            Val::Number(n) => match n.to_i64() {
+                Some(i) => serde_json::Value::from(i),
+                None => serde_json::Number::from_f64(n.to_f64())
+                    .map_or_else(|| serde_json::Value::String(n.to_string()), serde_json::Value::Number),
+            },
             Val::String(s) => serde_json::Value::String(s.to_string()),
             Val::List(items) => serde_json::Value::Array(items.iter().map(Val::to_json).collect::<Option<_>>()?),
             Val::Map(m) => serde_json::Value::Object(
@@ -281,11 +304,6 @@ impl Val {
     }
 }
 
-/// Formats a number as Terraform prints it: integers without a fraction.
-pub fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 9.0e15 { format!("{}", n as i64) } else { format!("{n}") }
-}
-
 impl fmt::Display for Val {
     /// For messages: sensitive values print as `(sensitive)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -294,7 +312,7 @@ impl fmt::Display for Val {
             Val::Unknown(_) => f.write_str("(known after apply)"),
             Val::Sensitive(_) => f.write_str("(sensitive)"),
             Val::String(s) => write!(f, "{s:?}"),
-            Val::Number(n) => f.write_str(&format_number(*n)),
+            Val::Number(n) => write!(f, "{n}"),
             Val::Bool(b) => write!(f, "{b}"),
             Val::List(items) => {
                 f.write_str("[")?;

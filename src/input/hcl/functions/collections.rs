@@ -11,7 +11,7 @@ pub(super) fn length(c: &Call) -> Result<Val, String> {
         Val::Map(m) => m.len(),
         _ => return Err(c.err("argument must be a string, a collection type, or a structural type")),
     };
-    Ok(Val::Number(len as f64))
+    Ok(Val::int(len))
 }
 
 /// `lookup(map, key, default?)`.
@@ -141,7 +141,7 @@ pub(super) fn index(c: &Call) -> Result<Val, String> {
     let wanted = c.arg(1);
     for (i, item) in items.iter().enumerate() {
         match equal(item, wanted) {
-            Some(true) => return Ok(Val::Number(i as f64)),
+            Some(true) => return Ok(Val::int(i)),
             Some(false) => {}
             None => return Ok(Val::unknown()),
         }
@@ -278,43 +278,38 @@ pub(super) fn sort(c: &Call) -> Result<Val, String> {
 /// unknown rather than possibly wrong.
 pub(super) fn range(c: &Call) -> Result<Val, String> {
     c.arity(1, 3)?;
-    let nums = (0..c.args.len()).map(|i| c.number_arg(i, "params")).collect::<Result<Vec<_>, _>>()?;
-    let (start, end, step) = match *nums.as_slice() {
-        [end] => (0.0, end, if end < 0.0 { -1.0 } else { 1.0 }),
-        [start, end] => (start, end, if end < start { -1.0 } else { 1.0 }),
-        [start, end, step] => (start, end, step),
+    let nums = (0..c.args.len()).map(|i| c.exact_arg(i, "params")).collect::<Result<Vec<_>, _>>()?;
+    let zero = Number::Int(0);
+    let toward = |from: &Number, to: &Number| Number::Int(if to < from { -1 } else { 1 });
+    let (start, end, step) = match nums.as_slice() {
+        [end] => (zero.clone(), end.clone(), toward(&zero, end)),
+        [start, end] => (start.clone(), end.clone(), toward(start, end)),
+        [start, end, step] => (start.clone(), end.clone(), step.clone()),
         _ => return Err(c.err("must have one, two, or three arguments")),
     };
-    if step == 0.0 {
+    if step.is_zero() {
         return Err(c.err("step must not be zero"));
     }
-    let down = step < 0.0;
+    let down = step < zero;
     if down && end > start {
         return Err(c.err("end must be less than start when step is negative"));
     }
     if !down && end < start {
         return Err(c.err("end must be greater than start when step is positive"));
     }
-    let exact = Decimal::of(start).zip(Decimal::of(step)).zip(Decimal::of(end));
+    let binary = start.is_binary_fraction() && step.is_binary_fraction();
     let mut out = Vec::new();
-    for i in 0..=RANGE_LIMIT {
-        let k = i as i128;
-        let point = exact.and_then(|((start, step), end)| {
-            let num = start.add(step.times(k)?)?;
-            Some((num.to_f64(), num.compare(end)?, start.is_binary() && step.is_binary()))
-        });
-        let (num, order) = match point {
-            Some((_, Ordering::Equal, false)) => return Ok(Val::unknown()),
-            Some((num, order, _)) => (num, order),
-            None => {
-                let num = start + i as f64 * step;
-                (num, num.partial_cmp(&end).unwrap_or(Ordering::Equal))
-            }
-        };
-        if order.is_eq() || (order.is_gt() != down) {
-            return Ok(Val::List(out));
+    let mut num = Some(start);
+    for _ in 0..=RANGE_LIMIT {
+        let Some(point) = num else { return Ok(Val::unknown()) };
+        match point.cmp(&end) {
+            Ordering::Equal if !binary => return Ok(Val::unknown()),
+            Ordering::Equal => return Ok(Val::List(out)),
+            order if order.is_gt() != down => return Ok(Val::List(out)),
+            _ => {}
         }
-        out.push(Val::Number(num));
+        num = point.add(&step);
+        out.push(Val::Number(point));
     }
     Err(c.err(format_args!(
         "more than {RANGE_LIMIT} values were generated; either decrease the difference between start and end or use a smaller step"
@@ -469,8 +464,7 @@ pub(super) fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Val, &'v Val)>) -> 
 pub(super) fn set_cmp(a: &Val, b: &Val) -> Ordering {
     match (a.unmarked(), b.unmarked()) {
         (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
-        (Val::Number(x), Val::Number(y)) if x == y => Ordering::Equal,
-        (Val::Number(x), Val::Number(y)) => x.total_cmp(y),
+        (Val::Number(x), Val::Number(y)) => x.cmp(y),
         (Val::String(x), Val::String(y)) => x.cmp(y),
         (Val::List(x), Val::List(y)) => {
             x.iter().zip(y).map(|(p, q)| set_cmp(p, q)).find(|o| o.is_ne()).unwrap_or_else(|| x.len().cmp(&y.len()))

@@ -17,8 +17,8 @@ pub(super) fn tonumber(c: &Call) -> Result<Val, String> {
     match c.arg(0) {
         Val::Null => Ok(Val::Null),
         v @ Val::Number(_) => Ok(v.clone()),
-        v @ Val::String(text) => match v.to_number() {
-            Some(n) if n.is_finite() && text.trim() == text => Ok(Val::Number(n)),
+        v @ Val::String(text) => match v.to_exact() {
+            Some(n) if text.trim() == text => Ok(Val::Number(n)),
             _ => {
                 Err(c.err("cannot convert string to number; given string must be a decimal representation of a number"))
             }

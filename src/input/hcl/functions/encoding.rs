@@ -30,8 +30,7 @@ pub(super) fn write_json(v: &Val, out: &mut String) -> Result<bool, String> {
     match v {
         Val::Null => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
-        Val::Number(_) => return Err("cannot encode an infinite or NaN number as JSON".to_owned()),
+        Val::Number(n) => out.push_str(&n.to_string()),
         Val::String(s) => json_quote(s, out),
         Val::List(items) => {
             out.push('[');
@@ -146,10 +145,10 @@ fn from_yaml(c: &Call, y: &yaml_rust2::Yaml, depth: usize) -> Result<Val, String
     Ok(match y {
         Yaml::Null => Val::Null,
         Yaml::Boolean(b) => Val::Bool(*b),
-        Yaml::Integer(i) => Val::Number(*i as f64),
-        Yaml::Real(text) => match text.parse::<f64>() {
-            Ok(n) if n.is_finite() => Val::Number(n),
-            _ => return Err(c.err(format_args!("cannot decode {text:?} as a number"))),
+        Yaml::Integer(i) => Val::int(*i),
+        Yaml::Real(text) => match Number::parse(text) {
+            Some(n) => Val::Number(n),
+            None => return Err(c.err(format_args!("cannot decode {text:?} as a number"))),
         },
         Yaml::String(s) => Val::str(s.as_str()),
         Yaml::Array(items) => {
@@ -268,8 +267,7 @@ fn write_scalar(v: &Val, out: &mut String) -> Result<bool, String> {
     match v.unmarked() {
         Val::Null => out.push_str("null"),
         Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Number(n) if n.is_finite() => out.push_str(&format_number(*n)),
-        Val::Number(_) => return Err("cannot encode an infinite or NaN number as YAML".to_owned()),
+        Val::Number(n) => out.push_str(&n.to_string()),
         Val::String(s) => json_quote(s, out),
         Val::Map(_) => out.push_str("{}"),
         Val::List(_) => out.push_str("[]"),

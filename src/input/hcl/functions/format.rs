@@ -214,7 +214,7 @@ pub(super) fn format_as_is(v: &Verb, arg: &Val) -> Result<String, String> {
     if !v.sharp {
         match arg {
             Val::String(s) => return Ok(pad(v, s)),
-            Val::Number(n) => return Ok(pad(v, &general_text(*n, None, false))),
+            Val::Number(n) => return Ok(pad(v, &general_text(n.to_f64(), None, false))),
             _ => {}
         }
     }
@@ -233,31 +233,37 @@ pub(super) fn format_bool(v: &Verb, arg: &Val) -> Result<String, String> {
 
 /// `%b %d %o %x %X %e %E %f %g %G`.
 pub(super) fn format_numeric(v: &Verb, arg: &Val) -> Result<String, String> {
-    let n = match arg.to_number() {
-        Some(n) if n.is_finite() => n,
+    let n = match arg.to_exact() {
+        Some(n) => n,
         _ if matches!(arg, Val::String(_)) => return Err(unsupported(v, "a number is required")),
         _ => return Err(unsupported(v, format_args!("number required, but have {}", arg.type_name()))),
     };
     match v.mode {
-        'e' | 'E' | 'f' | 'g' | 'G' => Ok(format_float(v, n)),
-        _ => format_integer(v, n),
+        'e' | 'E' | 'f' | 'g' | 'G' => match n.to_f64() {
+            x if x.is_finite() => Ok(format_float(v, x)),
+            _ => Err(unsupported(v, "the number is too large to format")),
+        },
+        _ => format_integer(v, &n),
     }
 }
 
 /// An integer verb, laid out as Go's `big.Int` formats itself.
-pub(super) fn format_integer(v: &Verb, n: f64) -> Result<String, String> {
-    if n.fract() != 0.0 {
+pub(super) fn format_integer(v: &Verb, n: &Number) -> Result<String, String> {
+    if !n.is_whole() {
         return Err(unsupported(v, "an integer is required"));
     }
-    let magnitude = whole_u128(n.abs()).ok_or_else(|| unsupported(v, "the integer is too large to format"))?;
+    let magnitude = n.abs();
+    let in_base = |f: fn(u128) -> String| {
+        magnitude.to_u128().map(f).ok_or_else(|| unsupported(v, "the integer is too large to format"))
+    };
     let digits = match v.mode {
-        'b' => format!("{magnitude:b}"),
-        'o' => format!("{magnitude:o}"),
-        'x' => format!("{magnitude:x}"),
-        'X' => format!("{magnitude:X}"),
+        'b' => in_base(|m| format!("{m:b}"))?,
+        'o' => in_base(|m| format!("{m:o}"))?,
+        'x' => in_base(|m| format!("{m:x}"))?,
+        'X' => in_base(|m| format!("{m:X}"))?,
         _ => magnitude.to_string(),
     };
-    let sign = sign_text(v, n);
+    let sign = sign_text(v, if *n < Number::Int(0) { -1.0 } else { 0.0 });
     let prefix = match (v.sharp, v.mode) {
         (true, 'b') => "0b",
         (true, 'o') => "0",

@@ -39,7 +39,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
-use super::value::{Map, Str, Val, format_number};
+use super::value::{Map, Number, Str, Val};
 use collections::*;
 use conversion::*;
 use encoding::*;
@@ -118,7 +118,7 @@ const fn at_apply(name: &'static str) -> Function {
 
 /// Every function [`call`] implements, sorted by name.
 static FUNCTIONS: &[Function] = &[
-    passes("abs", |c| map_number(c, f64::abs)),
+    passes("abs", |c| map_number(c, Number::abs)),
     reads("alltrue", |c| all_or_any(c, true)),
     reads("anytrue", |c| all_or_any(c, false)),
     passes("base64decode", base64decode),
@@ -138,7 +138,7 @@ static FUNCTIONS: &[Function] = &[
     }),
     at_apply("bcrypt"),
     evaluator("can"),
-    reads("ceil", |c| map_number(c, f64::ceil)),
+    reads("ceil", |c| map_number(c, Number::ceil)),
     reads("chomp", chomp),
     passes("chunklist", chunklist),
     reads("cidrhost", cidrhost),
@@ -171,7 +171,7 @@ static FUNCTIONS: &[Function] = &[
     reads_files("filesha256", |c, f| file_hash(c, f, Digest::Sha256, false)),
     reads_files("filesha512", |c, f| file_hash(c, f, Digest::Sha512, false)),
     passes("flatten", flatten),
-    reads("floor", |c| map_number(c, f64::floor)),
+    reads("floor", |c| map_number(c, Number::floor)),
     reads("format", format),
     reads("formatlist", formatlist),
     reads("indent", indent),
@@ -186,10 +186,10 @@ static FUNCTIONS: &[Function] = &[
     passes("lookup", lookup),
     reads("lower", |c| map_string(c, |s| s.chars().map(|ch| ch.to_lowercase().next().unwrap_or(ch)).collect())),
     reads("matchkeys", matchkeys),
-    reads("max", |c| min_max(c, f64::max)),
+    reads("max", |c| min_max(c, Ord::max)),
     reads("md5", |c| hash(c, Digest::Md5, false)),
     passes("merge", merge),
-    reads("min", |c| min_max(c, f64::min)),
+    reads("min", |c| min_max(c, Ord::min)),
     evaluator("nonsensitive"),
     reads("one", one),
     reads("parseint", parseint),
@@ -333,20 +333,27 @@ impl<'a> Call<'a> {
         v.to_text().ok_or_else(|| self.param_err(param, "string required"))
     }
 
-    /// Argument `i` converted to a (finite) number.
-    fn number_arg(&self, i: usize, param: &str) -> Result<f64, String> {
+    /// Argument `i` converted to a number, exactly.
+    fn exact_arg(&self, i: usize, param: &str) -> Result<Number, String> {
         let v = self.non_null(i, param)?;
-        match v.to_number() {
-            Some(n) if n.is_finite() => Ok(n),
-            _ if matches!(v, Val::String(_)) => Err(self.param_err(param, "a number is required")),
-            _ => Err(self.param_err(param, "number required")),
+        match v.to_exact() {
+            Some(n) => Ok(n),
+            None if matches!(v, Val::String(_)) => Err(self.param_err(param, "a number is required")),
+            None => Err(self.param_err(param, "number required")),
         }
+    }
+
+    /// Argument `i` converted to a machine number, for what only has a machine
+    /// answer (`log`, `pow`, `format("%f")`).
+    fn number_arg(&self, i: usize, param: &str) -> Result<f64, String> {
+        let n = self.exact_arg(i, param)?.to_f64();
+        if n.is_finite() { Ok(n) } else { Err(self.param_err(param, "the number is too large")) }
     }
 
     /// Argument `i` converted to a whole number.
     fn int_arg(&self, i: usize, param: &str) -> Result<i64, String> {
-        let n = self.number_arg(i, param)?;
-        whole(n).ok_or_else(|| self.param_err(param, "a whole number is required"))
+        let n = self.exact_arg(i, param)?;
+        n.to_i64().ok_or_else(|| self.param_err(param, "a whole number is required"))
     }
 
     /// Argument `i`, which must be a list (or set, or tuple).
@@ -387,15 +394,6 @@ impl<'a> Call<'a> {
 }
 
 /// The number as an `i64` when it is whole and fits.
-fn whole(n: f64) -> Option<i64> {
-    (n.fract() == 0.0 && n.abs() < 9.2e18).then_some(n as i64)
-}
-
-/// The number as a `u128` when it is whole, not negative and fits.
-fn whole_u128(n: f64) -> Option<u128> {
-    (n.fract() == 0.0 && (0.0..3.4e38).contains(&n)).then_some(n as u128)
-}
-
 /// Whether anything inside the value (or the value itself) is marked sensitive.
 fn contains_sensitive(v: &Val) -> bool {
     match v {

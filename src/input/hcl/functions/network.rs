@@ -92,19 +92,20 @@ pub(super) fn net_text(addr: u128, bits: u32, len: u32) -> String {
 pub(super) fn cidrhost(c: &Call) -> Result<Val, String> {
     c.arity(2, 2)?;
     let p = Prefix::parse(c, 0)?;
-    let hostnum = c.number_arg(1, "hostnum")?;
-    if hostnum.fract() != 0.0 {
+    let hostnum = c.exact_arg(1, "hostnum")?;
+    if !hostnum.is_whole() {
         return Err(c.param_err("hostnum", "a whole number is required"));
     }
     let max = ones(p.bits - p.len);
-    let host = if hostnum >= 0.0 {
-        whole_u128(hostnum)
+    let host = if hostnum >= Number::Int(0) {
+        hostnum.to_u128()
     } else {
-        whole_u128(-hostnum - 1.0).and_then(|back| max.checked_sub(back))
+        // -1 is the last host.
+        hostnum.neg().to_u128().and_then(|back| max.checked_sub(back - 1))
     };
-    let host = host.filter(|h| *h <= max).ok_or_else(|| {
-        c.err(format_args!("prefix of {} does not accommodate a host numbered {}", p.len, format_number(hostnum)))
-    })?;
+    let host = host
+        .filter(|h| *h <= max)
+        .ok_or_else(|| c.err(format_args!("prefix of {} does not accommodate a host numbered {hostnum}", p.len)))?;
     Ok(Val::str(ip_text(p.addr | host, p.bits)))
 }
 
@@ -124,19 +125,16 @@ pub(super) fn cidrsubnet(c: &Call) -> Result<Val, String> {
     c.arity(3, 3)?;
     let p = Prefix::parse(c, 0)?;
     let newbits = c.int_arg(1, "newbits")?;
-    let netnum = c.number_arg(2, "netnum")?;
-    if netnum.fract() != 0.0 {
+    let netnum = c.exact_arg(2, "netnum")?;
+    if !netnum.is_whole() {
         return Err(c.param_err("netnum", "a whole number is required"));
     }
     let new_len =
         u32::try_from(newbits).ok().and_then(|nb| p.len.checked_add(nb)).filter(|len| *len <= p.bits).ok_or_else(
             || c.err(format_args!("insufficient address space to extend prefix of {} by {newbits}", p.len)),
         )?;
-    let num = whole_u128(netnum).filter(|n| *n <= ones(new_len - p.len)).ok_or_else(|| {
-        c.err(format_args!(
-            "prefix extension of {newbits} does not accommodate a subnet numbered {}",
-            format_number(netnum)
-        ))
+    let num = netnum.to_u128().filter(|n| *n <= ones(new_len - p.len)).ok_or_else(|| {
+        c.err(format_args!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"))
     })?;
     let addr = p.addr | num.checked_shl(p.bits - new_len).unwrap_or(0);
     Ok(Val::str(net_text(addr, p.bits, new_len)))

@@ -35,7 +35,7 @@ mod all {
         Val::str(x)
     }
     fn n(x: f64) -> Val {
-        Val::Number(x)
+        Val::num(x)
     }
     fn b(x: bool) -> Val {
         Val::Bool(x)
