@@ -212,7 +212,7 @@ fn child(mode: &str, dir: &Path, runs: usize) {
                     &sources,
                     found,
                     envwall::findings::Filter::default(),
-                    envwall::policy::Date::today(),
+                    envwall::policy::Date::now(),
                 );
                 envwall::report::json::write(&mut std::io::sink(), &report).expect("writes");
                 let total = start.elapsed();

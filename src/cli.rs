@@ -24,6 +24,11 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
+    /// The largest file envwall reads, of any kind (`2G`, `500M`) [default: 1G for
+    /// plan and state, 32M for Terraform source and variable files, 16M for files
+    /// the configuration reads, 4M for policy].
+    #[arg(long, global = true, value_name = "SIZE", value_parser = crate::input::read::parse_size)]
+    pub max_file_size: Option<u64>,
 }
 
 /// The subcommands.
@@ -296,9 +301,15 @@ impl Error {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    crate::input::read::set_max_file_size(cli.max_file_size);
+    // Before any work: a run must not quietly take another day than the one asked for.
+    let today = crate::policy::Date::today().map_err(|message| Error::Usage {
+        message,
+        help: Some("unset it, or set a date such as 2026-12-31".to_owned()),
+    })?;
     match cli.command {
-        Command::Check(args) => check(&args),
-        Command::Audit(args) => audit(&args),
+        Command::Check(args) => check(&args, today),
+        Command::Audit(args) => audit(&args, today),
         Command::Graph(args) => graph(&args),
         Command::Explain(args) => explain(&args),
         Command::Init(args) => init(&args),
@@ -418,18 +429,10 @@ impl Timings {
     }
 }
 
-fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
+fn check(args: &CheckArgs, today: crate::policy::Date) -> Result<ExitCode, Error> {
     analyse(&args.analysis, args.output.as_ref(), |a| {
         let filter = crate::findings::Filter { only_changes: args.only_changes };
-        let report = crate::findings::report(
-            a.graph,
-            a.envs,
-            a.policy,
-            a.sources,
-            a.findings.clone(),
-            filter,
-            crate::policy::Date::today(),
-        );
+        let report = crate::findings::report(a.graph, a.envs, a.policy, a.sources, a.findings.clone(), filter, today);
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
         let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
@@ -444,7 +447,7 @@ fn check(args: &CheckArgs) -> Result<ExitCode, Error> {
     })
 }
 
-fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
+fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error> {
     use crate::audit;
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from(".")] } else { args.dirs.clone() };
@@ -504,15 +507,8 @@ fn audit(args: &AuditArgs) -> Result<ExitCode, Error> {
     timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
     timer.lap("rules");
-    let report = crate::findings::report(
-        &graph,
-        &envs,
-        &policy,
-        &[],
-        findings,
-        crate::findings::Filter::default(),
-        crate::policy::Date::today(),
-    );
+    let report =
+        crate::findings::report(&graph, &envs, &policy, &[], findings, crate::findings::Filter::default(), today);
     let mut report = report;
     report.errors = stacks.iter().zip(&errors).filter_map(|(s, e)| Some((s.name.clone(), e.clone()?))).collect();
     let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);

@@ -268,8 +268,8 @@ pub fn report(
         .into_iter()
         .map(|i| {
             let f = &graph.model.files[i];
-            // Snippets quote the source: mask its secrets, keeping every offset.
-            ReportFile { path: f.path.display().to_string(), text: crate::settings::connstr::redact_source(&f.text) }
+            // Snippets quote the source: its values masked, every offset kept.
+            ReportFile { path: f.path.display().to_string(), text: crate::settings::mask::mask_source(&f.text) }
         })
         .collect();
     let policy_files = policy.files.iter().map(|p| p.display().to_string()).collect();
@@ -489,86 +489,16 @@ fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -
     let mut out = Locations::new();
     for (input, resources) in wanted {
         let Some(source) = sources.get(input) else { continue };
-        let text = source.text.as_str();
-        // Byte offsets of every `"address"` value, and of every `"name"` with the
-        // `"type"` before it.
-        // Compare each `"address"` value's raw text with the addresses wanted; only
-        // values with escapes (for_each keys) are decoded.
-        let wanted: std::collections::HashSet<String> = resources.iter().map(|r| r.address.to_string()).collect();
-        let mut by_address: HashMap<String, usize> = HashMap::new();
-        for (at, _) in text.match_indices("\"address\"") {
-            let Some(rest) = text[at + 9..].trim_start().strip_prefix(':').map(str::trim_start) else { continue };
-            let Some(body) = rest.strip_prefix('"') else { continue };
-            let Some(end) = body.find('"') else { continue };
-            let raw = &body[..end];
-            // Only a value with escapes (a for_each key) is decoded; the rest are
-            // compared as they stand, without a copy.
-            let decoded;
-            let value: &str = if raw.contains('\\') {
-                match serde_json::Deserializer::from_str(rest).into_iter::<String>().next().and_then(Result::ok) {
-                    Some(v) => {
-                        decoded = v;
-                        &decoded
-                    }
-                    None => continue,
-                }
-            } else {
-                raw
-            };
-            if wanted.contains(value) && !by_address.contains_key(value) {
-                by_address.insert(value.to_owned(), at);
-                if by_address.len() == wanted.len() {
-                    break; // every address found: the rest of the file need not be read
-                }
-            }
-        }
-        let mut by_type_name: HashMap<(String, String), usize> = HashMap::new();
-        if by_address.is_empty() {
-            for (at, _) in text.match_indices("\"type\"") {
-                let next_string = |from: &str| {
-                    let rest = from.trim_start().strip_prefix(':')?.trim_start();
-                    serde_json::Deserializer::from_str(rest).into_iter::<String>().next()?.ok()
-                };
-                let Some(kind) = next_string(&text[at + 6..]) else { continue };
-                let window = &text[at..(at + 400).min(text.len())];
-                let window = &window[..window.char_indices().last().map_or(0, |(i, c)| i + c.len_utf8())];
-                if let Some(n) = window.find("\"name\"")
-                    && let Some(name) = next_string(&window[n + 6..])
-                {
-                    by_type_name.entry((kind, name)).or_insert(at + n);
-                }
-            }
-        }
-        let mut offsets: Vec<(usize, String)> = resources
+        let wanted: Vec<crate::input::locate::Wanted> = resources
             .iter()
-            .map(|r| {
-                let address = r.address.to_string();
-                let at = by_address
-                    .get(&address)
-                    .or_else(|| by_type_name.get(&(r.address.kind.to_string(), r.address.name.to_string())))
-                    .copied()
-                    .unwrap_or(0);
-                (at, address)
+            .map(|r| crate::input::locate::Wanted {
+                address: r.address.to_string(),
+                kind: r.address.kind.to_string(),
+                name: r.address.name.to_string(),
             })
             .collect();
-        offsets.sort();
-        offsets.dedup();
-        // Walk the text once, in offset order, counting lines and characters.
-        let (mut pos, mut line, mut column) = (0usize, 1usize, 1usize);
-        // Byte loops, which the compiler vectorises: plan JSON is often one line of
-        // hundreds of megabytes.
-        let chars = |b: &[u8]| b.iter().filter(|&&x| (x & 0xC0) != 0x80).count();
-        for (at, address) in offsets {
-            let segment = &text.as_bytes()[pos..at];
-            match segment.iter().rposition(|&b| b == b'\n') {
-                Some(last) => {
-                    line += segment.iter().filter(|&&b| b == b'\n').count();
-                    column = 1 + chars(&segment[last + 1..]);
-                }
-                None => column += chars(segment),
-            }
-            pos = at;
-            out.insert((input, address), (line, column));
+        for (address, place) in crate::input::locate::positions(source, &wanted) {
+            out.insert((input, address), place);
         }
     }
     out
@@ -594,7 +524,7 @@ pub fn check(model: &crate::model::Model<'_>, policy: &Policy, sources: &[Source
     let (graph, evidence) = crate::env::build_graph(model, policy);
     let envs = crate::env::classify_with(&graph, policy, &crate::env::StackOptions::default(), evidence);
     let found = crate::rules::run(&crate::rules::Context { graph: &graph, envs: &envs, policy });
-    report(&graph, &envs, policy, sources, found, Filter::default(), Date::today())
+    report(&graph, &envs, policy, sources, found, Filter::default(), Date::today().unwrap_or_else(|_| Date::now()))
 }
 
 /// Whether a run fails: an unsuppressed finding at or above `threshold`.

@@ -9,8 +9,10 @@ pub mod audit;
 pub mod cli;
 pub mod env;
 pub mod findings;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod graph;
-pub mod hash;
+pub(crate) mod hash;
 pub mod input;
 pub mod model;
 pub mod parallel;

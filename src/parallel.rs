@@ -36,43 +36,69 @@ pub fn join<R>(handle: std::thread::ScopedJoinHandle<'_, R>) -> R {
 
 /// `f` on every item, on all cores; `done(n)` is called as the `n`th result is ready.
 pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync, done: impl Fn(usize) + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(items.len()).max(1);
+    map_indices(items.len(), |i| f(&items[i]), done)
+}
+
+/// `f` on every index below `len`, on all cores, the results in index order;
+/// `done(n)` is called as the `n`th result is ready.
+///
+/// Workers take the next chunk of indices as they finish one. Each chunk's
+/// results are a list of their own, moved into the result in order once all are
+/// done: the results are held about once, never with an index beside each.
+pub fn map_indices<R: Send>(len: usize, f: impl Fn(usize) -> R + Sync, done: impl Fn(usize) + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from).min(len).max(1);
     if workers == 1 {
-        return items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                let r = f(item);
+        return (0..len)
+            .map(|i| {
+                let r = f(i);
                 done(i + 1);
                 r
             })
             .collect();
     }
+    // Small enough that uneven items still share the cores, large enough that
+    // the chunks' own lists cost nothing.
+    let chunk = (len / (workers * 64)).clamp(1, 4096);
+    let chunks = len.div_ceil(chunk);
     let next = AtomicUsize::new(0);
     let finished = AtomicUsize::new(0);
     let work = || {
-        let mut out = Vec::new();
+        let mut out: Vec<(usize, Vec<R>)> = Vec::new();
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(i) else { break };
-            out.push((i, f(item)));
-            done(finished.fetch_add(1, Ordering::Relaxed) + 1);
+            let c = next.fetch_add(1, Ordering::Relaxed);
+            if c >= chunks {
+                break;
+            }
+            let results = (c * chunk..((c + 1) * chunk).min(len))
+                .map(|i| {
+                    let r = f(i);
+                    done(finished.fetch_add(1, Ordering::Relaxed) + 1);
+                    r
+                })
+                .collect();
+            out.push((c, results));
         }
         out
     };
-    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+    let parts: Vec<Vec<(usize, Vec<R>)>> = std::thread::scope(|scope| {
         // The calling thread is one of the workers: one thread fewer to start, and
         // its allocator heap, already warm, serves its share.
         let handles: Vec<_> = (1..workers).map(|_| spawn(scope, work)).collect();
         let mine = work();
         // A worker that panicked re-raises here: its items have no result.
-        let mut parts: Vec<Vec<(usize, R)>> = handles.into_iter().map(join).collect();
+        let mut parts: Vec<_> = handles.into_iter().map(join).collect();
         parts.push(mine);
         parts
     });
-    let mut all: Vec<(usize, R)> = parts.drain(..).flatten().collect();
-    all.sort_unstable_by_key(|(i, _)| *i);
-    all.into_iter().map(|(_, r)| r).collect()
+    let mut ordered: Vec<Option<Vec<R>>> = (0..chunks).map(|_| None).collect();
+    for (c, results) in parts.into_iter().flatten() {
+        ordered[c] = Some(results);
+    }
+    let mut all = Vec::with_capacity(len);
+    for results in ordered.into_iter().flatten() {
+        all.extend(results);
+    }
+    all
 }
 
 #[cfg(test)]
@@ -90,5 +116,9 @@ mod tests {
         );
         assert_eq!(out, items.iter().map(|x| x * 2).collect::<Vec<_>>());
         assert_eq!(done.into_inner(), 1000);
+        for len in [0, 1, 2, 3, 100, 4097, 70_000] {
+            let out = super::map_indices(len, |i| i * 3, |_| {});
+            assert_eq!(out, (0..len).map(|i| i * 3).collect::<Vec<_>>(), "{len}");
+        }
     }
 }

@@ -47,14 +47,15 @@ fn bad_inputs_are_exit_2_with_what_and_where() {
         (bad("package.json"), vec!["not Terraform plan or state output", "`name`, `version`, `dependencies`"]),
         (bad("array.json"), vec!["not Terraform", "the top level is an array"]),
         (bad("format-2.json"), vec!["format_version 2.0", "reads versions 0.x and 1.x"]),
-        (bad("wrong-type.json"), vec!["wrong-type.json:6:36", "invalid type: string \"create\", expected a sequence", "resource_changes[0].change.actions"]),
+        (bad("wrong-type.json"), vec!["wrong-type.json:6:36", "invalid type: a string of 6 characters, expected a sequence", "resource_changes[0].change.actions"]),
         (bad("state-v2.json"), vec!["raw state file of version 2"]),
         (bad("bad-address.json"), vec!["resource_changes[0].address", "`aws_instance` is not a resource address"]),
         (bad("unknown-action.json"), vec!["resource_changes[0].change.actions", "unknown actions [\"explode\"]"]),
         (scratch("latin1.json", b"{\"format_version\": \"1.0\", \"x\": \"caf\xe9\"}"), vec!["not UTF-8", "line 1, column 36"]),
         (scratch("deep.json", &[b"{\"format_version\":\"1.2\",\"checks\":".as_slice(), &[b'['; 100_000]].concat()), vec!["EOF while parsing a list", "(at `checks`)"]),
-        (scratch("deep-vars.json", &[b"{\"format_version\":\"1.2\",\"variables\":{\"x\":{\"value\":".as_slice(), &[b'['; 100_000]].concat()), vec!["recursion limit exceeded", "variables.x.value"]),
-        (scratch("deep-values.json", &[b"{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"a.b\",\"change\":{\"actions\":[\"create\"],\"after\":".as_slice(), &b"{\"a\":".repeat(50_000)].concat()), vec!["recursion limit exceeded"]),
+        (scratch("deep-vars.json", &[b"{\"format_version\":\"1.2\",\"variables\":{\"x\":{\"value\":".as_slice(), &[b'['; 100_000], &[b']'; 100_000], b"}}}"].concat()), vec!["deep-vars.json:1:176: recursion limit exceeded", "(at `variables.x.value[0][0]", "[0][0]`)"]),
+        (scratch("deep-vars-cut.json", &[b"{\"format_version\":\"1.2\",\"variables\":{\"x\":{\"value\":".as_slice(), &[b'['; 100_000]].concat()), vec!["deep-vars-cut.json:1:100050: EOF while parsing a list", "(at `variables`)"]),
+        (scratch("deep-values.json", &[b"{\"format_version\":\"1.2\",\"resource_changes\":[{\"address\":\"a.b\",\"change\":{\"actions\":[\"create\"],\"after\":".as_slice(), &b"{\"a\":".repeat(50_000), b"1", &b"}".repeat(50_000), b"}}]}"].concat()), vec!["deep-values.json:1:726: recursion limit exceeded", "(at `resource_changes[0].change.after.a.a"]),
         (PathBuf::from("/nonexistent/plan.json"), vec!["cannot read /nonexistent/plan.json"]),
     ];
     for (path, fragments) in &cases {

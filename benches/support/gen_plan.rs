@@ -50,6 +50,22 @@ pub fn write_plan<W: Write>(out: &mut W, resources: usize, seed: u64) -> io::Res
     o.flush()
 }
 
+/// Writes a plan of `resources` tiny resource changes (a `null_resource` each,
+/// about 300 bytes): the shape where per-resource overhead shows most.
+pub fn write_tiny_plan<W: Write>(out: &mut W, resources: usize) -> io::Result<()> {
+    out.write_all(br#"{"format_version":"1.2","terraform_version":"1.11.4","resource_changes":["#)?;
+    for i in 0..resources {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        write!(
+            out,
+            r#"{{"address":"null_resource.r[{i}]","mode":"managed","type":"null_resource","name":"r","index":{i},"provider_name":"registry.terraform.io/hashicorp/null","change":{{"actions":["create"],"before":null,"after":{{"triggers":null}},"after_unknown":{{"id":true}},"before_sensitive":false,"after_sensitive":{{}}}}}}"#
+        )?;
+    }
+    out.write_all(b"]}")
+}
+
 /// The plan of [`write_plan`] as a string.
 pub fn plan_string(resources: usize, seed: u64) -> String {
     let mut v = Vec::with_capacity(resources.saturating_mul(4800) + 64 * 1024);

@@ -13,7 +13,6 @@
 //! common root of the audited directories, so every name is unique.
 
 use std::collections::{BTreeMap, HashSet};
-use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use crate::input::place;
@@ -440,9 +439,8 @@ enum JsonKind {
 
 /// Whether a `.json` file is a plan or a `show -json` state, by its first bytes.
 fn json_kind(path: &Path) -> Option<JsonKind> {
-    let mut head = vec![0u8; 4096];
-    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
-    let head = String::from_utf8_lossy(&head[..n]);
+    let head = crate::input::read::head(path, 4096)?;
+    let head = String::from_utf8_lossy(&head);
     // JSON (an object), with Terraform's version fields near the top.
     let object = head.trim_start_matches('\u{feff}').trim_start().starts_with('{');
     if !object || (!head.contains("\"format_version\"") && !head.contains("\"terraform_version\"")) {
@@ -466,7 +464,7 @@ enum TerragruntSource {
 
 /// A Terragrunt unit's `terraform { source }`.
 fn terragrunt_source(file: &Path) -> Option<TerragruntSource> {
-    let text = std::fs::read_to_string(file).ok()?;
+    let text = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source)?;
     let body = hcl_edit::parser::parse_body(&text).ok()?;
     let block = body.get_blocks("terraform").next()?;
     let source = match &block.body.get_attribute("source")?.value {

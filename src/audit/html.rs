@@ -29,6 +29,8 @@ pub fn write(
 ) -> io::Result<()> {
     let mut page = String::with_capacity(64 * 1024);
     let s = &report.summary;
+    // Names the user chose (a directory called `<i>x</i>`) are text, not markup.
+    let title = esc(title);
     let _ = writeln!(
         page,
         r#"<!DOCTYPE html>

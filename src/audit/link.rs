@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use super::{Stack, StackFiles};
 use crate::hash::FastMap;
+use crate::input;
 use crate::input::hcl::value::{Map, Val};
 use crate::input::hcl::{self, RemoteState};
 use crate::model::address::Mode;
@@ -43,7 +44,7 @@ fn producers_of(stack: &Stack, files: &StackFiles) -> Vec<RemoteState> {
     // for a stack that has no state here.
     let mut outputs = Map::new();
     for state in &files.states {
-        outputs.extend(state_outputs(&state.text));
+        outputs.extend(state_outputs(state));
     }
     if outputs.is_empty()
         && let Some(dir) = &stack.source
@@ -88,20 +89,37 @@ fn path_text(p: &std::path::Path) -> String {
     super::discover::normalize(p).display().to_string()
 }
 
-/// The root outputs of a raw or `show -json` state.
-fn state_outputs(text: &str) -> Map {
-    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return Map::new() };
+/// The root outputs of a raw or `show -json` state, read without the rest of it.
+fn state_outputs(state: &input::Source) -> Map {
+    type Outputs = std::collections::BTreeMap<String, Output>;
+    #[derive(serde::Deserialize)]
+    struct Output {
+        value: Option<serde_json::Value>,
+        #[serde(default)]
+        sensitive: bool,
+    }
+    #[derive(serde::Deserialize)]
+    struct Outer {
+        outputs: Option<Outputs>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        /// A raw state v4.
+        outputs: Option<Outputs>,
+        /// `terraform show -json`.
+        values: Option<Outer>,
+        /// A raw state v3: the root module's.
+        modules: Option<Vec<Outer>>,
+    }
+    let Some(doc) = state.parse_as::<Doc>() else { return Map::new() };
     let outputs = doc
-        .get("outputs")
-        .or_else(|| doc.get("values").and_then(|v| v.get("outputs")))
-        .or_else(|| doc.get("modules").and_then(|m| m.get(0)).and_then(|m| m.get("outputs")));
-    let Some(serde_json::Value::Object(map)) = outputs else { return Map::new() };
-    map.iter()
-        .map(|(k, v)| {
-            let value = v.get("value").cloned().map_or_else(Val::unknown, Val::from_json);
-            let sensitive = v.get("sensitive").and_then(serde_json::Value::as_bool).unwrap_or(false);
-            (k.clone(), value.marked(sensitive))
-        })
+        .outputs
+        .or_else(|| doc.values.and_then(|v| v.outputs))
+        .or_else(|| doc.modules.and_then(|m| m.into_iter().next()).and_then(|m| m.outputs));
+    outputs
+        .into_iter()
+        .flatten()
+        .map(|(k, o)| (k, o.value.map_or_else(Val::unknown, Val::from_json).marked(o.sensitive)))
         .collect()
 }
 

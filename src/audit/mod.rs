@@ -110,7 +110,7 @@ fn load_stack<'a>(
             for (state, (path, _)) in files.states.iter().zip(&stack.states) {
                 let mut actual = Model::default();
                 input::load_one(state, &options, &mut actual).map_err(error)?;
-                merge::merge_state(&mut part, 0, actual, path, merge::state_serial(&state.text));
+                merge::merge_state(&mut part, 0, actual, path, merge::state_serial(state));
             }
             if !files.plans.is_empty() {
                 part.warnings.push(crate::model::Warning::about(

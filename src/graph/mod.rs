@@ -278,10 +278,12 @@ impl<'m, 'a> Builder<'m, 'a> {
             model,
             graph,
             resource_nodes,
-            identities: FastMap::with_capacity_and_hasher(n * 2, Default::default()),
+            // Sized as they fill: most resources have no known id (a plan's new
+            // ones), and the instances of one counted resource share one entry.
+            identities: FastMap::default(),
             names: FastMap::default(),
             by_address: FastMap::with_capacity_and_hasher(n, Default::default()),
-            by_resource: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_resource: FastMap::default(),
             endpoints: FastMap::default(),
         };
         b.index();
@@ -324,8 +326,7 @@ impl<'m, 'a> Builder<'m, 'a> {
     fn build(mut self) -> Graph<'m, 'a> {
         // Each resource's links read only the indexes: found on every core, added in
         // order.
-        let indices: Vec<usize> = (0..self.model.resources.len()).collect();
-        let all_links = crate::parallel::map(&indices, |&i| self.links_of(i), |_| {});
+        let all_links = crate::parallel::map_indices(self.model.resources.len(), |i| self.links_of(i), |_| {});
         for (i, links) in all_links.into_iter().enumerate() {
             for link in links {
                 let to = match link.to {

@@ -133,12 +133,12 @@ pub fn fill<'a>(declared: &mut Value<'a>, actual: Value<'a>) {
 }
 
 /// The `serial` of a raw state, if the text is one.
-pub fn state_serial(text: &str) -> Option<u64> {
+pub fn state_serial(state: &super::Source) -> Option<u64> {
     #[derive(serde::Deserialize)]
     struct Head {
         serial: Option<u64>,
     }
-    serde_json::from_str::<Head>(text).ok()?.serial
+    state.parse_as::<Head>()?.serial
 }
 
 #[cfg(test)]

@@ -8,10 +8,13 @@
 
 mod config;
 pub mod hcl;
+mod json;
+pub mod locate;
 pub mod merge;
 pub mod place;
 mod plan;
 mod raw;
+pub mod read;
 pub mod source;
 mod state;
 
@@ -34,6 +37,41 @@ pub enum InputError {
         path: PathBuf,
         /// The OS error.
         source: std::io::Error,
+    },
+    /// A FIFO, a device, a directory where a file was expected.
+    #[error("{} is {what}, not a regular file; envwall reads only regular files", path.display())]
+    #[diagnostic(code(envwall::input::not_regular))]
+    NotRegular {
+        /// The file.
+        path: PathBuf,
+        /// What it is (`a FIFO (named pipe)`).
+        what: &'static str,
+    },
+    /// Larger than the limit for its kind.
+    #[error("{} is {}, more than the {} envwall reads of a {kind}", path.display(), read::size_text(*size), read::size_text(*limit))]
+    #[diagnostic(
+        code(envwall::input::too_large),
+        help("if the file is what you meant to pass, raise the limit: --max-file-size {}", read::flag_size(*size))
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size (at least; reading stops past the limit).
+        size: u64,
+        /// The limit.
+        limit: u64,
+        /// What it was read as.
+        kind: &'static str,
+    },
+    /// JSON in a file Terraform reads as HCL (`main.tf`, `terraform.tfvars`).
+    #[error("{} holds JSON, but Terraform reads a file of this name as HCL", path.display())]
+    #[diagnostic(
+        code(envwall::input::json_in_hcl),
+        help("Terraform reads JSON only from files whose names end in `.json`: rename it to {}.json", path.display())
+    )]
+    JsonInHcl {
+        /// The file.
+        path: PathBuf,
     },
     /// A binary planfile (a ZIP archive) instead of its JSON rendering.
     #[error("{} is a binary plan file, not JSON", path.display())]
@@ -194,13 +232,78 @@ pub(crate) fn attribute_values<'a>(
     })
 }
 
+/// serde_json's message without its position (the loader gives its own), made
+/// safe to print: it may quote a string of the document, which may be a secret,
+/// so only the string's length is told.
+pub(crate) fn json_message(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let message = match full.rfind(" at line ") {
+        Some(at) => &full[..at],
+        None => &full,
+    };
+    crate::text::clean(&hide_strings(message)).into_owned()
+}
+
+/// `invalid type: string "s3cret", expected ...` → `invalid type: a string of
+/// 6 characters, expected ...`.
+fn hide_strings(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find("string \"") {
+        out.push_str(&rest[..at]);
+        let body = &rest[at + 8..];
+        // serde_json writes the string escaped: its end is the first `"` not
+        // after a backslash.
+        let mut end = None;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            match c {
+                '\\' if !escaped => escaped = true,
+                '"' if !escaped => {
+                    end = Some(i);
+                    break;
+                }
+                _ => escaped = false,
+            }
+        }
+        let Some(end) = end else {
+            out.push_str("a string");
+            return out;
+        };
+        let length = serde_json::from_str::<String>(&format!("\"{}\"", &body[..end]))
+            .map_or_else(|_| body[..end].chars().count(), |s| s.chars().count());
+        out.push_str(&format!("a string of {length} character{}", if length == 1 { "" } else { "s" }));
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn at_pointer(pointer: &str) -> String {
-    if pointer.is_empty() || pointer == "." { String::new() } else { format!(" (at `{pointer}`)") }
+    if pointer.is_empty() || pointer == "." {
+        return String::new();
+    }
+    // A path through deep nesting is cut in the middle: its start says where
+    // in the document, its end what was being read.
+    const KEEP: usize = 60;
+    let chars: Vec<char> = pointer.chars().collect();
+    if chars.len() <= 2 * KEEP + 20 {
+        return format!(" (at `{pointer}`)");
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!(" (at `{head}…{tail}`)")
 }
 
 /// Reads every path and lowers all of them into one model.
+/// The same file or directory given twice (by any path to it) is read once.
 pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, InputError> {
-    paths.iter().map(|p| Source::read(p)).collect()
+    let mut seen = std::collections::HashSet::new();
+    paths
+        .iter()
+        .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
+        .map(|p| Source::read(p))
+        .collect()
 }
 
 /// Lowers already-read sources into one model that borrows from them, with no
@@ -241,24 +344,25 @@ pub fn load_with<'a>(sources: &'a [Source], options: &hcl::Options) -> Result<Mo
 /// Lowers one read source into `model`, as a new input.
 pub fn load_one<'a>(source: &'a Source, options: &hcl::Options, model: &mut Model<'a>) -> Result<(), InputError> {
     let path = source.path.as_path();
-    if source.terraform_source {
+    if source.is_terraform_source() {
         return hcl::load(path, options, model);
     }
-    let doc = match parse_document(path, &source.text) {
+    let id = model.inputs.len();
+    let doc = match raw::read(source, id, None) {
         Err(InputError::Json { message, .. }) if message.starts_with("duplicate field") => {
             // Go's JSON decoder lets the last duplicate key win; Terraform wrote or
             // accepted this file, so read it the same way.
-            let text = source.deduplicated.get_or_init(|| deduplicate(&source.text));
+            let text = source.whole_text()?;
+            let text = source.deduplicated.get_or_init(|| deduplicate(&text));
             model.warnings.push(Warning::about(
-                model.inputs.len(),
+                id,
                 format!("{}: duplicate JSON object keys; the last of each is used", path.display()),
             ));
-            parse_document(path, text)?
+            raw::read(source, id, Some(text))?
         }
         other => other?,
     };
     let kind = detect(path, &doc)?;
-    let id = model.inputs.len();
     match kind {
         InputKind::Plan => plan::lower(path, id, doc, model),
         InputKind::ShowState => state::lower_show(path, id, doc, model),
@@ -271,55 +375,13 @@ fn deduplicate(text: &str) -> String {
     serde_json::from_str::<serde_json::Value>(text).map_or_else(|_| text.to_owned(), |v| v.to_string())
 }
 
-fn parse_document<'a>(path: &Path, text: &'a str) -> Result<RawDoc<'a>, InputError> {
-    let trimmed = text.trim_start();
-    if !trimmed.starts_with('{') {
-        return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
-            Ok(_) => {
-                let what = match trimmed.as_bytes().first() {
-                    Some(b'[') => "the top level is an array",
-                    Some(b'"') => "the top level is a string",
-                    _ => "the top level is not an object",
-                };
-                InputError::NotTerraform { path: path.to_owned(), found: what.to_owned() }
-            }
-            Err(e) => json_error(path, text, &e),
-        });
-    }
-    serde_json::from_str::<RawDoc<'a>>(text).map_err(|e| json_error(path, text, &e))
-}
-
-fn json_error(path: &Path, text: &str, e: &serde_json::Error) -> InputError {
-    let full = e.to_string();
-    let message = match full.rfind(" at line ") {
-        Some(at) => full[..at].to_owned(),
-        None => full,
-    };
-    if let Some(version) = message.strip_prefix(raw::UNSUPPORTED_FORMAT) {
-        return InputError::UnsupportedFormat { path: path.to_owned(), version: version.to_owned() };
-    }
-    // The fast parse does not track where it is; on the error path, parse again
-    // with path tracking to say which field held the bad value.
-    let mut de = serde_json::Deserializer::from_str(text);
-    let pointer = match serde_path_to_error::deserialize::<_, RawDoc<'_>>(&mut de) {
-        Err(err) => err.path().to_string(),
-        Ok(_) => String::new(),
-    };
-    // The parser's message may quote the document: it is printed as text.
-    let message = crate::text::clean(&message).into_owned();
-    InputError::Json { path: path.to_owned(), line: e.line(), column: e.column().max(1), pointer, message }
-}
-
 fn detect(path: &Path, doc: &RawDoc<'_>) -> Result<InputKind, InputError> {
-    let is_plan = doc.planned_values.is_some()
-        || doc.resource_changes.is_some()
-        || doc.configuration.is_some()
-        || doc.prior_state.is_some();
+    let is_plan = doc.planned.present || doc.changes.is_some() || doc.configuration.is_some() || doc.prior.present;
     if doc.format_version.is_some() && is_plan {
         return Ok(InputKind::Plan);
     }
     let raw_shape = doc.resources.is_some() || doc.modules.is_some() || doc.lineage.is_some() || doc.serial.is_some();
-    if let (Some(version), true) = (doc.version, raw_shape) {
+    if let (Some(version), true) = (doc.version.as_deref(), raw_shape) {
         return match version.get().trim() {
             "4" => Ok(InputKind::RawState(4)),
             "3" => Ok(InputKind::RawState(3)),

@@ -6,7 +6,6 @@
 //! `prior_state` and `planned_values` for instances the changes do not list (data
 //! sources read during planning). References come from `configuration`.
 
-use std::borrow::Cow;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -14,31 +13,26 @@ use serde_json::value::RawValue;
 
 use super::InputError;
 use super::config::{ConfigModule, Instances, Resolver};
-use super::raw::{RawConfig, RawDoc, RawModuleValues, RawResourceChange};
-use crate::model::address::Address;
+use super::raw::{Pending, RawConfig, RawDoc, RawResourceChange, RawResourceValues};
+use crate::model::address::{Address, Key};
 use crate::model::value::{OwnedStep, PathStep, Value, write_path};
 use crate::model::{Action, Input, InputId, InputKind, Model, ProviderConfig, Reference, Resource, Warning};
 
 pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
     let first = model.resources.len();
-    let mut seen: HashSet<Cow<'a, str>> = HashSet::new();
-    let mut deposed = 0usize;
-    let RawDoc { resource_changes, prior_state, planned_values, configuration, variables, terraform_version, .. } = doc;
-    for (i, rc) in resource_changes.into_iter().flatten().enumerate() {
-        if rc.deposed.is_some() {
-            deposed += 1;
-            continue;
-        }
-        let resource = change_to_resource(path, id, i, rc, &mut seen)?;
-        model.resources.push(resource);
-    }
-    let state_modules = prior_state.and_then(|s| s.values).and_then(|v| v.root_module);
-    let planned_modules = planned_values.and_then(|v| v.root_module);
-    for (section, module) in [("prior_state", state_modules), ("planned_values", planned_modules)] {
-        if let Some(module) = module {
-            add_values(path, id, section, module, &mut seen, &mut model.resources)?;
+    let RawDoc { changes, prior, planned, configuration, variables, terraform_version, .. } = doc;
+    let sections = [("prior_state", prior), ("planned_values", planned)];
+    let deposed = changes.as_ref().map_or(0, |c| c.deposed);
+    let unlisted = pending_resources(path, id, sections, |a| changes.as_ref().is_some_and(|c| c.lists(a)))?;
+    if let Some(changes) = changes {
+        // Moved, not copied: the model of a large plan is mostly these.
+        if model.resources.is_empty() {
+            model.resources = changes.resources;
+        } else {
+            model.resources.extend(changes.resources);
         }
     }
+    model.resources.extend(unlisted);
     if deposed > 0 {
         model.warnings.push(Warning::about(id, format!(
             "{}: skipped {deposed} deposed object(s) (left over from create_before_destroy; the plan destroys them)",
@@ -95,7 +89,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         path: path.to_owned(),
         place: PathBuf::new(),
         kind: InputKind::Plan,
-        terraform_version: terraform_version.map(|v| v.0.into_owned()),
+        terraform_version,
         variables: variables.into_iter().flatten().map(|(k, v)| (k.0, v.value)).collect(),
         providers,
         name: None,
@@ -113,22 +107,28 @@ fn parse_address(path: &Path, pointer: impl FnOnce() -> String, text: &str) -> R
         .map_err(|e| invalid(path, pointer(), format!("`{text}` is not a resource address ({})", e.message)))
 }
 
-/// Parses a raw JSON slice kept aside during the first pass.
+/// Parses a raw JSON slice kept aside while reading, into a value of its own
+/// (the slice is dropped after).
 pub(crate) fn parse_raw<'a>(
     path: &Path,
     pointer: impl Fn() -> String,
-    raw: Option<&'a RawValue>,
+    raw: Option<&RawValue>,
 ) -> Result<Option<Value<'a>>, InputError> {
-    raw.map(|r| serde_json::from_str::<Value<'a>>(r.get()).map_err(|e| invalid(path, pointer(), e.to_string())))
-        .transpose()
+    use serde::de::DeserializeSeed as _;
+    raw.map(|r| {
+        // Every string the value's own: the slice is dropped after.
+        let mut de = serde_json::Deserializer::from_str(r.get());
+        crate::model::value::Owned.deserialize(&mut de).map_err(|e| invalid(path, pointer(), e.to_string()))
+    })
+    .transpose()
 }
 
-fn change_to_resource<'a>(
+/// Lowers one `resource_changes` entry (the `i`th), right after it is read.
+pub(crate) fn change_to_resource<'a>(
     path: &Path,
     id: InputId,
     i: usize,
-    rc: RawResourceChange<'a>,
-    seen: &mut HashSet<Cow<'a, str>>,
+    rc: RawResourceChange<'_>,
 ) -> Result<Resource<'a>, InputError> {
     let at = |field: &str| format!("resource_changes[{i}]{field}");
     let address = parse_address(path, || at(".address"), &rc.address)?;
@@ -149,11 +149,10 @@ fn change_to_resource<'a>(
         before.annotate(None, sensitive.as_ref());
         before
     };
-    seen.insert(rc.address.0);
     Ok(Resource {
         input: id,
         address,
-        provider: rc.provider_name.map(|p| p.0),
+        provider: rc.provider_name.as_deref().map(crate::model::shared),
         values,
         action,
         references: Vec::new(),
@@ -163,48 +162,77 @@ fn change_to_resource<'a>(
     })
 }
 
-/// Adds the resources of a values representation that are not yet in the model.
-pub(crate) fn add_values<'a>(
+/// The resources of `planned_values` and `prior_state` that the changes do not
+/// list (a data source read while planning, a resource left out by `-target`),
+/// each once: `prior_state`'s first.
+fn pending_resources<'a>(
+    path: &Path,
+    id: InputId,
+    sections: [(&'static str, Pending); 2],
+    listed: impl Fn(&Address) -> bool,
+) -> Result<Vec<Resource<'a>>, InputError> {
+    let mut added: HashSet<Address> = HashSet::new();
+    let mut out = Vec::new();
+    for (section, pending) in sections {
+        for kept in pending.resources {
+            // Read once already, when it was kept.
+            let r: RawResourceValues<'_> =
+                serde_json::from_str(&kept.text).map_err(|e| invalid(path, section.to_owned(), e.to_string()))?;
+            let resource = values_to_resource(path, id, section, &r, kept.module.as_deref())?;
+            if listed(&resource.address) || !added.insert(resource.address.clone()) {
+                continue;
+            }
+            out.push(resource);
+        }
+    }
+    Ok(out)
+}
+
+/// Lowers one resource of a values section (`values`, `planned_values`,
+/// `prior_state`): it exists, with the values given.
+pub(crate) fn values_to_resource<'a>(
     path: &Path,
     id: InputId,
     section: &str,
-    root: RawModuleValues<'a>,
-    seen: &mut HashSet<Cow<'a, str>>,
-    out: &mut Vec<Resource<'a>>,
-) -> Result<(), InputError> {
-    let mut stack = vec![root];
-    while let Some(module) = stack.pop() {
-        for r in module.resources {
-            if r.deposed_key.is_some() {
-                continue;
-            }
-            let address_text: &str = &r.address;
-            if seen.contains(address_text) {
-                continue;
-            }
-            let at = || format!("{section}: resource `{address_text}`");
-            let address = parse_address(path, at, address_text)?;
-            let values = parse_raw(path, at, r.values)?.unwrap_or_default();
-            let mut values = super::attribute_values(path, at, values)?;
-            let sensitive = parse_raw(path, at, r.sensitive_values)?;
-            values.annotate(None, sensitive.as_ref());
-            let depends_on = r.depends_on.iter().filter_map(|d| Address::parse(d).ok()).collect();
-            seen.insert(r.address.0.clone());
-            out.push(Resource {
-                input: id,
-                address,
-                provider: r.provider_name.map(|p| p.0),
-                values,
-                action: Action::Existing,
-                references: Vec::new(),
-                depends_on,
-                provider_config: None,
-                location: None,
-            });
-        }
-        stack.extend(module.child_modules.into_iter().rev());
+    r: &RawResourceValues<'_>,
+    module: Option<&str>,
+) -> Result<Resource<'a>, InputError> {
+    let address_text: &str = &r.address;
+    let at = || format!("{section}: resource `{address_text}`");
+    let mut address = parse_address(path, at, address_text)?;
+    // Format 0.1 leaves the instance key and the module out of the address.
+    if address.key.is_none()
+        && let Some(index) = r.index
+    {
+        address.key = match serde_json::from_str::<serde_json::Value>(index.get()) {
+            Ok(serde_json::Value::Number(n)) => n.as_i64().map(Key::Int),
+            Ok(serde_json::Value::String(s)) => Some(Key::Str(s.into())),
+            _ => None,
+        };
     }
-    Ok(())
+    if address.module.is_empty()
+        && let Some(module) = module
+    {
+        address.module = crate::model::address::parse_module_path(module)
+            .map(std::sync::Arc::from)
+            .map_err(|e| invalid(path, at(), format!("`{module}` is not a module address: {}", e.message)))?;
+    }
+    let values = parse_raw(path, at, r.values)?.unwrap_or_default();
+    let mut values = super::attribute_values(path, at, values)?;
+    let sensitive = parse_raw(path, at, r.sensitive_values)?;
+    values.annotate(None, sensitive.as_ref());
+    let depends_on = r.depends_on.iter().filter_map(|d| Address::parse(d).ok()).collect();
+    Ok(Resource {
+        input: id,
+        address,
+        provider: r.provider_name.as_deref().map(crate::model::shared),
+        values,
+        action: Action::Existing,
+        references: Vec::new(),
+        depends_on,
+        provider_config: None,
+        location: None,
+    })
 }
 
 /// Provider settings worth keeping: where resources live, never credentials.

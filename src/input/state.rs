@@ -6,7 +6,6 @@
 //! resource-level links. Legacy flatmap attributes (`"ingress.#": "1"`) are unflattened
 //! into the same nested shape newer formats use.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,20 +13,30 @@ use std::sync::Arc;
 use smol_str::SmolStr;
 
 use super::InputError;
-use super::plan::add_values;
 use super::raw::{RawDoc, RawV3Module, RawV4Resource};
 use crate::model::address::{Address, Mode, ModuleStep, parse_module_path};
-use crate::model::value::{Str, Text, Value};
+use crate::model::value::{Text, Value};
 use crate::model::{Action, Input, InputId, InputKind, Model, Resource};
 
 pub(crate) fn lower_show<'a>(
     path: &Path,
-    id: InputId,
+    _id: InputId,
     doc: RawDoc<'a>,
     model: &mut Model<'a>,
 ) -> Result<(), InputError> {
-    if let Some(root) = doc.values.and_then(|v| v.root_module) {
-        add_values(path, id, "values", root, &mut HashSet::new(), &mut model.resources)?;
+    let mut resources = doc.values.unwrap_or_default();
+    // A resource written twice is read once, as it first is. Hashes first, so
+    // that the usual file, without any, costs no copy of its addresses.
+    let state = crate::hash::Hasher::default();
+    let mut hashes = crate::hash::FastSet::default();
+    if !resources.iter().all(|r| hashes.insert(std::hash::BuildHasher::hash_one(&state, &r.address))) {
+        let mut seen = crate::hash::FastSet::default();
+        resources.retain(|r| seen.insert(r.address.clone()));
+    }
+    if model.resources.is_empty() {
+        model.resources = resources;
+    } else {
+        model.resources.extend(resources);
     }
     model.inputs.push(input(path, InputKind::ShowState, doc.terraform_version));
     Ok(())
@@ -40,8 +49,11 @@ pub(crate) fn lower_raw<'a>(
     doc: RawDoc<'a>,
     model: &mut Model<'a>,
 ) -> Result<(), InputError> {
-    for (i, r) in doc.resources.into_iter().flatten().enumerate() {
-        lower_v4_resource(path, id, i, r, &mut model.resources)?;
+    let resources = doc.resources.unwrap_or_default();
+    if model.resources.is_empty() {
+        model.resources = resources;
+    } else {
+        model.resources.extend(resources);
     }
     for (i, m) in doc.modules.into_iter().flatten().enumerate() {
         lower_v3_module(path, id, i, m, &mut model.resources)?;
@@ -50,12 +62,12 @@ pub(crate) fn lower_raw<'a>(
     Ok(())
 }
 
-fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<Str<'a>>) -> Input<'a> {
+fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<String>) -> Input<'a> {
     Input {
         path: path.to_owned(),
         place: PathBuf::new(),
         kind,
-        terraform_version: terraform_version.map(|v| v.0.into_owned()),
+        terraform_version,
         variables: Vec::new(),
         providers: Vec::new(),
         name: None,
@@ -67,11 +79,11 @@ fn invalid(path: &Path, pointer: String, message: String) -> InputError {
     InputError::Invalid { path: path.to_owned(), pointer, message }
 }
 
-fn lower_v4_resource<'a>(
+pub(crate) fn lower_v4_resource<'a>(
     path: &Path,
     id: InputId,
     i: usize,
-    r: RawV4Resource<'a>,
+    r: RawV4Resource<'_>,
     out: &mut Vec<Resource<'a>>,
 ) -> Result<(), InputError> {
     let module_text = r.module.as_deref().unwrap_or("");
@@ -124,10 +136,10 @@ fn lower_v4_resource<'a>(
 }
 
 /// `provider["registry.terraform.io/hashicorp/aws"].alias` → the source address.
-fn provider_source<'a>(text: &str) -> Cow<'a, str> {
+fn provider_source(text: &str) -> SmolStr {
     match (text.find("[\""), text.rfind("\"]")) {
-        (Some(start), Some(end)) if end > start + 2 => Cow::Owned(text[start + 2..end].to_owned()),
-        _ => Cow::Owned(text.to_owned()),
+        (Some(start), Some(end)) if end > start + 2 => crate::model::shared(&text[start + 2..end]),
+        _ => crate::model::shared(text),
     }
 }
 
@@ -199,7 +211,7 @@ fn lower_v3_module<'a>(
         out.push(Resource {
             input: id,
             address: Address { module: Arc::clone(&module), mode, kind, name: rname.into(), key },
-            provider: r.provider.map(|p| p.0),
+            provider: r.provider.as_deref().map(crate::model::shared),
             values,
             action: Action::Existing,
             references: Vec::new(),

@@ -132,7 +132,7 @@ impl Address {
         if steps.len() > i + 2 + usize::from(key.is_some()) {
             return Err(err("unexpected text after the instance key"));
         }
-        Ok(Address { module: module.into(), mode, kind: kind.clone().into(), name: name.clone().into(), key })
+        Ok(Address { module: module.into(), mode, kind: super::shared(kind), name: super::shared(name), key })
     }
 
     /// The same address without its instance key.

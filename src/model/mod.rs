@@ -202,7 +202,7 @@ pub struct Resource<'a> {
     /// Its absolute instance address.
     pub address: Address,
     /// The provider source address, e.g. `registry.terraform.io/hashicorp/aws`.
-    pub provider: Option<Cow<'a, str>>,
+    pub provider: Option<smol_str::SmolStr>,
     /// Attribute values: after apply for a plan (before, for an object the plan
     /// destroys), current for a state.
     pub values: Value<'a>,
@@ -214,8 +214,9 @@ pub struct Resource<'a> {
     pub depends_on: Vec<Address>,
     /// Index of its provider configuration in its input's `providers`.
     pub provider_config: Option<usize>,
-    /// Where it is written, when it comes from Terraform source.
-    pub location: Option<SourceLocation>,
+    /// Where it is written, when it comes from Terraform source (boxed: a
+    /// plan's million resources have none).
+    pub location: Option<Box<SourceLocation>>,
 }
 
 impl Resource<'_> {
@@ -337,4 +338,31 @@ impl Derivation {
             Derivation::Dependency => "dependency",
         }
     }
+}
+
+/// Text many resources share (provider sources, resource types, the names of
+/// counted resources), made once per thread: a [`smol_str::SmolStr`] of more
+/// than 23 bytes is an allocation of its own, and a clone of one shares it. A
+/// million resources of one provider hold one copy of its source, not a million.
+pub(crate) fn shared(text: &str) -> smol_str::SmolStr {
+    const INLINE: usize = 23;
+    if text.len() <= INLINE {
+        return smol_str::SmolStr::new(text);
+    }
+    thread_local! {
+        static SEEN: std::cell::RefCell<crate::hash::FastSet<smol_str::SmolStr>> = Default::default();
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(known) = seen.get(text) {
+            return known.clone();
+        }
+        // Bounded: a file of unique long names gains nothing from keeping them.
+        if seen.len() >= 4096 {
+            seen.clear();
+        }
+        let new = smol_str::SmolStr::new(text);
+        seen.insert(new.clone());
+        new
+    })
 }

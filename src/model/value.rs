@@ -141,6 +141,25 @@ impl<'a> Value<'a> {
         if let Some(s) = sensitive {
             self.mark_sensitive(s);
         }
+        self.shrink();
+    }
+
+    /// Gives back what its lists and maps hold beyond their length (a map grown
+    /// by the unknown entries above has up to twice the room it needs): the
+    /// model of a large plan is mostly these.
+    pub fn shrink(&mut self) {
+        match self {
+            Value::List(items) => {
+                exact(items);
+                items.iter_mut().for_each(Value::shrink);
+            }
+            Value::Map(entries) => {
+                exact(entries);
+                entries.iter_mut().for_each(|(_, v)| v.shrink());
+            }
+            Value::Sensitive(inner) => inner.shrink(),
+            _ => {}
+        }
     }
 
     fn mark_unknown(&mut self, unknown: &Value<'_>) {
@@ -337,6 +356,84 @@ impl OwnedStep {
 impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ValueVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads a value whose strings are all its own, whatever it is read from: for
+/// a value whose text is dropped after (a slice of a file read piece by piece).
+pub struct Owned;
+
+impl<'de> de::DeserializeSeed<'de> for Owned {
+    type Value = Value<'static>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'static>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Owned {
+    type Value = Value<'static>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Value::String(Text::Owned(SmolStr::new(v))))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(item) = seq.next_element_seed(Owned)? {
+            items.push(item);
+        }
+        Ok(Value::List(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        while let Some(key) = map.next_key_seed(OwnedText)? {
+            entries.push((key, map.next_value_seed(Owned)?));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// A string read as [`Owned`] reads them.
+struct OwnedText;
+
+impl<'de> de::DeserializeSeed<'de> for OwnedText {
+    type Value = Text<'static>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text<'static>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for OwnedText {
+    type Value = Text<'static>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Text::Owned(SmolStr::new(v)))
     }
 }
 
@@ -569,6 +666,17 @@ impl std::ops::Deref for Str<'_> {
     type Target = str;
     fn deref(&self) -> &str {
         &self.0
+    }
+}
+
+/// A list moved to an allocation of exactly its length, when it has more. Not
+/// `shrink_to_fit`: the allocator keeps a block that shrinks by half or less in
+/// place, so a map of two entries grown to room for four would keep it.
+fn exact<T>(list: &mut Vec<T>) {
+    if list.capacity() > list.len() {
+        let mut fitted = Vec::with_capacity(list.len());
+        fitted.append(list);
+        *list = fitted;
     }
 }
 

@@ -37,11 +37,20 @@ impl Date {
         (1..=days).contains(&day).then_some(Date { year, month, day })
     }
 
-    /// Today in UTC (`ENVWALL_TODAY=YYYY-MM-DD` overrides it, for reproducible runs).
-    pub fn today() -> Date {
-        if let Some(d) = std::env::var("ENVWALL_TODAY").ok().and_then(|s| Date::parse(&s)) {
-            return d;
+    /// Today: `ENVWALL_TODAY=YYYY-MM-DD` when set (for reproducible runs), else
+    /// [`Date::now`]. An `ENVWALL_TODAY` that is not a date is an error that says
+    /// so: a run must not quietly take another day than the one asked for.
+    pub fn today() -> Result<Date, String> {
+        match std::env::var_os("ENVWALL_TODAY") {
+            None => Ok(Date::now()),
+            Some(v) => v.to_str().and_then(Date::parse).ok_or_else(|| {
+                format!("ENVWALL_TODAY is {:?}, which is not a date written YYYY-MM-DD", v.to_string_lossy())
+            }),
         }
+    }
+
+    /// Today in UTC, by the system clock.
+    pub fn now() -> Date {
         let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
         Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
     }

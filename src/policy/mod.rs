@@ -277,14 +277,22 @@ impl Policy {
             None => find_policy_file(cwd).into_iter().collect(),
         };
         for path in files {
-            let text = std::fs::read_to_string(&path).map_err(|e| PolicyError::io(&path, &e))?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            let builtin: Vec<String> = policy.environments.iter().map(|e| e.name.clone()).collect();
-            let file = parse::parse(Origin::File(path.clone()), &path.display().to_string(), text, &builtin)?;
-            policy.merge(file);
-            policy.files.push(path);
+            let bytes = crate::input::read::read(&path, crate::input::read::FileKind::Policy)
+                .map_err(|e| PolicyError::unreadable(&path, format!("cannot read the policy: {e}")))?;
+            let text = String::from_utf8(bytes).map_err(|_| PolicyError::io(&path, &"it is not UTF-8 text"))?;
+            policy.add_file(path, &text)?;
         }
         Ok(policy)
+    }
+
+    /// Adds a policy file's text, read from `path`, on top of this policy.
+    pub fn add_file(&mut self, path: PathBuf, text: &str) -> Result<(), PolicyError> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        let builtin: Vec<String> = self.environments.iter().map(|e| e.name.clone()).collect();
+        let file = parse::parse(Origin::File(path.clone()), &path.display().to_string(), text, &builtin)?;
+        self.merge(file);
+        self.files.push(path);
+        Ok(())
     }
 
     fn merge(&mut self, file: parse::PolicyFile) {

@@ -46,9 +46,14 @@ pub struct PolicyError {
 }
 
 impl PolicyError {
-    pub(crate) fn io(path: &Path, e: &std::io::Error) -> PolicyError {
+    pub(crate) fn io(path: &Path, e: &dyn std::fmt::Display) -> PolicyError {
+        PolicyError::unreadable(path, format!("cannot read policy {}: {e}", path.display()))
+    }
+
+    /// A policy file that could not be read, and why (the message names the file).
+    pub(crate) fn unreadable(path: &Path, message: String) -> PolicyError {
         PolicyError {
-            message: format!("cannot read policy {}: {e}", path.display()),
+            message,
             src: std::sync::Arc::new(NamedSource::new(path.display().to_string(), String::new())),
             span: None,
             label: String::new(),

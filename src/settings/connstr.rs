@@ -3,8 +3,8 @@
 //! In: a setting's value (`postgresql://app:pw@db.stg.example.com:5432/orders`,
 //! `Server=tcp:sql-prod.database.windows.net,1433;...`, a Kafka bootstrap list, a
 //! Cloud SQL connection name). Out: the [`Endpoint`]s (scheme, host, port,
-//! database) it points at, and the value with every secret in it replaced by `***`
-//! ([`redact`]). Formats tried in order: Key Vault references, JDBC, URLs (with user
+//! database) it points at (what reports may show of a value: [`super::mask`]).
+//! Formats tried in order: Key Vault references, JDBC, URLs (with user
 //! info and several hosts), `;`-separated key=value (ADO.NET, Npgsql, Azure Service
 //! Bus / Storage / Cosmos DB), StackExchange.Redis, libpq key=value, Cloud SQL
 //! connection names, host:port lists, bare hosts. Anything else gives no endpoint;
@@ -473,132 +473,6 @@ fn key_vault(inner: &str) -> Vec<Endpoint> {
     Vec::new()
 }
 
-/// Key names whose values are secrets.
-fn secret_key(k: &str) -> bool {
-    let k = k.trim().to_ascii_lowercase().replace(['_', '-', ' '], "");
-    matches!(
-        k.as_str(),
-        "password"
-            | "pwd"
-            | "pass"
-            | "passwd"
-            | "accountkey"
-            | "sharedaccesskey"
-            | "sharedaccesssignature"
-            | "sig"
-            | "token"
-            | "accesstoken"
-            | "apikey"
-            | "secret"
-            | "clientsecret"
-            | "authtoken"
-            | "xamzsignature"
-            | "xamzsecuritytoken"
-            | "key"
-            | "code"
-    )
-}
-
-/// The value with every secret replaced by `***`: passwords in URL user info,
-/// `Password=`/`Pwd=`/`AccountKey=`/`SharedAccessKey=` and the like in key=value
-/// strings, `password=`/`token=`/`sig=` in query strings and option lists.
-pub fn redact(value: &str) -> String {
-    let mut out = value.to_owned();
-    // URL user info: `scheme://user:secret@host` (the password may hold `@` or `:`).
-    if let Some(start) = out.find("://").map(|i| i + 3) {
-        let end = out[start..].find(['/', '?', '#']).map_or(out.len(), |e| start + e);
-        // The authority ends at the first `/` after the last `@` of the user info.
-        let authority_end = match out[start..].rfind('@') {
-            Some(at) => out[start + at..].find(['/', '?', '#']).map_or(out.len(), |e| start + at + e),
-            None => end,
-        };
-        if let Some(at) = out[start..authority_end].rfind('@') {
-            let userinfo = &out[start..start + at];
-            let redacted = match userinfo.split_once(':') {
-                Some((user, _)) => format!("{user}:***"),
-                None if userinfo.is_empty() => String::new(),
-                None => "***".to_owned(),
-            };
-            out.replace_range(start..start + at, &redacted);
-        }
-    }
-    // key=value lists separated by `;`, `&`, `,` or whitespace.
-    let mut result = String::with_capacity(out.len());
-    let mut rest = out.as_str();
-    while let Some(eq) = rest.find('=') {
-        let key_start = rest[..eq].rfind([';', '&', ',', '?', ' ', '\t', '\n']).map_or(0, |i| i + 1);
-        let key = &rest[key_start..eq];
-        let value_end = rest[eq + 1..].find([';', '&', ',', ' ', '\t', '\n']).map_or(rest.len(), |i| eq + 1 + i);
-        result.push_str(&rest[..=eq]);
-        if secret_key(key) && value_end > eq + 1 {
-            result.push_str("***");
-        } else {
-            result.push_str(&rest[eq + 1..value_end]);
-        }
-        rest = &rest[value_end..];
-    }
-    result.push_str(rest);
-    result
-}
-
-/// Terraform source text with secrets masked and every byte offset kept: inside
-/// each quoted string, what [`redact`] would hide becomes `*`s, and the value of an
-/// attribute whose name says it is a secret (`password = "..."`) is masked whole.
-/// Used for the snippets the reports quote.
-pub fn redact_source(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] != b'"' {
-            let next = text[i..].find('"').map_or(text.len(), |n| i + n);
-            out.push_str(&text[i..next]);
-            i = next;
-            continue;
-        }
-        // A quoted string: find its end, skipping escapes.
-        let mut end = i + 1;
-        while end < bytes.len() && bytes[end] != b'"' && bytes[end] != b'\n' {
-            end += if bytes[end] == b'\\' { 2 } else { 1 };
-        }
-        let end = end.min(bytes.len());
-        let content = &text[i + 1..end];
-        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
-        let key: String = text[line_start..i]
-            .trim_end()
-            .trim_end_matches(['=', ':'])
-            .trim_end()
-            .trim_matches('"')
-            .chars()
-            .filter(char::is_ascii_alphanumeric)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        let secret_name = ["password", "secret", "token", "passwd", "apikey", "accesskey", "privatekey"]
-            .iter()
-            .any(|w| key.ends_with(w));
-        out.push('"');
-        if secret_name && !content.is_empty() && !content.starts_with("${") {
-            out.push_str(&"*".repeat(content.len()));
-        } else {
-            let r = redact(content);
-            if r == content {
-                out.push_str(content);
-            } else if r.len() <= content.len() {
-                out.push_str(&r);
-                out.push_str(&" ".repeat(content.len() - r.len()));
-            } else {
-                out.push_str(&"*".repeat(content.len()));
-            }
-        }
-        i = end;
-        if i < bytes.len() && bytes[i] == b'"' {
-            out.push('"');
-            i += 1;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,20 +483,6 @@ mod tests {
         assert_eq!(e.len(), 1, "{v}: {e:?}");
         let e = e.into_iter().next().unwrap();
         (e.scheme, e.host, e.port, e.database)
-    }
-
-    #[test]
-    fn source_redaction_masks_secrets_and_keeps_offsets() {
-        let text = "x = {\n  DATABASE_URL = \"postgresql://orders:s3cr3t@db.example.com:5432/orders\"\n  password = \"hunter2\"\n  name = \"orders\"\n  ref = \"${var.password}\"\n}\n";
-        let r = redact_source(text);
-        assert_eq!(r.len(), text.len());
-        assert!(!r.contains("s3cr3t") && !r.contains("hunter2"), "{r}");
-        assert!(r.contains("postgresql://orders:***@db.example.com:5432/orders"));
-        assert!(r.contains("password = \"*******\""));
-        assert!(r.contains("name = \"orders\"") && r.contains("ref = \"${var.password}\""));
-        assert_eq!(r.find("name"), text.find("name"));
-        assert_eq!(redact_source("a = \"unterminated"), "a = \"unterminated");
-        assert_eq!(redact_source("pwd = \"é\\\"x\""), "pwd = \"é\\\"x\"");
     }
 
     fn hosts(v: &str) -> Vec<String> {
@@ -853,52 +713,16 @@ mod tests {
         assert!(parse("1.2.3", true).is_empty());
     }
 
-    #[test]
-    fn secrets_are_redacted() {
-        for (v, want) in [
-            ("postgresql://app:s3cr3t@db.internal:5432/orders", "postgresql://app:***@db.internal:5432/orders"),
-            ("postgresql://app:p@ss:w/rd@db.internal/x", "postgresql://app:***@db.internal/x"),
-            ("redis://:pw@cache.internal:6379", "redis://:***@cache.internal:6379"),
-            (
-                "Server=tcp:h,1433;User ID=app;Password=hunter2;Encrypt=True;",
-                "Server=tcp:h,1433;User ID=app;Password=***;Encrypt=True;",
-            ),
-            ("Host=h;Pwd=x;Database=d", "Host=h;Pwd=***;Database=d"),
-            (
-                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=abc=",
-                "Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=Root;SharedAccessKey=***",
-            ),
-            (
-                "AccountName=st;AccountKey=abc==;EndpointSuffix=core.windows.net",
-                "AccountName=st;AccountKey=***;EndpointSuffix=core.windows.net",
-            ),
-            ("https://api.example.com/x?token=abc&page=2", "https://api.example.com/x?token=***&page=2"),
-            (
-                "https://st.blob.core.windows.net/c?sv=2020&sig=abcdef",
-                "https://st.blob.core.windows.net/c?sv=2020&sig=***",
-            ),
-            ("host=h password=secret dbname=x", "host=h password=*** dbname=x"),
-            ("cache:6380,password=x,ssl=True", "cache:6380,password=***,ssl=True"),
-        ] {
-            assert_eq!(redact(v), want, "{v}");
-        }
-    }
-
     proptest! {
         #[test]
-        fn parsing_and_redacting_never_panic(v in any::<String>()) {
+        fn parsing_never_panics(v in any::<String>()) {
             let _ = parse(&v, true);
-            let _ = redact(&v);
         }
 
         #[test]
         fn url_like_strings_never_panic(scheme in "[a-z+]{1,8}", user in "[^@/]{0,8}", host in "[a-z0-9.:\\[\\],-]{0,20}", rest in "[^ ]{0,20}") {
             let v = format!("{scheme}://{user}@{host}/{rest}");
             let _ = parse(&v, true);
-            let r = redact(&v);
-            if let Some((_, pw)) = user.split_once(':') && !pw.is_empty() && !pw.contains("***") {
-                prop_assert!(!r.contains(&format!(":{pw}@")), "{} kept its password in {}", v, r);
-            }
         }
     }
 }

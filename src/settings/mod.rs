@@ -11,6 +11,7 @@
 //! values into endpoints.
 
 pub mod connstr;
+pub mod mask;
 
 use std::borrow::Cow;
 

@@ -93,7 +93,7 @@ impl Eval<'_, '_> {
                 }
                 Ok(Val::Map(out))
             }
-            Kind::Template(elements) => self.template(elements),
+            Kind::Template(elements) => self.template(elements, e),
             Kind::Variable(name) => self.variable(name, e.span.get()),
             Kind::Conditional(c) => {
                 let [cond_expr, true_expr, false_expr] = &**c;
@@ -115,7 +115,7 @@ impl Eval<'_, '_> {
                     )),
                 }
             }
-            Kind::Call(call) => self.call(call, e.span),
+            Kind::Call(call) => self.call(call, e),
             Kind::Traversal(t) => {
                 if let Kind::Variable(name) = &t.root.kind
                     && !self.isolated
@@ -141,7 +141,7 @@ impl Eval<'_, '_> {
                 })
             }
             Kind::Binary(op) => self.binary(op, e.span),
-            Kind::For(f) => self.for_expr(f),
+            Kind::For(f) => self.for_expr(f, e),
         }
     }
 
@@ -251,7 +251,9 @@ impl Eval<'_, '_> {
         Ok(out.marked(sensitive))
     }
 
-    fn call(&mut self, call: &Call, span: Span) -> Result<Val> {
+    /// A function call: `whole` is the expression it is.
+    fn call(&mut self, call: &Call, whole: &Expr) -> Result<Val> {
+        let span = whole.span;
         let name = &*call.name;
         if call.namespaced {
             // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
@@ -331,11 +333,17 @@ impl Eval<'_, '_> {
             (Ok(Val::Unknown(o)), Some(from)) if o.is_empty() => Ok(from),
             (other, _) => other,
         };
-        result.map(|v| v.marked(sensitive)).map_err(|m| {
+        match result {
+            Ok(v) if !self.world.spend(steps_of(&v), self.file, whole) => Ok(Val::unknown()),
+            Ok(v) => Ok(v.marked(sensitive)),
+            Err(e) if e.too_large => {
+                self.world.too_large(self.file, whole, e.message);
+                Ok(Val::unknown())
+            }
             // A function's message may quote its arguments: not when one is secret.
-            let message = if sensitive { format!("{name}: invalid sensitive argument") } else { m };
-            EvalError::new(message, span.get())
-        })
+            Err(_) if sensitive => Err(EvalError::new(format!("{name}: invalid sensitive argument"), span.get())),
+            Err(e) => Err(EvalError::new(e.message, span.get())),
+        }
     }
 
     /// `templatefile(path, vars)` and `templatestring(template, vars)`: a file's
@@ -383,7 +391,10 @@ impl Eval<'_, '_> {
         Ok(rendered.marked(marked || path_marked || vars_marked))
     }
 
-    fn for_expr(&mut self, f: &ForExpr) -> Result<Val> {
+    fn for_expr(&mut self, f: &ForExpr, e: &Expr) -> Result<Val> {
+        if !self.world.spend(1, self.file, e) {
+            return Ok(Val::unknown());
+        }
         let (collection, sensitive) = self.expr(&f.collection)?.into_unmarked();
         let origins = collection.all_origins();
         let items: Vec<(Val, Val)> = match collection {
@@ -403,6 +414,9 @@ impl Eval<'_, '_> {
         let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
         let mut unknown = false;
         for (k, v) in items {
+            if !self.world.spend(1, self.file, e) {
+                return Ok(Val::unknown());
+            }
             let depth = self.scope.len();
             if let Some(kv) = &f.key_var {
                 self.scope.push((kv.to_string(), k));
@@ -463,33 +477,33 @@ impl Eval<'_, '_> {
     }
 
     /// A template's string.
-    fn template(&mut self, elements: &[Element]) -> Result<Val> {
-        let mut out = String::new();
-        let mut sensitive = false;
-        let mut origins = Origins::default();
-        let unknown = self.elements(elements, &mut out, &mut sensitive, &mut origins)?;
-        Ok(if unknown { Val::Unknown(origins) } else { Val::str(out).marked(sensitive) })
+    fn template(&mut self, elements: &[Element], e: &Expr) -> Result<Val> {
+        let mut r = Rendering { out: String::new(), sensitive: false, origins: Origins::default(), unknown: false };
+        let complete = self.elements(elements, &mut r, e)?;
+        if !complete {
+            return Ok(Val::unknown());
+        }
+        if r.unknown {
+            return Ok(Val::Unknown(r.origins));
+        }
+        if !self.world.spend(r.out.len() as u64 / BYTES_PER_STEP, self.file, e) {
+            return Ok(Val::unknown());
+        }
+        Ok(Val::str(r.out).marked(r.sensitive))
     }
 
-    /// Renders elements into `out`; `Ok(true)` when an unknown makes the string
-    /// unknown, its origins gathered in `origins`.
-    fn elements(
-        &mut self,
-        elements: &[Element],
-        out: &mut String,
-        sensitive: &mut bool,
-        origins: &mut Origins,
-    ) -> Result<bool> {
-        let mut unknown = false;
+    /// Renders elements of template `e`; `Ok(false)` when the string would be
+    /// larger than envwall makes (then it is unknown).
+    fn elements(&mut self, elements: &[Element], r: &mut Rendering, e: &Expr) -> Result<bool> {
         for element in elements {
             match element {
-                Element::Literal(lit) => out.push_str(lit),
+                Element::Literal(lit) => r.out.push_str(lit),
                 Element::Interpolation(expr) => {
                     let (v, s) = self.expr(expr)?.into_unmarked();
-                    *sensitive |= s;
+                    r.sensitive |= s;
                     if v.has_unknown() {
-                        unknown = true;
-                        *origins = origins.union(&v.all_origins());
+                        r.unknown = true;
+                        r.origins = r.origins.union(&v.all_origins());
                     } else if v.is_null() {
                         return Err(EvalError::new("a template cannot interpolate null", expr.span.get()));
                     } else {
@@ -502,62 +516,105 @@ impl Eval<'_, '_> {
                                 expr.span.get(),
                             )
                         })?;
-                        out.push_str(&text);
+                        r.out.push_str(&text);
                     }
                 }
                 Element::If(d) => {
                     let (cond, s) = self.expr(&d.cond)?.into_unmarked();
-                    *sensitive |= s;
+                    r.sensitive |= s;
                     let branch = match cond.to_bool() {
                         Some(true) => &d.then,
                         Some(false) => &d.otherwise,
                         None if cond.is_unknown() => {
-                            *origins = origins.union(&cond.all_origins());
-                            unknown = true;
+                            r.origins = r.origins.union(&cond.all_origins());
+                            r.unknown = true;
                             continue;
                         }
                         None => return Err(EvalError::new("an %{if} condition must be a bool", d.cond.span.get())),
                     };
-                    unknown |= self.elements(branch, out, sensitive, origins)?;
+                    if !self.elements(branch, r, e)? {
+                        return Ok(false);
+                    }
                 }
-                Element::For(d) => unknown |= self.for_directive(d, out, sensitive, origins)?,
+                Element::For(d) => {
+                    if !self.for_directive(d, r, e)? {
+                        return Ok(false);
+                    }
+                }
+            }
+            if r.out.len() > MAX_TEMPLATE_BYTES {
+                let message =
+                    format!("the string it makes is longer than {} MiB, envwall's limit", MAX_TEMPLATE_BYTES >> 20);
+                self.world.too_large(self.file, e, message);
+                return Ok(false);
             }
         }
-        Ok(unknown)
+        Ok(true)
     }
 
-    fn for_directive(
-        &mut self,
-        d: &ForDirective,
-        out: &mut String,
-        sensitive: &mut bool,
-        origins: &mut Origins,
-    ) -> Result<bool> {
+    /// `%{ for }` in template `e`; `Ok(false)` as for [`Eval::elements`].
+    fn for_directive(&mut self, d: &ForDirective, r: &mut Rendering, e: &Expr) -> Result<bool> {
+        if !self.world.spend(1, self.file, e) {
+            return Ok(false);
+        }
         let (collection, s) = self.expr(&d.collection)?.into_unmarked();
-        *sensitive |= s;
+        r.sensitive |= s;
         let items: Vec<(Val, Val)> = match collection {
             u @ Val::Unknown(_) => {
-                *origins = origins.union(&u.all_origins());
+                r.origins = r.origins.union(&u.all_origins());
+                r.unknown = true;
                 return Ok(true);
             }
             Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::int(i), v)).collect(),
             Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
             _ => return Err(EvalError::new("%{for} needs a list or map", d.collection.span.get())),
         };
-        let mut unknown = false;
         for (k, v) in items {
+            if !self.world.spend(1, self.file, e) {
+                return Ok(false);
+            }
             let depth = self.scope.len();
             if let Some(kv) = &d.key_var {
                 self.scope.push((kv.to_string(), k));
             }
             self.scope.push((d.value_var.to_string(), v));
-            let r = self.elements(&d.body, out, sensitive, origins);
+            let complete = self.elements(&d.body, r, e);
             self.scope.truncate(depth);
-            unknown |= r?;
+            if !complete? {
+                return Ok(false);
+            }
         }
-        Ok(unknown)
+        Ok(true)
     }
 }
+
+/// Bytes of a string made that count as one step of the budget
+/// ([`super::instance::MAX_STEPS`]).
+const BYTES_PER_STEP: u64 = 64;
+
+/// The steps a function's result counts for: its elements, or its length.
+fn steps_of(v: &Val) -> u64 {
+    match v.unmarked() {
+        Val::List(items) => items.len() as u64,
+        Val::Map(m) => m.len() as u64,
+        Val::String(s) => s.len() as u64 / BYTES_PER_STEP,
+        _ => 0,
+    }
+}
+
+/// A template being rendered.
+struct Rendering {
+    out: String,
+    sensitive: bool,
+    /// Whether an unknown makes the string unknown; what it comes from.
+    unknown: bool,
+    origins: Origins,
+}
+
+/// The longest string a template may make (as a function's result may be).
+/// Terraform has no limit; forty templates that each double the one before
+/// would make a terabyte. Past it, the template is unknown with a warning.
+pub(crate) const MAX_TEMPLATE_BYTES: usize = 64 << 20;
 
 /// `v.name`: missing attributes are unknown (see the module docs).
 pub(crate) fn get_attr(v: Val, name: &str) -> Val {

@@ -14,7 +14,7 @@
 //! on the resource it names.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -199,7 +199,8 @@ enum Slot<T> {
     Done(T),
 }
 
-type Cached = Rc<(Val, Vec<Origin>)>;
+/// A named value (or the error evaluating it gave) and what it read.
+type Cached = Rc<(Result<Val, EvalError>, Vec<Origin>)>;
 
 /// A module call's instances: each key with the module instance it made.
 type CallInstances = Rc<Vec<(Option<Key>, usize)>>;
@@ -266,6 +267,8 @@ pub(crate) struct World<'t> {
     root_values: HashMap<String, RootValue>,
     workspace: String,
     named: RefCell<FastMap<(usize, Named<'t>), Slot<Cached>>>,
+    /// Locals whose dependencies [`World::warm_locals`] is evaluating.
+    warming: RefCell<crate::hash::FastSet<(usize, &'t str)>>,
     /// (module instance, resource block) → its instances; each read of an instance
     /// shares its address and body.
     resources: RefCell<FastMap<(usize, usize), Rc<ResourceInstances>>>,
@@ -286,6 +289,37 @@ pub(crate) struct World<'t> {
     quiet: std::cell::Cell<usize>,
     /// Resources and modules whose count or for_each is unknown before apply.
     unknown_expansions: RefCell<Vec<String>>,
+    /// What the evaluation in progress may still spend.
+    budget: std::cell::Cell<Budget>,
+    /// What all evaluations together may still spend ([`MAX_TOTAL_STEPS`]), and
+    /// whether running out has been said.
+    total: std::cell::Cell<u64>,
+    total_said: std::cell::Cell<bool>,
+}
+
+/// The most steps one evaluation may take: a local, an output, a variable, a
+/// resource's body. A step is an element of a `for` expression or a `%{ for }`
+/// directive, an element of a collection a function makes, or 64 bytes of a
+/// string a template or a function makes. Terraform has no limit; three nested
+/// `for` over `range(1000)` would take a billion. Past it, the expression that
+/// ran out is unknown, with a warning, and the rest of that evaluation ends
+/// quickly: every further step is refused.
+pub(crate) const MAX_STEPS: u64 = 1_000_000; // "a million" in messages
+
+/// The most steps the evaluation of one stack may take in all: a thousand
+/// locals of a million steps each would take as long as one of a billion.
+pub(crate) const MAX_TOTAL_STEPS: u64 = 20_000_000; // "20 million" in messages
+
+/// What one evaluation may still spend ([`MAX_STEPS`]), and whether running out
+/// has been said.
+#[derive(Clone, Copy)]
+struct Budget {
+    steps: u64,
+    said: bool,
+}
+
+impl Budget {
+    const FULL: Budget = Budget { steps: MAX_STEPS, said: false };
 }
 
 /// A root variable's value given from outside, with where it came from.
@@ -309,6 +343,7 @@ impl<'t> World<'t> {
             root_values,
             workspace,
             named: RefCell::default(),
+            warming: RefCell::default(),
             resources: RefCell::default(),
             calls: RefCell::default(),
             sinks: RefCell::default(),
@@ -320,6 +355,9 @@ impl<'t> World<'t> {
             unread: RefCell::default(),
             quiet: std::cell::Cell::new(0),
             unknown_expansions: RefCell::default(),
+            budget: std::cell::Cell::new(Budget::FULL),
+            total: std::cell::Cell::new(MAX_TOTAL_STEPS),
+            total_said: std::cell::Cell::new(false),
         }
     }
 
@@ -368,11 +406,48 @@ impl<'t> World<'t> {
 
     /// Evaluates `f` with a fresh sink; returns its result and what it read, each
     /// once.
+    /// Runs one evaluation (of a named value, a body): with its own budget, and
+    /// what it reads gathered.
     fn collect<T>(&self, f: impl FnOnce() -> T) -> (T, Vec<Origin>) {
         self.sinks.borrow_mut().push(Sink::default());
+        let outer = self.budget.replace(Budget::FULL);
         let out = f();
+        self.budget.set(outer);
         let refs = self.sinks.borrow_mut().pop().unwrap_or_default().list;
         (out, refs)
+    }
+
+    /// Takes `n` steps from the evaluation's budget; `false` when it has run out,
+    /// and the first time, a warning that `expr` is treated as unknown.
+    pub fn spend(&self, n: u64, file: FileId, expr: &Expr) -> bool {
+        let mut budget = self.budget.get();
+        let total = self.total.get();
+        if budget.steps >= n && total >= n {
+            budget.steps -= n;
+            self.budget.set(budget);
+            self.total.set(total - n);
+            return true;
+        }
+        if total >= n {
+            let message = "evaluating it takes more than a million steps, envwall's limit for one value".to_owned();
+            self.too_large(file, expr, message);
+        } else if !self.total_said.replace(true) {
+            let message = "the stack takes more than 20 million steps to evaluate, envwall's limit for one stack, so values evaluated after this one are unknown too".to_owned();
+            self.too_large(file, expr, message);
+        } else {
+            self.budget.set(Budget { steps: 0, said: true });
+        }
+        false
+    }
+
+    /// Says (once per evaluation) that `expr` makes a value larger than envwall
+    /// makes, which is treated as unknown; every further step is refused.
+    pub fn too_large(&self, file: FileId, expr: &Expr, message: String) {
+        let said = self.budget.get().said;
+        self.budget.set(Budget { steps: 0, said: true });
+        if !said {
+            self.eval_warning(file, expr, &EvalError { message, span: None });
+        }
     }
 
     fn evaluator<'e>(&'e self, instance: usize, file: FileId, base: &'e [(String, Val)]) -> Eval<'e, 't> {
@@ -441,25 +516,63 @@ impl<'t> World<'t> {
             }
             None => {
                 self.named.borrow_mut().insert((instance, key), Slot::Busy);
-                let (result, refs) = self.collect(compute);
-                let value = match result {
-                    Ok(v) => v,
-                    Err(e) => {
-                        self.named.borrow_mut().remove(&(instance, key));
-                        return Err(e);
-                    }
-                };
-                let c = Rc::new((value, refs));
+                let c = Rc::new(self.collect(compute));
                 self.named.borrow_mut().insert((instance, key), Slot::Done(Rc::clone(&c)));
                 c
             }
         };
+        let value = cached.0.clone()?;
         if let Some(sink) = self.sinks.borrow_mut().last_mut() {
             for origin in &cached.1 {
                 sink.add(origin.clone());
             }
         }
-        Ok(cached.0.clone())
+        Ok(value)
+    }
+
+    /// Evaluates the locals that local `name` reads, and the ones they read,
+    /// deepest first: then each reads values already made, and a chain of
+    /// 100,000 locals is evaluated link after link, not link inside link (as
+    /// deep as the thread's stack). What they read is not the reader's: a local
+    /// named in a branch not taken is evaluated here but not recorded.
+    fn warm_locals(&self, instance: usize, name: &'t str) {
+        let Some(config) = self.config(instance) else { return };
+        // A local being warmed, or evaluated, is not warmed again: in a cycle
+        // its evaluation meets itself and says so.
+        let done = |n: &'t str| {
+            self.named.borrow().contains_key(&(instance, Named::Local(n)))
+                || self.warming.borrow().contains(&(instance, n))
+        };
+        if done(name) {
+            return;
+        }
+        let mut seen = HashSet::new();
+        let mut order = Vec::new();
+        let mut stack = vec![(name, false)];
+        while let Some((n, expanded)) = stack.pop() {
+            if expanded {
+                order.push(n);
+                continue;
+            }
+            let Some((&key, &(expr, _))) = config.locals.get_key_value(n) else { continue };
+            if done(key) || !seen.insert(key) {
+                continue;
+            }
+            stack.push((key, true));
+            stack.extend(expr.locals_read().into_iter().map(|dep| (&**dep, false)));
+        }
+        // The last is `name` itself, for the caller.
+        order.pop();
+        if order.is_empty() {
+            return;
+        }
+        self.warming.borrow_mut().insert((instance, name));
+        let _ = self.collect(|| {
+            for n in order {
+                let _ = self.local(instance, n, None);
+            }
+        });
+        self.warming.borrow_mut().remove(&(instance, name));
     }
 
     /// `local.name` in an instance.
@@ -467,6 +580,7 @@ impl<'t> World<'t> {
         let Some((&key, &(expr, file))) = self.config(instance).and_then(|c| c.locals.get_key_value(name)) else {
             return Err(EvalError { message: format!("there is no local value `{name}`"), span });
         };
+        self.warm_locals(instance, key);
         let result = self.named(instance, Named::Local(key), || self.evaluator(instance, file, &[]).expr(expr));
         match result {
             Err(e) if e.message.contains("a cycle") => {

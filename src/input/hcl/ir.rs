@@ -176,6 +176,79 @@ pub(crate) struct Traversal {
     pub ops: Box<[Op]>,
 }
 
+impl Expr {
+    /// Calls `f` on this expression and every expression inside it.
+    pub fn walk<'e>(&'e self, f: &mut impl FnMut(&'e Expr)) {
+        f(self);
+        match &self.kind {
+            Kind::Null | Kind::Bool(_) | Kind::Number(_) | Kind::String(_) | Kind::Variable(_) => {}
+            Kind::Array(items) => items.iter().for_each(|e| e.walk(f)),
+            Kind::Object(entries) => {
+                for (key, value) in entries.iter() {
+                    if let ObjectKey::Expr(k) = key {
+                        k.walk(f);
+                    }
+                    value.walk(f);
+                }
+            }
+            Kind::Template(elements) => walk_elements(elements, f),
+            Kind::Conditional(parts) => parts.iter().for_each(|e| e.walk(f)),
+            Kind::Call(call) => call.args.iter().for_each(|e| e.walk(f)),
+            Kind::Traversal(t) => {
+                t.root.walk(f);
+                for op in t.ops.iter() {
+                    if let OpKind::Index(i) = &op.kind {
+                        i.walk(f);
+                    }
+                }
+            }
+            Kind::Unary(u) => u.1.walk(f),
+            Kind::Binary(b) => {
+                b.1.walk(f);
+                b.2.walk(f);
+            }
+            Kind::For(e) => {
+                for part in [Some(&e.collection), e.key.as_ref(), Some(&e.value), e.cond.as_ref()].into_iter().flatten()
+                {
+                    part.walk(f);
+                }
+            }
+        }
+    }
+
+    /// The names `local.NAME` reads, anywhere inside.
+    pub fn locals_read(&self) -> Vec<&Str> {
+        let mut names = Vec::new();
+        self.walk(&mut |e| {
+            if let Kind::Traversal(t) = &e.kind
+                && matches!(&t.root.kind, Kind::Variable(v) if &**v == "local")
+                && let Some(name) = t.ops.first().and_then(Op::attr)
+            {
+                names.push(name);
+            }
+        });
+        names
+    }
+}
+
+fn walk_elements<'e>(elements: &'e [Element], f: &mut impl FnMut(&'e Expr)) {
+    for element in elements {
+        match element {
+            Element::Literal(_) => {}
+            Element::Interpolation(e) => e.walk(f),
+            Element::If(d) => {
+                d.cond.walk(f);
+                walk_elements(&d.then, f);
+                walk_elements(&d.otherwise, f);
+            }
+            Element::For(d) => {
+                d.collection.walk(f);
+                walk_elements(&d.body, f);
+            }
+        }
+    }
+}
+
 /// One traversal step and where it is.
 #[derive(Debug)]
 pub(crate) struct Op {

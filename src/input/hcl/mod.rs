@@ -88,7 +88,7 @@ pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String,
         entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "tf")).collect();
     files.sort();
     for file in files {
-        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        let Some(text) = super::read::text_if_readable(&file, super::read::FileKind::Source) else { continue };
         if !text.contains("backend") {
             continue;
         }
@@ -226,7 +226,10 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             line,
             column,
             message,
-            src: miette::NamedSource::new(f.path.display().to_string(), crate::text::clean_source(f.text.clone())),
+            src: miette::NamedSource::new(
+                f.path.display().to_string(),
+                crate::text::clean_source(crate::settings::mask::mask_source(&f.text)),
+            ),
             span: (offset, 1).into(),
         })));
     }
@@ -282,7 +285,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             references,
             depends_on: Vec::new(),
             provider_config,
-            location: Some(location),
+            location: Some(Box::new(location)),
         }
     };
     model.resources.reserve(count);
@@ -778,4 +781,42 @@ fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> HashMap<
         }
     }
     out
+}
+
+/// For the fuzz targets: whether the native parser reads `text` (a
+/// nesting or digit limit counts as refusing it).
+#[doc(hidden)]
+pub fn native_parses(text: &str) -> bool {
+    native::parse_or_limit(text).is_ok()
+}
+
+/// For the fuzz targets: the native parser and hcl-edit agree on `text`.
+/// When the native parser reads it, hcl-edit must read it too, to the same tree
+/// once lowered, unless it is what Terraform reads beyond hcl-edit; when the
+/// native parser refuses it, hcl-edit decides, as in [`load`]. The error says
+/// how they differ.
+#[doc(hidden)]
+pub fn parsers_agree(text: &str) -> Result<(), String> {
+    let Ok(((native, repeated), extended)) = native::parse_telling(text) else { return Ok(()) };
+    let Ok(body) = hcl_edit::parser::parse_body(text) else {
+        // What Terraform reads beyond hcl-edit (repeated keys among it) is read.
+        if extended || !repeated.is_empty() {
+            return Ok(());
+        }
+        return Err("the native parser reads what hcl-edit refuses".to_owned());
+    };
+    let renamed = HashMap::new();
+    let reference =
+        ir::Lowering { text, renamed_keys: &renamed, spans: true, suppressible: ir::has_suppressions(text) }
+            .body(&body);
+    let (native, reference) = (format!("{native:#?}"), format!("{reference:#?}"));
+    if native == reference {
+        return Ok(());
+    }
+    let at = native.lines().zip(reference.lines()).position(|(a, b)| a != b).unwrap_or(0);
+    Err(format!(
+        "the trees differ at line {at}:\nnative:   {}\nhcl-edit: {}",
+        native.lines().nth(at).unwrap_or(""),
+        reference.lines().nth(at).unwrap_or("")
+    ))
 }

@@ -38,9 +38,17 @@ pub(crate) type Parsed = (Body, Vec<(usize, String)>);
 /// one starts, and its text); else, where the file nests deeper than envwall
 /// reads, `Err(Some(offset))`, and `Err(None)` where hcl-edit must decide.
 pub(crate) fn parse_or_limit(text: &str) -> Result<Parsed, Option<(usize, Limit)>> {
+    parse_telling(text).map(|(parsed, _)| parsed)
+}
+
+/// As [`parse_or_limit`], and whether the text uses what Terraform reads and
+/// hcl-edit refuses (a newline inside an object `for`, more than 128 chained
+/// operators, deep nesting, a number beyond a float), for the differential fuzz
+/// target. It errs towards saying so.
+pub(crate) fn parse_telling(text: &str) -> Result<(Parsed, bool), Option<(usize, Limit)>> {
     let mut p = Parser::new(text);
     match p.body(true, false) {
-        Some((body, _)) if p.pos == p.b.len() => Ok((body, p.repeated_keys)),
+        Some((body, _)) if p.pos == p.b.len() => Ok(((body, p.repeated_keys), p.extended)),
         _ => Err(p.beyond),
     }
 }
@@ -95,6 +103,8 @@ struct Parser<'t> {
     /// Where the nesting went deeper than [`MAX_DEPTH`] or an operator chain
     /// longer than [`MAX_OPERATORS`], if it did.
     beyond: Option<(usize, Limit)>,
+    /// Whether the text used what Terraform reads and hcl-edit refuses.
+    extended: bool,
 }
 
 /// A part of a template before lowering.
@@ -123,6 +133,7 @@ impl<'t> Parser<'t> {
             suppressible: ir::has_suppressions(text),
             repeated_keys: Vec::new(),
             beyond: None,
+            extended: false,
         }
     }
 
@@ -164,6 +175,8 @@ impl<'t> Parser<'t> {
     /// body, a unary operator's operand.
     fn enter_by(&mut self, weight: u32) -> Option<()> {
         self.depth += weight;
+        // hcl-edit stops at 64 levels, each two or three here.
+        self.extended |= self.depth > 127;
         if self.depth > MAX_DEPTH {
             self.beyond.get_or_insert((self.pos, Limit::Nesting));
             return None;
@@ -453,6 +466,7 @@ impl<'t> Parser<'t> {
             operands.push((term, Span::new(from, self.pos)));
             operators.push(op);
         }
+        self.extended |= operators.len() > 128;
         if operators.len() > MAX_OPERATORS {
             self.beyond.get_or_insert((self.pos, Limit::Nesting));
             return None;
@@ -575,6 +589,8 @@ impl<'t> Parser<'t> {
                 while self.peek().is_some_and(|c| c.is_ascii_digit()) {
                     self.pos += 1;
                 }
+                // `.01` is index 1 to Terraform; hcl-edit refuses a leading zero.
+                self.extended |= self.pos - from > 1 && self.b[from] == b'0';
                 OpKind::LegacyIndex(self.text[from..self.pos].parse().ok()?)
             }
             c if is_id_start(c) => OpKind::GetAttr(self.ident()?.into()),
@@ -623,6 +639,7 @@ impl<'t> Parser<'t> {
             self.beyond.get_or_insert((from, Limit::Digits));
             return None;
         };
+        self.extended |= self.text[from..self.pos].parse::<f64>().is_ok_and(|f| !f.is_finite());
         Some(Kind::Number(if negative { value.neg() } else { value }))
     }
 
@@ -772,6 +789,7 @@ impl<'t> Parser<'t> {
             // Inside a `for`, newlines are blanks, as in Terraform (hcl-edit ends
             // the key and the value at one, and refuses `k =>` then a value split
             // over lines).
+            let key_at = self.pos;
             let key = self.expr(true)?;
             self.ws()?;
             if !self.eat_str(b"=>") {
@@ -779,6 +797,7 @@ impl<'t> Parser<'t> {
             }
             self.ws()?;
             let value = self.expr(true)?;
+            self.extended |= self.b[key_at..self.pos].contains(&b'\n');
             self.ws()?;
             let grouping = self.eat_str(b"...");
             let cond = self.for_cond()?;

@@ -27,6 +27,7 @@ use hcl_edit::structure::{Attribute, Block, BlockLabel, Body};
 use hcl_edit::template::StringTemplate;
 
 use super::super::InputError;
+use super::super::read::FileKind;
 use super::super::source::Source;
 use super::instance::normalize;
 use super::ir::{self, Lowering};
@@ -257,7 +258,7 @@ fn parse_parallel(paths: &[&Path]) -> Vec<Parsed> {
 
 /// Reads and parses one file.
 pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
-    let text = read_text(path)?;
+    let text = read_text(path, FileKind::Source)?;
     let json = path.extension().is_some_and(|x| x == "json");
     if json {
         let body = json_body(path, &text)?;
@@ -270,15 +271,25 @@ pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError>
         let body = Lowering::detached(&HashMap::new()).body(&body);
         return Ok((File { path: path.to_owned(), text, body, json }, warnings));
     }
+    refuse_json(path, &text)?;
     parse_text(path, text)
+}
+
+/// Refuses JSON in a file Terraform reads as HCL (`main.tf`, `terraform.tfvars`):
+/// Terraform would stop at its first `{`, and the fix is a new name.
+fn refuse_json(path: &Path, text: &str) -> Result<(), InputError> {
+    // No HCL body starts with `{`, so this costs nothing for HCL.
+    if text.trim_start().starts_with('{') && serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() {
+        return Err(InputError::JsonInHcl { path: path.to_owned() });
+    }
+    Ok(())
 }
 
 /// A file's text, decoded as every input is (byte-order mark, UTF-16); an empty
 /// file is an empty module file, not an error.
-fn read_text(path: &Path) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|source| InputError::Io { path: path.to_owned(), source })?;
-    match Source::from_bytes(path, bytes) {
-        Ok(source) => Ok(source.text),
+fn read_text(path: &Path, kind: FileKind) -> Result<String, InputError> {
+    match Source::from_bytes(path, crate::input::read::read(path, kind)?) {
+        Ok(source) => Ok(source.into_text().unwrap_or_default()),
         Err(InputError::Empty { .. }) => Ok(String::new()),
         Err(e) => Err(e),
     }
@@ -290,20 +301,22 @@ fn json_error(path: &Path, e: &serde_json::Error) -> InputError {
         line: e.line(),
         column: e.column().max(1),
         pointer: String::new(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_owned(),
+        message: crate::input::json_message(e),
     }
 }
 
 /// Reads any HCL file (a `terragrunt.hcl`).
 pub(crate) fn parse_file_as_hcl(path: &Path) -> Result<(File, Vec<String>), InputError> {
-    let text = read_text(path)?;
+    let text = read_text(path, FileKind::Source)?;
+    refuse_json(path, &text)?;
     parse_text(path, text)
 }
 
 /// Reads a `.tfvars` or `.tfvars.json` file: a body of attributes.
 pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
-    let text = read_text(path)?;
+    let text = read_text(path, FileKind::Variables)?;
     if !path.to_string_lossy().ends_with(".json") {
+        refuse_json(path, &text)?;
         return parse_text(path, text);
     }
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| json_error(path, &e))?;
@@ -344,7 +357,10 @@ pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>
                 line,
                 column,
                 message,
-                src: miette::NamedSource::new(path.display().to_string(), crate::text::clean_source(text.clone())),
+                src: miette::NamedSource::new(
+                    path.display().to_string(),
+                    crate::text::clean_source(crate::settings::mask::mask_source(&text)),
+                ),
                 span: (at, 1).into(),
             })));
         }
@@ -436,7 +452,10 @@ fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputEr
         line,
         column,
         message: e.message().to_owned(),
-        src: miette::NamedSource::new(path.display().to_string(), crate::text::clean_source(text.to_owned())),
+        src: miette::NamedSource::new(
+            path.display().to_string(),
+            crate::text::clean_source(crate::settings::mask::mask_source(text)),
+        ),
         span: (offset, usize::from(offset < text.len())).into(),
     }))
 }
@@ -503,7 +522,7 @@ fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> HashMap<String
         dir: String,
     }
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else { return HashMap::new() };
+    let Some(text) = crate::input::read::text_if_readable(&path, FileKind::Source) else { return HashMap::new() };
     match serde_json::from_str::<Manifest>(&text) {
         Ok(m) => m.modules.into_iter().filter(|e| !e.key.is_empty()).map(|e| (e.key, root.join(e.dir))).collect(),
         Err(e) => {

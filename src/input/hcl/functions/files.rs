@@ -5,16 +5,16 @@
 //! (`path.module` and `path.root` are relative to it, `path.cwd` is it). Only
 //! regular files inside the repository are read (its root is the nearest
 //! directory holding `.git`, else the root module's own directory), after every
-//! symbolic link is resolved, and only up to [`MAX_FILE_BYTES`]: a path that leads
+//! symbolic link is resolved, and only up to the limit for such files (16 MiB,
+//! or `--max-file-size`; see [`crate::input::read`]): a path that leads
 //! out of the repository, a device, a FIFO or a huge file is not read, and the
 //! value is unknown, with a warning saying why.
 
 use std::path::{Path, PathBuf};
 
 use super::*;
-
-/// The most a function reads of one file.
-pub(crate) const MAX_FILE_BYTES: u64 = 16 << 20;
+use crate::input::InputError;
+use crate::input::read::{FileKind, size_text};
 
 /// Where files may be read from.
 #[derive(Debug, Clone)]
@@ -56,23 +56,17 @@ impl FileAccess {
 
     /// The bytes of a regular file inside the repository.
     pub(crate) fn read(&self, path: &str) -> Result<Vec<u8>, String> {
-        use std::io::Read as _;
         let file = self.resolve(path)?;
-        let meta = std::fs::metadata(&file).map_err(|e| format!("cannot read {path:?}: {e}"))?;
-        if !meta.is_file() {
-            return Err(format!("{path:?} is not a regular file"));
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(format!("{path:?} is {} bytes, more than the {MAX_FILE_BYTES} envwall reads", meta.len()));
-        }
-        let mut bytes = Vec::with_capacity(meta.len() as usize);
-        std::fs::File::open(&file)
-            .and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-            .map_err(|e| format!("cannot read {path:?}: {e}"))?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(format!("{path:?} is more than the {MAX_FILE_BYTES} bytes envwall reads"));
-        }
-        Ok(bytes)
+        crate::input::read::read(&file, FileKind::Configuration).map_err(|e| match e {
+            InputError::Io { source, .. } => format!("cannot read {path:?}: {source}"),
+            InputError::NotRegular { what, .. } => format!("{path:?} is {what}, not a regular file"),
+            InputError::TooLarge { size, limit, .. } => format!(
+                "{path:?} is {}, more than the {} envwall reads (--max-file-size raises it)",
+                size_text(size),
+                size_text(limit)
+            ),
+            other => other.to_string(),
+        })
     }
 
     /// A file's text, which must be UTF-8.

@@ -11,7 +11,7 @@ pub(super) fn format(c: &Call) -> Result<Val, String> {
         return Ok(Val::unknown());
     }
     let values: Vec<&Val> = values.iter().collect();
-    sprintf(&spec, &values).map(Val::str).map_err(|e| c.err(e))
+    sprintf(c, &spec, &values).map(Val::str).map_err(|e| c.err(e))
 }
 
 /// `formatlist(spec, values...)`: list values are iterated in parallel, others repeat.
@@ -50,7 +50,7 @@ pub(super) fn formatlist(c: &Call) -> Result<Val, String> {
             out.push(Val::unknown());
             continue;
         }
-        let text = sprintf(&spec, &row).map_err(|e| c.err(format_args!("error on format iteration {k}: {e}")))?;
+        let text = sprintf(c, &spec, &row).map_err(|e| c.err(format_args!("error on format iteration {k}: {e}")))?;
         bytes += text.len();
         c.check_bytes(bytes)?;
         out.push(Val::str(text));
@@ -75,7 +75,7 @@ pub(super) struct Verb<'s> {
 }
 
 /// go-cty's `format`: `spec` applied to known `values`. Messages carry no function name.
-pub(super) fn sprintf(spec: &str, values: &[&Val]) -> Result<String, String> {
+pub(super) fn sprintf(c: &Call, spec: &str, values: &[&Val]) -> Result<String, String> {
     let bytes = spec.as_bytes();
     let mut out = String::new();
     let mut next_arg = 1;
@@ -97,6 +97,7 @@ pub(super) fn sprintf(spec: &str, values: &[&Val]) -> Result<String, String> {
         highest = highest.max(verb.arg);
         out.push_str(&format_verb(&verb, values)?);
         if out.len() > MAX_STRING_BYTES {
+            c.too_large.set(true);
             return Err(format!("result would be more than the limit of {MAX_STRING_BYTES} bytes"));
         }
         next_arg = verb.arg + 1;

@@ -32,6 +32,7 @@ mod strings;
 mod tests;
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::fmt::{self, Write as _};
@@ -255,24 +256,35 @@ fn function(name: &str) -> Option<&'static Function> {
 /// function that reads files gives an unknown). `Err` is a message saying what is
 /// wrong with the arguments, phrased like Terraform's ("cidrsubnet: prefix
 /// extension of 8 does not accommodate a subnet numbered 300").
-pub(crate) fn call(name: &str, args: Vec<Val>, files: Option<&FileAccess>) -> Result<Val, String> {
+pub(crate) fn call(name: &str, args: Vec<Val>, files: Option<&FileAccess>) -> Result<Val, CallError> {
     let Some(f) = function(name) else {
-        return Err(format!("there is no function named {name:?}"));
+        return Err(CallError { message: format!("there is no function named {name:?}"), too_large: false });
     };
     if args.iter().any(Val::is_unknown) {
         // The evaluator answers these itself; answer as it would.
         return Ok(Val::unknown());
     }
-    let c = Call { name, args: &args };
+    let c = Call { name, args: &args, too_large: Cell::new(false) };
     let result = match (f.run, files) {
-        (Run::Values(run), _) => run(&c)?,
-        (Run::Files(run), Some(files)) => run(&c, files)?,
-        (Run::Files(_), None) => return Ok(Val::unknown()),
-        (Run::AtApply, _) => return Ok(Val::unknown()),
-        (Run::Evaluator, _) => return Err(c.err("is evaluated by the evaluator")),
+        (Run::Values(run), _) => run(&c),
+        (Run::Files(run), Some(files)) => run(&c, files),
+        (Run::Files(_), None) | (Run::AtApply, _) => Ok(Val::unknown()),
+        (Run::Evaluator, _) => Err(c.err("is evaluated by the evaluator")),
     };
+    let result = result.map_err(|message| CallError { message, too_large: c.too_large.get() })?;
     let inner_marks = !f.keeps_inner_marks && args.iter().any(contains_sensitive);
     Ok(result.marked(inner_marks))
+}
+
+/// Why a function gave no value.
+#[derive(Debug)]
+pub(crate) struct CallError {
+    /// What went wrong, as Terraform words it.
+    pub message: String,
+    /// Whether the result would have been larger than envwall makes (where
+    /// Terraform has no limit): then its value is unknown, not an error that
+    /// `try` and `can` could catch.
+    pub too_large: bool,
 }
 
 /// Whether `name` is a function envwall evaluates.
@@ -287,6 +299,8 @@ pub(crate) fn exists(name: &str) -> bool {
 struct Call<'a> {
     name: &'a str,
     args: &'a [Val],
+    /// Set when the result would be too large ([`CallError::too_large`]).
+    too_large: Cell<bool>,
 }
 
 impl<'a> Call<'a> {
@@ -375,6 +389,7 @@ impl<'a> Call<'a> {
     /// Fails when a result would hold more than [`MAX_ELEMENTS`] elements.
     fn check_len(&self, len: usize) -> Result<(), String> {
         if len > MAX_ELEMENTS {
+            self.too_large.set(true);
             return Err(
                 self.err(format_args!("result would have {len} elements, more than the limit of {MAX_ELEMENTS}"))
             );
@@ -385,6 +400,7 @@ impl<'a> Call<'a> {
     /// Fails when a result would be longer than [`MAX_STRING_BYTES`].
     fn check_bytes(&self, len: usize) -> Result<(), String> {
         if len > MAX_STRING_BYTES {
+            self.too_large.set(true);
             return Err(
                 self.err(format_args!("result would be {len} bytes long, more than the limit of {MAX_STRING_BYTES}"))
             );

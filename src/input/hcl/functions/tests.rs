@@ -5,7 +5,7 @@ mod paths {
 
     /// A call with no files to read.
     fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
-        super::super::call(name, args, None)
+        super::super::call(name, args, None).map_err(|e| e.message)
     }
 
     fn one(name: &str, arg: &str) -> Val {
@@ -28,7 +28,7 @@ mod all {
 
     /// A call with no files to read.
     fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
-        super::super::call(name, args, None)
+        super::super::call(name, args, None).map_err(|e| e.message)
     }
 
     fn s(x: &str) -> Val {
