@@ -335,7 +335,7 @@ fn analyse<R>(
     f: impl FnOnce(&Analysis<'_, '_, '_, '_>) -> Result<R, Error>,
 ) -> Result<R, Error> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let policy = Policy::discover(args.policy.as_deref(), &cwd)?;
+    let policy = Policy::discover(args.policy.as_deref(), &cwd, &rules::codes())?;
     let env = match &args.env {
         Some(name) => Some(policy.environment(name).ok_or_else(|| Error::Usage {
             message: format!("--env {name}: no such environment"),
@@ -451,7 +451,7 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     use crate::audit;
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let dirs = if args.dirs.is_empty() { vec![PathBuf::from(".")] } else { args.dirs.clone() };
-    let policy = Policy::discover(args.policy.as_deref(), dirs.first().map_or(&cwd, |d| d.as_path()))?;
+    let policy = Policy::discover(args.policy.as_deref(), dirs.first().map_or(&cwd, |d| d.as_path()), &rules::codes())?;
     let timer = Timings::new();
     let discovery = audit::discover(&dirs, &args.states, args.include_modules)
         .map_err(|e| Error::Usage { message: e.to_string(), help: None })?;

@@ -269,7 +269,7 @@ pub fn report(
         .map(|i| {
             let f = &graph.model.files[i];
             // Snippets quote the source: its values masked, every offset kept.
-            ReportFile { path: f.path.display().to_string(), text: crate::settings::mask::mask_source(&f.text) }
+            ReportFile { path: f.path.display().to_string(), text: crate::vocab::mask::mask_source(&f.text) }
         })
         .collect();
     let policy_files = policy.files.iter().map(|p| p.display().to_string()).collect();

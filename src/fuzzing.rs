@@ -50,7 +50,7 @@ pub fn evaluate(bytes: &[u8]) {
 /// A policy file, on top of the built-in policy.
 pub fn policy(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
-    let _ = Policy::builtin().add_file(PathBuf::from(".envwall.hcl"), text);
+    let _ = Policy::builtin().add_file(PathBuf::from(".envwall.hcl"), text, &crate::rules::codes());
 }
 
 /// A connection string or setting value: its endpoints, and what reports
@@ -58,10 +58,10 @@ pub fn policy(bytes: &[u8]) {
 pub fn connection_string(bytes: &[u8]) {
     let Ok(text) = std::str::from_utf8(bytes) else { return };
     for bare_hosts in [false, true] {
-        let _ = crate::settings::connstr::parse(text, bare_hosts);
+        let _ = crate::vocab::connstr::parse(text, bare_hosts);
     }
     for source in [text.to_owned(), format!("DATABASE_URL = \"{text}\"\n"), format!("v = <<EOT\n{text}\nEOT\n")] {
-        let masked = crate::settings::mask::mask_source(&source);
+        let masked = crate::vocab::mask::mask_source(&source);
         assert_eq!(masked.len(), source.len(), "masking keeps every offset");
     }
 }

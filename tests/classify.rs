@@ -319,7 +319,7 @@ fn policy(text: &str) -> Policy {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("policy.hcl");
     std::fs::write(&path, text).unwrap();
-    Policy::discover(Some(&path), &dir).unwrap()
+    Policy::discover(Some(&path), &dir, &envwall::rules::codes()).unwrap()
 }
 
 #[test]

@@ -14,7 +14,8 @@ fn write(name: &str, text: &str) -> PathBuf {
 
 fn error(name: &str, text: &str) -> PolicyError {
     let path = write(name, text);
-    Policy::discover(Some(&path), path.parent().unwrap()).expect_err("the policy must be refused")
+    Policy::discover(Some(&path), path.parent().unwrap(), &envwall::rules::codes())
+        .expect_err("the policy must be refused")
 }
 
 /// Asserts the message and that the span covers exactly the `nth` occurrence of `at`.
@@ -142,7 +143,7 @@ exception "legacy" {
 }
 "#,
     );
-    let p = Policy::discover(Some(&path), path.parent().unwrap()).unwrap();
+    let p = Policy::discover(Some(&path), path.parent().unwrap(), &envwall::rules::codes()).unwrap();
     let prod = &p.environments[p.environment("production").unwrap()];
     assert_eq!(prod.accounts, ["111111111111"]);
     assert!(prod.aliases.contains(&"prd".to_owned()), "built-in aliases are kept");
@@ -165,9 +166,9 @@ fn discovery_finds_the_nearest_policy_up_to_the_repository_root() {
     std::fs::create_dir_all(root.join("repo/.git")).unwrap();
     std::fs::write(root.join(".envwall.hcl"), "environment \"outside\" {\n  tier = \"shared\"\n}\n").unwrap();
     // Above the repository root: not used.
-    assert_eq!(Policy::discover(None, &nested).unwrap().files, Vec::<PathBuf>::new());
+    assert_eq!(Policy::discover(None, &nested, &envwall::rules::codes()).unwrap().files, Vec::<PathBuf>::new());
     std::fs::write(root.join("repo/.envwall.hcl"), "environment \"inside\" {\n  tier = \"shared\"\n}\n").unwrap();
-    let p = Policy::discover(None, &nested).unwrap();
+    let p = Policy::discover(None, &nested, &envwall::rules::codes()).unwrap();
     assert_eq!(p.files, [root.join("repo/.envwall.hcl")]);
     assert!(p.environment("inside").is_some());
     // A directory of policy files.
@@ -175,6 +176,6 @@ fn discovery_finds_the_nearest_policy_up_to_the_repository_root() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("a.hcl"), "environment \"a\" {\n  tier = \"shared\"\n}\n").unwrap();
     std::fs::write(dir.join("b.hcl"), "environment \"b\" {\n  tier = \"shared\"\n}\n").unwrap();
-    let p = Policy::discover(Some(&dir), &root).unwrap();
+    let p = Policy::discover(Some(&dir), &root, &envwall::rules::codes()).unwrap();
     assert!(p.environment("a").is_some() && p.environment("b").is_some());
 }

@@ -12,8 +12,6 @@
 //! is ambiguous rather than guessed. Rules read this; they never re-derive it.
 
 pub mod networks;
-pub mod prefix;
-pub mod tokens;
 
 use std::fmt;
 
@@ -27,9 +25,9 @@ use crate::model::Model;
 use crate::model::value::{PathStep, Value};
 use crate::model::{InputId, Resource};
 use crate::policy::{Policy, Tier, key_is};
+use crate::vocab::ranges::{PrefixIndex, parse_range};
+use crate::vocab::tokens::{Tokens, Vocabulary, find_in_run};
 use networks::{Networks, is_public};
-use prefix::{PrefixIndex, parse_range};
-use tokens::{Tokens, Vocabulary, find_in_run};
 
 /// How strong a signal is; earlier variants are stronger.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -705,7 +703,7 @@ impl Matcher<'_, '_, '_> {
         if self.has_domains {
             // The same parser as settings use: URLs, `host:port`, bare hosts.
             for (attr, value) in &view.hosts {
-                for endpoint in crate::settings::connstr::parse(value, true) {
+                for endpoint in crate::vocab::connstr::parse(value, true) {
                     let host = endpoint.host;
                     if let Some((env, domain)) = self.domain_of(&host) {
                         out.push(self.evidence(
@@ -862,7 +860,7 @@ impl Matcher<'_, '_, '_> {
         let mut best: Option<(usize, &String)> = None;
         for (i, env) in self.policy.environments.iter().enumerate() {
             for d in &env.domains {
-                let inside = crate::settings::is_last_part(&host, d, '.');
+                let inside = crate::vocab::connstr::is_last_part(&host, d, '.');
                 if inside && best.is_none_or(|(_, b)| d.len() > b.len()) {
                     best = Some((i, d));
                 }

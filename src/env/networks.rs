@@ -6,9 +6,9 @@
 use ipnet::IpNet;
 use petgraph::graph::NodeIndex;
 
-use super::prefix::{PrefixIndex, parse_range};
 use crate::graph::{Graph, Node};
 use crate::model::value::Value;
+use crate::vocab::ranges::{PrefixIndex, parse_range};
 
 /// Network ranges of the inputs.
 #[derive(Debug, Default)]
@@ -156,7 +156,7 @@ pub fn is_saas(host: &str) -> bool {
         "ghcr.io",
     ];
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    SUFFIXES.iter().any(|s| crate::settings::is_last_part(&host, s, '.'))
+    SUFFIXES.iter().any(|s| crate::vocab::connstr::is_last_part(&host, s, '.'))
 }
 
 #[cfg(test)]

@@ -9,8 +9,8 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::{EdgeKind, Graph};
-use crate::env::prefix::parse_range;
 use crate::model::value::Value;
+use crate::vocab::ranges::parse_range;
 
 /// One network ACL entry.
 struct Entry {

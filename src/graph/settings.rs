@@ -16,7 +16,8 @@ use petgraph::graph::NodeIndex;
 use super::{Edge, EdgeKind, Endpoint, EndpointKind, Graph, Link, Node};
 use crate::model::Derivation;
 use crate::model::value::{OwnedStep, PathStep, Value, write_path};
-use crate::settings::{connstr, endpoint_key, settings};
+use crate::settings::settings;
+use crate::vocab::connstr::{self, endpoint_key};
 
 /// Whether `key` is an attribute through which resources export their host names
 /// and addresses. (A `match`: every resource's every attribute is asked.)

@@ -918,7 +918,7 @@ impl Firewall {
 }
 
 fn range_within(inner: &str, outer: &str) -> bool {
-    match (crate::env::prefix::parse_range(inner), crate::env::prefix::parse_range(outer)) {
+    match (crate::vocab::ranges::parse_range(inner), crate::vocab::ranges::parse_range(outer)) {
         (Some(i), Some(o)) => o.contains(&i),
         _ => false,
     }

@@ -5,7 +5,7 @@
 //! empty file, text that is not UTF-8 or UTF-16.
 //!
 //! A plan or state file is not held in memory: its first bytes are looked at
-//! here, and the loader parses it as it reads it ([`Source::parse`]), so that a
+//! here, and the loader parses it as it reads it (`input::raw`), so that a
 //! plan of hundreds of megabytes costs the model it makes, not its text as well.
 //! Standard input, and a file in UTF-16 (as Windows PowerShell writes
 //! `terraform show -json > plan.json`), are decoded into memory instead.

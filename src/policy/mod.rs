@@ -5,7 +5,7 @@
 //! file adds to the built-in policy: a new environment is added; one with a built-in
 //! name is merged into it; an alias a user environment claims is taken from every
 //! built-in environment. Parsing and every mistake in a file (with the span to
-//! show) live in [`parse`].
+//! show) live in `parse`.
 
 mod date;
 mod parse;
@@ -17,7 +17,7 @@ use ipnet::IpNet;
 pub use date::Date;
 pub use parse::PolicyError;
 
-use crate::env::tokens::tokenize;
+use crate::vocab::tokens::tokenize;
 
 /// The embedded built-in policy.
 pub const DEFAULT_POLICY: &str = include_str!("../../policies/default.hcl");
@@ -253,7 +253,7 @@ impl Policy {
     pub fn builtin() -> Policy {
         // The embedded file is tested to parse (policy::tests); failing here would be
         // a build defect, reported as such rather than as a user error.
-        let file = parse::parse(Origin::BuiltIn, "policies/default.hcl", DEFAULT_POLICY, &[])
+        let file = parse::parse(Origin::BuiltIn, "policies/default.hcl", DEFAULT_POLICY, &[], &[])
             .unwrap_or_else(|e| panic!("the built-in policy does not parse: {e}"));
         let mut policy = Policy {
             environments: Vec::new(),
@@ -269,8 +269,9 @@ impl Policy {
 
     /// Loads the policy for a run: `explicit` (a file or a directory of `*.hcl`
     /// files) if given, else the nearest `.envwall.hcl` from `cwd` up to the
-    /// repository root, on top of the built-in policy.
-    pub fn discover(explicit: Option<&Path>, cwd: &Path) -> Result<Policy, PolicyError> {
+    /// repository root, on top of the built-in policy. `rule_codes` are the
+    /// rules a policy may name (`envwall::rules::codes()`).
+    pub fn discover(explicit: Option<&Path>, cwd: &Path, rule_codes: &[&str]) -> Result<Policy, PolicyError> {
         let mut policy = Policy::builtin();
         let files = match explicit {
             Some(p) => explicit_files(p)?,
@@ -280,16 +281,17 @@ impl Policy {
             let bytes = crate::input::read::read(&path, crate::input::read::FileKind::Policy)
                 .map_err(|e| PolicyError::unreadable(&path, format!("cannot read the policy: {e}")))?;
             let text = String::from_utf8(bytes).map_err(|_| PolicyError::io(&path, &"it is not UTF-8 text"))?;
-            policy.add_file(path, &text)?;
+            policy.add_file(path, &text, rule_codes)?;
         }
         Ok(policy)
     }
 
-    /// Adds a policy file's text, read from `path`, on top of this policy.
-    pub fn add_file(&mut self, path: PathBuf, text: &str) -> Result<(), PolicyError> {
+    /// Adds a policy file's text, read from `path`, on top of this policy; it
+    /// may name the rules `rule_codes`.
+    pub fn add_file(&mut self, path: PathBuf, text: &str, rule_codes: &[&str]) -> Result<(), PolicyError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let builtin: Vec<String> = self.environments.iter().map(|e| e.name.clone()).collect();
-        let file = parse::parse(Origin::File(path.clone()), &path.display().to_string(), text, &builtin)?;
+        let file = parse::parse(Origin::File(path.clone()), &path.display().to_string(), text, &builtin, rule_codes)?;
         self.merge(file);
         self.files.push(path);
         Ok(())
@@ -499,7 +501,7 @@ mod tests {
     fn user_environments_claim_aliases() {
         let mut p = Policy::builtin();
         let text = "environment \"perf\" {\n  tier = \"production\"\n}\n";
-        p.merge(parse::parse(Origin::File("x.hcl".into()), "x.hcl", text, &[]).unwrap());
+        p.merge(parse::parse(Origin::File("x.hcl".into()), "x.hcl", text, &[], &crate::rules::codes()).unwrap());
         let perf = p.environment("perf").map(|i| p.environments[i].name.clone());
         assert_eq!(perf.as_deref(), Some("perf"));
         let staging = &p.environments[p.environment("staging").unwrap()];

@@ -62,11 +62,6 @@ impl PolicyError {
     }
 }
 
-/// Rule codes a policy may configure.
-pub(crate) fn known_rules() -> Vec<&'static str> {
-    crate::rules::RULES.iter().map(|r| r.code).collect()
-}
-
 struct Ctx<'t> {
     name: &'t str,
     text: &'t str,
@@ -95,6 +90,7 @@ pub(crate) fn parse(
     name: &str,
     text: &str,
     builtin_envs: &[String],
+    known: &[&str],
 ) -> Result<PolicyFile, PolicyError> {
     let ctx = Ctx { name, text };
     let body = hcl_edit::parser::parse_body(text).map_err(|e| {
@@ -114,7 +110,6 @@ pub(crate) fn parse(
         rules: Vec::new(),
         exceptions: Vec::new(),
     };
-    let known = known_rules();
     for structure in body.iter() {
         match structure {
             Structure::Attribute(a) => {
@@ -143,8 +138,8 @@ pub(crate) fn parse(
                     file.label_keys.extend(keys);
                     file.ignore_words.extend(ignore);
                 }
-                "rule" => file.rules.push(rule(&ctx, b, &known)?),
-                "exception" => file.exceptions.push(exception(&ctx, b, &known)?),
+                "rule" => file.rules.push(rule(&ctx, b, known)?),
+                "exception" => file.exceptions.push(exception(&ctx, b, known)?),
                 other => {
                     return Err(ctx.err(
                         b.ident.span(),

@@ -7,9 +7,9 @@ use petgraph::visit::EdgeRef;
 
 use super::traffic::{env_name, finding, traffic_text};
 use super::{Context, End, Finding, Rule, all_exist, end};
-use crate::env::prefix::parse_range;
 use crate::graph::{EdgeKind, EndpointKind, Node};
 use crate::policy::{Severity, Tier};
+use crate::vocab::ranges::parse_range;
 
 /// The rule.
 pub static RULE: Rule = Rule {

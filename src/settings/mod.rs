@@ -7,11 +7,10 @@
 //! parameters, Secrets Manager secret strings, SNS subscriptions, API Gateway
 //! integrations, CloudFront origins, DNS records (Route 53, Cloud DNS, Azure DNS),
 //! Azure web/function/container apps, Cloud Run, Cloud Functions, App Engine,
-//! Kubernetes workloads, config maps and secrets, Helm releases. [`connstr`] turns
+//! Kubernetes workloads, config maps and secrets, Helm releases. [`crate::vocab::connstr`] turns
 //! values into endpoints.
 
-pub mod connstr;
-pub mod mask;
+use crate::vocab::connstr::is_last_part;
 
 use std::borrow::Cow;
 
@@ -422,55 +421,8 @@ fn read<'r>(
     }
 }
 
-/// Whether a setting's key says it holds an endpoint, so a bare `host` or
-/// `host:port` value counts (`DB_HOST`, `*_URL`, `*_ENDPOINT`, `DATABASE_URL`, ...).
-pub fn endpoint_key(key: &str) -> bool {
-    let k = key.to_ascii_uppercase().replace(['-', '.'], "_");
-    const SUFFIXES: &[&str] = &[
-        "HOST",
-        "HOSTNAME",
-        "URL",
-        "URI",
-        "ENDPOINT",
-        "ADDR",
-        "ADDRESS",
-        "DSN",
-        "SERVER",
-        "SERVERS",
-        "BROKERS",
-        "BOOTSTRAP_SERVERS",
-        "CONNECTION_STRING",
-        "CONNECTIONSTRING",
-        "CONN",
-        "DOMAIN",
-        "DOMAIN_NAME",
-        "SERVER_NAME",
-        "RECORDS",
-        "RRDATAS",
-        "RECORD",
-        "ORIGIN",
-    ];
-    SUFFIXES.iter().any(|s| is_last_part(&k, s, '_')) || k.contains("CONNECTION")
-}
-
-/// Whether `text` is `part`, or ends with `separator` and `part` (`DB_HOST` ends
-/// with part `HOST` after `_`; `api.example.com` with `example.com` after `.`).
-pub(crate) fn is_last_part(text: &str, part: &str, separator: char) -> bool {
-    text.strip_suffix(part).is_some_and(|rest| rest.is_empty() || rest.ends_with(separator))
-}
-
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn a_last_part_follows_its_separator() {
-        assert!(super::is_last_part("HOST", "HOST", '_'));
-        assert!(super::is_last_part("DB_HOST", "HOST", '_'));
-        assert!(!super::is_last_part("GHOST", "HOST", '_'));
-        assert!(super::is_last_part("api.example.com", "example.com", '.'));
-        assert!(!super::is_last_part("badexample.com", "example.com", '.'));
-        assert!(!super::is_last_part("", "example.com", '.'));
-    }
-
     use super::*;
     use crate::model::address::Address;
     use crate::model::{Action, Resource};
@@ -580,6 +532,7 @@ mod tests {
 
     #[test]
     fn endpoint_keys() {
+        use crate::vocab::connstr::endpoint_key;
         for k in [
             "DATABASE_URL",
             "db_host",

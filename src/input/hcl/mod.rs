@@ -228,7 +228,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             message,
             src: miette::NamedSource::new(
                 f.path.display().to_string(),
-                crate::text::clean_source(crate::settings::mask::mask_source(&f.text)),
+                crate::text::clean_source(crate::vocab::mask::mask_source(&f.text)),
             ),
             span: (offset, 1).into(),
         })));

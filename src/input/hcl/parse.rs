@@ -359,7 +359,7 @@ pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>
                 message,
                 src: miette::NamedSource::new(
                     path.display().to_string(),
-                    crate::text::clean_source(crate::settings::mask::mask_source(&text)),
+                    crate::text::clean_source(crate::vocab::mask::mask_source(&text)),
                 ),
                 span: (at, 1).into(),
             })));
@@ -454,7 +454,7 @@ fn syntax_error(path: &Path, text: &str, e: &hcl_edit::parser::Error) -> InputEr
         message: e.message().to_owned(),
         src: miette::NamedSource::new(
             path.display().to_string(),
-            crate::text::clean_source(crate::settings::mask::mask_source(text)),
+            crate::text::clean_source(crate::vocab::mask::mask_source(text)),
         ),
         span: (offset, usize::from(offset < text.len())).into(),
     }))

@@ -5,7 +5,7 @@
 //! depends on a value known only after apply, or a message saying what is wrong with the
 //! arguments, phrased like Terraform's and prefixed with the function's name.
 //!
-//! Every function is one row of [`FUNCTIONS`]: its name, how it runs, and whether
+//! Every function is one row of `FUNCTIONS`: its name, how it runs, and whether
 //! its arguments may carry sensitive marks inside. The implementations are grouped
 //! by what they work on, one file each: strings, `format`, collections, network,
 //! encodings, numbers, type conversions.

@@ -262,7 +262,7 @@ pub(crate) fn is_label(key: &str) -> bool {
 pub(crate) fn masked_ranges(value: &str, key: Option<&str>) -> Vec<Range<usize>> {
     let tokens = tokens(value);
     // Endpoints the whole value names (`Server=tcp:h,1433;...` spans tokens).
-    let whole = connstr::parse(value, key.is_some_and(super::endpoint_key));
+    let whole = connstr::parse(value, key.is_some_and(connstr::endpoint_key));
     let mut out = Vec::new();
     let mut last_key = key;
     for token in &tokens {
@@ -275,7 +275,7 @@ pub(crate) fn masked_ranges(value: &str, key: Option<&str>) -> Vec<Range<usize>>
             out.extend(user_info(text).map(|r| token.range.start + r.start..token.range.start + r.end));
             continue;
         }
-        let bare = last_key.is_some_and(super::endpoint_key);
+        let bare = last_key.is_some_and(connstr::endpoint_key);
         let keep = kept(text, bare, &whole);
         let mut at = 0;
         for k in keep {

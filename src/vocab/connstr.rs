@@ -3,7 +3,8 @@
 //! In: a setting's value (`postgresql://app:pw@db.stg.example.com:5432/orders`,
 //! `Server=tcp:sql-prod.database.windows.net,1433;...`, a Kafka bootstrap list, a
 //! Cloud SQL connection name). Out: the [`Endpoint`]s (scheme, host, port,
-//! database) it points at (what reports may show of a value: [`super::mask`]).
+//! database) it points at (what reports may show of a value: [`super::mask`]), and which setting keys
+//! hold one ([`endpoint_key`]).
 //! Formats tried in order: Key Vault references, JDBC, URLs (with user
 //! info and several hosts), `;`-separated key=value (ADO.NET, Npgsql, Azure Service
 //! Bus / Storage / Cosmos DB), StackExchange.Redis, libpq key=value, Cloud SQL
@@ -473,10 +474,57 @@ fn key_vault(inner: &str) -> Vec<Endpoint> {
     Vec::new()
 }
 
+/// Whether a setting's key says it holds an endpoint, so a bare `host` or
+/// `host:port` value counts (`DB_HOST`, `*_URL`, `*_ENDPOINT`, `DATABASE_URL`, ...).
+pub fn endpoint_key(key: &str) -> bool {
+    let k = key.to_ascii_uppercase().replace(['-', '.'], "_");
+    const SUFFIXES: &[&str] = &[
+        "HOST",
+        "HOSTNAME",
+        "URL",
+        "URI",
+        "ENDPOINT",
+        "ADDR",
+        "ADDRESS",
+        "DSN",
+        "SERVER",
+        "SERVERS",
+        "BROKERS",
+        "BOOTSTRAP_SERVERS",
+        "CONNECTION_STRING",
+        "CONNECTIONSTRING",
+        "CONN",
+        "DOMAIN",
+        "DOMAIN_NAME",
+        "SERVER_NAME",
+        "RECORDS",
+        "RRDATAS",
+        "RECORD",
+        "ORIGIN",
+    ];
+    SUFFIXES.iter().any(|s| is_last_part(&k, s, '_')) || k.contains("CONNECTION")
+}
+
+/// Whether `text` is `part`, or ends with `separator` and `part` (`DB_HOST` ends
+/// with part `HOST` after `_`; `api.example.com` with `example.com` after `.`).
+pub(crate) fn is_last_part(text: &str, part: &str, separator: char) -> bool {
+    text.strip_suffix(part).is_some_and(|rest| rest.is_empty() || rest.ends_with(separator))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_last_part_follows_its_separator() {
+        assert!(is_last_part("HOST", "HOST", '_'));
+        assert!(is_last_part("DB_HOST", "HOST", '_'));
+        assert!(!is_last_part("GHOST", "HOST", '_'));
+        assert!(is_last_part("api.example.com", "example.com", '.'));
+        assert!(!is_last_part("badexample.com", "example.com", '.'));
+        assert!(!is_last_part("", "example.com", '.'));
+    }
 
     fn one(v: &str) -> (Option<String>, String, Option<u16>, Option<String>) {
         let e = parse(v, true);
