@@ -13,8 +13,11 @@ use super::Source;
 
 /// A resource to find: its address, type and name.
 pub struct Wanted {
+    /// Its address, as the plan writes it.
     pub address: String,
+    /// Its type, for a raw state's `"type"`.
     pub kind: String,
+    /// Its name, for a raw state's `"name"`.
     pub name: String,
 }
 

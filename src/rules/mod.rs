@@ -216,12 +216,12 @@ pub struct Suppression {
     pub reason: String,
 }
 
-/// Runs every enabled rule and applies the policy's severities.
 /// The code of every rule, for the policy to check the codes it names.
 pub fn codes() -> Vec<&'static str> {
     RULES.iter().map(|r| r.code).collect()
 }
 
+/// Runs every enabled rule and applies the policy's severities.
 pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
     let mut findings = Vec::new();
     for rule in RULES {
