@@ -98,7 +98,7 @@ pub struct ReportFinding {
     /// Severity.
     pub severity: Severity,
     /// `prod-to-nonprod` or `nonprod-to-prod`.
-    pub direction: &'static str,
+    pub direction: crate::rules::Direction,
     /// The side that opens the connection.
     pub from: ReportEnd,
     /// The other side.
@@ -109,8 +109,9 @@ pub struct ReportFinding {
     pub protocol: Option<String>,
     /// Ports, for traffic (`5432`, `8000-8080`, `all`).
     pub ports: Option<String>,
-    /// `added` (this plan creates or changes it) or `existing`.
-    pub status: &'static str,
+    /// `added` (this plan creates or changes it), `existing` or
+    /// `pending-removal`.
+    pub status: crate::rules::Status,
     /// The message.
     pub message: String,
     /// Where in the input the resource that creates the link is.
@@ -127,6 +128,56 @@ pub struct ReportFinding {
     pub labels: Vec<ReportLabel>,
 }
 
+/// The tier of a finding's end, as reports name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EndTier {
+    /// Production.
+    Production,
+    /// Staging, test, development and the like.
+    NonProduction,
+    /// Platform and hub networks.
+    Shared,
+    /// Not known.
+    Unknown,
+    /// The internet (a public range).
+    Internet,
+    /// Evidence for more than one environment, none declared.
+    Ambiguous,
+}
+
+impl EndTier {
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndTier::Production => "production",
+            EndTier::NonProduction => "non-production",
+            EndTier::Shared => "shared",
+            EndTier::Unknown => "unknown",
+            EndTier::Internet => "internet",
+            EndTier::Ambiguous => "ambiguous",
+        }
+    }
+}
+
+impl From<crate::policy::Tier> for EndTier {
+    fn from(tier: crate::policy::Tier) -> EndTier {
+        use crate::policy::Tier;
+        match tier {
+            Tier::Production => EndTier::Production,
+            Tier::NonProduction => EndTier::NonProduction,
+            Tier::Shared => EndTier::Shared,
+            Tier::Unknown => EndTier::Unknown,
+        }
+    }
+}
+
+impl std::fmt::Display for EndTier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One end of a finding.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportEnd {
@@ -139,7 +190,7 @@ pub struct ReportEnd {
     /// Environment name.
     pub environment: Option<String>,
     /// Tier.
-    pub tier: &'static str,
+    pub tier: EndTier,
     /// Why it is in that environment, strongest first.
     pub evidence: Vec<String>,
     /// The workloads it protects, when it is a security group or NSG.
@@ -403,9 +454,9 @@ fn resolve(
         };
         let class = e.node.map(|n| envs.of(n));
         let tier = match class {
-            Some(c) if c.internet => "internet",
-            Some(c) if c.ambiguous && e.environment.is_none() => "ambiguous",
-            _ => e.tier.as_str(),
+            Some(c) if c.internet => EndTier::Internet,
+            Some(c) if c.ambiguous && e.environment.is_none() => EndTier::Ambiguous,
+            _ => e.tier.into(),
         };
         ReportEnd {
             address,
@@ -452,13 +503,13 @@ fn resolve(
         rule: f.rule,
         name: rule.map_or("", |r| r.name),
         severity: f.severity,
-        direction: f.direction.as_str(),
+        direction: f.direction,
         from,
         to,
         via: ReportVia { address: via_address, stack: via_stack, attribute: f.via.attribute },
         protocol,
         ports,
-        status: f.status.as_str(),
+        status: f.status,
         message: f.message,
         location,
         fingerprint,
@@ -529,5 +580,8 @@ pub fn check(model: &crate::model::Model<'_>, policy: &Policy, sources: &[Source
 
 /// Whether a run fails: an unsuppressed finding at or above `threshold`.
 pub fn fails(report: &Report, threshold: Severity) -> bool {
-    report.findings.iter().any(|f| f.suppressed.is_none() && f.status != "pending-removal" && f.severity >= threshold)
+    report
+        .findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && f.status != crate::rules::Status::PendingRemoval && f.severity >= threshold)
 }

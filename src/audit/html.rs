@@ -11,7 +11,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use super::summary::{Matrix, StackSummary};
+use crate::findings::EndTier;
 use crate::findings::{Report, ReportEnd};
+use crate::rules::Status;
 
 const NODE_W: usize = 300;
 const NODE_H: usize = 34;
@@ -78,7 +80,7 @@ fn end_name(e: &ReportEnd) -> String {
 }
 
 fn end_column(e: &ReportEnd) -> String {
-    e.environment.clone().unwrap_or_else(|| e.tier.to_owned())
+    e.environment.clone().unwrap_or_else(|| e.tier.as_str().to_owned())
 }
 
 fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
@@ -119,7 +121,7 @@ fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
             .findings
             .iter()
             .flat_map(|f| [&f.from, &f.to])
-            .any(|e| end_column(e) == *name && e.tier == "production");
+            .any(|e| end_column(e) == *name && e.tier == EndTier::Production);
         let class = if production || name == "production" { "env-box env-production" } else { "env-box" };
         let _ = write!(
             page,
@@ -139,8 +141,10 @@ fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
     for (i, f) in report.findings.iter().enumerate() {
         let (fc, fr) = place(&end_name(&f.from), &end_column(&f.from));
         let (tc, tr) = place(&end_name(&f.to), &end_column(&f.to));
-        let crossing =
-            matches!((f.from.tier, f.to.tier), ("production", "non-production") | ("non-production", "production"));
+        let crossing = matches!(
+            (f.from.tier, f.to.tier),
+            (EndTier::Production, EndTier::NonProduction) | (EndTier::NonProduction, EndTier::Production)
+        );
         let (y1, y2) = (y_of(fr) + NODE_H / 2, y_of(tr) + NODE_H / 2);
         let d = if fc == tc {
             // Both ends in one column: a loop out to the right.
@@ -153,7 +157,7 @@ fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
             format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
         };
         let mut class = String::from(if crossing { "finding crossing" } else { "finding" });
-        if f.status == "pending-removal" {
+        if f.status == Status::PendingRemoval {
             class.push_str(" pending");
         }
         let _ = writeln!(
@@ -199,7 +203,7 @@ fn findings_table(page: &mut String, report: &Report) {
         let place = f.location.as_ref().map_or_else(String::new, |l| format!("{}:{}:{}", l.file, l.line, l.column));
         let status = match &f.suppressed {
             Some(s) => format!("suppressed ({}: {})", s.kind, s.reason),
-            None => f.status.to_owned(),
+            None => f.status.as_str().to_owned(),
         };
         let _ = writeln!(
             page,

@@ -12,6 +12,7 @@ use crate::findings::{Report, ReportEnd, ReportFinding};
 use crate::policy::Severity;
 use crate::report::sarif::section;
 use crate::report::terminal::clean;
+use crate::rules::Status;
 
 struct FindingDiagnostic<'r> {
     finding: &'r ReportFinding,
@@ -92,9 +93,9 @@ impl fmt::Display for FindingDiagnostic<'_> {
             write!(f, "\n      at {}:{}:{}", clean(&loc.file), loc.line, loc.column)?;
         }
         let status = match x.status {
-            "added" => "added by this plan",
-            "pending-removal" => "pending removal: in state, no longer in source; gone after the next apply",
-            _ => "already exists",
+            Status::Added => "added by this plan",
+            Status::PendingRemoval => "pending removal: in state, no longer in source; gone after the next apply",
+            Status::Existing => "already exists",
         };
         write!(f, "\nstatus {status}")?;
         if let Some(s) = &x.suppressed {
@@ -111,9 +112,9 @@ fn end_lines(f: &mut fmt::Formatter<'_>, label: &str, e: &ReportEnd) -> fmt::Res
     let name = clean(e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?"));
     let stack = e.stack.as_deref().map_or_else(String::new, |s| format!(" in {}", clean(s)));
     let env = match &e.environment {
-        Some(env) if env == e.tier => env.clone(),
+        Some(env) if env == e.tier.as_str() => env.clone(),
         Some(env) => format!("{env}, {}", e.tier),
-        None => e.tier.to_owned(),
+        None => e.tier.as_str().to_owned(),
     };
     writeln!(f, "{label:<5} {name}{stack} [{env}]")?;
     if !e.protects.is_empty() {

@@ -107,7 +107,8 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 }
 
 /// Which way a finding points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Direction {
     /// The production side opens toward non-production.
     ProdToNonprod,
@@ -182,7 +183,8 @@ pub struct Finding {
 }
 
 /// Whether the plan adds a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// The plan creates or changes what makes the link.
     Added,
