@@ -219,7 +219,15 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
     lap.lap();
     let found = rules::run(&rules::Context { graph: &graph, envs: &envs, policy: &policy });
     lap.lap();
-    let report = findings::report(&graph, &envs, &policy, &[], found, findings::Filter::default(), policy::Date::now());
+    let report = findings::report(
+        &graph,
+        &envs,
+        &policy,
+        &envwall::input::Locator::new(&[]),
+        found,
+        findings::Filter::default(),
+        policy::Date::now(),
+    );
     let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     audit::summary::write_json(&mut std::io::sink(), &report, &summaries, &matrix).expect("writes");

@@ -140,7 +140,11 @@ fn child(mode: &str, file: &Path, runs: usize) {
                 let source = envwall::input::Source::read(file).expect("reads");
                 let sources = [source];
                 let model = envwall::input::load(&sources).expect("loads");
-                let report = envwall::findings::check(&model, &envwall::policy::Policy::builtin(), &sources);
+                let report = envwall::findings::check(
+                    &model,
+                    &envwall::policy::Policy::builtin(),
+                    &envwall::input::Locator::new(&sources),
+                );
                 let mut out = Vec::new();
                 envwall::report::json::write(&mut out, &report).expect("writes");
                 best = best.min(start.elapsed());

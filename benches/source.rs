@@ -209,7 +209,7 @@ fn child(mode: &str, dir: &Path, runs: usize) {
                     &graph,
                     &envs,
                     &policy,
-                    &sources,
+                    &envwall::input::Locator::new(&sources),
                     found,
                     envwall::findings::Filter::default(),
                     envwall::policy::Date::now(),

@@ -432,7 +432,15 @@ impl Timings {
 fn check(args: &CheckArgs, today: crate::policy::Date) -> Result<ExitCode, Error> {
     analyse(&args.analysis, args.output.as_ref(), |a| {
         let filter = crate::findings::Filter { only_changes: args.only_changes };
-        let report = crate::findings::report(a.graph, a.envs, a.policy, a.sources, a.findings.clone(), filter, today);
+        let report = crate::findings::report(
+            a.graph,
+            a.envs,
+            a.policy,
+            &crate::input::Locator::new(a.sources),
+            a.findings.clone(),
+            filter,
+            today,
+        );
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
         let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
@@ -507,8 +515,15 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     timer.lap("environments");
     let findings = rules::run(&Context { graph: &graph, envs: &envs, policy: &policy });
     timer.lap("rules");
-    let report =
-        crate::findings::report(&graph, &envs, &policy, &[], findings, crate::findings::Filter::default(), today);
+    let report = crate::findings::report(
+        &graph,
+        &envs,
+        &policy,
+        &crate::input::Locator::new(&[]),
+        findings,
+        crate::findings::Filter::default(),
+        today,
+    );
     let mut report = report;
     report.errors = stacks.iter().zip(&errors).filter_map(|(s, e)| Some((s.name.clone(), e.clone()?))).collect();
     let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);

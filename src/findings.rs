@@ -12,8 +12,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::env::Environments;
 use crate::graph::{Graph, Node};
-use crate::input::Source;
-use crate::model::line_column;
+use crate::model::{Locator, line_column};
 use crate::policy::{Date, Policy, Severity};
 use crate::rules::{End, Finding, Suppression};
 
@@ -256,7 +255,7 @@ pub fn report(
     graph: &Graph<'_, '_>,
     envs: &Environments<'_>,
     policy: &Policy,
-    sources: &[Source],
+    locator: &dyn Locator,
     findings: Vec<Finding>,
     filter: Filter,
     today: Date,
@@ -265,7 +264,7 @@ pub fn report(
     let several = graph.model.inputs.len() > 1 || graph.model.inputs.iter().any(|i| i.name.is_some());
     let findings: Vec<Finding> =
         findings.into_iter().filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added).collect();
-    let locations = locate_all(graph, sources, &findings);
+    let locations = locate_all(graph, locator, &findings);
     let workloads = Workloads::default();
     let mut files = Files::default();
     let mut out: Vec<ReportFinding> = findings
@@ -273,8 +272,8 @@ pub fn report(
         .map(|mut f| {
             apply_exceptions(graph, policy, &mut f, today);
             apply_inline(graph, &mut f);
-            let labels = source_labels(graph, envs, &f, &mut files);
-            let mut r = resolve(graph, envs, sources, &locations, &workloads, several, f);
+            let labels = source_labels(graph, envs, locator, &f, &mut files);
+            let mut r = resolve(graph, envs, locator, &locations, &workloads, several, f);
             r.labels = labels;
             r
         })
@@ -377,12 +376,18 @@ fn apply_inline(graph: &Graph<'_, '_>, f: &mut Finding) {
 }
 
 /// Labels on the rule's attribute and on both ends, where they come from source.
-fn source_labels(graph: &Graph<'_, '_>, envs: &Environments<'_>, f: &Finding, files: &mut Files) -> Vec<ReportLabel> {
+fn source_labels(
+    graph: &Graph<'_, '_>,
+    envs: &Environments<'_>,
+    locator: &dyn Locator,
+    f: &Finding,
+    files: &mut Files,
+) -> Vec<ReportLabel> {
     let mut out = Vec::new();
     let mut label = |node: Option<NodeIndex>, attribute: Option<&str>, text: String| {
         let Some(r) = node.and_then(|n| graph.resource(n)) else { return };
         let Some(location) = &r.location else { return };
-        let (file, span) = crate::input::hcl::attribute_span(&graph.model.files, location, attribute);
+        let (file, span) = locator.attribute_span(&graph.model.files, location, attribute);
         // A block label covers only its first line; an attribute all of itself.
         let text_of = &graph.model.files[file].text;
         let end = if attribute.is_none() {
@@ -428,7 +433,7 @@ fn apply_exceptions(graph: &Graph<'_, '_>, policy: &Policy, f: &mut Finding, tod
 fn resolve(
     graph: &Graph<'_, '_>,
     envs: &Environments<'_>,
-    sources: &[Source],
+    locator: &dyn Locator,
     locations: &Locations,
     workloads: &Workloads,
     several: bool,
@@ -471,7 +476,7 @@ fn resolve(
     let via = graph.resource(f.via.node);
     let location = via.and_then(|r| {
         if let Some(at) = &r.location {
-            let (file, span) = crate::input::hcl::attribute_span(&graph.model.files, at, f.via.attribute.as_deref());
+            let (file, span) = locator.attribute_span(&graph.model.files, at, f.via.attribute.as_deref());
             let file = &graph.model.files[file];
             let (line, column) = line_column(&file.text, span.start);
             let (end_line, end_column) = line_column(&file.text, span.end);
@@ -483,9 +488,9 @@ fn resolve(
                 end_column: Some(end_column),
             });
         }
-        let source = sources.get(r.input)?;
+        let file = locator.input_path(r.input)?;
         let (line, column) = locations.get(&(r.input, r.address.to_string())).copied().unwrap_or((1, 1));
-        Some(Location { file: source.path.display().to_string(), line, column, end_line: None, end_column: None })
+        Some(Location { file, line, column, end_line: None, end_column: None })
     });
     let via_address = via.map_or_else(|| graph.node_name(f.via.node), |r| r.address.to_string());
     let via_stack = via.filter(|_| several).map(|r| graph.model.inputs[r.input].label());
@@ -529,26 +534,17 @@ type Locations = std::collections::HashMap<(usize, String), (usize, usize)>;
 /// their `"address"` (plan, `show -json`), else their `"name"` after their
 /// `"type"` (raw state). One pass over each input that has findings, however many
 /// findings there are.
-fn locate_all(graph: &Graph<'_, '_>, sources: &[Source], findings: &[Finding]) -> Locations {
+fn locate_all(graph: &Graph<'_, '_>, locator: &dyn Locator, findings: &[Finding]) -> Locations {
     use std::collections::HashMap;
-    let mut wanted: HashMap<usize, Vec<&crate::model::Resource<'_>>> = HashMap::new();
+    let mut wanted: HashMap<usize, Vec<&crate::model::address::Address>> = HashMap::new();
     for f in findings {
         if let Some(r) = graph.resource(f.via.node) {
-            wanted.entry(r.input).or_default().push(r);
+            wanted.entry(r.input).or_default().push(&r.address);
         }
     }
     let mut out = Locations::new();
-    for (input, resources) in wanted {
-        let Some(source) = sources.get(input) else { continue };
-        let wanted: Vec<crate::input::locate::Wanted> = resources
-            .iter()
-            .map(|r| crate::input::locate::Wanted {
-                address: r.address.to_string(),
-                kind: r.address.kind.to_string(),
-                name: r.address.name.to_string(),
-            })
-            .collect();
-        for (address, place) in crate::input::locate::positions(source, &wanted) {
+    for (input, addresses) in wanted {
+        for (address, place) in locator.positions(input, &addresses) {
             out.insert((input, address), place);
         }
     }
@@ -571,11 +567,11 @@ fn fingerprint(parts: &[&str]) -> String {
 /// (no `--env`, no workspace, every finding kept): graph, environments, rules and
 /// the report. For benchmarks and embedders; the command line runs the stages one by
 /// one to time them.
-pub fn check(model: &crate::model::Model<'_>, policy: &Policy, sources: &[Source]) -> Report {
+pub fn check(model: &crate::model::Model<'_>, policy: &Policy, locator: &dyn Locator) -> Report {
     let (graph, evidence) = crate::env::build_graph(model, policy);
     let envs = crate::env::classify_with(&graph, policy, &crate::env::StackOptions::default(), evidence);
     let found = crate::rules::run(&crate::rules::Context { graph: &graph, envs: &envs, policy });
-    report(&graph, &envs, policy, sources, found, Filter::default(), Date::today().unwrap_or_else(|_| Date::now()))
+    report(&graph, &envs, policy, locator, found, Filter::default(), Date::today().unwrap_or_else(|_| Date::now()))
 }
 
 /// Whether a run fails: an unsuppressed finding at or above `threshold`.

@@ -15,7 +15,7 @@ pub fn plan_or_state(bytes: &[u8]) {
     let Ok(source) = Source::from_bytes(Path::new("fuzz.json"), bytes.to_vec()) else { return };
     let sources = [source];
     let Ok(model) = input::load(&sources) else { return };
-    reports(&crate::findings::check(&model, &Policy::builtin(), &sources));
+    reports(&crate::findings::check(&model, &Policy::builtin(), &input::Locator::new(&sources)));
 }
 
 /// Native HCL: the parser alone.
@@ -44,7 +44,7 @@ pub fn evaluate(bytes: &[u8]) {
     }
     let Ok(sources) = input::read_sources(std::slice::from_ref(&dir)) else { return };
     let Ok(model) = input::load(&sources) else { return };
-    reports(&crate::findings::check(&model, &Policy::builtin(), &sources));
+    reports(&crate::findings::check(&model, &Policy::builtin(), &input::Locator::new(&sources)));
 }
 
 /// A policy file, on top of the built-in policy.

@@ -279,6 +279,48 @@ fn hide_strings(message: &str) -> String {
     out
 }
 
+/// The [`crate::model::Locator`] of the inputs read: where findings point,
+/// in source files and in plan and state files.
+pub struct Locator<'s> {
+    sources: &'s [Source],
+}
+
+impl<'s> Locator<'s> {
+    /// The locator of these inputs, in the order they were loaded (none: only
+    /// source locations are known).
+    pub fn new(sources: &'s [Source]) -> Locator<'s> {
+        Locator { sources }
+    }
+}
+
+impl crate::model::Locator for Locator<'_> {
+    fn attribute_span(
+        &self,
+        files: &[crate::model::SourceFile],
+        location: &crate::model::SourceLocation,
+        attribute: Option<&str>,
+    ) -> (usize, std::ops::Range<usize>) {
+        hcl::attribute_span(files, location, attribute)
+    }
+
+    fn input_path(&self, input: crate::model::InputId) -> Option<String> {
+        self.sources.get(input).map(|s| s.path.display().to_string())
+    }
+
+    fn positions(
+        &self,
+        input: crate::model::InputId,
+        resources: &[&crate::model::address::Address],
+    ) -> Vec<(String, (usize, usize))> {
+        let Some(source) = self.sources.get(input) else { return Vec::new() };
+        let wanted: Vec<locate::Wanted> = resources
+            .iter()
+            .map(|a| locate::Wanted { address: a.to_string(), kind: a.kind.to_string(), name: a.name.to_string() })
+            .collect();
+        locate::positions(source, &wanted).into_iter().collect()
+    }
+}
+
 fn at_pointer(pointer: &str) -> String {
     if pointer.is_empty() || pointer == "." {
         return String::new();

@@ -88,6 +88,27 @@ pub struct SourceFile {
     pub text: String,
 }
 
+/// Where things are written in the inputs, as the input stage knows: what the
+/// findings need to point into files, without reading files themselves.
+pub trait Locator {
+    /// The file (an index in [`Model::files`]) and byte range where `attribute`
+    /// of the resource block at `location` is written; the block itself when the
+    /// attribute is not found there.
+    fn attribute_span(
+        &self,
+        files: &[SourceFile],
+        location: &SourceLocation,
+        attribute: Option<&str>,
+    ) -> (usize, std::ops::Range<usize>);
+
+    /// The path of input `input`'s file, when it is a plan or state file.
+    fn input_path(&self, input: InputId) -> Option<String>;
+
+    /// The line and column of each of `resources` in input `input`'s file, by
+    /// address text; `(1, 1)` for one not found.
+    fn positions(&self, input: InputId, resources: &[&address::Address]) -> Vec<(String, (usize, usize))>;
+}
+
 /// 1-based line and column (in characters) of a byte offset in `text`.
 pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];

@@ -56,7 +56,7 @@ impl Root {
     /// The artifact location of a file the report names, percent-encoded.
     fn location(&self, file: &str) -> Value {
         let path = std::path::Path::new(file);
-        let absolute = crate::input::hcl::normalize(&self.cwd.join(path));
+        let absolute = crate::vocab::paths::normalize(&self.cwd.join(path));
         match absolute.strip_prefix(&self.dir) {
             Ok(rel) => json!({ "uri": uri_path(rel), "uriBaseId": "%SRCROOT%" }),
             Err(_) => json!({ "uri": format!("file://{}", uri_path(&absolute)) }),

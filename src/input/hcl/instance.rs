@@ -14,6 +14,8 @@
 //! on the resource it names.
 
 use std::cell::RefCell;
+
+use crate::vocab::paths::normalize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::rc::Rc;
@@ -1277,26 +1279,6 @@ impl<'t> World<'t> {
         let whole = if map.is_empty() { Val::List(list) } else { Val::Map(map) };
         ev.operators(whole, ops).map(Some)
     }
-}
-
-/// A path with `.` and `..` steps resolved lexically; `.` when nothing is left.
-pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for c in path.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir if out.file_name().is_some_and(|n| n != "..") => {
-                out.pop();
-            }
-            // `/..` is `/`.
-            std::path::Component::ParentDir if out.has_root() && out.parent().is_none() => {}
-            c => out.push(c),
-        }
-    }
-    if out.as_os_str().is_empty() {
-        out.push(".");
-    }
-    out
 }
 
 /// `path` relative to `base` (`modules/net`, `../shared/net`, `.`), lexically.

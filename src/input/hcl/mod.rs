@@ -34,7 +34,7 @@ use crate::model::{
     Action, Derivation, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile, SourceLocation,
     Warning,
 };
-pub use instance::normalize;
+pub use crate::vocab::paths::normalize;
 use instance::{EvaluatedBody, FileId, RootValue, World};
 
 use parse::{Tree, line_column};

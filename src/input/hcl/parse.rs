@@ -29,10 +29,10 @@ use hcl_edit::template::StringTemplate;
 use super::super::InputError;
 use super::super::read::FileKind;
 use super::super::source::Source;
-use super::instance::normalize;
 use super::ir::{self, Lowering};
 use super::native;
 use super::overrides;
+use crate::vocab::paths::normalize;
 
 /// One parsed file.
 pub(crate) struct File {
