@@ -388,9 +388,13 @@ impl Lowering<'_> {
             Expression::Null(_) => Kind::Null,
             Expression::Bool(b) => Kind::Bool(*b.value()),
             // Exact, from the text where there is one (hcl-edit's are `f64`s).
-            Expression::Number(n) => match (n.value().as_i64(), self.source(n.span())) {
-                (Some(i), _) => Kind::Number(Number::Int(i)),
-                (None, Some(text)) if let Some(exact) = Number::parse(text) => Kind::Number(exact),
+            // hcl-edit folds a minus into the literal after it (`-1.5`): its span
+            // then starts with the minus.
+            // The text first: a float hcl-edit rounded to a whole number looks
+            // like an integer.
+            Expression::Number(n) => match (self.source(n.span()).and_then(exact_number), n.value().as_i64()) {
+                (Some(exact), _) => Kind::Number(exact),
+                (None, Some(i)) => Kind::Number(Number::Int(i)),
                 _ => n.value().as_f64().and_then(Number::from_f64).map_or(Kind::Null, Kind::Number),
             },
             Expression::String(s) => Kind::String(s.value().as_str().into()),
@@ -857,5 +861,13 @@ resource "aws_instance" "b" {
         assert_eq!(at(&instance, "tags.Name"), Some(r#"tags      = { Name = "b" }"#));
         // A range that is not a block gives none.
         assert_eq!(attribute_range(text, 0..9, "name"), None);
+    }
+}
+
+/// The exact number a literal's text writes, a minus folded into it included.
+fn exact_number(text: &str) -> Option<Number> {
+    match text.strip_prefix('-') {
+        Some(rest) => Number::parse(rest.trim_start()).map(|n| n.neg()),
+        None => Number::parse(text),
     }
 }
