@@ -780,6 +780,14 @@ fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str
     }
 }
 
+/// The exact number a literal's text writes, a minus folded into it included.
+fn exact_number(text: &str) -> Option<Number> {
+    match text.strip_prefix('-') {
+        Some(rest) => Number::parse(rest.trim_start()).map(|n| n.neg()),
+        None => Number::parse(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -861,13 +869,5 @@ resource "aws_instance" "b" {
         assert_eq!(at(&instance, "tags.Name"), Some(r#"tags      = { Name = "b" }"#));
         // A range that is not a block gives none.
         assert_eq!(attribute_range(text, 0..9, "name"), None);
-    }
-}
-
-/// The exact number a literal's text writes, a minus folded into it included.
-fn exact_number(text: &str) -> Option<Number> {
-    match text.strip_prefix('-') {
-        Some(rest) => Number::parse(rest.trim_start()).map(|n| n.neg()),
-        None => Number::parse(text),
     }
 }
