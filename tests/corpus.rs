@@ -76,6 +76,13 @@ fn selected_corpus_files_give_exact_counts() {
         ("cycloidio__inframap/generate__testdata__aws_state_sgr.json", (9, 9, 7)),
         // A rule whose group is created in the same plan (config reference).
         ("terraform-compliance__cli/tests__functional__test_issue-275__plan.out.json", (2, 3, 1)),
+        // Format 0.1: instance keys beside the address, child modules' resources
+        // without their module (3 instances of one counted resource, and one in a
+        // module, are 4 resources more than the addresses say).
+        ("hashicorp__terraform-json/testdata__no_changes__state.json", (7, 8, 0)),
+        // Format 0.1 prior state: a child module's resources are the plan's, not
+        // root ones besides.
+        ("terraform-compliance__cli/tests__functional__test_issue-242__plan.out.json", (6, 3, 0)),
     ];
     for (rel, want) in cases {
         let got = counts(&dir.join(rel)).unwrap();
