@@ -52,3 +52,37 @@ fn every_rule_documents_itself_with_the_fixed_headings() {
         assert!(rule.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", rule.name);
     }
 }
+
+/// Each rule case's pretty report, as a user reads it, kept beside the case
+/// (`src/rules/<name>/<case>/pretty.snap`): a change of wording, evidence or
+/// snippet shows in review. `INSTA_UPDATE=always cargo test --test rules` rewrites
+/// them.
+#[test]
+fn every_rule_case_keeps_its_pretty_report() {
+    for rule in RULES {
+        let dir = common::root().join("src/rules").join(rule.name.replace('-', "_"));
+        let mut cases: Vec<PathBuf> =
+            std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+        cases.sort();
+        for case in cases {
+            let rel = case.strip_prefix(common::root()).unwrap().to_string_lossy().into_owned();
+            let mut inputs: Vec<String> = std::fs::read_dir(&case)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .map(|p| format!("{rel}/{}", p.file_name().unwrap().to_string_lossy()))
+                .collect();
+            inputs.sort();
+            let env = std::fs::read_to_string(case.join("env")).ok().map(|e| e.trim().to_owned());
+            let mut args: Vec<&str> = vec!["check"];
+            args.extend(inputs.iter().map(String::as_str));
+            if let Some(env) = &env {
+                args.extend(["--env", env.as_str()]);
+            }
+            let (_, out, _) = common::envwall(&args);
+            insta::with_settings!({ snapshot_path => &case, prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!("pretty", out);
+            });
+        }
+    }
+}
