@@ -646,7 +646,7 @@ impl Matcher<'_, '_, '_> {
                     out.push(self.evidence(
                         Strength::Inventory,
                         i,
-                        format!("address matches `{}` of policy environment {}", p.0, env.name),
+                        format!("address matches `{}` of policy environment {}", p.as_str(), env.name),
                     ));
                 }
                 let matched = env
@@ -657,7 +657,7 @@ impl Matcher<'_, '_, '_> {
                     out.push(self.evidence(
                         Strength::Inventory,
                         i,
-                        format!("input {text} matches `{}` of policy environment {}", p.0, env.name),
+                        format!("input {text} matches `{}` of policy environment {}", p.as_str(), env.name),
                     ));
                 }
             }

@@ -148,38 +148,56 @@ impl Environment {
     }
 }
 
-/// A `*`/`?` wildcard pattern.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pattern(pub String);
+/// A `*`/`?` wildcard pattern, compiled once.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    text: String,
+    /// `None` only if the pattern could not be compiled, which escaping every
+    /// other character rules out; it then matches nothing.
+    matcher: Option<globset::GlobMatcher>,
+}
 
 impl Pattern {
-    /// Whether `text` matches: `*` is any run of characters, `?` one character.
-    pub fn matches(&self, text: &str) -> bool {
-        fn go(p: &[char], t: &[char]) -> bool {
-            let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-            while ti < t.len() {
-                if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-                    pi += 1;
-                    ti += 1;
-                } else if pi < p.len() && p[pi] == '*' {
-                    star = Some(pi);
-                    mark = ti;
-                    pi += 1;
-                } else if let Some(s) = star {
-                    pi = s + 1;
-                    mark += 1;
-                    ti = mark;
-                } else {
-                    return false;
-                }
+    /// The pattern as written: `*` is any run of characters, `?` one character,
+    /// everything else itself (`[`, `{` and `\` included, as addresses hold them).
+    pub fn new(text: impl Into<String>) -> Pattern {
+        let text = text.into();
+        let mut glob = String::with_capacity(text.len() + 8);
+        for c in text.chars() {
+            match c {
+                // `**` means more to globset than two `*`s; here it means one.
+                '*' if glob.ends_with('*') => {}
+                '*' | '?' => glob.push(c),
+                c => glob.push_str(&globset::escape(c.encode_utf8(&mut [0; 4]))),
             }
-            p[pi..].iter().all(|&c| c == '*')
         }
-        let p: Vec<char> = self.0.chars().collect();
-        let t: Vec<char> = text.chars().collect();
-        go(&p, &t)
+        let matcher = globset::GlobBuilder::new(&glob)
+            .literal_separator(false)
+            .backslash_escape(false)
+            .build()
+            .ok()
+            .map(|g| g.compile_matcher());
+        Pattern { text, matcher }
+    }
+
+    /// The pattern as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether `text` matches.
+    pub fn matches(&self, text: &str) -> bool {
+        self.matcher.as_ref().is_some_and(|m| m.is_match(text))
     }
 }
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.text == other.text
+    }
+}
+
+impl Eq for Pattern {}
 
 /// `rule "CODE" { enabled, severity }`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -490,11 +508,17 @@ mod tests {
 
     #[test]
     fn patterns() {
-        let p = Pattern("aws_security_group_rule.bastion_*".into());
+        let p = Pattern::new("aws_security_group_rule.bastion_*");
         assert!(p.matches("aws_security_group_rule.bastion_ssh"));
         assert!(!p.matches("aws_security_group_rule.db"));
-        assert!(Pattern("module.*.aws_*.x?".into()).matches("module.a[\"k\"].aws_vpc.x1"));
-        assert!(Pattern("*".into()).matches(""));
+        assert!(Pattern::new("module.*.aws_*.x?").matches("module.a[\"k\"].aws_vpc.x1"));
+        assert!(Pattern::new("*").matches(""));
+        // Brackets, braces and backslashes are themselves; `**` is `*`.
+        assert!(Pattern::new("module.a[\"k\"].*").matches("module.a[\"k\"].aws_vpc.x"));
+        assert!(!Pattern::new("module.a[\"k\"].*").matches("module.ak.aws_vpc.x"));
+        assert!(Pattern::new("{a,b}\\?").matches("{a,b}\\x"));
+        assert!(Pattern::new("envs/**/prod").matches("envs/x/y/prod"));
+        assert!(Pattern::new("a?c").matches("a/c") && !Pattern::new("a?c").matches("ac"));
     }
 
     #[test]

@@ -335,8 +335,8 @@ fn environment(ctx: &Ctx<'_>, b: &Block, origin: &Origin, builtin_envs: &[String
                     .map(|(s, _)| s.trim_start_matches('.').trim_end_matches('.').to_lowercase())
                     .collect();
             }
-            "addresses" => env.addresses = strings(ctx, a)?.into_iter().map(|(s, _)| Pattern(s)).collect(),
-            "paths" => env.paths = strings(ctx, a)?.into_iter().map(|(s, _)| Pattern(s)).collect(),
+            "addresses" => env.addresses = strings(ctx, a)?.into_iter().map(|(s, _)| Pattern::new(s)).collect(),
+            "paths" => env.paths = strings(ctx, a)?.into_iter().map(|(s, _)| Pattern::new(s)).collect(),
             _ => {}
         }
     }
@@ -414,7 +414,7 @@ fn exception(ctx: &Ctx<'_>, b: &Block, known: &[&str]) -> Result<Exception, Poli
                     rules.push(code);
                 }
             }
-            "address" => address = Some(Pattern(string(ctx, a)?)),
+            "address" => address = Some(Pattern::new(string(ctx, a)?)),
             "reason" => reason = Some(string(ctx, a)?),
             _ => {
                 let s = string(ctx, a)?;
