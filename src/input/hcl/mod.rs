@@ -809,14 +809,17 @@ pub fn parsers_agree(text: &str) -> Result<(), String> {
     let reference =
         ir::Lowering { text, renamed_keys: &renamed, spans: true, suppressible: ir::has_suppressions(text) }
             .body(&body);
-    let (native, reference) = (format!("{native:#?}"), format!("{reference:#?}"));
+    // Compact: the indented form costs time in the square of the nesting.
+    let (native, reference) = (format!("{native:?}"), format!("{reference:?}"));
     if native == reference {
         return Ok(());
     }
-    let at = native.lines().zip(reference.lines()).position(|(a, b)| a != b).unwrap_or(0);
-    Err(format!(
-        "the trees differ at line {at}:\nnative:   {}\nhcl-edit: {}",
-        native.lines().nth(at).unwrap_or(""),
-        reference.lines().nth(at).unwrap_or("")
-    ))
+    let at = native.bytes().zip(reference.bytes()).position(|(a, b)| a != b).unwrap_or(0);
+    // Characters before the first difference, counted on bytes (it may fall
+    // inside a character).
+    let window = |t: &str| {
+        let before = t.as_bytes()[..at.min(t.len())].iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+        t.chars().skip(before.saturating_sub(80)).take(160).collect::<String>()
+    };
+    Err(format!("the trees differ at byte {at}:\nnative:   {}\nhcl-edit: {}", window(&native), window(&reference)))
 }
