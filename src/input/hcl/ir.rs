@@ -780,11 +780,19 @@ fn scan_comments(text: &str, raw: &str, raw_start: usize, attribute: Option<&str
     }
 }
 
-/// The exact number a literal's text writes, a minus folded into it included.
+/// The exact number a literal's text writes, a minus folded into it included
+/// (with the blanks and comments hcl-edit allows between them).
 fn exact_number(text: &str) -> Option<Number> {
-    match text.strip_prefix('-') {
-        Some(rest) => Number::parse(rest.trim_start()).map(|n| n.neg()),
-        None => Number::parse(text),
+    let Some(mut rest) = text.strip_prefix('-') else { return Number::parse(text) };
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix("/*") {
+            rest = &after[after.find("*/")? + 2..];
+        } else if rest.starts_with('#') || rest.starts_with("//") {
+            rest = &rest[rest.find('\n')? + 1..];
+        } else {
+            return Number::parse(rest).map(|n| n.neg());
+        }
     }
 }
 
