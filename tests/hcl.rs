@@ -11,19 +11,19 @@ use std::path::Path;
 use common::Tree;
 
 use envwall::input::{self, hcl::Options};
-use envwall::model::value::Value;
+use envwall::model::value::AttrValue;
 
-fn json(v: &Value<'_>) -> serde_json::Value {
+fn json(v: &AttrValue<'_>) -> serde_json::Value {
     match v {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => (*b).into(),
-        Value::Int(i) => (*i).into(),
-        Value::Float(f) => (*f).into(),
-        Value::String(s) => s.to_string().into(),
-        Value::List(items) => items.iter().map(json).collect(),
-        Value::Map(m) => m.iter().map(|(k, v)| (k.to_string(), json(v))).collect::<serde_json::Map<_, _>>().into(),
-        Value::Unknown => "(unknown)".into(),
-        Value::Sensitive(v) => serde_json::json!({ "sensitive": json(v) }),
+        AttrValue::Null => serde_json::Value::Null,
+        AttrValue::Bool(b) => (*b).into(),
+        AttrValue::Int(i) => (*i).into(),
+        AttrValue::Float(f) => (*f).into(),
+        AttrValue::String(s) => s.to_string().into(),
+        AttrValue::List(items) => items.iter().map(json).collect(),
+        AttrValue::Map(m) => m.iter().map(|(k, v)| (k.to_string(), json(v))).collect::<serde_json::Map<_, _>>().into(),
+        AttrValue::Unknown => "(unknown)".into(),
+        AttrValue::Sensitive(v) => serde_json::json!({ "sensitive": json(v) }),
     }
 }
 

@@ -14,10 +14,10 @@ use std::collections::BTreeMap;
 use super::{Stack, StackFiles};
 use crate::hash::FastMap;
 use crate::input;
-use crate::input::hcl::value::{Map, Val};
+use crate::input::hcl::value::{EvalValue, Map};
 use crate::input::hcl::{self, RemoteState};
 use crate::model::address::Mode;
-use crate::model::value::Value;
+use crate::model::value::AttrValue;
 use crate::model::{Model, Resource};
 
 /// Every stack's outputs, reachable by its backend settings and state paths.
@@ -48,11 +48,11 @@ fn producers_of(stack: &Stack, files: &StackFiles) -> Vec<RemoteState> {
     }
     if outputs.is_empty()
         && let Some(dir) = &stack.source
-        && let Ok(Val::Map(m)) = hcl::root_outputs(dir, &hcl::Options::default())
+        && let Ok(EvalValue::Map(m)) = hcl::root_outputs(dir, &hcl::Options::default())
     {
         outputs.extend(m);
     }
-    let outputs = Val::Map(outputs);
+    let outputs = EvalValue::Map(outputs);
     let mut out = Vec::new();
     if let Some((backend, config)) = stack.source.as_deref().and_then(hcl::backend) {
         let config = match backend.as_str() {
@@ -119,7 +119,7 @@ fn state_outputs(state: &input::Source) -> Map {
     outputs
         .into_iter()
         .flatten()
-        .map(|(k, o)| (k, o.value.map_or_else(Val::unknown, Val::from_json).marked(o.sensitive)))
+        .map(|(k, o)| (k, o.value.map_or_else(EvalValue::unknown, EvalValue::from_json).marked(o.sensitive)))
         .collect()
 }
 
@@ -201,33 +201,33 @@ pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
 fn known_through(model: &mut Model<'_>, fills: &[(usize, usize)]) {
     let filled: FastMap<(usize, &crate::model::address::Address), usize> =
         fills.iter().map(|&(d, _)| ((model.resources[d].input, &model.resources[d].address), d)).collect();
-    let mut updates: Vec<(usize, Vec<crate::model::value::OwnedStep>, Value<'static>)> = Vec::new();
+    let mut updates: Vec<(usize, Vec<crate::model::value::OwnedStep>, AttrValue<'static>)> = Vec::new();
     for (i, r) in model.resources.iter().enumerate() {
         for reference in &r.references {
             let Some(&d) = filled.get(&(r.input, &reference.target)) else { continue };
             let Some(attr) = &reference.target_attribute else { continue };
-            let Some(value) = model.resources[d].values.get(attr).and_then(Value::as_str) else { continue };
-            updates.push((i, reference.attribute.to_vec(), Value::String(value.to_owned().into())));
+            let Some(value) = model.resources[d].values.get(attr).and_then(AttrValue::as_str) else { continue };
+            updates.push((i, reference.attribute.to_vec(), AttrValue::String(value.to_owned().into())));
         }
     }
     for (i, path, value) in updates {
         let Some(slot) = at_mut(&mut model.resources[i].values, &path) else { continue };
         match slot {
-            Value::Unknown => *slot = value,
-            Value::List(items) if items.len() == 1 && items[0] == Value::Unknown => items[0] = value,
+            AttrValue::Unknown => *slot = value,
+            AttrValue::List(items) if items.len() == 1 && items[0] == AttrValue::Unknown => items[0] = value,
             _ => {}
         }
     }
 }
 
-fn at_mut<'v, 'a>(v: &'v mut Value<'a>, path: &[crate::model::value::OwnedStep]) -> Option<&'v mut Value<'a>> {
+fn at_mut<'v, 'a>(v: &'v mut AttrValue<'a>, path: &[crate::model::value::OwnedStep]) -> Option<&'v mut AttrValue<'a>> {
     use crate::model::value::OwnedStep;
     let Some((first, rest)) = path.split_first() else { return Some(v) };
     let next = match (first, v) {
-        (OwnedStep::Key(k), Value::Map(entries)) => {
+        (OwnedStep::Key(k), AttrValue::Map(entries)) => {
             entries.iter_mut().rev().find(|(ek, _)| **ek == **k).map(|(_, x)| x)?
         }
-        (OwnedStep::Index(i), Value::List(items)) => items.get_mut(*i)?,
+        (OwnedStep::Index(i), AttrValue::List(items)) => items.get_mut(*i)?,
         _ => return None,
     };
     at_mut(next, rest)
@@ -244,12 +244,12 @@ enum Criterion {
 impl Criterion {
     fn holds(&self, r: &Resource<'_>) -> bool {
         match self {
-            Criterion::Equals(attr, want) => r.values.get(attr).and_then(Value::as_str) == Some(want.as_str()),
+            Criterion::Equals(attr, want) => r.values.get(attr).and_then(AttrValue::as_str) == Some(want.as_str()),
             Criterion::Tag(key, wants) => ["tags_all", "tags", "labels"].iter().any(|t| {
                 r.values
                     .get(t)
                     .and_then(|m| m.get(key))
-                    .and_then(Value::as_str)
+                    .and_then(AttrValue::as_str)
                     .is_some_and(|v| wants.iter().any(|w| w == v))
             }),
         }
@@ -258,23 +258,25 @@ impl Criterion {
 
 /// What a data source's known arguments ask: `id`, `name`, `cidr_block`-like
 /// attributes, `tags`, and `filter { name = "tag:Environment" values = [...] }`.
-fn criteria(values: &Value<'_>) -> Vec<Criterion> {
+fn criteria(values: &AttrValue<'_>) -> Vec<Criterion> {
     let mut out = Vec::new();
-    let Value::Map(entries) = values else { return out };
+    let AttrValue::Map(entries) = values else { return out };
     for (key, v) in entries {
         match (&**key, v) {
-            ("tags", Value::Map(tags)) => {
+            ("tags", AttrValue::Map(tags)) => {
                 for (k, tv) in tags {
                     if let Some(s) = tv.as_str() {
                         out.push(Criterion::Tag(k.to_string(), vec![s.to_owned()]));
                     }
                 }
             }
-            ("filter", Value::List(filters)) => {
+            ("filter", AttrValue::List(filters)) => {
                 for f in filters {
-                    let Some(name) = f.get("name").and_then(Value::as_str) else { continue };
+                    let Some(name) = f.get("name").and_then(AttrValue::as_str) else { continue };
                     let values: Vec<String> = match f.get("values") {
-                        Some(Value::List(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+                        Some(AttrValue::List(items)) => {
+                            items.iter().filter_map(AttrValue::as_str).map(str::to_owned).collect()
+                        }
                         _ => continue,
                     };
                     match name.strip_prefix("tag:") {

@@ -22,7 +22,7 @@ use petgraph::visit::EdgeRef;
 
 use crate::graph::{EdgeKind, Endpoint, EndpointKind, Graph, Node};
 use crate::model::Model;
-use crate::model::value::{PathStep, Value};
+use crate::model::value::{AttrValue, PathStep};
 use crate::model::{InputId, Resource};
 use crate::policy::{Policy, Tier, key_is};
 use crate::vocab::ranges::{PrefixIndex, parse_range};
@@ -150,20 +150,20 @@ struct View<'v, 'a> {
     names: Vec<(&'static str, &'v str)>,
     /// Label maps, in order of preference: `tags_all`, `tags`, `labels`,
     /// `user_labels`, `terraform_labels`, `effective_labels`, `metadata.labels`.
-    labels: [Option<(&'v Value<'a>, &'static str)>; 7],
+    labels: [Option<(&'v AttrValue<'a>, &'static str)>; 7],
 }
 
 impl<'v, 'a> View<'v, 'a> {
-    fn of(values: &'v Value<'a>) -> Self {
+    fn of(values: &'v AttrValue<'a>) -> Self {
         let mut view = View::default();
-        let Value::Map(entries) = values else { return view };
-        let text = |v: &'v Value<'a>| match v {
-            Value::String(s) => Some(&**s),
+        let AttrValue::Map(entries) = values else { return view };
+        let text = |v: &'v AttrValue<'a>| match v {
+            AttrValue::String(s) => Some(&**s),
             _ => None,
         };
-        let texts = |v: &'v Value<'a>| -> Vec<&'v str> {
+        let texts = |v: &'v AttrValue<'a>| -> Vec<&'v str> {
             match v {
-                Value::List(items) => items.iter().filter_map(&text).collect(),
+                AttrValue::List(items) => items.iter().filter_map(&text).collect(),
                 other => text(other).into_iter().collect(),
             }
         };
@@ -188,7 +188,7 @@ impl<'v, 'a> View<'v, 'a> {
                     view.ranges.extend(texts(value).into_iter().map(|v| (k, v)));
                 }
                 "network_interface" => {
-                    if let Value::List(items) = value {
+                    if let AttrValue::List(items) = value {
                         for item in items {
                             view.ranges.extend(
                                 item.get("network_ip").and_then(text).map(|v| ("network_interface.network_ip", v)),
@@ -224,7 +224,7 @@ impl<'v, 'a> View<'v, 'a> {
                 "effective_labels" => view.labels[5] = Some((value, "label")),
                 "metadata" => {
                     let meta = match value {
-                        Value::List(items) => items.first(),
+                        AttrValue::List(items) => items.first(),
                         other => Some(other),
                     };
                     if let Some(meta) = meta {
@@ -465,7 +465,7 @@ impl Matcher<'_, '_, '_> {
         for (name, value) in &model.inputs[input].variables {
             if ENV_VARIABLES.contains(&name.as_ref())
                 && let Some(v) = value.as_str()
-                && !matches!(value, Value::Sensitive(_))
+                && !matches!(value, AttrValue::Sensitive(_))
             {
                 for (env, word) in self.words(v) {
                     out.push(self.evidence(
@@ -793,18 +793,18 @@ impl Matcher<'_, '_, '_> {
         let role = p
             .settings
             .at(&[PathStep::Key("assume_role"), PathStep::Index(0), PathStep::Key("role_arn")])
-            .and_then(Value::as_str);
+            .and_then(AttrValue::as_str);
         if let Some(role) = role {
             out.extend(self.identity_evidence(role, &format!("{what} assume_role")));
         }
-        if let Some(Value::List(ids)) = p.settings.get("allowed_account_ids")
+        if let Some(AttrValue::List(ids)) = p.settings.get("allowed_account_ids")
             && let [only] = ids.as_slice()
             && let Some(id) = only.as_str()
         {
             out.extend(self.identity_evidence(&format!("arn:aws:::{id}:"), &format!("{what} allowed_account_ids")));
         }
         let envs = &self.policy.environments;
-        if let Some(project) = p.settings.get("project").and_then(Value::as_str)
+        if let Some(project) = p.settings.get("project").and_then(AttrValue::as_str)
             && let Some(env) = envs.iter().position(|e| e.projects.iter().any(|x| x == project))
         {
             out.push(self.evidence(
@@ -813,7 +813,7 @@ impl Matcher<'_, '_, '_> {
                 format!("{what} project {project} belongs to policy environment {}", envs[env].name),
             ));
         }
-        if let Some(sub) = p.settings.get("subscription_id").and_then(Value::as_str)
+        if let Some(sub) = p.settings.get("subscription_id").and_then(AttrValue::as_str)
             && let Some(env) = envs.iter().position(|e| e.subscriptions.contains(&sub.to_lowercase()))
         {
             out.push(self.evidence(
@@ -828,11 +828,11 @@ impl Matcher<'_, '_, '_> {
     fn label_evidence(&self, view: &View<'_, '_>) -> Vec<Evidence> {
         let mut out: Vec<Evidence> = Vec::new();
         for (map, what) in view.labels.iter().flatten() {
-            let Value::Map(entries) = map.unwrap_sensitive() else { continue };
+            let AttrValue::Map(entries) = map.unwrap_sensitive() else { continue };
             // Keys in the policy's order of preference.
             for wanted in &self.policy.label_keys {
                 for (key, value) in entries {
-                    if !key_is(key, wanted) || matches!(value, Value::Sensitive(_)) {
+                    if !key_is(key, wanted) || matches!(value, AttrValue::Sensitive(_)) {
                         continue;
                     }
                     let Some(v) = value.as_str() else { continue };

@@ -7,7 +7,7 @@ use ipnet::IpNet;
 use petgraph::graph::NodeIndex;
 
 use crate::graph::{Graph, Node};
-use crate::model::value::Value;
+use crate::model::value::AttrValue;
 use crate::vocab::ranges::{PrefixIndex, parse_range};
 
 /// Network ranges of the inputs.
@@ -54,8 +54,8 @@ impl Networks {
                 continue;
             }
             for attr in range_attributes(&r.address.kind) {
-                let values: Vec<&str> = match r.values.get(attr).map(Value::unwrap_sensitive) {
-                    Some(Value::List(items)) => items.iter().filter_map(Value::as_str).collect(),
+                let values: Vec<&str> = match r.values.get(attr).map(AttrValue::unwrap_sensitive) {
+                    Some(AttrValue::List(items)) => items.iter().filter_map(AttrValue::as_str).collect(),
                     Some(v) => v.as_str().into_iter().collect(),
                     None => Vec::new(),
                 };
@@ -66,10 +66,10 @@ impl Networks {
                 }
             }
             if r.address.kind == "google_compute_subnetwork"
-                && let Some(Value::List(secondary)) = r.values.get("secondary_ip_range")
+                && let Some(AttrValue::List(secondary)) = r.values.get("secondary_ip_range")
             {
                 for s in secondary {
-                    if let Some(net) = s.get("ip_cidr_range").and_then(Value::as_str).and_then(parse_range) {
+                    if let Some(net) = s.get("ip_cidr_range").and_then(AttrValue::as_str).and_then(parse_range) {
                         nets.add(net.trunc(), n);
                     }
                 }

@@ -19,7 +19,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::hash::FastMap;
 use crate::model::address::{Address, Mode, ModuleStep};
-use crate::model::value::{PathStep, Value, write_path};
+use crate::model::value::{AttrValue, PathStep, write_path};
 use crate::model::{Derivation, InputId, Model};
 use catalog::By;
 
@@ -294,7 +294,7 @@ impl<'m, 'a> Builder<'m, 'a> {
         let model: &'m Model<'a> = self.model;
         for (i, r) in model.resources.iter().enumerate() {
             for attr in catalog::IDENTITY_ATTRIBUTES {
-                if let Some(s) = r.values.get(attr).and_then(Value::as_str)
+                if let Some(s) = r.values.get(attr).and_then(AttrValue::as_str)
                     && catalog::is_distinctive(s)
                 {
                     let owners = self.identities.entry(s).or_default();
@@ -305,7 +305,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             }
             if let Some((_, path)) = catalog::NAMED_CONTAINERS.iter().find(|(t, _)| *t == r.address.kind) {
                 let steps: Vec<PathStep<'_>> = path.iter().map(|k| PathStep::Key(k)).collect();
-                if let Some(name) = r.values.at(&steps).and_then(Value::as_str) {
+                if let Some(name) = r.values.at(&steps).and_then(AttrValue::as_str) {
                     self.names.entry((r.address.kind.as_str(), name)).or_default().push(i);
                 }
             }
@@ -398,7 +398,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             {
                 return;
             }
-            let Value::String(s) = leaf else { return };
+            let AttrValue::String(s) = leaf else { return };
             let s: &str = s;
             if s.is_empty() {
                 return;

@@ -9,7 +9,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::{EdgeKind, Graph};
-use crate::model::value::Value;
+use crate::model::value::AttrValue;
 use crate::vocab::ranges::parse_range;
 
 /// One network ACL entry.
@@ -92,21 +92,21 @@ fn acls_of(graph: &Graph<'_, '_>, subnet: NodeIndex) -> Vec<NodeIndex> {
 fn entries(graph: &Graph<'_, '_>, acl: NodeIndex) -> Vec<Entry> {
     let mut out = Vec::new();
     let Some(r) = graph.resource(acl) else { return out };
-    let int = |v: Option<&Value<'_>>| match v {
-        Some(Value::Int(i)) => Some(*i),
-        Some(Value::String(s)) => s.parse().ok(),
+    let int = |v: Option<&AttrValue<'_>>| match v {
+        Some(AttrValue::Int(i)) => Some(*i),
+        Some(AttrValue::String(s)) => s.parse().ok(),
         _ => None,
     };
     for (key, egress) in [("ingress", false), ("egress", true)] {
-        if let Some(Value::List(blocks)) = r.values.get(key) {
+        if let Some(AttrValue::List(blocks)) = r.values.get(key) {
             for b in blocks {
                 out.push(Entry {
                     number: int(b.get("rule_no")).unwrap_or(i64::MAX),
                     egress,
-                    allow: b.get("action").and_then(Value::as_str) == Some("allow"),
-                    protocol: b.get("protocol").and_then(Value::as_str).unwrap_or("-1").to_owned(),
+                    allow: b.get("action").and_then(AttrValue::as_str) == Some("allow"),
+                    protocol: b.get("protocol").and_then(AttrValue::as_str).unwrap_or("-1").to_owned(),
                     ports: (int(b.get("from_port")).unwrap_or(0), int(b.get("to_port")).unwrap_or(65535)),
-                    range: b.get("cidr_block").and_then(Value::as_str).and_then(parse_range),
+                    range: b.get("cidr_block").and_then(AttrValue::as_str).and_then(parse_range),
                 });
             }
         }
@@ -120,11 +120,11 @@ fn entries(graph: &Graph<'_, '_>, acl: NodeIndex) -> Vec<Entry> {
         let v = &rule.values;
         out.push(Entry {
             number: int(v.get("rule_number")).unwrap_or(i64::MAX),
-            egress: matches!(v.get("egress"), Some(Value::Bool(true))),
-            allow: v.get("rule_action").and_then(Value::as_str) == Some("allow"),
-            protocol: v.get("protocol").and_then(Value::as_str).unwrap_or("-1").to_owned(),
+            egress: matches!(v.get("egress"), Some(AttrValue::Bool(true))),
+            allow: v.get("rule_action").and_then(AttrValue::as_str) == Some("allow"),
+            protocol: v.get("protocol").and_then(AttrValue::as_str).unwrap_or("-1").to_owned(),
             ports: (int(v.get("from_port")).unwrap_or(0), int(v.get("to_port")).unwrap_or(65535)),
-            range: v.get("cidr_block").and_then(Value::as_str).and_then(parse_range),
+            range: v.get("cidr_block").and_then(AttrValue::as_str).and_then(parse_range),
         });
     }
     out.sort_by_key(|e| e.number);

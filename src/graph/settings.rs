@@ -15,7 +15,7 @@ use petgraph::graph::NodeIndex;
 
 use super::{Edge, EdgeKind, Endpoint, EndpointKind, Graph, Link, Node};
 use crate::model::Derivation;
-use crate::model::value::{OwnedStep, PathStep, Value, write_path};
+use crate::model::value::{AttrValue, OwnedStep, PathStep, write_path};
 use crate::settings::settings;
 use crate::vocab::connstr::{self, endpoint_key};
 
@@ -86,14 +86,14 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
             continue;
         }
         // One pass over the attributes; a repeated key counts once, as `get` reads it.
-        let Value::Map(entries) = r.values.unwrap_sensitive() else { continue };
+        let AttrValue::Map(entries) = r.values.unwrap_sensitive() else { continue };
         let mut values: Vec<&str> = entries
             .iter()
             .filter(|(k, v)| is_export(k) && r.values.get(k).is_some_and(|last| std::ptr::eq(last, v)))
             .filter_map(|(_, v)| v.as_str())
             .collect();
-        if let Some(Value::List(nodes)) = r.values.get("cache_nodes") {
-            values.extend(nodes.iter().filter_map(|c| c.get("address").and_then(Value::as_str)));
+        if let Some(AttrValue::List(nodes)) = r.values.get("cache_nodes") {
+            values.extend(nodes.iter().filter_map(|c| c.get("address").and_then(AttrValue::as_str)));
         }
         for v in values {
             for e in connstr::parse(v, true) {

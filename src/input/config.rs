@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use super::raw::RawConfigModule;
 use crate::model::Derivation;
 use crate::model::address::{Address, Key, Mode, ModuleStep, Traversal, write_module_path};
-use crate::model::value::{OwnedStep, Text, Value};
+use crate::model::value::{AttrValue, InputStr, OwnedStep};
 
 /// One module of the configuration, with its expressions reduced to references.
 #[derive(Default)]
@@ -44,7 +44,7 @@ impl<'c> ConfigModule<'c> {
         for r in &raw.resources {
             let mode = if r.mode.as_deref() == Some("data") { Mode::Data } else { Mode::Managed };
             let mut attributes = Vec::new();
-            if let Some(Value::Map(entries)) = &r.expressions {
+            if let Some(AttrValue::Map(entries)) = &r.expressions {
                 for (k, v) in entries {
                     collect_expressions(v, &mut vec![OwnedStep::Key(k.as_ref().into())], &mut attributes);
                 }
@@ -58,7 +58,7 @@ impl<'c> ConfigModule<'c> {
         }
         for (name, call) in &raw.module_calls {
             let mut inputs = HashMap::new();
-            if let Some(Value::Map(entries)) = &call.expressions {
+            if let Some(AttrValue::Map(entries)) = &call.expressions {
                 for (k, v) in entries {
                     inputs.insert(&**k, expression_references(v));
                 }
@@ -101,28 +101,28 @@ impl<'c> ConfigModule<'c> {
     }
 }
 
-fn is_expression(entries: &[(Text<'_>, Value<'_>)]) -> bool {
+fn is_expression(entries: &[(InputStr<'_>, AttrValue<'_>)]) -> bool {
     entries.iter().any(|(k, _)| k == "references" || k == "constant_value")
 }
 
 /// Walks block-expressions: an expression object, a nested block (an object of
 /// expressions) or a list of blocks.
-fn collect_expressions(v: &Value<'_>, path: &mut Vec<OwnedStep>, out: &mut Vec<(Vec<OwnedStep>, Vec<Traversal>)>) {
+fn collect_expressions(v: &AttrValue<'_>, path: &mut Vec<OwnedStep>, out: &mut Vec<(Vec<OwnedStep>, Vec<Traversal>)>) {
     match v {
-        Value::Map(entries) if is_expression(entries) => {
+        AttrValue::Map(entries) if is_expression(entries) => {
             let refs = expression_references(v);
             if !refs.is_empty() {
                 out.push((path.clone(), refs));
             }
         }
-        Value::Map(entries) => {
+        AttrValue::Map(entries) => {
             for (k, child) in entries {
                 path.push(OwnedStep::Key(k.as_ref().into()));
                 collect_expressions(child, path, out);
                 path.pop();
             }
         }
-        Value::List(items) => {
+        AttrValue::List(items) => {
             for (i, child) in items.iter().enumerate() {
                 path.push(OwnedStep::Index(i));
                 collect_expressions(child, path, out);
@@ -135,10 +135,10 @@ fn collect_expressions(v: &Value<'_>, path: &mut Vec<OwnedStep>, out: &mut Vec<(
 
 /// The references of one expression object, keeping only the most specific form of
 /// each (Terraform lists every prefix: `a.b[0].id`, `a.b[0]`, `a.b`).
-fn expression_references(v: &Value<'_>) -> Vec<Traversal> {
-    let Some(Value::List(items)) = v.get("references") else { return Vec::new() };
+fn expression_references(v: &AttrValue<'_>) -> Vec<Traversal> {
+    let Some(AttrValue::List(items)) = v.get("references") else { return Vec::new() };
     let parsed: Vec<Traversal> =
-        items.iter().filter_map(Value::as_str).filter_map(|s| Traversal::parse(s).ok()).collect();
+        items.iter().filter_map(AttrValue::as_str).filter_map(|s| Traversal::parse(s).ok()).collect();
     let mut kept: Vec<Traversal> = Vec::with_capacity(parsed.len());
     for (i, t) in parsed.iter().enumerate() {
         let is_prefix_of_other =

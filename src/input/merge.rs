@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::model::value::Value;
+use crate::model::value::AttrValue;
 use crate::model::{Action, InputId, Model, Warning};
 
 /// Merges `state` (a model holding one state input, of serial `serial`) into the
@@ -105,13 +105,13 @@ pub fn merge_state<'a>(
 
 /// Fills what `declared` leaves unknown or unset from `actual`; a value the source
 /// decides stays as the source has it.
-pub fn fill<'a>(declared: &mut Value<'a>, actual: Value<'a>) {
+pub fn fill<'a>(declared: &mut AttrValue<'a>, actual: AttrValue<'a>) {
     match (declared, actual) {
-        (d @ Value::Unknown, a) => *d = a,
-        (Value::Sensitive(d), Value::Sensitive(a)) => fill(d, *a),
-        (Value::Sensitive(d), a) => fill(d, a),
-        (d, Value::Sensitive(a)) if matches!(d, Value::Map(_) | Value::List(_)) => fill(d, *a),
-        (Value::Map(d), Value::Map(a)) => {
+        (d @ AttrValue::Unknown, a) => *d = a,
+        (AttrValue::Sensitive(d), AttrValue::Sensitive(a)) => fill(d, *a),
+        (AttrValue::Sensitive(d), a) => fill(d, a),
+        (d, AttrValue::Sensitive(a)) if matches!(d, AttrValue::Map(_) | AttrValue::List(_)) => fill(d, *a),
+        (AttrValue::Map(d), AttrValue::Map(a)) => {
             for (k, v) in a {
                 match d.iter_mut().rev().find(|(dk, _)| *dk == k) {
                     Some((_, existing)) => fill(existing, v),
@@ -119,15 +119,15 @@ pub fn fill<'a>(declared: &mut Value<'a>, actual: Value<'a>) {
                 }
             }
         }
-        (Value::List(d), Value::List(a)) if d.len() == a.len() => {
+        (AttrValue::List(d), AttrValue::List(a)) if d.len() == a.len() => {
             for (x, y) in d.iter_mut().zip(a) {
                 fill(x, y);
             }
         }
         // The lists differ in length (a set the provider completed, a dynamic block
         // unknown in source): where the source could not decide it, what exists wins.
-        (d @ Value::List(_), a @ Value::List(_)) if d.contains_unknown() => *d = a,
-        (d @ Value::Null, a) => *d = a,
+        (d @ AttrValue::List(_), a @ AttrValue::List(_)) if d.contains_unknown() => *d = a,
+        (d @ AttrValue::Null, a) => *d = a,
         _ => {}
     }
 }
@@ -145,31 +145,31 @@ pub fn state_serial(state: &super::Source) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn v(j: serde_json::Value) -> Value<'static> {
-        Value::from_json(j)
+    fn v(j: serde_json::Value) -> AttrValue<'static> {
+        AttrValue::from_json(j)
     }
 
     #[test]
     fn unknown_and_unset_values_come_from_the_state() {
         let mut declared = v(serde_json::json!({"cidr_block": "10.0.0.0/16", "tags": {"Name": "a"}}));
-        if let Value::Map(m) = &mut declared {
-            m.push(("vpc_id".into(), Value::Unknown));
+        if let AttrValue::Map(m) = &mut declared {
+            m.push(("vpc_id".into(), AttrValue::Unknown));
         }
         let actual = v(serde_json::json!({
             "id": "sg-1", "vpc_id": "vpc-9", "cidr_block": "10.9.0.0/16", "tags": {"Name": "b", "Env": "prod"}
         }));
         fill(&mut declared, actual);
-        assert_eq!(declared.get("id").and_then(Value::as_str), Some("sg-1"));
-        assert_eq!(declared.get("vpc_id").and_then(Value::as_str), Some("vpc-9"));
-        assert_eq!(declared.get("cidr_block").and_then(Value::as_str), Some("10.0.0.0/16"), "the source decides");
+        assert_eq!(declared.get("id").and_then(AttrValue::as_str), Some("sg-1"));
+        assert_eq!(declared.get("vpc_id").and_then(AttrValue::as_str), Some("vpc-9"));
+        assert_eq!(declared.get("cidr_block").and_then(AttrValue::as_str), Some("10.0.0.0/16"), "the source decides");
         let tags = declared.get("tags").unwrap();
-        assert_eq!(tags.get("Name").and_then(Value::as_str), Some("a"));
-        assert_eq!(tags.get("Env").and_then(Value::as_str), Some("prod"));
+        assert_eq!(tags.get("Name").and_then(AttrValue::as_str), Some("a"));
+        assert_eq!(tags.get("Env").and_then(AttrValue::as_str), Some("prod"));
     }
 
     #[test]
     fn a_list_the_source_could_not_decide_is_what_exists() {
-        let mut declared = Value::List(vec![Value::Unknown]);
+        let mut declared = AttrValue::List(vec![AttrValue::Unknown]);
         fill(&mut declared, v(serde_json::json!(["a", "b"])));
         assert_eq!(declared, v(serde_json::json!(["a", "b"])));
         let mut known = v(serde_json::json!(["x"]));

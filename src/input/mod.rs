@@ -213,17 +213,17 @@ pub struct SyntaxError {
 pub(crate) fn attribute_values<'a>(
     path: &Path,
     pointer: impl FnOnce() -> String,
-    values: crate::model::value::Value<'a>,
-) -> Result<crate::model::value::Value<'a>, InputError> {
-    use crate::model::value::Value;
+    values: crate::model::value::AttrValue<'a>,
+) -> Result<crate::model::value::AttrValue<'a>, InputError> {
+    use crate::model::value::AttrValue;
     let found = match &values {
-        Value::Map(_) | Value::Null => return Ok(values),
-        Value::Sensitive(inner) if matches!(**inner, Value::Map(_)) => return Ok(values),
-        Value::Bool(_) => "a bool",
-        Value::Int(_) | Value::Float(_) => "a number",
-        Value::String(_) => "a string",
-        Value::List(_) => "a list",
-        Value::Unknown | Value::Sensitive(_) => "something else",
+        AttrValue::Map(_) | AttrValue::Null => return Ok(values),
+        AttrValue::Sensitive(inner) if matches!(**inner, AttrValue::Map(_)) => return Ok(values),
+        AttrValue::Bool(_) => "a bool",
+        AttrValue::Int(_) | AttrValue::Float(_) => "a number",
+        AttrValue::String(_) => "a string",
+        AttrValue::List(_) => "a list",
+        AttrValue::Unknown | AttrValue::Sensitive(_) => "something else",
     };
     Err(InputError::Invalid {
         path: path.to_owned(),

@@ -15,7 +15,7 @@ use super::InputError;
 use super::config::{ConfigModule, Instances, Resolver};
 use super::raw::{Pending, RawConfig, RawDoc, RawResourceChange, RawResourceValues};
 use crate::model::address::{Address, Key};
-use crate::model::value::{OwnedStep, PathStep, Value, write_path};
+use crate::model::value::{AttrValue, OwnedStep, PathStep, write_path};
 use crate::model::{Action, Input, InputId, InputKind, Model, ProviderConfig, Reference, Resource, Warning};
 
 pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut Model<'a>) -> Result<(), InputError> {
@@ -67,7 +67,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
                 .collect();
             for (attribute, locals) in found.through_locals {
                 let steps: Vec<PathStep<'_>> = attribute.iter().map(OwnedStep::as_step).collect();
-                if resource.values.at(&steps).is_some_and(Value::contains_unknown) {
+                if resource.values.at(&steps).is_some_and(AttrValue::contains_unknown) {
                     let mut name = format!("{}.", resource.address);
                     let _ = write_path(&mut name, &steps);
                     through_locals.push(format!("{name} ({})", locals.join(", ")));
@@ -90,7 +90,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         place: PathBuf::new(),
         kind: InputKind::Plan,
         terraform_version,
-        variables: variables.into_iter().flatten().map(|(k, v)| (k.0, v.value)).collect(),
+        variables: variables.into_iter().flatten().map(|(k, v)| (k, v.value)).collect(),
         providers,
         name: None,
         workspace: None,
@@ -113,7 +113,7 @@ pub(crate) fn parse_raw<'a>(
     path: &Path,
     pointer: impl Fn() -> String,
     raw: Option<&RawValue>,
-) -> Result<Option<Value<'a>>, InputError> {
+) -> Result<Option<AttrValue<'a>>, InputError> {
     use serde::de::DeserializeSeed as _;
     raw.map(|r| {
         // Every string the value's own: the slice is dropped after.
@@ -257,14 +257,14 @@ fn provider_configs<'a>(configuration: &RawConfig<'a>) -> Vec<ProviderConfig<'a>
         .iter()
         .map(|(key, p)| {
             let settings = match &p.expressions {
-                Some(Value::Map(entries)) => Value::Map(
+                Some(AttrValue::Map(entries)) => AttrValue::Map(
                     entries
                         .iter()
                         .filter(|(k, _)| PROVIDER_SETTINGS.contains(&&**k))
                         .map(|(k, v)| (k.clone(), expression_value(v)))
                         .collect(),
                 ),
-                _ => Value::Null,
+                _ => AttrValue::Null,
             };
             ProviderConfig {
                 key: key.to_string(),
@@ -278,13 +278,15 @@ fn provider_configs<'a>(configuration: &RawConfig<'a>) -> Vec<ProviderConfig<'a>
 
 /// A block-expressions tree as values: an expression's `constant_value`, or
 /// unknown when it has references.
-fn expression_value<'a>(v: &Value<'a>) -> Value<'a> {
+fn expression_value<'a>(v: &AttrValue<'a>) -> AttrValue<'a> {
     match v {
-        Value::Map(entries) if entries.iter().any(|(k, _)| k == "constant_value" || k == "references") => {
-            v.get("constant_value").cloned().unwrap_or(Value::Unknown)
+        AttrValue::Map(entries) if entries.iter().any(|(k, _)| k == "constant_value" || k == "references") => {
+            v.get("constant_value").cloned().unwrap_or(AttrValue::Unknown)
         }
-        Value::Map(entries) => Value::Map(entries.iter().map(|(k, v)| (k.clone(), expression_value(v))).collect()),
-        Value::List(items) => Value::List(items.iter().map(expression_value).collect()),
+        AttrValue::Map(entries) => {
+            AttrValue::Map(entries.iter().map(|(k, v)| (k.clone(), expression_value(v))).collect())
+        }
+        AttrValue::List(items) => AttrValue::List(items.iter().map(expression_value).collect()),
         other => other.clone(),
     }
 }

@@ -19,7 +19,7 @@ use serde_json::value::RawValue;
 use super::json::{Cursor, Step, Stop, index_of, path_text};
 use super::{InputError, Source};
 use crate::model::address::{Address, Key};
-use crate::model::value::{Str, Value};
+use crate::model::value::{AttrValue, InputStr};
 use crate::model::{InputId, Resource};
 
 /// Every top-level key envwall reads, from any of the formats.
@@ -34,7 +34,7 @@ use crate::model::{InputId, Resource};
 pub(crate) struct RawDoc<'a> {
     pub format_version: Option<String>,
     pub terraform_version: Option<String>,
-    pub variables: Option<BTreeMap<Str<'a>, RawVariable<'a>>>,
+    pub variables: Option<BTreeMap<InputStr<'a>, RawVariable<'a>>>,
     /// `resource_changes`, lowered.
     pub changes: Option<Changes<'a>>,
     /// Resources of `planned_values` and of `prior_state` that the changes may
@@ -682,24 +682,24 @@ pub(crate) fn format_version_supported(v: &str) -> bool {
 #[derive(Deserialize)]
 pub(crate) struct RawVariable<'a> {
     #[serde(borrow, default)]
-    pub value: Value<'a>,
+    pub value: AttrValue<'a>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RawResourceValues<'a> {
     #[serde(borrow)]
-    pub address: Str<'a>,
+    pub address: InputStr<'a>,
     #[serde(borrow, default)]
-    pub provider_name: Option<Str<'a>>,
+    pub provider_name: Option<InputStr<'a>>,
     // Kept unparsed while the resource may be among the changes.
     #[serde(borrow, default)]
     pub values: Option<&'a RawValue>,
     #[serde(borrow, default)]
     pub sensitive_values: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    pub depends_on: Vec<Str<'a>>,
+    pub depends_on: Vec<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub deposed_key: Option<Str<'a>>,
+    pub deposed_key: Option<InputStr<'a>>,
     /// The instance key, which format 0.1 leaves out of `address`.
     #[serde(borrow, default)]
     pub index: Option<&'a RawValue>,
@@ -708,11 +708,11 @@ pub(crate) struct RawResourceValues<'a> {
 #[derive(Deserialize)]
 pub(crate) struct RawResourceChange<'a> {
     #[serde(borrow)]
-    pub address: Str<'a>,
+    pub address: InputStr<'a>,
     #[serde(borrow, default)]
-    pub provider_name: Option<Str<'a>>,
+    pub provider_name: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub deposed: Option<Str<'a>>,
+    pub deposed: Option<InputStr<'a>>,
     #[serde(borrow)]
     pub change: RawChange<'a>,
 }
@@ -720,25 +720,25 @@ pub(crate) struct RawResourceChange<'a> {
 #[derive(Deserialize)]
 pub(crate) struct RawChange<'a> {
     #[serde(borrow)]
-    pub actions: Vec<Str<'a>>,
+    pub actions: Vec<InputStr<'a>>,
     // `before` is parsed only for what the plan destroys.
     #[serde(borrow, default)]
     pub before: Option<&'a RawValue>,
     // The model's own: the text of the change is dropped once it is lowered.
     #[serde(default, deserialize_with = "owned_value")]
-    pub after: Option<Value<'static>>,
+    pub after: Option<AttrValue<'static>>,
     #[serde(borrow, default)]
-    pub after_unknown: Option<Value<'a>>,
+    pub after_unknown: Option<AttrValue<'a>>,
     #[serde(borrow, default)]
     pub before_sensitive: Option<&'a RawValue>,
     #[serde(borrow, default)]
-    pub after_sensitive: Option<Value<'a>>,
+    pub after_sensitive: Option<AttrValue<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 pub(crate) struct RawConfig<'a> {
     #[serde(borrow, default)]
-    pub provider_config: BTreeMap<Str<'a>, RawProviderConfig<'a>>,
+    pub provider_config: BTreeMap<InputStr<'a>, RawProviderConfig<'a>>,
     #[serde(borrow, default)]
     pub root_module: Option<RawConfigModule<'a>>,
 }
@@ -746,53 +746,53 @@ pub(crate) struct RawConfig<'a> {
 #[derive(Deserialize)]
 pub(crate) struct RawProviderConfig<'a> {
     #[serde(borrow, default)]
-    pub name: Option<Str<'a>>,
+    pub name: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub full_name: Option<Str<'a>>,
+    pub full_name: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub alias: Option<Str<'a>>,
+    pub alias: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub expressions: Option<Value<'a>>,
+    pub expressions: Option<AttrValue<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 pub(crate) struct RawConfigModule<'a> {
     #[serde(borrow, default)]
-    pub outputs: BTreeMap<Str<'a>, RawOutput<'a>>,
+    pub outputs: BTreeMap<InputStr<'a>, RawOutput<'a>>,
     #[serde(borrow, default)]
     pub resources: Vec<RawConfigResource<'a>>,
     #[serde(borrow, default)]
-    pub module_calls: BTreeMap<Str<'a>, RawModuleCall<'a>>,
+    pub module_calls: BTreeMap<InputStr<'a>, RawModuleCall<'a>>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RawOutput<'a> {
     #[serde(borrow, default)]
-    pub expression: Option<Value<'a>>,
+    pub expression: Option<AttrValue<'a>>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RawConfigResource<'a> {
     #[serde(borrow, default)]
-    pub mode: Option<Str<'a>>,
+    pub mode: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub provider_config_key: Option<Str<'a>>,
+    pub provider_config_key: Option<InputStr<'a>>,
     #[serde(borrow, rename = "type")]
-    pub kind: Str<'a>,
+    pub kind: InputStr<'a>,
     #[serde(borrow)]
-    pub name: Str<'a>,
+    pub name: InputStr<'a>,
     #[serde(borrow, default)]
-    pub expressions: Option<Value<'a>>,
+    pub expressions: Option<AttrValue<'a>>,
     #[serde(borrow, default)]
-    pub for_each_expression: Option<Value<'a>>,
+    pub for_each_expression: Option<AttrValue<'a>>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RawModuleCall<'a> {
     #[serde(borrow, default)]
-    pub expressions: Option<Value<'a>>,
+    pub expressions: Option<AttrValue<'a>>,
     #[serde(borrow, default)]
-    pub for_each_expression: Option<Value<'a>>,
+    pub for_each_expression: Option<AttrValue<'a>>,
     #[serde(borrow, default)]
     pub module: Option<RawConfigModule<'a>>,
 }
@@ -801,15 +801,15 @@ pub(crate) struct RawModuleCall<'a> {
 #[derive(Deserialize)]
 pub(crate) struct RawV4Resource<'a> {
     #[serde(borrow, default)]
-    pub module: Option<Str<'a>>,
+    pub module: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub mode: Option<Str<'a>>,
+    pub mode: Option<InputStr<'a>>,
     #[serde(borrow, rename = "type")]
-    pub kind: Str<'a>,
+    pub kind: InputStr<'a>,
     #[serde(borrow)]
-    pub name: Str<'a>,
+    pub name: InputStr<'a>,
     #[serde(borrow, default)]
-    pub provider: Option<Str<'a>>,
+    pub provider: Option<InputStr<'a>>,
     #[serde(borrow, default)]
     pub instances: Vec<RawV4Instance<'a>>,
 }
@@ -819,51 +819,51 @@ pub(crate) struct RawV4Instance<'a> {
     #[serde(default)]
     pub index_key: Option<Key>,
     #[serde(borrow, default)]
-    pub deposed: Option<Str<'a>>,
+    pub deposed: Option<InputStr<'a>>,
     // The value's own strings: the map of the file is given back as it is read.
     #[serde(default, deserialize_with = "owned_value")]
-    pub attributes: Option<Value<'static>>,
+    pub attributes: Option<AttrValue<'static>>,
     #[serde(borrow, default)]
-    pub attributes_flat: Option<BTreeMap<Str<'a>, Str<'a>>>,
+    pub attributes_flat: Option<BTreeMap<InputStr<'a>, InputStr<'a>>>,
     #[serde(borrow, default)]
-    pub sensitive_attributes: Option<Value<'a>>,
+    pub sensitive_attributes: Option<AttrValue<'a>>,
     #[serde(borrow, default)]
-    pub dependencies: Vec<Str<'a>>,
+    pub dependencies: Vec<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub depends_on: Vec<Str<'a>>,
+    pub depends_on: Vec<InputStr<'a>>,
 }
 
 /// A value read with every string its own; `null` is none.
-fn owned_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value<'static>>, D::Error> {
+fn owned_value<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<AttrValue<'static>>, D::Error> {
     let value = de::DeserializeSeed::deserialize(crate::model::value::Owned, deserializer)?;
-    Ok((!matches!(value, Value::Null)).then_some(value))
+    Ok((!matches!(value, AttrValue::Null)).then_some(value))
 }
 
 /// A legacy (Terraform ≤ 0.11) state module.
 #[derive(Deserialize)]
 pub(crate) struct RawV3Module<'a> {
     #[serde(borrow, default)]
-    pub path: Vec<Str<'a>>,
+    pub path: Vec<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub resources: BTreeMap<Str<'a>, RawV3Resource<'a>>,
+    pub resources: BTreeMap<InputStr<'a>, RawV3Resource<'a>>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RawV3Resource<'a> {
     #[serde(borrow, rename = "type", default)]
-    pub kind: Option<Str<'a>>,
+    pub kind: Option<InputStr<'a>>,
     #[serde(borrow, default)]
-    pub depends_on: Vec<Str<'a>>,
+    pub depends_on: Vec<InputStr<'a>>,
     #[serde(borrow, default)]
     pub primary: Option<RawV3Instance<'a>>,
     #[serde(borrow, default)]
-    pub provider: Option<Str<'a>>,
+    pub provider: Option<InputStr<'a>>,
 }
 
 #[derive(Deserialize)]
 pub(crate) struct RawV3Instance<'a> {
     #[serde(borrow, default)]
-    pub attributes: BTreeMap<Str<'a>, Str<'a>>,
+    pub attributes: BTreeMap<InputStr<'a>, InputStr<'a>>,
 }
 
 impl<'de> Deserialize<'de> for Key {

@@ -15,7 +15,7 @@ use smol_str::SmolStr;
 use super::InputError;
 use super::raw::{RawDoc, RawV3Module, RawV4Resource};
 use crate::model::address::{Address, Mode, ModuleStep, parse_module_path};
-use crate::model::value::{Text, Value};
+use crate::model::value::{AttrValue, InputStr};
 use crate::model::{Action, Input, InputId, InputKind, Model, Resource};
 
 pub(crate) fn lower_show<'a>(
@@ -105,9 +105,9 @@ pub(crate) fn lower_v4_resource<'a>(
         let mut values = match (instance.attributes, instance.attributes_flat) {
             (Some(v), _) => super::attribute_values(path, || format!("resources[{i}].instances[{j}].attributes"), v)?,
             (None, Some(flat)) => unflatten(flat.iter().map(|(k, v)| (&**k, &**v))),
-            (None, None) => Value::Null,
+            (None, None) => AttrValue::Null,
         };
-        if let Some(Value::List(paths)) = &instance.sensitive_attributes {
+        if let Some(AttrValue::List(paths)) = &instance.sensitive_attributes {
             for p in paths {
                 mark_sensitive_path(&mut values, p);
             }
@@ -144,23 +144,23 @@ fn provider_source(text: &str) -> SmolStr {
 }
 
 /// Marks one `sensitive_attributes` path (`[{"type":"get_attr","value":"password"}]`).
-fn mark_sensitive_path(values: &mut Value<'_>, path: &Value<'_>) {
-    let Value::List(steps) = path else { return };
+fn mark_sensitive_path(values: &mut AttrValue<'_>, path: &AttrValue<'_>) {
+    let AttrValue::List(steps) = path else { return };
     let mut cur = values;
     for step in steps {
-        let next = match (step.get("type").and_then(Value::as_str), step.get("value"), cur) {
-            (Some("get_attr"), Some(Value::String(name)), Value::Map(entries)) => {
+        let next = match (step.get("type").and_then(AttrValue::as_str), step.get("value"), cur) {
+            (Some("get_attr"), Some(AttrValue::String(name)), AttrValue::Map(entries)) => {
                 entries.iter_mut().find(|(k, _)| k == name).map(|(_, v)| v)
             }
-            (Some("index"), Some(key), Value::List(items)) => {
+            (Some("index"), Some(key), AttrValue::List(items)) => {
                 let i = key.get("value").and_then(|v| match v {
-                    Value::Int(i) => usize::try_from(*i).ok(),
+                    AttrValue::Int(i) => usize::try_from(*i).ok(),
                     _ => None,
                 });
                 i.and_then(|i| items.get_mut(i))
             }
-            (Some("index"), Some(key), Value::Map(entries)) => {
-                let k = key.get("value").and_then(Value::as_str);
+            (Some("index"), Some(key), AttrValue::Map(entries)) => {
+                let k = key.get("value").and_then(AttrValue::as_str);
                 k.and_then(|k| entries.iter_mut().find(|(ek, _)| ek == k).map(|(_, v)| v))
             }
             _ => None,
@@ -170,8 +170,8 @@ fn mark_sensitive_path(values: &mut Value<'_>, path: &Value<'_>) {
             None => return,
         }
     }
-    if !matches!(cur, Value::Sensitive(_)) {
-        *cur = Value::Sensitive(Box::new(std::mem::take(cur)));
+    if !matches!(cur, AttrValue::Sensitive(_)) {
+        *cur = AttrValue::Sensitive(Box::new(std::mem::take(cur)));
     }
 }
 
@@ -206,7 +206,7 @@ fn lower_v3_module<'a>(
             )),
         };
         let kind = r.kind.as_deref().unwrap_or(kind).into();
-        let values = r.primary.map_or(Value::Null, |p| unflatten(p.attributes.iter().map(|(k, v)| (&**k, &**v))));
+        let values = r.primary.map_or(AttrValue::Null, |p| unflatten(p.attributes.iter().map(|(k, v)| (&**k, &**v))));
         let depends_on = r.depends_on.iter().filter_map(|d| legacy_dependency(&module, d)).collect();
         out.push(Resource {
             input: id,
@@ -242,13 +242,13 @@ fn legacy_dependency(module: &[ModuleStep], text: &str) -> Option<Address> {
 /// Rebuilds nested values from Terraform's legacy flatmap encoding:
 /// `"tags.%"` counts a map, `"ingress.#"` a list or set whose elements are keyed by
 /// index or by set hash.
-pub(crate) fn unflatten<'k>(entries: impl Iterator<Item = (&'k str, &'k str)>) -> Value<'static> {
+pub(crate) fn unflatten<'k>(entries: impl Iterator<Item = (&'k str, &'k str)>) -> AttrValue<'static> {
     let flat: BTreeMap<&str, &str> = entries.collect();
     build(&flat, "")
 }
 
-fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> Value<'static> {
-    let mut entries: Vec<(Text<'static>, Value<'static>)> = Vec::new();
+fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> AttrValue<'static> {
+    let mut entries: Vec<(InputStr<'static>, AttrValue<'static>)> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     for key in flat.range(prefix..).map(|(k, _)| *k).take_while(|k| k.starts_with(prefix)) {
         let rest = &key[prefix.len()..];
@@ -257,12 +257,12 @@ fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> Value<'static> {
             continue;
         }
         let value = child(flat, prefix, seg);
-        entries.push((Text::Owned(seg.into()), value));
+        entries.push((InputStr::Owned(seg.into()), value));
     }
-    Value::Map(entries)
+    AttrValue::Map(entries)
 }
 
-fn child(flat: &BTreeMap<&str, &str>, prefix: &str, seg: &str) -> Value<'static> {
+fn child(flat: &BTreeMap<&str, &str>, prefix: &str, seg: &str) -> AttrValue<'static> {
     let base = format!("{prefix}{seg}");
     let inner = format!("{base}.");
     let under =
@@ -279,19 +279,19 @@ fn child(flat: &BTreeMap<&str, &str>, prefix: &str, seg: &str) -> Value<'static>
         let items = ids
             .into_iter()
             .map(|id| match flat.get(format!("{inner}{id}").as_str()) {
-                Some(v) => Value::String(Text::Owned((*v).into())),
+                Some(v) => AttrValue::String(InputStr::Owned((*v).into())),
                 None => build(flat, &format!("{inner}{id}.")),
             })
             .collect();
-        Value::List(items)
+        AttrValue::List(items)
     } else if flat.contains_key(format!("{base}.%").as_str()) {
         let entries = under()
             .filter(|(k, _)| &k[inner.len()..] != "%")
-            .map(|(k, v)| (Text::Owned(k[inner.len()..].into()), Value::String(Text::Owned(v.into()))))
+            .map(|(k, v)| (InputStr::Owned(k[inner.len()..].into()), AttrValue::String(InputStr::Owned(v.into()))))
             .collect();
-        Value::Map(entries)
+        AttrValue::Map(entries)
     } else if let Some(v) = flat.get(base.as_str()) {
-        Value::String(Text::Owned((*v).into()))
+        AttrValue::String(InputStr::Owned((*v).into()))
     } else {
         build(flat, &inner)
     }
@@ -318,15 +318,18 @@ mod tests {
             ]
             .into_iter(),
         );
-        assert_eq!(v.get("id").and_then(Value::as_str), Some("sg-1"));
+        assert_eq!(v.get("id").and_then(AttrValue::as_str), Some("sg-1"));
         let cidr =
             v.at(&[PathStep::Key("ingress"), PathStep::Index(0), PathStep::Key("cidr_blocks"), PathStep::Index(1)]);
-        assert_eq!(cidr.and_then(Value::as_str), Some("10.1.0.0/16"));
+        assert_eq!(cidr.and_then(AttrValue::as_str), Some("10.1.0.0/16"));
         assert_eq!(
-            v.at(&[PathStep::Key("tags"), PathStep::Key("kubernetes.io/cluster/x")]).and_then(Value::as_str),
+            v.at(&[PathStep::Key("tags"), PathStep::Key("kubernetes.io/cluster/x")]).and_then(AttrValue::as_str),
             Some("owned")
         );
-        assert_eq!(v.at(&[PathStep::Key("tags"), PathStep::Key("Environment")]).and_then(Value::as_str), Some("prod"));
+        assert_eq!(
+            v.at(&[PathStep::Key("tags"), PathStep::Key("Environment")]).and_then(AttrValue::as_str),
+            Some("prod")
+        );
     }
 
     #[test]

@@ -9,12 +9,11 @@
 pub mod address;
 pub mod value;
 
-use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
 use address::Address;
-use value::{OwnedStep, Value};
+use value::{AttrValue, InputStr, OwnedStep};
 
 /// Index of an input in [`Model::inputs`].
 pub type InputId = usize;
@@ -159,7 +158,7 @@ pub struct Input<'a> {
     /// `terraform_version` when the file has one.
     pub terraform_version: Option<String>,
     /// Root-module input variables of a plan.
-    pub variables: Vec<(Cow<'a, str>, Value<'a>)>,
+    pub variables: Vec<(InputStr<'a>, AttrValue<'a>)>,
     /// Provider configurations of a plan (`configuration.provider_config`).
     pub providers: Vec<ProviderConfig<'a>>,
     /// The stack's name in an audit (`live/prod/network`); reports name the input
@@ -188,7 +187,7 @@ pub struct ProviderConfig<'a> {
     /// Settings envwall reads (`region`, `assume_role`, `allowed_account_ids`,
     /// `project`, `subscription_id`, `default_tags`, ...), as values: constants are
     /// known, expressions with references unknown. Credentials are never kept.
-    pub settings: Value<'a>,
+    pub settings: AttrValue<'a>,
 }
 
 /// The formats envwall reads.
@@ -226,7 +225,7 @@ pub struct Resource<'a> {
     pub provider: Option<smol_str::SmolStr>,
     /// Attribute values: after apply for a plan (before, for an object the plan
     /// destroys), current for a state.
-    pub values: Value<'a>,
+    pub values: AttrValue<'a>,
     /// What the plan does to it.
     pub action: Action,
     /// The resources its attributes reference, resolved from the configuration.

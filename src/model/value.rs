@@ -1,9 +1,9 @@
 //! The value tree of a resource: what every input format lowers attribute values into.
 //!
 //! In: JSON values borrowed from the input text, plus Terraform's `after_unknown` and
-//! `after_sensitive` shape-mirroring trees. Out: one [`Value`] tree whose leaves are
-//! known, [`Value::Unknown`] (the value only exists after apply; where it comes from
-//! is kept beside it as the resource's references) or [`Value::Sensitive`]. Strings
+//! `after_sensitive` shape-mirroring trees. Out: one [`AttrValue`] tree whose leaves are
+//! known, [`AttrValue::Unknown`] (the value only exists after apply; where it comes from
+//! is kept beside it as the resource's references) or [`AttrValue::Sensitive`]. Strings
 //! borrow from the input whenever they contain no escapes, so a large plan costs
 //! little more memory than its own text.
 
@@ -16,7 +16,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// An attribute value.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Value<'a> {
+pub enum AttrValue<'a> {
     /// `null`, or an attribute that is not set.
     #[default]
     Null,
@@ -27,30 +27,30 @@ pub enum Value<'a> {
     /// Any other number.
     Float(f64),
     /// A string.
-    String(Text<'a>),
+    String(InputStr<'a>),
     /// A list, set or tuple.
-    List(Vec<Value<'a>>),
+    List(Vec<AttrValue<'a>>),
     /// A map, object or single nested block, in input order.
-    Map(Vec<(Text<'a>, Value<'a>)>),
+    Map(Vec<(InputStr<'a>, AttrValue<'a>)>),
     /// Known only after apply.
     Unknown,
     /// Marked sensitive by Terraform: usable for linking, never printed.
-    Sensitive(Box<Value<'a>>),
+    Sensitive(Box<AttrValue<'a>>),
 }
 
-impl<'a> Value<'a> {
+impl<'a> AttrValue<'a> {
     /// The value under `key` when this is a map.
-    pub fn get(&self, key: &str) -> Option<&Value<'a>> {
+    pub fn get(&self, key: &str) -> Option<&AttrValue<'a>> {
         match self.unwrap_sensitive() {
-            Value::Map(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            AttrValue::Map(entries) => entries.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
             _ => None,
         }
     }
 
     /// The value with any sensitive wrapper removed.
-    pub fn unwrap_sensitive(&self) -> &Value<'a> {
+    pub fn unwrap_sensitive(&self) -> &AttrValue<'a> {
         match self {
-            Value::Sensitive(inner) => inner.unwrap_sensitive(),
+            AttrValue::Sensitive(inner) => inner.unwrap_sensitive(),
             v => v,
         }
     }
@@ -58,7 +58,7 @@ impl<'a> Value<'a> {
     /// The string, when this is a known string.
     pub fn as_str(&self) -> Option<&str> {
         match self.unwrap_sensitive() {
-            Value::String(s) => Some(s),
+            AttrValue::String(s) => Some(s),
             _ => None,
         }
     }
@@ -67,14 +67,14 @@ impl<'a> Value<'a> {
     /// map is expected as "every element" would be ambiguous, so it takes the first
     /// element (the `MaxItems: 1` block convention) and an object where a list is
     /// expected as a one-element list.
-    pub fn at(&self, path: &[PathStep<'_>]) -> Option<&Value<'a>> {
+    pub fn at(&self, path: &[PathStep<'_>]) -> Option<&AttrValue<'a>> {
         let mut cur = self;
         for step in path {
             cur = match (step, cur.unwrap_sensitive()) {
-                (PathStep::Key(k), Value::Map(_)) => cur.get(k)?,
-                (PathStep::Key(k), Value::List(items)) => items.first()?.get(k)?,
-                (PathStep::Index(i), Value::List(items)) => items.get(*i)?,
-                (PathStep::Index(0), v @ Value::Map(_)) => v,
+                (PathStep::Key(k), AttrValue::Map(_)) => cur.get(k)?,
+                (PathStep::Key(k), AttrValue::List(items)) => items.first()?.get(k)?,
+                (PathStep::Index(i), AttrValue::List(items)) => items.get(*i)?,
+                (PathStep::Index(0), v @ AttrValue::Map(_)) => v,
                 _ => return None,
             };
         }
@@ -83,7 +83,7 @@ impl<'a> Value<'a> {
 
     /// Calls `f` on every leaf with its path; `sensitive` tells whether the leaf is
     /// under a sensitive mark.
-    pub fn walk<'s>(&'s self, f: &mut impl FnMut(&Path<'s>, &'s Value<'a>, bool)) {
+    pub fn walk<'s>(&'s self, f: &mut impl FnMut(&Path<'s>, &'s AttrValue<'a>, bool)) {
         let mut path = Path::default();
         self.walk_inner(&mut path, false, f);
     }
@@ -92,49 +92,49 @@ impl<'a> Value<'a> {
         &'s self,
         path: &mut Path<'s>,
         sensitive: bool,
-        f: &mut impl FnMut(&Path<'s>, &'s Value<'a>, bool),
+        f: &mut impl FnMut(&Path<'s>, &'s AttrValue<'a>, bool),
     ) {
         match self {
-            Value::List(items) => {
+            AttrValue::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     path.0.push(PathStep::Index(i));
                     item.walk_inner(path, sensitive, f);
                     path.0.pop();
                 }
             }
-            Value::Map(entries) => {
+            AttrValue::Map(entries) => {
                 for (k, v) in entries {
                     path.0.push(PathStep::Key(k));
                     v.walk_inner(path, sensitive, f);
                     path.0.pop();
                 }
             }
-            Value::Sensitive(inner) => inner.walk_inner(path, true, f),
+            AttrValue::Sensitive(inner) => inner.walk_inner(path, true, f),
             leaf => f(path, leaf, sensitive),
         }
     }
 
     /// Converts an owned `serde_json::Value` (used for small documents built in tests
     /// and by the legacy state reader).
-    pub fn from_json(v: serde_json::Value) -> Value<'static> {
+    pub fn from_json(v: serde_json::Value) -> AttrValue<'static> {
         match v {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Null => AttrValue::Null,
+            serde_json::Value::Bool(b) => AttrValue::Bool(b),
             serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Value::Int(i),
-                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+                Some(i) => AttrValue::Int(i),
+                None => AttrValue::Float(n.as_f64().unwrap_or(f64::NAN)),
             },
-            serde_json::Value::String(s) => Value::String(s.into()),
-            serde_json::Value::Array(a) => Value::List(a.into_iter().map(Value::from_json).collect()),
+            serde_json::Value::String(s) => AttrValue::String(s.into()),
+            serde_json::Value::Array(a) => AttrValue::List(a.into_iter().map(AttrValue::from_json).collect()),
             serde_json::Value::Object(m) => {
-                Value::Map(m.into_iter().map(|(k, v)| (k.into(), Value::from_json(v))).collect())
+                AttrValue::Map(m.into_iter().map(|(k, v)| (k.into(), AttrValue::from_json(v))).collect())
             }
         }
     }
 
     /// Marks the parts of `self` that `unknown` (Terraform's `after_unknown`) says are
     /// unknown, and wraps the parts `sensitive` (`after_sensitive`) says are sensitive.
-    pub fn annotate(&mut self, unknown: Option<&Value<'_>>, sensitive: Option<&Value<'_>>) {
+    pub fn annotate(&mut self, unknown: Option<&AttrValue<'_>>, sensitive: Option<&AttrValue<'_>>) {
         if let Some(u) = unknown {
             self.mark_unknown(u);
         }
@@ -149,48 +149,48 @@ impl<'a> Value<'a> {
     /// model of a large plan is mostly these.
     pub fn shrink(&mut self) {
         match self {
-            Value::List(items) => {
+            AttrValue::List(items) => {
                 exact(items);
-                items.iter_mut().for_each(Value::shrink);
+                items.iter_mut().for_each(AttrValue::shrink);
             }
-            Value::Map(entries) => {
+            AttrValue::Map(entries) => {
                 exact(entries);
                 entries.iter_mut().for_each(|(_, v)| v.shrink());
             }
-            Value::Sensitive(inner) => inner.shrink(),
+            AttrValue::Sensitive(inner) => inner.shrink(),
             _ => {}
         }
     }
 
-    fn mark_unknown(&mut self, unknown: &Value<'_>) {
+    fn mark_unknown(&mut self, unknown: &AttrValue<'_>) {
         match (unknown, &mut *self) {
-            (Value::Bool(true), v) => *v = Value::Unknown,
-            (Value::Map(marks), Value::Map(entries)) => {
+            (AttrValue::Bool(true), v) => *v = AttrValue::Unknown,
+            (AttrValue::Map(marks), AttrValue::Map(entries)) => {
                 for (k, mark) in marks {
                     let k = k.as_str();
                     match entries.iter_mut().find(|(ek, _)| ek.as_str() == k) {
                         Some((_, v)) => v.mark_unknown(mark),
                         None if mark.has_true() => {
-                            let mut v = Value::Null;
+                            let mut v = AttrValue::Null;
                             v.mark_unknown(mark);
-                            entries.push((Text::from(k).to_owned(), v));
+                            entries.push((InputStr::from(k).to_owned(), v));
                         }
                         None => {}
                     }
                 }
             }
-            (Value::Map(marks), v @ Value::Null) if marks.iter().any(|(_, m)| m.has_true()) => {
+            (AttrValue::Map(marks), v @ AttrValue::Null) if marks.iter().any(|(_, m)| m.has_true()) => {
                 let mut entries = Vec::new();
                 for (k, mark) in marks {
-                    let mut child = Value::Null;
+                    let mut child = AttrValue::Null;
                     child.mark_unknown(mark);
-                    if !matches!(child, Value::Null) {
-                        entries.push((Text::from(&**k).to_owned(), child));
+                    if !matches!(child, AttrValue::Null) {
+                        entries.push((InputStr::from(&**k).to_owned(), child));
                     }
                 }
-                *v = Value::Map(entries);
+                *v = AttrValue::Map(entries);
             }
-            (Value::List(marks), Value::List(items)) => {
+            (AttrValue::List(marks), AttrValue::List(items)) => {
                 for (mark, item) in marks.iter().zip(items.iter_mut()) {
                     item.mark_unknown(mark);
                 }
@@ -199,12 +199,12 @@ impl<'a> Value<'a> {
         }
     }
 
-    fn mark_sensitive(&mut self, sensitive: &Value<'_>) {
+    fn mark_sensitive(&mut self, sensitive: &AttrValue<'_>) {
         match (sensitive, &mut *self) {
-            (Value::Bool(true), v) if !matches!(v, Value::Sensitive(_)) => {
-                *v = Value::Sensitive(Box::new(std::mem::take(v)));
+            (AttrValue::Bool(true), v) if !matches!(v, AttrValue::Sensitive(_)) => {
+                *v = AttrValue::Sensitive(Box::new(std::mem::take(v)));
             }
-            (Value::Map(marks), Value::Map(entries)) => {
+            (AttrValue::Map(marks), AttrValue::Map(entries)) => {
                 for (k, mark) in marks {
                     let k = k.as_str();
                     if let Some((_, v)) = entries.iter_mut().find(|(ek, _)| ek.as_str() == k) {
@@ -212,7 +212,7 @@ impl<'a> Value<'a> {
                     }
                 }
             }
-            (Value::List(marks), Value::List(items)) => {
+            (AttrValue::List(marks), AttrValue::List(items)) => {
                 for (mark, item) in marks.iter().zip(items.iter_mut()) {
                     item.mark_sensitive(mark);
                 }
@@ -224,19 +224,19 @@ impl<'a> Value<'a> {
     /// Whether any part of the value is unknown.
     pub fn contains_unknown(&self) -> bool {
         match self {
-            Value::Unknown => true,
-            Value::List(items) => items.iter().any(Value::contains_unknown),
-            Value::Map(entries) => entries.iter().any(|(_, v)| v.contains_unknown()),
-            Value::Sensitive(inner) => inner.contains_unknown(),
+            AttrValue::Unknown => true,
+            AttrValue::List(items) => items.iter().any(AttrValue::contains_unknown),
+            AttrValue::Map(entries) => entries.iter().any(|(_, v)| v.contains_unknown()),
+            AttrValue::Sensitive(inner) => inner.contains_unknown(),
             _ => false,
         }
     }
 
     fn has_true(&self) -> bool {
         match self {
-            Value::Bool(b) => *b,
-            Value::List(items) => items.iter().any(Value::has_true),
-            Value::Map(entries) => entries.iter().any(|(_, v)| v.has_true()),
+            AttrValue::Bool(b) => *b,
+            AttrValue::List(items) => items.iter().any(AttrValue::has_true),
+            AttrValue::Map(entries) => entries.iter().any(|(_, v)| v.has_true()),
             _ => false,
         }
     }
@@ -353,7 +353,7 @@ impl OwnedStep {
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
+impl<'de: 'a, 'a> Deserialize<'de> for AttrValue<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ValueVisitor(std::marker::PhantomData))
     }
@@ -364,54 +364,54 @@ impl<'de: 'a, 'a> Deserialize<'de> for Value<'a> {
 pub struct Owned;
 
 impl<'de> de::DeserializeSeed<'de> for Owned {
-    type Value = Value<'static>;
+    type Value = AttrValue<'static>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value<'static>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<AttrValue<'static>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Owned {
-    type Value = Value<'static>;
+    type Value = AttrValue<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Value::Null)
+        Ok(AttrValue::Null)
     }
     fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Value::Null)
+        Ok(AttrValue::Null)
     }
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Value::Bool(v))
+        Ok(AttrValue::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Value::Int(v))
+        Ok(AttrValue::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+        Ok(i64::try_from(v).map_or(AttrValue::Float(v as f64), AttrValue::Int))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Value::Float(v))
+        Ok(AttrValue::Float(v))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Value::String(Text::Owned(SmolStr::new(v))))
+        Ok(AttrValue::String(InputStr::Owned(SmolStr::new(v))))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(item) = seq.next_element_seed(Owned)? {
             items.push(item);
         }
-        Ok(Value::List(items))
+        Ok(AttrValue::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
         while let Some(key) = map.next_key_seed(OwnedText)? {
             entries.push((key, map.next_value_seed(Owned)?));
         }
-        Ok(Value::Map(entries))
+        Ok(AttrValue::Map(entries))
     }
 }
 
@@ -419,106 +419,107 @@ impl<'de> Visitor<'de> for Owned {
 struct OwnedText;
 
 impl<'de> de::DeserializeSeed<'de> for OwnedText {
-    type Value = Text<'static>;
+    type Value = InputStr<'static>;
 
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text<'static>, D::Error> {
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<InputStr<'static>, D::Error> {
         deserializer.deserialize_str(self)
     }
 }
 
 impl Visitor<'_> for OwnedText {
-    type Value = Text<'static>;
+    type Value = InputStr<'static>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Text::Owned(SmolStr::new(v)))
+        Ok(InputStr::Owned(SmolStr::new(v)))
     }
 }
 
 struct ValueVisitor<'a>(std::marker::PhantomData<&'a ()>);
 
 impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
-    type Value = Value<'a>;
+    type Value = AttrValue<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Value::Null)
+        Ok(AttrValue::Null)
     }
     fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(Value::Null)
+        Ok(AttrValue::Null)
     }
     fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Value::Bool(v))
+        Ok(AttrValue::Bool(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(Value::Int(v))
+        Ok(AttrValue::Int(v))
     }
     fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+        Ok(i64::try_from(v).map_or(AttrValue::Float(v as f64), AttrValue::Int))
     }
     fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(Value::Float(v))
+        Ok(AttrValue::Float(v))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Value::String(Text::Borrowed(v)))
+        Ok(AttrValue::String(InputStr::Borrowed(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Value::String(Text::Owned(v.into())))
+        Ok(AttrValue::String(InputStr::Owned(v.into())))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Value::String(Text::Owned(v.into())))
+        Ok(AttrValue::String(InputStr::Owned(v.into())))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
-        Ok(Value::List(items))
+        Ok(AttrValue::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(key) = map.next_key::<Text<'a>>()? {
+        while let Some(key) = map.next_key::<InputStr<'a>>()? {
             let value = map.next_value()?;
             entries.push((key, value));
         }
-        Ok(Value::Map(entries))
+        Ok(AttrValue::Map(entries))
     }
 }
 
-/// A string of a value tree: borrowed from the input text when it can be, else
-/// owned; an owned one holds up to 23 bytes inline and shares longer ones, so the
-/// evaluator's strings become the model's without a copy.
+/// A string read from an input: a value tree's strings and keys, and the names and
+/// addresses of a plan's documents. Borrowed from the input text when it can be,
+/// else owned; an owned one holds up to 23 bytes inline and shares longer ones, so
+/// the evaluator's strings become the model's without a copy.
 #[derive(Clone)]
-pub enum Text<'a> {
+pub enum InputStr<'a> {
     /// Borrowed from the input.
     Borrowed(&'a str),
     /// Owned.
     Owned(SmolStr),
 }
 
-impl Text<'_> {
+impl InputStr<'_> {
     /// The text.
     #[inline]
     pub fn as_str(&self) -> &str {
         match self {
-            Text::Borrowed(s) => s,
-            Text::Owned(s) => s,
+            InputStr::Borrowed(s) => s,
+            InputStr::Owned(s) => s,
         }
     }
 
     /// The same text, owned.
     #[inline]
-    pub fn to_owned(&self) -> Text<'static> {
-        Text::Owned(SmolStr::new(self.as_str()))
+    pub fn to_owned(&self) -> InputStr<'static> {
+        InputStr::Owned(SmolStr::new(self.as_str()))
     }
 }
 
-impl std::ops::Deref for Text<'_> {
+impl std::ops::Deref for InputStr<'_> {
     type Target = str;
     #[inline]
     fn deref(&self) -> &str {
@@ -526,146 +527,138 @@ impl std::ops::Deref for Text<'_> {
     }
 }
 
-impl AsRef<str> for Text<'_> {
+impl AsRef<str> for InputStr<'_> {
     #[inline]
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl std::borrow::Borrow<str> for Text<'_> {
+impl std::borrow::Borrow<str> for InputStr<'_> {
     #[inline]
     fn borrow(&self) -> &str {
         self.as_str()
     }
 }
 
-impl PartialEq for Text<'_> {
+impl PartialEq for InputStr<'_> {
     #[inline]
-    fn eq(&self, other: &Text<'_>) -> bool {
+    fn eq(&self, other: &InputStr<'_>) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for Text<'_> {}
+impl Eq for InputStr<'_> {}
 
-impl PartialEq<str> for Text<'_> {
+impl PartialOrd for InputStr<'_> {
+    #[inline]
+    fn partial_cmp(&self, other: &InputStr<'_>) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for InputStr<'_> {
+    #[inline]
+    fn cmp(&self, other: &InputStr<'_>) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl Default for InputStr<'_> {
+    #[inline]
+    fn default() -> Self {
+        InputStr::Borrowed("")
+    }
+}
+
+impl PartialEq<str> for InputStr<'_> {
     #[inline]
     fn eq(&self, other: &str) -> bool {
         self.as_str() == other
     }
 }
 
-impl PartialEq<&str> for Text<'_> {
+impl PartialEq<&str> for InputStr<'_> {
     #[inline]
     fn eq(&self, other: &&str) -> bool {
         self.as_str() == *other
     }
 }
 
-impl std::hash::Hash for Text<'_> {
+impl std::hash::Hash for InputStr<'_> {
     #[inline]
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.as_str().hash(state);
     }
 }
 
-impl fmt::Debug for Text<'_> {
+impl fmt::Debug for InputStr<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
-impl fmt::Display for Text<'_> {
+impl fmt::Display for InputStr<'_> {
     #[inline]
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl<'a> From<&'a str> for Text<'a> {
+impl<'a> From<&'a str> for InputStr<'a> {
     #[inline]
-    fn from(s: &'a str) -> Text<'a> {
-        Text::Borrowed(s)
+    fn from(s: &'a str) -> InputStr<'a> {
+        InputStr::Borrowed(s)
     }
 }
 
-impl From<String> for Text<'_> {
+impl From<String> for InputStr<'_> {
     #[inline]
     fn from(s: String) -> Self {
-        Text::Owned(s.into())
+        InputStr::Owned(s.into())
     }
 }
 
-impl From<SmolStr> for Text<'_> {
+impl From<SmolStr> for InputStr<'_> {
     #[inline]
     fn from(s: SmolStr) -> Self {
-        Text::Owned(s)
+        InputStr::Owned(s)
     }
 }
 
-impl<'a> From<Cow<'a, str>> for Text<'a> {
+impl<'a> From<Cow<'a, str>> for InputStr<'a> {
     #[inline]
-    fn from(s: Cow<'a, str>) -> Text<'a> {
+    fn from(s: Cow<'a, str>) -> InputStr<'a> {
         match s {
-            Cow::Borrowed(s) => Text::Borrowed(s),
+            Cow::Borrowed(s) => InputStr::Borrowed(s),
             Cow::Owned(s) => s.into(),
         }
     }
 }
 
-/// A string that borrows from the input when it can.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Str<'a>(pub Cow<'a, str>);
+/// Reads a string, borrowed from the input when it has no escapes.
+struct TextVisitor;
 
-impl<'a> From<&'a str> for Str<'a> {
-    fn from(s: &'a str) -> Str<'a> {
-        Str(Cow::Borrowed(s))
-    }
-}
-
-impl From<String> for Str<'_> {
-    fn from(s: String) -> Self {
-        Str(Cow::Owned(s))
-    }
-}
-
-/// Reads a string as `T`, borrowed from the input when it has no escapes.
-struct StrVisitor<T>(std::marker::PhantomData<T>);
-
-impl<'de: 'a, 'a, T: From<&'a str> + From<String>> Visitor<'de> for StrVisitor<T> {
-    type Value = T;
+impl<'de> Visitor<'de> for TextVisitor {
+    type Value = InputStr<'de>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
     }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<T, E> {
-        Ok(T::from(v))
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<InputStr<'de>, E> {
+        Ok(InputStr::Borrowed(v))
     }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        Ok(T::from(v.to_owned()))
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<InputStr<'de>, E> {
+        Ok(InputStr::Owned(SmolStr::new(v)))
     }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
-        Ok(T::from(v))
+    fn visit_string<E: de::Error>(self, v: String) -> Result<InputStr<'de>, E> {
+        Ok(InputStr::Owned(v.into()))
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+impl<'de: 'a, 'a> Deserialize<'de> for InputStr<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(StrVisitor(std::marker::PhantomData))
-    }
-}
-
-impl std::ops::Deref for Str<'_> {
-    type Target = str;
-    fn deref(&self) -> &str {
-        &self.0
+        deserializer.deserialize_str(TextVisitor)
     }
 }
 
@@ -684,19 +677,19 @@ fn exact<T>(list: &mut Vec<T>) {
 mod tests {
     use super::*;
 
-    fn parse(s: &str) -> Value<'_> {
+    fn parse(s: &str) -> AttrValue<'_> {
         serde_json::from_str(s).unwrap()
     }
 
     #[test]
     fn strings_borrow_from_the_input_unless_escaped() {
         let v = parse(r#"{"plain": "sg-0abc", "escaped": "a\"b", "long\u0041": "x"}"#);
-        let Value::Map(entries) = &v else { panic!("a map: {v:?}") };
+        let AttrValue::Map(entries) = &v else { panic!("a map: {v:?}") };
         let kinds: Vec<(&str, bool)> =
-            entries.iter().map(|(k, _)| (k.as_str(), matches!(k, Text::Borrowed(_)))).collect();
+            entries.iter().map(|(k, _)| (k.as_str(), matches!(k, InputStr::Borrowed(_)))).collect();
         assert_eq!(kinds, [("plain", true), ("escaped", true), ("longA", false)]);
-        assert!(matches!(v.get("plain"), Some(Value::String(Text::Borrowed("sg-0abc")))));
-        assert!(matches!(v.get("escaped"), Some(Value::String(Text::Owned(s))) if s == "a\"b"));
+        assert!(matches!(v.get("plain"), Some(AttrValue::String(InputStr::Borrowed("sg-0abc")))));
+        assert!(matches!(v.get("escaped"), Some(AttrValue::String(InputStr::Owned(s))) if s == "a\"b"));
     }
 
     #[test]
@@ -705,9 +698,9 @@ mod tests {
         let long = "a string longer than twenty-three bytes";
         let hasher = std::collections::hash_map::RandomState::new();
         for s in ["sg-0abc", long] {
-            let borrowed = Text::Borrowed(s);
-            let owned = Text::from(s.to_owned());
-            assert!(matches!(owned, Text::Owned(_)));
+            let borrowed = InputStr::Borrowed(s);
+            let owned = InputStr::from(s.to_owned());
+            assert!(matches!(owned, InputStr::Owned(_)));
             assert_eq!(borrowed, owned);
             assert_eq!(owned, s);
             assert_eq!(hasher.hash_one(&borrowed), hasher.hash_one(&owned));
@@ -716,7 +709,7 @@ mod tests {
             assert_eq!(borrowed.to_owned(), owned);
             assert_eq!(format!("{owned:?} {owned}"), format!("{s:?} {s}"));
         }
-        assert_ne!(Text::Borrowed("prod"), Text::from("stage".to_owned()));
+        assert_ne!(InputStr::Borrowed("prod"), InputStr::from("stage".to_owned()));
     }
 
     #[test]
@@ -724,10 +717,13 @@ mod tests {
         let mut after = parse(r#"{"a": 1, "ids": [null, "sg-1"], "blk": [{"x": "k"}]}"#);
         let unknown = parse(r#"{"id": true, "ids": [true, false], "blk": [{"y": true}]}"#);
         after.annotate(Some(&unknown), None);
-        assert_eq!(after.get("id"), Some(&Value::Unknown));
-        assert_eq!(after.at(&[PathStep::Key("ids"), PathStep::Index(0)]), Some(&Value::Unknown));
-        assert_eq!(after.at(&[PathStep::Key("ids"), PathStep::Index(1)]).and_then(Value::as_str), Some("sg-1"));
-        assert_eq!(after.at(&[PathStep::Key("blk"), PathStep::Index(0), PathStep::Key("y")]), Some(&Value::Unknown));
+        assert_eq!(after.get("id"), Some(&AttrValue::Unknown));
+        assert_eq!(after.at(&[PathStep::Key("ids"), PathStep::Index(0)]), Some(&AttrValue::Unknown));
+        assert_eq!(after.at(&[PathStep::Key("ids"), PathStep::Index(1)]).and_then(AttrValue::as_str), Some("sg-1"));
+        assert_eq!(
+            after.at(&[PathStep::Key("blk"), PathStep::Index(0), PathStep::Key("y")]),
+            Some(&AttrValue::Unknown)
+        );
     }
 
     #[test]
@@ -735,7 +731,7 @@ mod tests {
         let mut after = parse(r#"{"password": "hunter2", "env": [{"variables": {"A": "1", "B": "2"}}]}"#);
         let sens = parse(r#"{"password": true, "env": [{"variables": {"B": true}}]}"#);
         after.annotate(None, Some(&sens));
-        assert!(matches!(after.get("password"), Some(Value::Sensitive(_))));
+        assert!(matches!(after.get("password"), Some(AttrValue::Sensitive(_))));
         let mut seen = Vec::new();
         after.walk(&mut |p, _, s| seen.push((p.to_string(), s)));
         assert_eq!(

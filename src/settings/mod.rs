@@ -15,7 +15,7 @@ use crate::vocab::connstr::is_last_part;
 use std::borrow::Cow;
 
 use crate::model::Resource;
-use crate::model::value::{PathStep, Value, write_path};
+use crate::model::value::{AttrValue, PathStep, write_path};
 
 /// One setting of a resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +179,7 @@ pub fn settings<'r>(r: &'r Resource<'_>) -> Vec<Setting<'r>> {
         return out;
     }
     for (path, shape) in catalog(&r.address.kind) {
-        let mut found: Vec<(Vec<PathStep<'r>>, &'r Value<'_>, bool)> = Vec::new();
+        let mut found: Vec<(Vec<PathStep<'r>>, &'r AttrValue<'_>, bool)> = Vec::new();
         walk(&r.values, path, &mut Vec::new(), false, &mut found);
         for (steps, value, sensitive) in found {
             let attribute = path.iter().rev().find(|p| **p != "[]").copied().unwrap_or("");
@@ -204,18 +204,18 @@ fn names_an_endpoint(r: &Resource<'_>) -> bool {
         "azurerm_dns_cname_record" | "azurerm_dns_a_record" => (r.values.get("name"), None),
         _ => return true,
     };
-    let kind = kind.and_then(Value::as_str);
+    let kind = kind.and_then(AttrValue::as_str);
     if kind.is_some_and(|k| !matches!(k.to_ascii_uppercase().as_str(), "A" | "AAAA" | "CNAME")) {
         return false;
     }
-    if name.and_then(Value::as_str).is_some_and(|n| n.starts_with('_')) {
+    if name.and_then(AttrValue::as_str).is_some_and(|n| n.starts_with('_')) {
         return false;
     }
     let targets: Vec<&str> = ["records", "rrdatas", "record"]
         .iter()
         .filter_map(|k| r.values.get(k))
         .flat_map(|v| match v {
-            Value::List(items) => items.iter().filter_map(Value::as_str).collect(),
+            AttrValue::List(items) => items.iter().filter_map(AttrValue::as_str).collect(),
             other => other.as_str().into_iter().collect::<Vec<_>>(),
         })
         .collect();
@@ -241,14 +241,14 @@ pub fn is_provider_service(host: &str) -> bool {
 /// Follows a catalog path, expanding `[]` over list elements (and taking an object
 /// where a list is expected as its only element).
 fn walk<'r, 'a>(
-    v: &'r Value<'a>,
+    v: &'r AttrValue<'a>,
     path: &[&'static str],
     at: &mut Vec<PathStep<'r>>,
     sensitive: bool,
-    out: &mut Vec<(Vec<PathStep<'r>>, &'r Value<'a>, bool)>,
+    out: &mut Vec<(Vec<PathStep<'r>>, &'r AttrValue<'a>, bool)>,
 ) {
     let (v, sensitive) = match v {
-        Value::Sensitive(inner) => (&**inner, true),
+        AttrValue::Sensitive(inner) => (&**inner, true),
         other => (other, sensitive),
     };
     let Some((first, rest)) = path.split_first() else {
@@ -257,14 +257,14 @@ fn walk<'r, 'a>(
     };
     if *first == "[]" {
         match v {
-            Value::List(items) => {
+            AttrValue::List(items) => {
                 for (i, item) in items.iter().enumerate() {
                     at.push(PathStep::Index(i));
                     walk(item, rest, at, sensitive, out);
                     at.pop();
                 }
             }
-            Value::Map(_) => {
+            AttrValue::Map(_) => {
                 at.push(PathStep::Index(0));
                 walk(v, rest, at, sensitive, out);
                 at.pop();
@@ -273,7 +273,7 @@ fn walk<'r, 'a>(
         }
         return;
     }
-    if let Value::Map(entries) = v
+    if let AttrValue::Map(entries) = v
         && let Some((k, child)) = entries.iter().find(|(k, _)| k == first)
     {
         at.push(PathStep::Key(k));
@@ -282,11 +282,11 @@ fn walk<'r, 'a>(
     }
 }
 
-fn text<'r>(v: &'r Value<'_>) -> (Option<Cow<'r, str>>, bool) {
+fn text<'r>(v: &'r AttrValue<'_>) -> (Option<Cow<'r, str>>, bool) {
     match v {
-        Value::String(s) => (Some(Cow::Borrowed(&**s)), false),
-        Value::Sensitive(inner) => (text(inner).0, true),
-        Value::Int(i) => (Some(Cow::Owned(i.to_string())), false),
+        AttrValue::String(s) => (Some(Cow::Borrowed(&**s)), false),
+        AttrValue::Sensitive(inner) => (text(inner).0, true),
+        AttrValue::Int(i) => (Some(Cow::Owned(i.to_string())), false),
         _ => (None, false),
     }
 }
@@ -300,14 +300,14 @@ fn path_text(steps: &[PathStep<'_>]) -> String {
 fn read<'r>(
     shape: &Shape,
     steps: &[PathStep<'r>],
-    value: &'r Value<'_>,
+    value: &'r AttrValue<'_>,
     sensitive: bool,
     attribute: &str,
     out: &mut Vec<Setting<'r>>,
 ) {
     match shape {
         Shape::Map => match value {
-            Value::Map(entries) => {
+            AttrValue::Map(entries) => {
                 for (k, v) in entries {
                     let mut p = steps.to_vec();
                     p.push(PathStep::Key(k));
@@ -320,24 +320,24 @@ fn read<'r>(
                     });
                 }
             }
-            Value::Unknown => {
+            AttrValue::Unknown => {
                 out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: None, sensitive })
             }
             _ => {}
         },
         Shape::Pairs(name, field) => {
-            let key = value.get(name).and_then(Value::as_str).unwrap_or(attribute).to_owned();
+            let key = value.get(name).and_then(AttrValue::as_str).unwrap_or(attribute).to_owned();
             let mut p = steps.to_vec();
             p.push(PathStep::Key(field));
             let (text, s) = value.get(field).map_or((None, false), text);
-            let unknown = matches!(value.get(field), Some(Value::Unknown));
+            let unknown = matches!(value.get(field), Some(AttrValue::Unknown));
             if text.is_some() || unknown {
                 out.push(Setting { path: path_text(&p), key, value: text, sensitive: sensitive || s });
             }
         }
         Shape::Single => {
             let (text, s) = text(value);
-            if text.is_some() || matches!(value, Value::Unknown) {
+            if text.is_some() || matches!(value, AttrValue::Unknown) {
                 out.push(Setting {
                     path: path_text(steps),
                     key: attribute.to_owned(),
@@ -348,7 +348,7 @@ fn read<'r>(
         }
         Shape::Containers | Shape::Container | Shape::JsonObject => {
             let (Some(json), s) = text(value) else {
-                if matches!(value, Value::Unknown) {
+                if matches!(value, AttrValue::Unknown) {
                     out.push(Setting { path: path_text(steps), key: attribute.to_owned(), value: None, sensitive });
                 }
                 return;
@@ -433,7 +433,7 @@ mod tests {
             input: 0,
             address: Address::parse(&format!("{kind}.x")).unwrap(),
             provider: None,
-            values: Value::from_json(values),
+            values: AttrValue::from_json(values),
             action: Action::Create,
             references: Vec::new(),
             depends_on: Vec::new(),
@@ -518,7 +518,9 @@ mod tests {
             [row("spec[0].template[0].spec[0].container[0].env[0].value", "BROKERS", Some("b-1.kafka.internal:9092"))]
         );
         let mut unknown = resource("aws_lambda_function", json!({"environment": [{"variables": {"DB": "x"}}]}));
-        unknown.values.annotate(Some(&Value::from_json(json!({"environment": [{"variables": {"DB": true}}]}))), None);
+        unknown
+            .values
+            .annotate(Some(&AttrValue::from_json(json!({"environment": [{"variables": {"DB": true}}]}))), None);
         assert_eq!(found(&unknown), [row("environment[0].variables.DB", "DB", None)]);
     }
 

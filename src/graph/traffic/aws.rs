@@ -11,7 +11,7 @@ impl Builder<'_, '_, '_> {
             return vec![list];
         }
         let cidrs: Vec<String> = match r.values.get("entry") {
-            Some(Value::List(entries)) => {
+            Some(AttrValue::List(entries)) => {
                 entries.iter().filter_map(|e| e.get("cidr")?.as_str().map(str::to_owned)).collect()
             }
             _ => Vec::new(),
@@ -22,8 +22,8 @@ impl Builder<'_, '_, '_> {
     /// `ingress`/`egress` blocks of an `aws_security_group`.
     pub(super) fn aws_inline_group(&mut self, group: NodeIndex, r: &Resource<'_>) {
         for (direction, ingress) in [("ingress", true), ("egress", false)] {
-            let blocks: Vec<&Value<'_>> = match r.values.get(direction) {
-                Some(Value::List(items)) => items.iter().collect(),
+            let blocks: Vec<&AttrValue<'_>> = match r.values.get(direction) {
+                Some(AttrValue::List(items)) => items.iter().collect(),
                 _ => Vec::new(),
             };
             // Configuration references for the whole attribute (Terraform merges the
@@ -31,7 +31,7 @@ impl Builder<'_, '_, '_> {
             let whole = self.named_with(group, direction).into_iter().filter(|&(n, _)| n != group).collect::<Vec<_>>();
             let unknown_blocks = blocks.iter().filter(|b| b.contains_unknown()).count();
             for (i, block) in blocks.iter().enumerate() {
-                let proto = protocol(block.get("protocol").and_then(Value::as_str).unwrap_or("-1"));
+                let proto = protocol(block.get("protocol").and_then(AttrValue::as_str).unwrap_or("-1"));
                 let ports = port_range(&proto, int(block.get("from_port")), int(block.get("to_port")));
                 let mut peers: Vec<(NodeIndex, String, Derivation)> = Vec::new();
                 for attr in ["cidr_blocks", "ipv6_cidr_blocks", "security_groups"] {
@@ -44,7 +44,7 @@ impl Builder<'_, '_, '_> {
                         peers.push((n, lists.clone(), d));
                     }
                 }
-                if matches!(block.get("self"), Some(Value::Bool(true))) {
+                if matches!(block.get("self"), Some(AttrValue::Bool(true))) {
                     peers.push((group, format!("{direction}[{i}].self"), Derivation::KnownValue));
                 }
                 if block.contains_unknown() || (unknown_blocks == 0 && blocks.len() == 1) {
@@ -66,14 +66,14 @@ impl Builder<'_, '_, '_> {
     }
 
     pub(super) fn aws_group_rule(&mut self, rule: NodeIndex, r: &Resource<'_>) {
-        let ingress = r.values.get("type").and_then(Value::as_str) != Some("egress");
-        let proto = protocol(r.values.get("protocol").and_then(Value::as_str).unwrap_or("-1"));
+        let ingress = r.values.get("type").and_then(AttrValue::as_str) != Some("egress");
+        let proto = protocol(r.values.get("protocol").and_then(AttrValue::as_str).unwrap_or("-1"));
         let peers = ["source_security_group_id", "cidr_blocks", "ipv6_cidr_blocks"];
         self.aws_rule(rule, r, ingress, &proto, &peers, "prefix_list_ids");
     }
 
     pub(super) fn aws_vpc_rule(&mut self, rule: NodeIndex, r: &Resource<'_>, ingress: bool) {
-        let proto = protocol(r.values.get("ip_protocol").and_then(Value::as_str).unwrap_or("-1"));
+        let proto = protocol(r.values.get("ip_protocol").and_then(AttrValue::as_str).unwrap_or("-1"));
         let peers = ["referenced_security_group_id", "cidr_ipv4", "cidr_ipv6"];
         self.aws_rule(rule, r, ingress, &proto, &peers, "prefix_list_id");
     }
@@ -100,7 +100,7 @@ impl Builder<'_, '_, '_> {
                 peers.push((n, lists, d));
             }
         }
-        if matches!(r.values.get("self"), Some(Value::Bool(true))) {
+        if matches!(r.values.get("self"), Some(AttrValue::Bool(true))) {
             peers.push((group, "self", Derivation::KnownValue));
         }
         for (peer, attribute, d) in peers {
@@ -177,7 +177,7 @@ impl Builder<'_, '_, '_> {
                     } else {
                         let default = |n: NodeIndex| {
                             let r = self.graph.resource(n);
-                            let flag = |k: &str| r.and_then(|r| r.values.get(k)) != Some(&Value::Bool(false));
+                            let flag = |k: &str| r.and_then(|r| r.values.get(k)) != Some(&AttrValue::Bool(false));
                             flag("transit_gateway_default_route_table_association")
                                 && flag("transit_gateway_default_route_table_propagation")
                         };

@@ -4,7 +4,7 @@
 use super::*;
 
 impl Builder<'_, '_, '_> {
-    pub(super) fn azure_nsg_rules(&mut self, rules: &[(NodeIndex, NodeIndex, Option<usize>, &Value<'_>)]) {
+    pub(super) fn azure_nsg_rules(&mut self, rules: &[(NodeIndex, NodeIndex, Option<usize>, &AttrValue<'_>)]) {
         let parsed: Vec<NsgRule> =
             rules.iter().map(|&(via, group, index, v)| NsgRule::read(self, via, group, index, v)).collect();
         for rule in parsed.iter().filter(|r| r.allow) {
@@ -46,8 +46,8 @@ impl Builder<'_, '_, '_> {
     pub(super) fn azure_database_rule(&mut self, node: NodeIndex, r: &Resource<'_>) {
         let server = ["server_id", "server_name", "server"].iter().find_map(|a| self.named(node, a).first().copied());
         let Some(server) = server else { return };
-        let start = r.values.get("start_ip_address").or_else(|| r.values.get("start_ip")).and_then(Value::as_str);
-        let end = r.values.get("end_ip_address").or_else(|| r.values.get("end_ip")).and_then(Value::as_str);
+        let start = r.values.get("start_ip_address").or_else(|| r.values.get("start_ip")).and_then(AttrValue::as_str);
+        let end = r.values.get("end_ip_address").or_else(|| r.values.get("end_ip")).and_then(AttrValue::as_str);
         let (Some(start), Some(end)) = (start, end) else { return };
         let ranges = if start == "0.0.0.0" && end == "0.0.0.0" {
             // "Allow Azure services": every tenant's Azure addresses, the internet for our purposes.
@@ -90,9 +90,9 @@ impl NsgRule {
         via: NodeIndex,
         group: NodeIndex,
         index: Option<usize>,
-        v: &Value<'_>,
+        v: &AttrValue<'_>,
     ) -> NsgRule {
-        let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("");
+        let text = |k: &str| v.get(k).and_then(AttrValue::as_str).unwrap_or("");
         let mut ports: Vec<&str> = strings(v.get("destination_port_ranges"));
         if ports.is_empty() {
             ports.push(text("destination_port_range"));

@@ -5,8 +5,8 @@ use super::*;
 
 impl Builder<'_, '_, '_> {
     pub(super) fn shared_vpc(&mut self, node: NodeIndex, r: &Resource<'_>) {
-        let host = r.values.get("host_project").and_then(Value::as_str).map(str::to_owned);
-        let service = r.values.get("service_project").and_then(Value::as_str).map(str::to_owned);
+        let host = r.values.get("host_project").and_then(AttrValue::as_str).map(str::to_owned);
+        let service = r.values.get("service_project").and_then(AttrValue::as_str).map(str::to_owned);
         if let (Some(host), Some(service)) = (host, service) {
             let a = self.project(&host);
             let b = self.project(&service);
@@ -19,7 +19,7 @@ impl Builder<'_, '_, '_> {
         let model = self.graph.model;
         let found = self.of_kind(&["google_project"]).into_iter().find(|&n| {
             let Node::Resource(i) = self.graph.inner[n] else { return false };
-            model.resources[i].values.get("project_id").and_then(Value::as_str) == Some(id)
+            model.resources[i].values.get("project_id").and_then(AttrValue::as_str) == Some(id)
         });
         found.unwrap_or_else(|| self.endpoint(EndpointKind::Name, id))
     }
@@ -105,7 +105,7 @@ impl Builder<'_, '_, '_> {
                     crate::model::value::PathStep::Index(0),
                     crate::model::value::PathStep::Key("email"),
                 ]);
-                email.and_then(Value::as_str) == Some(account)
+                email.and_then(AttrValue::as_str) == Some(account)
             })
             .collect()
     }
@@ -133,18 +133,18 @@ enum Source {
 impl Firewall {
     fn read(b: &Builder<'_, '_, '_>, node: NodeIndex) -> Option<Firewall> {
         let r = b.graph.resource(node)?;
-        if matches!(r.values.get("disabled"), Some(Value::Bool(true))) {
+        if matches!(r.values.get("disabled"), Some(AttrValue::Bool(true))) {
             return None;
         }
         let ingress =
-            r.values.get("direction").and_then(Value::as_str).is_none_or(|d| d.eq_ignore_ascii_case("INGRESS"));
-        let deny = matches!(r.values.get("deny"), Some(Value::List(items)) if !items.is_empty());
+            r.values.get("direction").and_then(AttrValue::as_str).is_none_or(|d| d.eq_ignore_ascii_case("INGRESS"));
+        let deny = matches!(r.values.get("deny"), Some(AttrValue::List(items)) if !items.is_empty());
         let blocks = r.values.get(if deny { "deny" } else { "allow" });
         let protocols = match blocks {
-            Some(Value::List(items)) => items
+            Some(AttrValue::List(items)) => items
                 .iter()
                 .map(|blk| {
-                    let proto = protocol(blk.get("protocol").and_then(Value::as_str).unwrap_or("all"));
+                    let proto = protocol(blk.get("protocol").and_then(AttrValue::as_str).unwrap_or("all"));
                     let ports = port_strings(&strings(blk.get("ports")));
                     (proto, ports)
                 })

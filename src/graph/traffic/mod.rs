@@ -20,7 +20,7 @@ use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 
 use super::{Edge, EdgeKind, Endpoint, EndpointKind, Graph, Link, Node};
-use crate::model::value::Value;
+use crate::model::value::AttrValue;
 use crate::model::{Derivation, Resource};
 
 mod aws;
@@ -95,7 +95,7 @@ pub(super) fn add(
             "google_compute_network_peering" => b.peering(node, "network", "peer_network"),
             "google_compute_shared_vpc_service_project" => b.shared_vpc(node, r),
             "azurerm_network_security_group" => {
-                if let Some(Value::List(rules)) = r.values.get("security_rule") {
+                if let Some(AttrValue::List(rules)) = r.values.get("security_rule") {
                     for (k, rule) in rules.iter().enumerate() {
                         nsg_rules.push((node, node, Some(k), rule));
                     }
@@ -168,10 +168,10 @@ fn protocol(p: &str) -> String {
     }
 }
 
-fn int(v: Option<&Value<'_>>) -> Option<i64> {
+fn int(v: Option<&AttrValue<'_>>) -> Option<i64> {
     match v?.unwrap_sensitive() {
-        Value::Int(i) => Some(*i),
-        Value::String(s) => s.parse().ok(),
+        AttrValue::Int(i) => Some(*i),
+        AttrValue::String(s) => s.parse().ok(),
         _ => None,
     }
 }
@@ -206,10 +206,10 @@ fn port_strings(values: &[&str]) -> Vec<(u32, u32)> {
     out
 }
 
-fn strings<'v>(v: Option<&'v Value<'_>>) -> Vec<&'v str> {
-    match v.map(Value::unwrap_sensitive) {
-        Some(Value::List(items)) => items.iter().filter_map(Value::as_str).collect(),
-        Some(Value::String(s)) => vec![&**s],
+fn strings<'v>(v: Option<&'v AttrValue<'_>>) -> Vec<&'v str> {
+    match v.map(AttrValue::unwrap_sensitive) {
+        Some(AttrValue::List(items)) => items.iter().filter_map(AttrValue::as_str).collect(),
+        Some(AttrValue::String(s)) => vec![&**s],
         _ => Vec::new(),
     }
 }
@@ -345,8 +345,8 @@ impl Builder<'_, '_, '_> {
         for key in path {
             values = values
                 .into_iter()
-                .flat_map(|v| match v.get(key).map(Value::unwrap_sensitive) {
-                    Some(Value::List(items)) => items.iter().collect::<Vec<_>>(),
+                .flat_map(|v| match v.get(key).map(AttrValue::unwrap_sensitive) {
+                    Some(AttrValue::List(items)) => items.iter().collect::<Vec<_>>(),
                     Some(other) => vec![other],
                     None => Vec::new(),
                 })
@@ -371,18 +371,18 @@ impl Builder<'_, '_, '_> {
     }
 }
 
-fn to_json(v: &Value<'_>) -> serde_json::Value {
+fn to_json(v: &AttrValue<'_>) -> serde_json::Value {
     match v {
-        Value::Null | Value::Unknown => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Int(i) => serde_json::json!(i),
-        Value::Float(f) => serde_json::json!(f),
-        Value::String(s) => serde_json::Value::String(s.to_string()),
-        Value::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Value::Map(entries) => {
+        AttrValue::Null | AttrValue::Unknown => serde_json::Value::Null,
+        AttrValue::Bool(b) => serde_json::Value::Bool(*b),
+        AttrValue::Int(i) => serde_json::json!(i),
+        AttrValue::Float(f) => serde_json::json!(f),
+        AttrValue::String(s) => serde_json::Value::String(s.to_string()),
+        AttrValue::List(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
+        AttrValue::Map(entries) => {
             serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect())
         }
-        Value::Sensitive(inner) => to_json(inner),
+        AttrValue::Sensitive(inner) => to_json(inner),
     }
 }
 

@@ -1,9 +1,9 @@
-//! The partial evaluator: expressions of the [`ir`](super::ir) to [`Val`]s, with unknowns.
+//! The partial evaluator: expressions of the [`ir`](super::ir) to [`EvalValue`]s, with unknowns.
 //!
 //! In: an expression, the module instance it is written in, and the names in scope
 //! (`each`, `count`, for-expression and `dynamic` iterators). Out: its value, or an
 //! [`EvalError`] with the span of the part that is wrong. What only exists after
-//! apply (a resource's id) evaluates to [`Val::Unknown`]; every resource an
+//! apply (a resource's id) evaluates to [`EvalValue::Unknown`]; every resource an
 //! expression reads is recorded by the [`World`] as it goes, which is how an unknown
 //! value remembers where it comes from.
 //!
@@ -22,7 +22,8 @@ use hcl_edit::expr::{BinaryOperator, UnaryOperator};
 use super::functions;
 use super::instance::World;
 use super::ir::{Call, Element, Expr, ForDirective, ForExpr, Kind, ObjectKey, Op, OpKind, Span};
-use super::value::{Map, Number, Origins, Str, Val};
+use super::value::{EvalValue, Map, Number, Origins};
+use smol_str::SmolStr;
 
 /// An expression that Terraform would refuse, with where it is.
 #[derive(Debug, Clone)]
@@ -50,9 +51,9 @@ pub(crate) struct Eval<'w, 't> {
     /// The file the expression is in (for renamed duplicate keys).
     pub file: (usize, usize),
     /// Names the surrounding block binds (`each`, `count`, a `dynamic` iterator).
-    pub base: &'w [(String, Val)],
+    pub base: &'w [(String, EvalValue)],
     /// Names bound inside the expression (for-expression variables), innermost last.
-    pub scope: Vec<(String, Val)>,
+    pub scope: Vec<(String, EvalValue)>,
     /// Whether only the names bound here may be read: a template `templatefile`
     /// renders sees its variables and nothing of the module.
     pub isolated: bool,
@@ -60,18 +61,18 @@ pub(crate) struct Eval<'w, 't> {
 
 impl Eval<'_, '_> {
     /// Evaluates an expression.
-    pub fn expr(&mut self, e: &Expr) -> Result<Val> {
+    pub fn expr(&mut self, e: &Expr) -> Result<EvalValue> {
         match &e.kind {
-            Kind::Null => Ok(Val::Null),
-            Kind::Bool(b) => Ok(Val::Bool(*b)),
-            Kind::Number(n) => Ok(Val::Number(n.clone())),
-            Kind::String(s) => Ok(Val::String(s.clone())),
+            Kind::Null => Ok(EvalValue::Null),
+            Kind::Bool(b) => Ok(EvalValue::Bool(*b)),
+            Kind::Number(n) => Ok(EvalValue::Number(n.clone())),
+            Kind::String(s) => Ok(EvalValue::String(s.clone())),
             Kind::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
                     out.push(self.expr(item)?);
                 }
-                Ok(Val::List(out))
+                Ok(EvalValue::List(out))
             }
             Kind::Object(object) => {
                 let mut out = Map::with_capacity(object.len());
@@ -79,8 +80,8 @@ impl Eval<'_, '_> {
                     let name = match key {
                         ObjectKey::Name(name) => name.clone(),
                         ObjectKey::Expr(k) => match self.expr(k)? {
-                            v if v.is_unknown() => return Ok(Val::Unknown(v.all_origins())),
-                            v => v.to_text().map(Str::from).ok_or_else(|| {
+                            v if v.is_unknown() => return Ok(EvalValue::Unknown(v.all_origins())),
+                            v => v.to_text().map(SmolStr::from).ok_or_else(|| {
                                 EvalError::new(
                                     format!("an object key must be a string, not {}", v.type_name()),
                                     k.span.get(),
@@ -91,7 +92,7 @@ impl Eval<'_, '_> {
                     let v = self.expr(value)?;
                     out.insert(name, v);
                 }
-                Ok(Val::Map(out))
+                Ok(EvalValue::Map(out))
             }
             Kind::Template(elements) => self.template(elements, e),
             Kind::Variable(name) => self.variable(name, e.span.get()),
@@ -105,8 +106,8 @@ impl Eval<'_, '_> {
                     None if cond.is_unknown() => {
                         // Both branches may be taken: read both so their references count.
                         // Like Terraform, an error in either is no error of the whole.
-                        let a = self.expr(true_expr).unwrap_or_else(|_| Val::unknown());
-                        let b = self.expr(false_expr).unwrap_or_else(|_| Val::unknown());
+                        let a = self.expr(true_expr).unwrap_or_else(|_| EvalValue::unknown());
+                        let b = self.expr(false_expr).unwrap_or_else(|_| EvalValue::unknown());
                         Ok(if a == b && !a.has_unknown() { a } else { unknown_from(&[&cond, &a, &b]) })
                     }
                     None => Err(EvalError::new(
@@ -133,8 +134,8 @@ impl Eval<'_, '_> {
                     return Ok(v);
                 }
                 let out = match operator {
-                    UnaryOperator::Neg => v.to_exact().map(|n| Val::Number(n.neg())),
-                    UnaryOperator::Not => v.to_bool().map(|b| Val::Bool(!b)),
+                    UnaryOperator::Neg => v.to_exact().map(|n| EvalValue::Number(n.neg())),
+                    UnaryOperator::Not => v.to_bool().map(|b| EvalValue::Bool(!b)),
                 };
                 out.map(|x| x.marked(sensitive)).ok_or_else(|| {
                     EvalError::new(format!("invalid operand type {}", v.type_name()), operand.span.get())
@@ -145,7 +146,7 @@ impl Eval<'_, '_> {
         }
     }
 
-    fn variable(&self, name: &str, span: Option<Range<usize>>) -> Result<Val> {
+    fn variable(&self, name: &str, span: Option<Range<usize>>) -> Result<EvalValue> {
         if let Some(v) = self.bound(name) {
             return Ok(v.clone());
         }
@@ -153,17 +154,17 @@ impl Eval<'_, '_> {
     }
 
     /// Looks a bound name up (for-expression variables, `each`, `count`, iterators).
-    pub fn bound(&self, name: &str) -> Option<&Val> {
+    pub fn bound(&self, name: &str) -> Option<&EvalValue> {
         self.scope.iter().rev().chain(self.base.iter().rev()).find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
     /// Applies traversal operators (`.a`, `[0]`, `[*]`, `.*`) to a value.
-    pub fn operators(&mut self, mut v: Val, ops: &[Op]) -> Result<Val> {
+    pub fn operators(&mut self, mut v: EvalValue, ops: &[Op]) -> Result<EvalValue> {
         for (i, op) in ops.iter().enumerate() {
             let (current, sensitive) = v.into_unmarked();
             v = match &op.kind {
                 OpKind::GetAttr(name) => get_attr(current, name),
-                OpKind::LegacyIndex(n) => index(current, &Val::num(*n as f64), None)?,
+                OpKind::LegacyIndex(n) => index(current, &EvalValue::num(*n as f64), None)?,
                 OpKind::Index(e) => {
                     let key = self.expr(e)?;
                     index(current, key.unmarked(), e.span.get())?
@@ -173,16 +174,16 @@ impl Eval<'_, '_> {
                     let rest = &ops[i + 1..];
                     let take = if full { rest.len() } else { rest.iter().take_while(|o| o.attr().is_some()).count() };
                     let items = match current {
-                        u @ Val::Unknown(_) => return Ok(u),
-                        Val::Null => Vec::new(),
-                        Val::List(items) => items,
+                        u @ EvalValue::Unknown(_) => return Ok(u),
+                        EvalValue::Null => Vec::new(),
+                        EvalValue::List(items) => items,
                         other => vec![other],
                     };
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
                         out.push(self.operators(item, &rest[..take])?);
                     }
-                    let after = self.operators(Val::List(out), &rest[take..])?;
+                    let after = self.operators(EvalValue::List(out), &rest[take..])?;
                     return Ok(after.marked(sensitive));
                 }
             }
@@ -191,7 +192,7 @@ impl Eval<'_, '_> {
         Ok(v)
     }
 
-    fn binary(&mut self, op: &(BinaryOperator, Expr, Expr), span: Span) -> Result<Val> {
+    fn binary(&mut self, op: &(BinaryOperator, Expr, Expr), span: Span) -> Result<EvalValue> {
         use BinaryOperator as B;
         let (operator, lhs, rhs) = op;
         let operator = *operator;
@@ -203,10 +204,10 @@ impl Eval<'_, '_> {
             let (r, rs) = r.into_unmarked();
             let (a, b) = (l.to_bool(), r.to_bool());
             let out = match (operator, a, b) {
-                (B::And, Some(false), _) | (B::And, _, Some(false)) => Val::Bool(false),
-                (B::Or, Some(true), _) | (B::Or, _, Some(true)) => Val::Bool(true),
+                (B::And, Some(false), _) | (B::And, _, Some(false)) => EvalValue::Bool(false),
+                (B::Or, Some(true), _) | (B::Or, _, Some(true)) => EvalValue::Bool(true),
                 // Both known, and no short cut above: `true && true` or `false || false`.
-                (_, Some(x), Some(_)) => Val::Bool(x),
+                (_, Some(x), Some(_)) => EvalValue::Bool(x),
                 _ if l.is_unknown() || r.is_unknown() => unknown_from(&[&l, &r]),
                 _ => return Err(EvalError::new("logical operators take bools", span.get())),
             };
@@ -219,7 +220,7 @@ impl Eval<'_, '_> {
                 return Ok(unknown_from(&[&l, &r]));
             }
             let equal = strip_marks(&l) == strip_marks(&r);
-            return Ok(Val::Bool(equal == (operator == B::Eq)).marked(sensitive));
+            return Ok(EvalValue::Bool(equal == (operator == B::Eq)).marked(sensitive));
         }
         if l.is_unknown() || r.is_unknown() {
             return Ok(unknown_from(&[&l, &r]));
@@ -235,24 +236,24 @@ impl Eval<'_, '_> {
             return Err(EvalError::new(format!("{what} by zero"), span.get()));
         }
         // Past the digits envwall writes out, a result is unknown.
-        let exact = |n: Option<Number>| n.map_or_else(Val::unknown, Val::Number);
+        let exact = |n: Option<Number>| n.map_or_else(EvalValue::unknown, EvalValue::Number);
         let out = match operator {
             B::Plus => exact(a.add(&b)),
             B::Minus => exact(a.sub(&b)),
             B::Mul => exact(a.mul(&b)),
             B::Div => exact(a.div(&b)),
             B::Mod => exact(a.rem(&b)),
-            B::Less => Val::Bool(a < b),
-            B::LessEq => Val::Bool(a <= b),
-            B::Greater => Val::Bool(a > b),
-            B::GreaterEq => Val::Bool(a >= b),
+            B::Less => EvalValue::Bool(a < b),
+            B::LessEq => EvalValue::Bool(a <= b),
+            B::Greater => EvalValue::Bool(a > b),
+            B::GreaterEq => EvalValue::Bool(a >= b),
             B::Eq | B::NotEq | B::And | B::Or => unreachable!("handled above"),
         };
         Ok(out.marked(sensitive))
     }
 
     /// A function call: `whole` is the expression it is.
-    fn call(&mut self, call: &Call, whole: &Expr) -> Result<Val> {
+    fn call(&mut self, call: &Call, whole: &Expr) -> Result<EvalValue> {
         let span = whole.span;
         let name = &*call.name;
         if call.namespaced {
@@ -277,9 +278,9 @@ impl Eval<'_, '_> {
                     return Err(EvalError::new("can: one argument expected", span.get()));
                 };
                 return Ok(match self.expr(arg) {
-                    Ok(v) if v.has_unknown() => Val::Unknown(v.all_origins()),
-                    Ok(_) => Val::Bool(true),
-                    Err(_) => Val::Bool(false),
+                    Ok(v) if v.has_unknown() => EvalValue::Unknown(v.all_origins()),
+                    Ok(_) => EvalValue::Bool(true),
+                    Err(_) => EvalValue::Bool(false),
                 });
             }
             "templatefile" | "templatestring" if self.isolated => {
@@ -293,22 +294,28 @@ impl Eval<'_, '_> {
         }
         match name {
             "sensitive" | "nonsensitive" => {
-                let [arg] = <[Val; 1]>::try_from(args)
+                let [arg] = <[EvalValue; 1]>::try_from(args)
                     .map_err(|a| EvalError::new(format!("{name}: expects 1 argument, got {}", a.len()), span.get()))?;
                 return Ok(if name == "sensitive" { arg.marked(true) } else { arg.into_unmarked().0 });
             }
             "issensitive" => {
-                let [arg] = <[Val; 1]>::try_from(args)
+                let [arg] = <[EvalValue; 1]>::try_from(args)
                     .map_err(|a| EvalError::new(format!("{name}: expects 1 argument, got {}", a.len()), span.get()))?;
-                return Ok(if arg.is_unknown() { arg } else { Val::Bool(matches!(arg, Val::Sensitive(_))) });
+                return Ok(if arg.is_unknown() {
+                    arg
+                } else {
+                    EvalValue::Bool(matches!(arg, EvalValue::Sensitive(_)))
+                });
             }
             "templatefile" | "templatestring" => return self.template_function(name, args, span),
             _ => {}
         }
         if call.expand_final {
-            match args.pop().map(Val::into_unmarked) {
-                Some((Val::List(items), sensitive)) => args.extend(items.into_iter().map(|v| v.marked(sensitive))),
-                Some((u @ Val::Unknown(_), _)) => return Ok(u),
+            match args.pop().map(EvalValue::into_unmarked) {
+                Some((EvalValue::List(items), sensitive)) => {
+                    args.extend(items.into_iter().map(|v| v.marked(sensitive)))
+                }
+                Some((u @ EvalValue::Unknown(_), _)) => return Ok(u),
                 _ => return Err(EvalError::new("only a list can be expanded with `...`", span.get())),
             }
         }
@@ -316,7 +323,7 @@ impl Eval<'_, '_> {
             self.world.unsupported_function(name, self.file, span.get());
             return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
         }
-        if args.iter().any(Val::is_unknown) {
+        if args.iter().any(EvalValue::is_unknown) {
             return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
         }
         let mut sensitive = false;
@@ -328,17 +335,17 @@ impl Eval<'_, '_> {
         }
         // A function that answers unknown from an unknown inside its arguments does
         // not say which: the result comes from all of them.
-        let nested = plain.iter().any(Val::has_unknown).then(|| unknown_from(&plain.iter().collect::<Vec<_>>()));
+        let nested = plain.iter().any(EvalValue::has_unknown).then(|| unknown_from(&plain.iter().collect::<Vec<_>>()));
         let result = match (functions::call(name, plain, Some(&self.world.files)), nested) {
-            (Ok(Val::Unknown(o)), Some(from)) if o.is_empty() => Ok(from),
+            (Ok(EvalValue::Unknown(o)), Some(from)) if o.is_empty() => Ok(from),
             (other, _) => other,
         };
         match result {
-            Ok(v) if !self.world.spend(steps_of(&v), self.file, whole) => Ok(Val::unknown()),
+            Ok(v) if !self.world.spend(steps_of(&v), self.file, whole) => Ok(EvalValue::unknown()),
             Ok(v) => Ok(v.marked(sensitive)),
             Err(e) if e.too_large => {
                 self.world.too_large(self.file, whole, e.message);
-                Ok(Val::unknown())
+                Ok(EvalValue::unknown())
             }
             // A function's message may quote its arguments: not when one is secret.
             Err(_) if sensitive => Err(EvalError::new(format!("{name}: invalid sensitive argument"), span.get())),
@@ -349,17 +356,17 @@ impl Eval<'_, '_> {
     /// `templatefile(path, vars)` and `templatestring(template, vars)`: a file's
     /// text, or a string, read as a template and rendered with `vars` as the only
     /// names it may read.
-    fn template_function(&mut self, name: &str, args: Vec<Val>, span: Span) -> Result<Val> {
+    fn template_function(&mut self, name: &str, args: Vec<EvalValue>, span: Span) -> Result<EvalValue> {
         let err = |m: String| EvalError::new(format!("{name}: {m}"), span.get());
         let [source, vars] =
-            <[Val; 2]>::try_from(args).map_err(|a| err(format!("expects 2 arguments, got {}", a.len())))?;
+            <[EvalValue; 2]>::try_from(args).map_err(|a| err(format!("expects 2 arguments, got {}", a.len())))?;
         if source.is_unknown() || vars.is_unknown() {
             return Ok(unknown_from(&[&source, &vars]));
         }
         let (source, path_marked) = source.into_unmarked();
         let (vars, vars_marked) = vars.into_unmarked();
         let source = source.to_text().ok_or_else(|| err("the template must be a string".to_owned()))?.into_owned();
-        let Val::Map(vars) = vars else { return Err(err("the variables must be an object or a map".to_owned())) };
+        let EvalValue::Map(vars) = vars else { return Err(err("the variables must be an object or a map".to_owned())) };
         let (path, text) = if name == "templatefile" {
             let text = self.world.files.text(&source).map_err(err)?;
             (source, text)
@@ -373,7 +380,7 @@ impl Eval<'_, '_> {
         let template = hcl_edit::expr::Expression::StringTemplate(template.iter().cloned().collect());
         // Spans would point into the template file, not the file this call is in.
         let template = super::ir::Lowering::detached(&std::collections::HashMap::new()).expr(&template);
-        let base: Vec<(String, Val)> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let base: Vec<(String, EvalValue)> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         let mut inner = Eval {
             world: self.world,
             instance: self.instance,
@@ -385,23 +392,23 @@ impl Eval<'_, '_> {
         let rendered = inner.expr(&template).map_err(|e| err(format!("{path}: {}", e.message)))?;
         let (rendered, marked) = rendered.into_unmarked();
         let rendered = match rendered.to_text() {
-            Some(t) if !matches!(rendered, Val::String(_)) => Val::str(t.into_owned()),
+            Some(t) if !matches!(rendered, EvalValue::String(_)) => EvalValue::str(t.into_owned()),
             _ => rendered,
         };
         Ok(rendered.marked(marked || path_marked || vars_marked))
     }
 
-    fn for_expr(&mut self, f: &ForExpr, e: &Expr) -> Result<Val> {
+    fn for_expr(&mut self, f: &ForExpr, e: &Expr) -> Result<EvalValue> {
         if !self.world.spend(1, self.file, e) {
-            return Ok(Val::unknown());
+            return Ok(EvalValue::unknown());
         }
         let (collection, sensitive) = self.expr(&f.collection)?.into_unmarked();
         let origins = collection.all_origins();
-        let items: Vec<(Val, Val)> = match collection {
-            u @ Val::Unknown(_) => return Ok(u),
-            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::int(i), v)).collect(),
-            Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
-            Val::Null => return Err(EvalError::new("cannot iterate over null", f.collection.span.get())),
+        let items: Vec<(EvalValue, EvalValue)> = match collection {
+            u @ EvalValue::Unknown(_) => return Ok(u),
+            EvalValue::List(items) => items.into_iter().enumerate().map(|(i, v)| (EvalValue::int(i), v)).collect(),
+            EvalValue::Map(m) => m.into_iter().map(|(k, v)| (EvalValue::String(k), v)).collect(),
+            EvalValue::Null => return Err(EvalError::new("cannot iterate over null", f.collection.span.get())),
             other => {
                 return Err(EvalError::new(
                     format!("cannot iterate over a {}", other.type_name()),
@@ -411,11 +418,11 @@ impl Eval<'_, '_> {
         };
         let mut list = Vec::new();
         let mut map = Map::new();
-        let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<EvalValue>> = BTreeMap::new();
         let mut unknown = false;
         for (k, v) in items {
             if !self.world.spend(1, self.file, e) {
-                return Ok(Val::unknown());
+                return Ok(EvalValue::unknown());
             }
             let depth = self.scope.len();
             if let Some(kv) = &f.key_var {
@@ -427,12 +434,12 @@ impl Eval<'_, '_> {
             unknown |= result?;
         }
         if unknown {
-            return Ok(Val::Unknown(origins));
+            return Ok(EvalValue::Unknown(origins));
         }
         let out = match &f.key {
-            None => Val::List(list),
-            Some(_) if f.grouping => Val::Map(groups.into_iter().map(|(k, v)| (k, Val::List(v))).collect()),
-            Some(_) => Val::Map(map),
+            None => EvalValue::List(list),
+            Some(_) if f.grouping => EvalValue::Map(groups.into_iter().map(|(k, v)| (k, EvalValue::List(v))).collect()),
+            Some(_) => EvalValue::Map(map),
         };
         Ok(out.marked(sensitive))
     }
@@ -441,9 +448,9 @@ impl Eval<'_, '_> {
     fn for_item(
         &mut self,
         f: &ForExpr,
-        list: &mut Vec<Val>,
+        list: &mut Vec<EvalValue>,
         map: &mut Map,
-        groups: &mut BTreeMap<String, Vec<Val>>,
+        groups: &mut BTreeMap<String, Vec<EvalValue>>,
     ) -> Result<bool> {
         if let Some(cond) = &f.cond {
             match self.expr(cond)?.unmarked().to_bool() {
@@ -477,19 +484,19 @@ impl Eval<'_, '_> {
     }
 
     /// A template's string.
-    fn template(&mut self, elements: &[Element], e: &Expr) -> Result<Val> {
+    fn template(&mut self, elements: &[Element], e: &Expr) -> Result<EvalValue> {
         let mut r = Rendering { out: String::new(), sensitive: false, origins: Origins::default(), unknown: false };
         let complete = self.elements(elements, &mut r, e)?;
         if !complete {
-            return Ok(Val::unknown());
+            return Ok(EvalValue::unknown());
         }
         if r.unknown {
-            return Ok(Val::Unknown(r.origins));
+            return Ok(EvalValue::Unknown(r.origins));
         }
         if !self.world.spend(r.out.len() as u64 / BYTES_PER_STEP, self.file, e) {
-            return Ok(Val::unknown());
+            return Ok(EvalValue::unknown());
         }
-        Ok(Val::str(r.out).marked(r.sensitive))
+        Ok(EvalValue::str(r.out).marked(r.sensitive))
     }
 
     /// Renders elements of template `e`; `Ok(false)` when the string would be
@@ -559,14 +566,14 @@ impl Eval<'_, '_> {
         }
         let (collection, s) = self.expr(&d.collection)?.into_unmarked();
         r.sensitive |= s;
-        let items: Vec<(Val, Val)> = match collection {
-            u @ Val::Unknown(_) => {
+        let items: Vec<(EvalValue, EvalValue)> = match collection {
+            u @ EvalValue::Unknown(_) => {
                 r.origins = r.origins.union(&u.all_origins());
                 r.unknown = true;
                 return Ok(true);
             }
-            Val::List(items) => items.into_iter().enumerate().map(|(i, v)| (Val::int(i), v)).collect(),
-            Val::Map(m) => m.into_iter().map(|(k, v)| (Val::String(k), v)).collect(),
+            EvalValue::List(items) => items.into_iter().enumerate().map(|(i, v)| (EvalValue::int(i), v)).collect(),
+            EvalValue::Map(m) => m.into_iter().map(|(k, v)| (EvalValue::String(k), v)).collect(),
             _ => return Err(EvalError::new("%{for} needs a list or map", d.collection.span.get())),
         };
         for (k, v) in items {
@@ -593,11 +600,11 @@ impl Eval<'_, '_> {
 const BYTES_PER_STEP: u64 = 64;
 
 /// The steps a function's result counts for: its elements, or its length.
-fn steps_of(v: &Val) -> u64 {
+fn steps_of(v: &EvalValue) -> u64 {
     match v.unmarked() {
-        Val::List(items) => items.len() as u64,
-        Val::Map(m) => m.len() as u64,
-        Val::String(s) => s.len() as u64 / BYTES_PER_STEP,
+        EvalValue::List(items) => items.len() as u64,
+        EvalValue::Map(m) => m.len() as u64,
+        EvalValue::String(s) => s.len() as u64 / BYTES_PER_STEP,
         _ => 0,
     }
 }
@@ -617,23 +624,23 @@ struct Rendering {
 pub(crate) const MAX_TEMPLATE_BYTES: usize = 64 << 20;
 
 /// `v.name`: missing attributes are unknown (see the module docs).
-pub(crate) fn get_attr(v: Val, name: &str) -> Val {
+pub(crate) fn get_attr(v: EvalValue, name: &str) -> EvalValue {
     match v {
-        Val::Map(mut m) => m.remove(name).unwrap_or_else(Val::unknown),
-        Val::Sensitive(inner) => get_attr(*inner, name).marked(true),
-        u @ Val::Unknown(_) => u,
-        _ => Val::unknown(),
+        EvalValue::Map(mut m) => m.remove(name).unwrap_or_else(EvalValue::unknown),
+        EvalValue::Sensitive(inner) => get_attr(*inner, name).marked(true),
+        u @ EvalValue::Unknown(_) => u,
+        _ => EvalValue::unknown(),
     }
 }
 
 /// `v[key]`.
-pub(crate) fn index(v: Val, key: &Val, span: Option<Range<usize>>) -> Result<Val> {
+pub(crate) fn index(v: EvalValue, key: &EvalValue, span: Option<Range<usize>>) -> Result<EvalValue> {
     if key.is_unknown() {
-        return Ok(Val::Unknown(key.all_origins()));
+        return Ok(EvalValue::Unknown(key.all_origins()));
     }
     match v {
-        u @ Val::Unknown(_) => Ok(u),
-        Val::List(mut items) => {
+        u @ EvalValue::Unknown(_) => Ok(u),
+        EvalValue::List(mut items) => {
             let i = key.to_number().filter(|n| n.fract() == 0.0 && *n >= 0.0).ok_or_else(|| {
                 EvalError::new(format!("a list index must be a whole number, not {key}"), span.clone())
             })?;
@@ -644,29 +651,29 @@ pub(crate) fn index(v: Val, key: &Val, span: Option<Range<usize>>) -> Result<Val
                 Err(EvalError::new(format!("index {i} is out of range for a list of {len}"), span))
             }
         }
-        Val::Map(mut m) => {
+        EvalValue::Map(mut m) => {
             let k = key.to_text().ok_or_else(|| EvalError::new("a map key must be a string", span.clone()))?;
             m.remove(k.as_ref()).ok_or_else(|| EvalError::new(format!("the map has no key {k:?}"), span))
         }
-        Val::Sensitive(inner) => index(*inner, key, span).map(|v| v.marked(true)),
-        Val::Null => Err(EvalError::new("cannot index null", span)),
+        EvalValue::Sensitive(inner) => index(*inner, key, span).map(|v| v.marked(true)),
+        EvalValue::Null => Err(EvalError::new("cannot index null", span)),
         other => Err(EvalError::new(format!("cannot index a {}", other.type_name()), span)),
     }
 }
 
 /// An unknown computed from these values: all their unknowns' origins.
-fn unknown_from(values: &[&Val]) -> Val {
+fn unknown_from(values: &[&EvalValue]) -> EvalValue {
     let mut origins = Origins::default();
     for v in values {
         origins = origins.union(&v.all_origins());
     }
-    Val::Unknown(origins)
+    EvalValue::Unknown(origins)
 }
 
-fn strip_marks(v: &Val) -> Val {
+fn strip_marks(v: &EvalValue) -> EvalValue {
     match v.unmarked() {
-        Val::List(items) => Val::List(items.iter().map(strip_marks).collect()),
-        Val::Map(m) => Val::Map(m.iter().map(|(k, v)| (k.clone(), strip_marks(v))).collect()),
+        EvalValue::List(items) => EvalValue::List(items.iter().map(strip_marks).collect()),
+        EvalValue::Map(m) => EvalValue::Map(m.iter().map(|(k, v)| (k.clone(), strip_marks(v))).collect()),
         other => other.clone(),
     }
 }

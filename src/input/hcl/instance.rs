@@ -24,10 +24,11 @@ use std::sync::Arc;
 use super::eval::{Eval, EvalError};
 use super::ir::{Block, Body, Expr, Kind, Op, OpKind};
 use super::parse::{Tree, line_column};
-use super::value::{Map, Origin, Origins, Str, Val};
+use super::value::{EvalValue, Map, Origin, Origins};
 use crate::hash::FastMap;
 use crate::model::address::{Address, Key, Mode, ModuleStep};
-use crate::model::value::OwnedStep;
+use crate::model::value::{AttrValue, InputStr, OwnedStep};
+use smol_str::SmolStr;
 
 /// `(directory, file)` indexes of a file in the tree.
 pub(crate) type FileId = (usize, usize);
@@ -150,7 +151,7 @@ pub(crate) struct Instance {
     pub dir: Option<usize>,
     /// The calling instance, the call's index there, and this instance's key and
     /// `each.value`.
-    pub parent: Option<(usize, usize, Option<Key>, Val)>,
+    pub parent: Option<(usize, usize, Option<Key>, EvalValue)>,
     /// Whether it may not exist: it, or a module instance above it, stands for a
     /// `count` or `for_each` known only after apply, which may make none.
     pub uncertain: bool,
@@ -159,7 +160,7 @@ pub(crate) struct Instance {
 /// The instances `count` or `for_each` expand to.
 pub(crate) struct Expansion {
     /// Each instance's key (none without count/for_each) and `each.value`.
-    pub keys: Vec<(Option<Key>, Val)>,
+    pub keys: Vec<(Option<Key>, EvalValue)>,
 }
 
 /// A resource block of a module instance: its instances, and each one's address
@@ -167,13 +168,13 @@ pub(crate) struct Expansion {
 /// hash of its key, cloned at every read).
 pub(crate) struct ResourceInstances {
     /// Each instance's key (none without count/for_each) and `each.value`.
-    pub keys: Vec<(Option<Key>, Val)>,
+    pub keys: Vec<(Option<Key>, EvalValue)>,
     addresses: RefCell<Vec<Option<Arc<Address>>>>,
     bodies: RefCell<Vec<Option<Slot<Rc<EvaluatedBody>>>>>,
 }
 
 impl ResourceInstances {
-    fn new(keys: Vec<(Option<Key>, Val)>) -> ResourceInstances {
+    fn new(keys: Vec<(Option<Key>, EvalValue)>) -> ResourceInstances {
         // A reference to a block with no instances (`count = 0`) reads one unkeyed
         // instance, as if the block had no count.
         let slots = keys.len().max(1);
@@ -181,8 +182,8 @@ impl ResourceInstances {
     }
 
     /// Instance `i`'s key and `each.value`.
-    fn key(&self, i: usize) -> (Option<&Key>, &Val) {
-        static NULL: Val = Val::Null;
+    fn key(&self, i: usize) -> (Option<&Key>, &EvalValue) {
+        static NULL: EvalValue = EvalValue::Null;
         self.keys.get(i).map_or((None, &NULL), |(k, each)| (k.as_ref(), each))
     }
 }
@@ -190,7 +191,7 @@ impl ResourceInstances {
 /// A resource instance's evaluated body.
 pub(crate) struct EvaluatedBody {
     /// The attributes and nested blocks set in configuration.
-    pub value: Val,
+    pub value: EvalValue,
     /// Attribute path → the resource instances its expression read.
     pub references: Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
 }
@@ -202,7 +203,7 @@ enum Slot<T> {
 }
 
 /// A named value (or the error evaluating it gave) and what it read.
-type Cached = Rc<(Result<Val, EvalError>, Vec<Origin>)>;
+type Cached = Rc<(Result<EvalValue, EvalError>, Vec<Origin>)>;
 
 /// A module call's instances: each key with the module instance it made.
 type CallInstances = Rc<Vec<(Option<Key>, usize)>>;
@@ -241,7 +242,7 @@ pub fn summary_warnings(expansions: &[String], functions: &[String]) -> Vec<Stri
 #[derive(Default)]
 struct Sink {
     list: Vec<Origin>,
-    seen: crate::hash::FastSet<(usize, Option<Str>)>,
+    seen: crate::hash::FastSet<(usize, Option<SmolStr>)>,
 }
 
 impl Sink {
@@ -327,7 +328,7 @@ impl Budget {
 /// A root variable's value given from outside, with where it came from.
 pub(crate) enum RootValue {
     /// A value from a `.tfvars` file (named), or a Terragrunt unit's `inputs`.
-    Value(Val, String),
+    Value(EvalValue, String),
     /// A string from `--var` or `TF_VAR_*` (named), read by the variable's
     /// declared type.
     Raw(String, String),
@@ -452,18 +453,18 @@ impl<'t> World<'t> {
         }
     }
 
-    fn evaluator<'e>(&'e self, instance: usize, file: FileId, base: &'e [(String, Val)]) -> Eval<'e, 't> {
+    fn evaluator<'e>(&'e self, instance: usize, file: FileId, base: &'e [(String, EvalValue)]) -> Eval<'e, 't> {
         Eval { world: self, instance, file, base, scope: Vec::new(), isolated: false }
     }
 
     /// Evaluates an expression; an error becomes a warning and an unknown value.
-    fn value_or_unknown(&self, instance: usize, file: FileId, scope: &[(String, Val)], e: &Expr) -> Val {
+    fn value_or_unknown(&self, instance: usize, file: FileId, scope: &[(String, EvalValue)], e: &Expr) -> EvalValue {
         let mut ev = self.evaluator(instance, file, scope);
         match ev.expr(e) {
             Ok(v) => v,
             Err(err) => {
                 self.eval_warning(file, e, &err);
-                Val::unknown()
+                EvalValue::unknown()
             }
         }
     }
@@ -477,7 +478,7 @@ impl<'t> World<'t> {
     }
 
     /// Evaluates a setting outside any resource (tfvars, provider blocks).
-    pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expr) -> Val {
+    pub fn eval_setting(&self, instance: usize, file: FileId, e: &Expr) -> EvalValue {
         self.value_or_unknown(instance, file, &[], e)
     }
 
@@ -503,8 +504,8 @@ impl<'t> World<'t> {
         &self,
         instance: usize,
         key: Named<'t>,
-        compute: impl FnOnce() -> Result<Val, EvalError>,
-    ) -> Result<Val, EvalError> {
+        compute: impl FnOnce() -> Result<EvalValue, EvalError>,
+    ) -> Result<EvalValue, EvalError> {
         let slot = self.named.borrow().get(&(instance, key)).cloned();
         let cached = match slot {
             Some(Slot::Done(c)) => c,
@@ -578,7 +579,7 @@ impl<'t> World<'t> {
     }
 
     /// `local.name` in an instance.
-    fn local(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<Val, EvalError> {
+    fn local(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<EvalValue, EvalError> {
         let Some((&key, &(expr, file))) = self.config(instance).and_then(|c| c.locals.get_key_value(name)) else {
             return Err(EvalError { message: format!("there is no local value `{name}`"), span });
         };
@@ -598,7 +599,7 @@ impl<'t> World<'t> {
     }
 
     /// `var.name` in an instance.
-    fn variable(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<Val, EvalError> {
+    fn variable(&self, instance: usize, name: &str, span: Option<Range<usize>>) -> Result<EvalValue, EvalError> {
         let Some((&key, &(decl, file))) = self.config(instance).and_then(|c| c.variables.get_key_value(name)) else {
             return Err(EvalError { message: format!("there is no variable `{name}`"), span });
         };
@@ -621,7 +622,7 @@ impl<'t> World<'t> {
                 None => match decl.body.get_attribute("default") {
                     Some(d) => self.value_or_unknown(instance, file, &[], &d.value),
                     // A required variable nobody set: Terraform would ask for it.
-                    None => Val::unknown(),
+                    None => EvalValue::unknown(),
                 },
             };
             Ok(value.marked(sensitive))
@@ -631,7 +632,7 @@ impl<'t> World<'t> {
     /// The value given from outside for root variable `name`, checked against its
     /// declared type as Terraform checks it (a mismatch makes the configuration
     /// invalid).
-    fn root_value(&self, name: &str, decl: &Block, file: FileId) -> Option<Val> {
+    fn root_value(&self, name: &str, decl: &Block, file: FileId) -> Option<EvalValue> {
         let (value, from) = match self.root_values.get(name)? {
             RootValue::Value(v, from) => (v.clone(), from),
             RootValue::Raw(s, from) => (self.raw_root_value(s, decl, file), from),
@@ -647,21 +648,21 @@ impl<'t> World<'t> {
 
     /// A `--var` or `TF_VAR_*` string, read as Terraform reads it: as it is for a
     /// string variable, else as an HCL expression.
-    fn raw_root_value(&self, s: &str, decl: &Block, file: FileId) -> Val {
+    fn raw_root_value(&self, s: &str, decl: &Block, file: FileId) -> EvalValue {
         let is_string = match decl.body.get_attribute("type").map(|a| &a.value.kind) {
             Some(Kind::Variable(t)) => &**t == "string",
             Some(_) => false,
             None => true,
         };
         if is_string {
-            return Val::str(s);
+            return EvalValue::str(s);
         }
         match hcl_edit::parser::parse_expr(s) {
             Ok(e) => {
                 let e = super::ir::Lowering::detached(&HashMap::new()).expr(&e);
                 self.value_or_unknown(0, file, &[], &e)
             }
-            Err(_) => Val::str(s),
+            Err(_) => EvalValue::str(s),
         }
     }
 
@@ -669,10 +670,10 @@ impl<'t> World<'t> {
     /// one of [`World::remote_states`]: same backend, and every setting that says
     /// where the producer's state is equal (a `local` path is read relative to the
     /// reading module).
-    fn remote_outputs(&self, instance: usize, body: &Map) -> Option<Val> {
+    fn remote_outputs(&self, instance: usize, body: &Map) -> Option<EvalValue> {
         let backend = body.get("backend")?.unmarked().to_text()?.into_owned();
-        let config = match body.get("config").map(Val::unmarked) {
-            Some(Val::Map(m)) => m.clone(),
+        let config = match body.get("config").map(EvalValue::unmarked) {
+            Some(EvalValue::Map(m)) => m.clone(),
             _ => Map::new(),
         };
         let module_dir = self.instance(instance).dir.map(|d| self.tree.dirs[d].path.clone()).unwrap_or_default();
@@ -693,34 +694,36 @@ impl<'t> World<'t> {
     }
 
     /// The root module's outputs.
-    pub fn root_outputs(&self) -> Val {
-        let Some(config) = self.config(0) else { return Val::Map(Map::new()) };
+    pub fn root_outputs(&self) -> EvalValue {
+        let Some(config) = self.config(0) else { return EvalValue::Map(Map::new()) };
         let mut names: Vec<&str> = config.outputs.keys().copied().collect();
         names.sort_unstable();
-        Val::Map(names.into_iter().map(|n| (n.to_owned(), self.output(0, n).unwrap_or(Val::unknown()))).collect())
+        EvalValue::Map(
+            names.into_iter().map(|n| (n.to_owned(), self.output(0, n).unwrap_or(EvalValue::unknown()))).collect(),
+        )
     }
 
     /// The root module's variables and their values, by name.
-    pub fn root_variables(&self) -> Vec<(std::borrow::Cow<'static, str>, crate::model::value::Value<'static>)> {
+    pub fn root_variables(&self) -> Vec<(InputStr<'static>, AttrValue<'static>)> {
         let Some(config) = self.config(0) else { return Vec::new() };
         let mut names: Vec<&str> = config.variables.keys().copied().collect();
         names.sort_unstable();
         names
             .into_iter()
             .map(|n| {
-                let v = self.variable(0, n, None).unwrap_or(Val::unknown());
-                (std::borrow::Cow::Owned(n.to_owned()), v.into_model())
+                let v = self.variable(0, n, None).unwrap_or(EvalValue::unknown());
+                (InputStr::from(n.to_owned()), v.into_model())
             })
             .collect()
     }
 
     /// `module.name.output` in an instance.
-    fn output(&self, instance: usize, name: &str) -> Result<Val, EvalError> {
+    fn output(&self, instance: usize, name: &str) -> Result<EvalValue, EvalError> {
         if let Some(module) = self.unread_module(instance) {
             return Ok(self.unread_output(module, Some(name.into())));
         }
         let Some((&key, &(expr, file))) = self.config(instance).and_then(|c| c.outputs.get_key_value(name)) else {
-            return Ok(Val::unknown());
+            return Ok(EvalValue::unknown());
         };
         self.named(instance, Named::Output(key), || Ok(self.value_or_unknown(instance, file, &[], expr)))
     }
@@ -751,10 +754,10 @@ impl<'t> World<'t> {
     }
 
     /// An output of a module that was not read: unknown, from the module.
-    fn unread_output(&self, module: Arc<Address>, output: Option<Str>) -> Val {
+    fn unread_output(&self, module: Arc<Address>, output: Option<SmolStr>) -> EvalValue {
         let origin = Origin { address: module, attribute: output };
         self.record(origin.clone());
-        Val::Unknown(Origins::one(origin))
+        EvalValue::Unknown(Origins::one(origin))
     }
 
     /// The instances of module call `call` in `instance`, created on first use.
@@ -798,18 +801,18 @@ impl<'t> World<'t> {
         file: FileId,
         body: &Body,
         what: &dyn Fn() -> String,
-    ) -> Vec<(Option<Key>, Val)> {
+    ) -> Vec<(Option<Key>, EvalValue)> {
         if let Some(count) = body.get_attribute("count") {
             let v = self.value_or_unknown(instance, file, &[], &count.value);
             let invalid = |why: String| {
                 let message = format!("invalid count for {}: {why}", what());
                 self.fatal.borrow_mut().get_or_insert((file, count.value.span.get(), message));
-                vec![(None, Val::Null)]
+                vec![(None, EvalValue::Null)]
             };
             let number = match v.unmarked() {
-                Val::Bool(_) => return invalid("a number is required, not a bool".to_owned()),
-                Val::Null => return invalid("it cannot be null".to_owned()),
-                u @ Val::Unknown(_) => u.to_number(),
+                EvalValue::Bool(_) => return invalid("a number is required, not a bool".to_owned()),
+                EvalValue::Null => return invalid("it cannot be null".to_owned()),
+                u @ EvalValue::Unknown(_) => u.to_number(),
                 known => match known.to_number() {
                     Some(n) if n < 0.0 || n.fract() != 0.0 => {
                         return invalid(format!(
@@ -822,34 +825,39 @@ impl<'t> World<'t> {
                 },
             };
             return match number {
-                Some(n) if n <= 100_000.0 => (0..n as i64).map(|i| (Some(Key::Int(i)), Val::Null)).collect(),
+                Some(n) if n <= 100_000.0 => (0..n as i64).map(|i| (Some(Key::Int(i)), EvalValue::Null)).collect(),
                 _ => {
                     let at = self.at(file, count.value.span.get().as_ref());
                     self.unknown_expansions.borrow_mut().push(format!("{} (count, {at})", what()));
-                    vec![(None, Val::Null)]
+                    vec![(None, EvalValue::Null)]
                 }
             };
         }
         if let Some(for_each) = body.get_attribute("for_each") {
             let v = self.value_or_unknown(instance, file, &[], &for_each.value);
-            let keys: Option<Vec<(Option<Key>, Val)>> = match v.unmarked() {
-                Val::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect()),
-                Val::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
+            let keys: Option<Vec<(Option<Key>, EvalValue)>> = match v.unmarked() {
+                EvalValue::Map(m) => Some(m.iter().map(|(k, v)| (Some(Key::Str(k.clone())), v.clone())).collect()),
+                EvalValue::List(items) if items.iter().all(|i| i.to_text().is_some()) => {
                     let mut keys: Vec<String> =
                         items.iter().filter_map(|i| i.to_text().map(|t| t.into_owned())).collect();
                     keys.sort();
                     keys.dedup();
-                    Some(keys.into_iter().map(Str::from).map(|k| (Some(Key::Str(k.clone())), Val::String(k))).collect())
+                    Some(
+                        keys.into_iter()
+                            .map(SmolStr::from)
+                            .map(|k| (Some(Key::Str(k.clone())), EvalValue::String(k)))
+                            .collect(),
+                    )
                 }
                 _ => None,
             };
             return keys.unwrap_or_else(|| {
                 let at = self.at(file, for_each.value.span.get().as_ref());
                 self.unknown_expansions.borrow_mut().push(format!("{} (for_each, {at})", what()));
-                vec![(None, Val::Null)]
+                vec![(None, EvalValue::Null)]
             });
         }
-        vec![(None, Val::Null)]
+        vec![(None, EvalValue::Null)]
     }
 
     /// Resource block `r` of the module `instance` is an instance of. Resources
@@ -919,7 +927,7 @@ impl<'t> World<'t> {
         {
             value.insert("outputs", outputs);
         }
-        let body = Rc::new(EvaluatedBody { value: Val::Map(value), references });
+        let body = Rc::new(EvaluatedBody { value: EvalValue::Map(value), references });
         instances.bodies.borrow_mut()[i] = Some(Slot::Done(Rc::clone(&body)));
         Some(body)
     }
@@ -931,7 +939,7 @@ impl<'t> World<'t> {
         &self,
         instance: usize,
         file: FileId,
-        scope: &[(String, Val)],
+        scope: &[(String, EvalValue)],
         body: &Body,
         path: &mut Vec<OwnedStep>,
         references: &mut Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
@@ -957,7 +965,7 @@ impl<'t> World<'t> {
             }
             out.insert(attr.key.clone(), value);
         }
-        let mut blocks: BTreeMap<Str, Vec<Val>> = BTreeMap::new();
+        let mut blocks: BTreeMap<SmolStr, Vec<EvalValue>> = BTreeMap::new();
         for block in body.blocks.iter() {
             let ident = &*block.ident;
             if top && matches!(ident, "lifecycle" | "provisioner" | "connection" | "precondition" | "postcondition") {
@@ -972,10 +980,10 @@ impl<'t> World<'t> {
             path.push(OwnedStep::Index(list.len()));
             let inner = self.eval_body(instance, file, scope, &block.body, path, references, false);
             path.truncate(path.len() - 2);
-            list.push(Val::Map(inner));
+            list.push(EvalValue::Map(inner));
         }
         for (k, v) in blocks {
-            out.insert(k, Val::List(v));
+            out.insert(k, EvalValue::List(v));
         }
         out
     }
@@ -985,11 +993,11 @@ impl<'t> World<'t> {
         &self,
         instance: usize,
         file: FileId,
-        scope: &[(String, Val)],
+        scope: &[(String, EvalValue)],
         block: &Block,
         path: &mut Vec<OwnedStep>,
         references: &mut Vec<(Arc<[OwnedStep]>, Vec<Origin>)>,
-        blocks: &mut BTreeMap<Str, Vec<Val>>,
+        blocks: &mut BTreeMap<SmolStr, Vec<EvalValue>>,
     ) {
         let Some(label) = block.labels.first().map(|l| &**l) else { return };
         let iterator = match block.body.get_attribute("iterator").map(|a| &a.value.kind) {
@@ -999,19 +1007,19 @@ impl<'t> World<'t> {
         let Some(content) = block.body.get_blocks("content").next() else { return };
         let Some(for_each) = block.body.get_attribute("for_each") else { return };
         let (collection, refs) = self.collect(|| self.value_or_unknown(instance, file, scope, &for_each.value));
-        let items: Vec<(Val, Val)> = match collection.unmarked() {
-            Val::List(items) => items.iter().enumerate().map(|(i, v)| (Val::int(i), v.clone())).collect(),
-            Val::Map(m) => m.iter().map(|(k, v)| (Val::String(k.clone()), v.clone())).collect(),
+        let items: Vec<(EvalValue, EvalValue)> = match collection.unmarked() {
+            EvalValue::List(items) => items.iter().enumerate().map(|(i, v)| (EvalValue::int(i), v.clone())).collect(),
+            EvalValue::Map(m) => m.iter().map(|(k, v)| (EvalValue::String(k.clone()), v.clone())).collect(),
             _ => {
                 // Unknown until apply: one block stands for all, its values read from
                 // an unknown iterator.
-                vec![(Val::unknown(), Val::unknown())]
+                vec![(EvalValue::unknown(), EvalValue::unknown())]
             }
         };
         let list = blocks.entry(label.into()).or_default();
         for (k, v) in items {
             let mut inner_scope = scope.to_vec();
-            inner_scope.push((iterator.clone(), Val::Map(Map::from([("key", k), ("value", v)]))));
+            inner_scope.push((iterator.clone(), EvalValue::Map(Map::from([("key", k), ("value", v)]))));
             path.push(OwnedStep::Key(label.into()));
             path.push(OwnedStep::Index(list.len()));
             let first = references.len();
@@ -1026,14 +1034,14 @@ impl<'t> World<'t> {
                 }
             }
             path.truncate(path.len() - 2);
-            list.push(Val::Map(inner));
+            list.push(EvalValue::Map(inner));
         }
     }
 
     /// Resolves a traversal rooted at `name` when it names something only the world
     /// knows (`var`, `local`, `module`, `data`, a resource, `path`, `terraform`).
     /// `None` leaves it to the evaluator's scope.
-    pub fn resolve_root(&self, ev: &mut Eval<'_, 't>, name: &str, ops: &[Op]) -> Result<Option<Val>, EvalError> {
+    pub fn resolve_root(&self, ev: &mut Eval<'_, 't>, name: &str, ops: &[Op]) -> Result<Option<EvalValue>, EvalError> {
         if ev.bound(name).is_some() {
             return Ok(None);
         }
@@ -1053,7 +1061,7 @@ impl<'t> World<'t> {
                 let (Some((ty, _)), Some((n, _))) = (attr(0), attr(1)) else { return Ok(None) };
                 match self.resource_value(ev, Mode::Data, ty, n, &ops[2..])? {
                     Some(v) => v,
-                    None => Val::unknown(),
+                    None => EvalValue::unknown(),
                 }
             }
             "path" => {
@@ -1062,24 +1070,26 @@ impl<'t> World<'t> {
                 // root module's, where Terraform runs (`path.cwd`, absolute).
                 let inst = self.instance(instance);
                 let v = match (n, inst.dir) {
-                    ("module", Some(d)) => Val::str(relative_to(&self.tree.dirs[d].path, &self.tree.dirs[0].path)),
-                    ("root", _) => Val::str("."),
-                    ("cwd", _) => Val::str(self.files.cwd()),
-                    _ => Val::unknown(),
+                    ("module", Some(d)) => {
+                        EvalValue::str(relative_to(&self.tree.dirs[d].path, &self.tree.dirs[0].path))
+                    }
+                    ("root", _) => EvalValue::str("."),
+                    ("cwd", _) => EvalValue::str(self.files.cwd()),
+                    _ => EvalValue::unknown(),
                 };
                 ev.operators(v, &ops[1..])?
             }
             "terraform" => match attr(0) {
-                Some(("workspace", _)) => ev.operators(Val::str(self.workspace.clone()), &ops[1..])?,
-                _ => Val::unknown(),
+                Some(("workspace", _)) => ev.operators(EvalValue::str(self.workspace.clone()), &ops[1..])?,
+                _ => EvalValue::unknown(),
             },
-            "each" | "count" | "self" => return Ok(Some(Val::unknown())),
+            "each" | "count" | "self" => return Ok(Some(EvalValue::unknown())),
             // `resource.TYPE.NAME`: the long form of `TYPE.NAME`.
             "resource" => {
                 let (Some((ty, _)), Some((n, _))) = (attr(0), attr(1)) else { return Ok(None) };
                 match self.resource_value(ev, Mode::Managed, ty, n, &ops[2..])? {
                     Some(v) => v,
-                    None => Val::unknown(),
+                    None => EvalValue::unknown(),
                 }
             }
             resource_type => {
@@ -1093,16 +1103,16 @@ impl<'t> World<'t> {
         Ok(Some(value))
     }
 
-    fn module_value(&self, ev: &mut Eval<'_, 't>, name: &str, ops: &[Op]) -> Result<Val, EvalError> {
+    fn module_value(&self, ev: &mut Eval<'_, 't>, name: &str, ops: &[Op]) -> Result<EvalValue, EvalError> {
         let instance = ev.instance;
         let Some(call) = self.config(instance).and_then(|c| c.calls.iter().position(|(n, _, _)| *n == name)) else {
-            return Ok(Val::unknown());
+            return Ok(EvalValue::unknown());
         };
         let instances = self.call_instances(instance, call);
         let keyed = instances.first().is_some_and(|(k, _)| k.is_some());
         let get_attr_at = |i: usize| ops.get(i).and_then(Op::attr);
         if !keyed {
-            let Some(&(_, child)) = instances.first() else { return Ok(Val::unknown()) };
+            let Some(&(_, child)) = instances.first() else { return Ok(EvalValue::unknown()) };
             // A count or for_each unknown before apply leaves one instance: an index
             // (`module.project[0]`) names it.
             let (_, block, _) = self.config(instance).expect("a module with calls has a config").calls[call];
@@ -1111,7 +1121,7 @@ impl<'t> World<'t> {
             if repeats && !indexed {
                 // How many there are is known only after apply: the whole is unknown.
                 let all = self.outputs_of(child)?;
-                return Ok(Val::Unknown(all.all_origins()));
+                return Ok(EvalValue::Unknown(all.all_origins()));
             }
             let ops = if indexed && repeats { &ops[1..] } else { ops };
             if let Some(out) = ops.first().and_then(Op::attr) {
@@ -1144,21 +1154,21 @@ impl<'t> World<'t> {
                 _ => list.push(all),
             }
         }
-        let whole = if map.is_empty() { Val::List(list) } else { Val::Map(map) };
+        let whole = if map.is_empty() { EvalValue::List(list) } else { EvalValue::Map(map) };
         ev.operators(whole, ops)
     }
 
-    fn outputs_of(&self, instance: usize) -> Result<Val, EvalError> {
+    fn outputs_of(&self, instance: usize) -> Result<EvalValue, EvalError> {
         if let Some(module) = self.unread_module(instance) {
             return Ok(self.unread_output(module, None));
         }
-        let Some(config) = self.config(instance) else { return Ok(Val::unknown()) };
+        let Some(config) = self.config(instance) else { return Ok(EvalValue::unknown()) };
         let names: Vec<&str> = config.outputs.keys().copied().collect();
         let mut out = Map::new();
         for n in names {
             out.insert(n, self.output(instance, n)?);
         }
-        Ok(Val::Map(out))
+        Ok(EvalValue::Map(out))
     }
 
     /// A resource or data source read by a traversal: records which instances (and
@@ -1171,7 +1181,7 @@ impl<'t> World<'t> {
         kind: &str,
         name: &str,
         ops: &[Op],
-    ) -> Result<Option<Val>, EvalError> {
+    ) -> Result<Option<EvalValue>, EvalError> {
         let instance = ev.instance;
         let Some(&r) = self.config(instance).and_then(|c| c.resource_index.get(&(mode, kind, name))) else {
             return Ok(None);
@@ -1183,21 +1193,21 @@ impl<'t> World<'t> {
         // One instance as the traversal reads it: with `attribute`, just that
         // attribute (unknown, from this instance, when only the provider knows it);
         // else the object of its configured values.
-        let read = |i: usize, attribute: Option<Str>| {
+        let read = |i: usize, attribute: Option<SmolStr>| {
             let origin = Origin { address: self.address(instance, r, i), attribute };
             self.record(origin.clone());
             let body = self.body(instance, r, i);
             match (&origin.attribute, body) {
                 (Some(a), Some(b)) => match b.value.unmarked() {
-                    Val::Map(m) => match m.get(a.as_str()) {
+                    EvalValue::Map(m) => match m.get(a.as_str()) {
                         Some(v) if !v.is_null() => v.clone(),
-                        _ => Val::Unknown(Origins::one(origin)),
+                        _ => EvalValue::Unknown(Origins::one(origin)),
                     },
-                    _ => Val::Unknown(Origins::one(origin)),
+                    _ => EvalValue::Unknown(Origins::one(origin)),
                 },
-                (Some(_), None) => Val::Unknown(Origins::one(origin)),
+                (Some(_), None) => EvalValue::Unknown(Origins::one(origin)),
                 (None, Some(b)) => as_read(&b.value),
-                (None, None) => Val::unknown(),
+                (None, None) => EvalValue::unknown(),
             }
         };
         // `read` with an attribute gives the attribute: the traversal goes on after it.
@@ -1216,15 +1226,15 @@ impl<'t> World<'t> {
                 if instances.is_empty() {
                     // None at all (`count = 0`): an empty collection.
                     let empty = if self.decl(instance, r).block.body.has_attribute("for_each") {
-                        Val::Map(Map::new())
+                        EvalValue::Map(Map::new())
                     } else {
-                        Val::List(Vec::new())
+                        EvalValue::List(Vec::new())
                     };
                     return ev.operators(empty, ops).map(Some);
                 }
                 let origin = Origin { address: self.address(instance, r, 0), attribute };
                 self.record(origin.clone());
-                return Ok(Some(Val::Unknown(Origins::one(origin))));
+                return Ok(Some(EvalValue::Unknown(Origins::one(origin))));
             }
             let rest = if indexed && repeats { &ops[1..] } else { ops };
             let v = read(0, rest.first().and_then(Op::attr).cloned());
@@ -1232,7 +1242,7 @@ impl<'t> World<'t> {
         }
         let index = match ops.first().map(|o| &o.kind) {
             Some(OpKind::Index(k)) => Some(ev.expr(k)?),
-            Some(OpKind::LegacyIndex(n)) => Some(Val::num(*n as f64)),
+            Some(OpKind::LegacyIndex(n)) => Some(EvalValue::num(*n as f64)),
             _ => None,
         };
         if let Some(key) = &index
@@ -1258,7 +1268,7 @@ impl<'t> World<'t> {
         for (i, (k, _)) in instances.iter().enumerate() {
             // A splat reads one attribute of each: an object of just that one.
             let v = match &attribute {
-                Some(a) => Val::Map(Map::from([(a.clone(), read(i, attribute.clone()))])),
+                Some(a) => EvalValue::Map(Map::from([(a.clone(), read(i, attribute.clone()))])),
                 None => read(i, None),
             };
             match k {
@@ -1274,9 +1284,9 @@ impl<'t> World<'t> {
                 let address = self.address(instance, r, i);
                 origins = origins.union(&Origins::one(Origin { address, attribute: attr_at(1) }));
             }
-            return Ok(Some(Val::Unknown(origins)));
+            return Ok(Some(EvalValue::Unknown(origins)));
         }
-        let whole = if map.is_empty() { Val::List(list) } else { Val::Map(map) };
+        let whole = if map.is_empty() { EvalValue::List(list) } else { EvalValue::Map(map) };
         ev.operators(whole, ops).map(Some)
     }
 }
@@ -1296,16 +1306,16 @@ fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
 
 /// Whether `v` fits the type constraint `t` (a variable's `type`), as Terraform
 /// converts a value given for it: `Err` says why not. Unknown and null values fit.
-fn conforms(t: &Expr, v: &Val) -> Result<(), String> {
+fn conforms(t: &Expr, v: &EvalValue) -> Result<(), String> {
     let v = v.unmarked();
-    if matches!(v, Val::Unknown(_) | Val::Null) {
+    if matches!(v, EvalValue::Unknown(_) | EvalValue::Null) {
         return Ok(());
     }
     let not = |what: &str| Err(format!("{what} is required, not {}", v.type_name()));
     match &t.kind {
         Kind::Variable(name) => match &**name {
             "any" => Ok(()),
-            "string" if matches!(v, Val::String(_) | Val::Number(_) | Val::Bool(_)) => Ok(()),
+            "string" if matches!(v, EvalValue::String(_) | EvalValue::Number(_) | EvalValue::Bool(_)) => Ok(()),
             "string" => not("a string"),
             "number" if v.to_number().is_some() => Ok(()),
             "number" => not("a number"),
@@ -1317,10 +1327,10 @@ fn conforms(t: &Expr, v: &Val) -> Result<(), String> {
             let element = call.args.first();
             match (&*call.name, v) {
                 ("optional", _) => element.map_or(Ok(()), |e| conforms(e, v)),
-                ("list" | "set", Val::List(items)) => {
+                ("list" | "set", EvalValue::List(items)) => {
                     items.iter().try_for_each(|i| element.map_or(Ok(()), |e| conforms(e, i)))
                 }
-                ("tuple", Val::List(items)) => match element.map(|e| &e.kind) {
+                ("tuple", EvalValue::List(items)) => match element.map(|e| &e.kind) {
                     Some(Kind::Array(types)) if types.len() == items.len() => {
                         types.iter().zip(items).try_for_each(|(t, i)| conforms(t, i))
                     }
@@ -1329,8 +1339,8 @@ fn conforms(t: &Expr, v: &Val) -> Result<(), String> {
                     }
                     _ => Ok(()),
                 },
-                ("map", Val::Map(m)) => m.values().try_for_each(|i| element.map_or(Ok(()), |e| conforms(e, i))),
-                ("object", Val::Map(m)) => match element.map(|e| &e.kind) {
+                ("map", EvalValue::Map(m)) => m.values().try_for_each(|i| element.map_or(Ok(()), |e| conforms(e, i))),
+                ("object", EvalValue::Map(m)) => match element.map(|e| &e.kind) {
                     Some(Kind::Object(fields)) => fields.iter().try_for_each(|(k, t)| {
                         let key = match k {
                             super::ir::ObjectKey::Name(n) => n.as_str(),
@@ -1355,7 +1365,7 @@ fn conforms(t: &Expr, v: &Val) -> Result<(), String> {
 
 /// Whether `keys` are what a block's `count` or `for_each` known only after apply
 /// leaves: one unkeyed instance standing for all.
-fn expansion_unknown(body: &Body, keys: &[(Option<Key>, Val)]) -> bool {
+fn expansion_unknown(body: &Body, keys: &[(Option<Key>, EvalValue)]) -> bool {
     matches!(keys, [(None, _)]) && (body.has_attribute("count") || body.has_attribute("for_each"))
 }
 
@@ -1366,29 +1376,32 @@ fn decl_repeats(decl: &ResourceDecl<'_>) -> bool {
 
 /// A resource's configured values as another expression reads them: an argument
 /// set to null is left for the provider to compute, so it is unknown, not null.
-fn as_read(body: &Val) -> Val {
+fn as_read(body: &EvalValue) -> EvalValue {
     match body {
-        Val::Map(m) => {
-            Val::Map(m.iter().map(|(k, v)| (k.clone(), if v.is_null() { Val::unknown() } else { v.clone() })).collect())
-        }
+        EvalValue::Map(m) => EvalValue::Map(
+            m.iter().map(|(k, v)| (k.clone(), if v.is_null() { EvalValue::unknown() } else { v.clone() })).collect(),
+        ),
         other => other.clone(),
     }
 }
 
 /// `each` and `count` for an instance key.
-fn instance_scope(key: Option<&Key>, each: &Val) -> Vec<(String, Val)> {
+fn instance_scope(key: Option<&Key>, each: &EvalValue) -> Vec<(String, EvalValue)> {
     match key {
         Some(Key::Int(i)) => {
-            vec![("count".into(), Val::Map(Map::from([("index", Val::int(*i))])))]
+            vec![("count".into(), EvalValue::Map(Map::from([("index", EvalValue::int(*i))])))]
         }
         Some(Key::Str(k)) => {
-            vec![("each".into(), Val::Map(Map::from([("key", Val::String(k.clone())), ("value", each.clone())])))]
+            vec![(
+                "each".into(),
+                EvalValue::Map(Map::from([("key", EvalValue::String(k.clone())), ("value", each.clone())])),
+            )]
         }
         None => Vec::new(),
     }
 }
 
-fn key_matches(key: Option<&Key>, v: &Val) -> bool {
+fn key_matches(key: Option<&Key>, v: &EvalValue) -> bool {
     match key {
         Some(Key::Int(i)) => v.to_number() == Some(*i as f64),
         Some(Key::Str(s)) => v.to_text().is_some_and(|t| t == s.as_str()),

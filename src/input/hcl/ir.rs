@@ -22,8 +22,9 @@ use hcl_edit::structure as hs;
 use hcl_edit::template as ht;
 use hcl_edit::{Decorate, Span as _};
 
-use super::value::{Number, Str};
+use super::value::Number;
 use crate::model::InlineSuppression;
+use smol_str::SmolStr;
 
 /// A byte range in a file, or none (parts built from `.tf.json`, command-line
 /// values).
@@ -87,14 +88,14 @@ impl Body {
 /// `key = value`.
 #[derive(Debug)]
 pub(crate) struct Attribute {
-    pub key: Str,
+    pub key: SmolStr,
     pub value: Expr,
 }
 
 /// `ident "label" ... { body }`.
 #[derive(Debug)]
 pub(crate) struct Block {
-    pub ident: Str,
+    pub ident: SmolStr,
     pub labels: Box<[Box<str>]>,
     pub body: Body,
     /// The whole block.
@@ -133,13 +134,13 @@ pub(crate) enum Kind {
     Null,
     Bool(bool),
     Number(Number),
-    String(Str),
+    String(SmolStr),
     Array(Box<[Expr]>),
     Object(Box<[(ObjectKey, Expr)]>),
     /// A template that renders a string (a heredoc, or a quoted string with more
     /// than one part).
     Template(Box<[Element]>),
-    Variable(Str),
+    Variable(SmolStr),
     /// `cond ? a : b`.
     Conditional(Box<[Expr; 3]>),
     Call(Box<Call>),
@@ -153,7 +154,7 @@ pub(crate) enum Kind {
 #[derive(Debug)]
 pub(crate) enum ObjectKey {
     /// A name or a literal string.
-    Name(Str),
+    Name(SmolStr),
     /// `(expression) = ...`, or a template.
     Expr(Expr),
 }
@@ -217,7 +218,7 @@ impl Expr {
     }
 
     /// The names `local.NAME` reads, anywhere inside.
-    pub fn locals_read(&self) -> Vec<&Str> {
+    pub fn locals_read(&self) -> Vec<&SmolStr> {
         let mut names = Vec::new();
         self.walk(&mut |e| {
             if let Kind::Traversal(t) = &e.kind
@@ -258,7 +259,7 @@ pub(crate) struct Op {
 
 #[derive(Debug)]
 pub(crate) enum OpKind {
-    GetAttr(Str),
+    GetAttr(SmolStr),
     Index(Expr),
     LegacyIndex(u64),
     AttrSplat,
@@ -267,7 +268,7 @@ pub(crate) enum OpKind {
 
 impl Op {
     /// The name of a `.name` step.
-    pub fn attr(&self) -> Option<&Str> {
+    pub fn attr(&self) -> Option<&SmolStr> {
         match &self.kind {
             OpKind::GetAttr(a) => Some(a),
             _ => None,
@@ -654,7 +655,7 @@ pub(crate) fn attribute_range(text: &str, block: Range<usize>, attribute: &str) 
             attribute_ranges(&Outline::of(&b.body), "", &mut ranges);
         }
     }
-    let mut best: Option<&(Str, Range<usize>)> = None;
+    let mut best: Option<&(SmolStr, Range<usize>)> = None;
     for entry in &ranges {
         let a = entry.0.as_str();
         let is_prefix = attribute == a
@@ -667,7 +668,7 @@ pub(crate) fn attribute_range(text: &str, block: Range<usize>, attribute: &str) 
 }
 
 /// `ingress[0].cidr_blocks` → its range, for every attribute and nested block.
-fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(Str, Range<usize>)>) {
+fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(SmolStr, Range<usize>)>) {
     for attr in &body.attributes {
         if let Some(span) = &attr.span {
             out.push((joined(&[prefix, attr.key]), span.clone()));
@@ -679,7 +680,7 @@ fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(Str, Range<usiz
         let ident = if dynamic { block.label.unwrap_or(block.ident) } else { block.ident };
         let name = format!("{prefix}{ident}[{}]", seen.next(ident));
         if let Some(span) = &block.span {
-            out.push((Str::from(&name), span.clone()));
+            out.push((SmolStr::from(&name), span.clone()));
         }
         let inner = format!("{name}.");
         let body = if dynamic {
@@ -695,7 +696,7 @@ fn attribute_ranges(body: &Outline, prefix: &str, out: &mut Vec<(Str, Range<usiz
 }
 
 /// `parts` joined, without an allocation when short (most attribute paths are).
-fn joined(parts: &[&str]) -> Str {
+fn joined(parts: &[&str]) -> SmolStr {
     let mut out = smol_str::SmolStrBuilder::new();
     for part in parts {
         out.push_str(part);

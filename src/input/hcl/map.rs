@@ -16,17 +16,21 @@ use std::borrow::Borrow;
 use std::fmt;
 use std::sync::Arc;
 
-use super::value::{Str, Val};
+use super::value::EvalValue;
+use smol_str::SmolStr;
 
 /// A map from strings to values, iterated in key order.
 #[derive(Clone, Default)]
 pub struct Map {
     /// `None` when empty: an empty map allocates nothing.
-    entries: Option<Arc<Vec<(Str, Val)>>>,
+    entries: Option<Arc<Vec<(SmolStr, EvalValue)>>>,
 }
 
 /// Iterates a [`Map`]'s entries by reference, in key order.
-pub type Iter<'a> = std::iter::Map<std::slice::Iter<'a, (Str, Val)>, fn(&'a (Str, Val)) -> (&'a Str, &'a Val)>;
+pub type Iter<'a> = std::iter::Map<
+    std::slice::Iter<'a, (SmolStr, EvalValue)>,
+    fn(&'a (SmolStr, EvalValue)) -> (&'a SmolStr, &'a EvalValue),
+>;
 
 impl Map {
     /// An empty map.
@@ -39,24 +43,24 @@ impl Map {
         Map { entries: (n > 0).then(|| Arc::new(Vec::with_capacity(n))) }
     }
 
-    fn slice(&self) -> &[(Str, Val)] {
+    fn slice(&self) -> &[(SmolStr, EvalValue)] {
         self.entries.as_deref().map_or(&[], Vec::as_slice)
     }
 
     /// The entries to change, copied first if another map shares them.
-    fn entries_mut(&mut self) -> &mut Vec<(Str, Val)> {
+    fn entries_mut(&mut self) -> &mut Vec<(SmolStr, EvalValue)> {
         Arc::make_mut(self.entries.get_or_insert_with(Arc::default))
     }
 
     fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
-        Str: Borrow<Q>,
+        SmolStr: Borrow<Q>,
     {
         self.slice().binary_search_by(|(k, _)| k.borrow().cmp(key))
     }
 
     /// Sets `key` to `value`; returns the value it replaces.
-    pub fn insert(&mut self, key: impl Into<Str>, value: Val) -> Option<Val> {
+    pub fn insert(&mut self, key: impl Into<SmolStr>, value: EvalValue) -> Option<EvalValue> {
         let key = key.into();
         // Entries mostly come in key order: then this is a push.
         if self.slice().last().is_none_or(|(last, _)| *last < key) {
@@ -73,17 +77,17 @@ impl Map {
     }
 
     /// The value under `key`.
-    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&Val>
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&EvalValue>
     where
-        Str: Borrow<Q>,
+        SmolStr: Borrow<Q>,
     {
         self.find(key).ok().map(|i| &self.slice()[i].1)
     }
 
     /// Takes the value under `key` out.
-    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<Val>
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<EvalValue>
     where
-        Str: Borrow<Q>,
+        SmolStr: Borrow<Q>,
     {
         self.find(key).ok().map(|i| self.entries_mut().remove(i).1)
     }
@@ -104,12 +108,12 @@ impl Map {
     }
 
     /// The keys in order.
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Str> + ExactSizeIterator {
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &SmolStr> + ExactSizeIterator {
         self.slice().iter().map(|(k, _)| k)
     }
 
     /// The values in key order.
-    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Val> + ExactSizeIterator {
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &EvalValue> + ExactSizeIterator {
         self.slice().iter().map(|(_, v)| v)
     }
 }
@@ -126,14 +130,14 @@ impl fmt::Debug for Map {
     }
 }
 
-impl<K: Into<Str>> FromIterator<(K, Val)> for Map {
+impl<K: Into<SmolStr>> FromIterator<(K, EvalValue)> for Map {
     /// Like a `BTreeMap`, a key given twice keeps its last value.
-    fn from_iter<I: IntoIterator<Item = (K, Val)>>(iter: I) -> Map {
-        let mut entries: Vec<(Str, Val)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
+    fn from_iter<I: IntoIterator<Item = (K, EvalValue)>>(iter: I) -> Map {
+        let mut entries: Vec<(SmolStr, EvalValue)> = iter.into_iter().map(|(k, v)| (k.into(), v)).collect();
         if !entries.windows(2).all(|w| w[0].0 < w[1].0) {
             // Stable: of equal keys, the last given stays last, and is kept.
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut kept: Vec<(Str, Val)> = Vec::with_capacity(entries.len());
+            let mut kept: Vec<(SmolStr, EvalValue)> = Vec::with_capacity(entries.len());
             for entry in entries {
                 match kept.last_mut() {
                     Some(last) if last.0 == entry.0 => *last = entry,
@@ -146,14 +150,14 @@ impl<K: Into<Str>> FromIterator<(K, Val)> for Map {
     }
 }
 
-impl<K: Into<Str>, const N: usize> From<[(K, Val); N]> for Map {
-    fn from(entries: [(K, Val); N]) -> Map {
+impl<K: Into<SmolStr>, const N: usize> From<[(K, EvalValue); N]> for Map {
+    fn from(entries: [(K, EvalValue); N]) -> Map {
         entries.into_iter().collect()
     }
 }
 
-impl<K: Into<Str>> Extend<(K, Val)> for Map {
-    fn extend<I: IntoIterator<Item = (K, Val)>>(&mut self, iter: I) {
+impl<K: Into<SmolStr>> Extend<(K, EvalValue)> for Map {
+    fn extend<I: IntoIterator<Item = (K, EvalValue)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);
         }
@@ -161,8 +165,8 @@ impl<K: Into<Str>> Extend<(K, Val)> for Map {
 }
 
 impl IntoIterator for Map {
-    type Item = (Str, Val);
-    type IntoIter = std::vec::IntoIter<(Str, Val)>;
+    type Item = (SmolStr, EvalValue);
+    type IntoIter = std::vec::IntoIter<(SmolStr, EvalValue)>;
     /// The entries, moved out when this map was their only holder, else copied.
     fn into_iter(self) -> Self::IntoIter {
         let entries =
@@ -172,7 +176,7 @@ impl IntoIterator for Map {
 }
 
 impl<'a> IntoIterator for &'a Map {
-    type Item = (&'a Str, &'a Val);
+    type Item = (&'a SmolStr, &'a EvalValue);
     type IntoIter = Iter<'a>;
     fn into_iter(self) -> Iter<'a> {
         self.iter()
@@ -187,12 +191,13 @@ mod tests {
     /// An operation on a map: insert a key (and a number), or remove a key.
     #[derive(Debug, Clone)]
     enum Op {
-        Insert(Str, u8),
-        Remove(Str),
+        Insert(SmolStr, u8),
+        Remove(SmolStr),
     }
 
     fn op() -> impl Strategy<Value = Op> {
-        let key = prop::sample::select(vec!["a", "b", "c", "d", "id", "name", "tags", "z"]).prop_map(Str::new_static);
+        let key =
+            prop::sample::select(vec!["a", "b", "c", "d", "id", "name", "tags", "z"]).prop_map(SmolStr::new_static);
         prop_oneof![(key.clone(), any::<u8>()).prop_map(|(k, n)| Op::Insert(k, n)), key.prop_map(Op::Remove),]
     }
 
@@ -211,13 +216,13 @@ mod tests {
                 }
                 match op {
                     Op::Insert(k, n) => {
-                        let v = Val::int(i64::from(n));
+                        let v = EvalValue::int(i64::from(n));
                         prop_assert_eq!(map.insert(k.clone(), v.clone()), model.insert(k, v));
                     }
                     Op::Remove(k) => prop_assert_eq!(map.remove(k.as_str()), model.remove(&k)),
                 }
             }
-            let entries: Vec<(&Str, &Val)> = map.iter().collect();
+            let entries: Vec<(&SmolStr, &EvalValue)> = map.iter().collect();
             prop_assert_eq!(entries, model.iter().collect::<Vec<_>>());
             let collected: Map = model.clone().into_iter().rev().collect();
             prop_assert_eq!(&collected, &map);
@@ -231,8 +236,8 @@ mod tests {
         }
     }
 
-    fn s(x: &str) -> Val {
-        Val::str(x)
+    fn s(x: &str) -> EvalValue {
+        EvalValue::str(x)
     }
 
     #[test]
@@ -242,7 +247,7 @@ mod tests {
         assert_eq!(m.insert("a", s("2")), None);
         assert_eq!(m.insert("c", s("3")), None);
         assert_eq!(m.insert("a", s("4")), Some(s("2")));
-        let keys: Vec<&str> = m.keys().map(Str::as_str).collect();
+        let keys: Vec<&str> = m.keys().map(SmolStr::as_str).collect();
         assert_eq!(keys, ["a", "b", "c"]);
         assert_eq!(m.get("a"), Some(&s("4")));
         assert_eq!(m.remove("b"), Some(s("1")));
@@ -259,13 +264,13 @@ mod tests {
         m.remove("a");
         assert_eq!(m, Map::new());
         assert!(m.is_empty());
-        assert_eq!(Map::from_iter(Vec::<(Str, Val)>::new()), Map::new());
+        assert_eq!(Map::from_iter(Vec::<(SmolStr, EvalValue)>::new()), Map::new());
     }
 
     #[test]
     fn collecting_keeps_the_last_of_a_repeated_key() {
         let m: Map = vec![("b", s("1")), ("a", s("2")), ("b", s("3"))].into_iter().collect();
-        let entries: Vec<(&str, &Val)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let entries: Vec<(&str, &EvalValue)> = m.iter().map(|(k, v)| (k.as_str(), v)).collect();
         assert_eq!(entries, [("a", &s("2")), ("b", &s("3"))]);
     }
 }

@@ -29,6 +29,7 @@ use std::sync::Arc;
 use super::InputError;
 use crate::hash::FastSet;
 use crate::model::address::Address;
+use crate::model::value::{AttrValue, InputStr};
 
 use crate::model::{
     Action, Derivation, Input, InputKind, Model, ProviderConfig, Reference, Resource, SourceFile, SourceLocation,
@@ -38,7 +39,7 @@ pub use crate::vocab::paths::normalize;
 use instance::{EvaluatedBody, FileId, RootValue, World};
 
 use parse::{Tree, line_column};
-use value::Val;
+use value::EvalValue;
 
 /// What the command line says about the variables and workspace of source inputs.
 #[derive(Debug, Clone, Default)]
@@ -56,7 +57,7 @@ pub struct Options {
     pub sources: Vec<PathBuf>,
     /// Root variable values set from outside as values (a Terragrunt unit's
     /// `inputs`), ranked like `TF_VAR_*`.
-    pub inputs: Vec<(String, Val)>,
+    pub inputs: Vec<(String, EvalValue)>,
     /// Other stacks' states that `terraform_remote_state` data sources may read,
     /// shared by every stack of an audit.
     pub remote_states: Arc<[RemoteState]>,
@@ -77,7 +78,7 @@ pub struct RemoteState {
     /// `path`, normalised).
     pub config: std::collections::BTreeMap<String, String>,
     /// The stack's outputs.
-    pub outputs: Val,
+    pub outputs: EvalValue,
 }
 
 /// The backend a root module declares (`terraform { backend "s3" { ... } }`), with
@@ -114,7 +115,7 @@ pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String,
 }
 
 /// The root outputs of the root module at `dir`, as far as its source decides them.
-pub fn root_outputs(dir: &Path, options: &Options) -> Result<Val, InputError> {
+pub fn root_outputs(dir: &Path, options: &Options) -> Result<EvalValue, InputError> {
     let mut tree = parse::read_tree(dir)?;
     let var_dir = read_var_files(&mut tree, options)?;
     Ok(world(&tree, var_dir, options).root_outputs())
@@ -122,7 +123,7 @@ pub fn root_outputs(dir: &Path, options: &Options) -> Result<Val, InputError> {
 
 /// A Terragrunt unit's `inputs = { ... }`, evaluated as far as constants go
 /// (Terragrunt functions such as `find_in_parent_folders` are unknown).
-pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, Val)>, InputError> {
+pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, EvalValue)>, InputError> {
     let (file, warnings) = parse::parse_file_as_hcl(path)?;
     let root = path.parent().map(Path::to_owned).unwrap_or_default();
     let mut tree = Tree { dirs: vec![parse::Dir { path: root, files: vec![file] }], calls: HashMap::new(), warnings };
@@ -130,7 +131,7 @@ pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, Val)>, InputError> 
     let world = World::new(&tree, HashMap::new(), "default".into());
     let Some(attr) = tree.dirs[0].files[0].body.get_attribute("inputs") else { return Ok(Vec::new()) };
     Ok(match world.eval_setting(0, (0, 0), &attr.value) {
-        Val::Map(m) => m.into_iter().map(|(k, v)| (k.into(), v)).collect(),
+        EvalValue::Map(m) => m.into_iter().map(|(k, v)| (k.into(), v)).collect(),
         _ => Vec::new(),
     })
 }
@@ -402,7 +403,7 @@ struct Evaluated {
     /// two worlds split the evaluation.
     lowered: Vec<Vec<Lowered<EvaluatedBody>>>,
     providers: Vec<ProviderConfig<'static>>,
-    variables: Vec<(std::borrow::Cow<'static, str>, crate::model::value::Value<'static>)>,
+    variables: Vec<(InputStr<'static>, AttrValue<'static>)>,
     warnings: Vec<String>,
     /// The `count`/`for_each` values known only after apply, and the functions not
     /// evaluated, for the summary warnings.
@@ -576,11 +577,13 @@ fn unread_module(world: &World<'_>, instance: usize) -> Option<Lowered> {
     let parent_dir = world.instances.borrow()[parent].dir?;
     let (_, block, file) = world.configs[parent_dir].calls[call];
     let source = match block.body.get_attribute("source").map(|a| &a.value.kind) {
-        Some(ir::Kind::String(s)) => Val::String(s.clone()),
-        _ => Val::unknown(),
+        Some(ir::Kind::String(s)) => EvalValue::String(s.clone()),
+        _ => EvalValue::unknown(),
     };
-    let body =
-        instance::EvaluatedBody { value: Val::Map(value::Map::from([("source", source)])), references: Vec::new() };
+    let body = instance::EvaluatedBody {
+        value: EvalValue::Map(value::Map::from([("source", source)])),
+        references: Vec::new(),
+    };
     Some(Lowered {
         address,
         body: Rc::new(body),
@@ -673,7 +676,7 @@ fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
                     for attr in b.body.attributes.iter() {
                         inner.insert(attr.key.to_string(), world.eval_setting(i, file, &attr.value));
                     }
-                    settings.insert(name.to_owned(), Val::List(vec![Val::Map(inner)]));
+                    settings.insert(name.to_owned(), EvalValue::List(vec![EvalValue::Map(inner)]));
                 }
             }
             let name = block.label().to_owned();
@@ -681,7 +684,7 @@ fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
                 Some(ir::Kind::String(s)) => Some(s.to_string()),
                 _ => None,
             };
-            out.push(ProviderConfig { key, name, alias, settings: Val::Map(settings).into_model() });
+            out.push(ProviderConfig { key, name, alias, settings: EvalValue::Map(settings).into_model() });
         }
     }
     out

@@ -1,7 +1,7 @@
 //! The evaluator's values: Terraform's types reduced to what envwall needs.
 //!
-//! A [`Val`] is known, [`Val::Unknown`] (it only exists after apply: a resource's id,
-//! an endpoint) or [`Val::Sensitive`] (known, never printed). An unknown value
+//! An [`EvalValue`] is known, [`EvalValue::Unknown`] (it only exists after apply: a resource's id,
+//! an endpoint) or [`EvalValue::Sensitive`] (known, never printed). An unknown value
 //! remembers where it comes from — the resource instance attributes it was computed
 //! from ([`Origins`]) — through operators, templates, indexes and functions, so an
 //! attribute set from `module.net.subnet_ids["b"]` links to that one subnet, exactly
@@ -17,12 +17,10 @@ pub use super::number::Number;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::model::address::Address;
+use smol_str::SmolStr;
 
-/// The evaluator's strings and map keys: up to 23 bytes held inline, longer ones
-/// shared, so copying a value never copies its text.
-pub type Str = smol_str::SmolStr;
-use crate::model::value::{Text, Value};
+use crate::model::address::Address;
+use crate::model::value::{AttrValue, InputStr};
 
 /// A resource instance attribute a value was computed from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -30,7 +28,7 @@ pub struct Origin {
     /// The instance.
     pub address: Arc<Address>,
     /// The attribute read (`id`), when the expression names one.
-    pub attribute: Option<Str>,
+    pub attribute: Option<SmolStr>,
 }
 
 /// Where an unknown value comes from; empty when it is not known (a function lost
@@ -81,7 +79,7 @@ impl Origins {
 
 /// A value during evaluation.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Val {
+pub enum EvalValue {
     /// `null`.
     #[default]
     Null,
@@ -90,52 +88,52 @@ pub enum Val {
     /// A number, exactly (Terraform's are of any size).
     Number(Number),
     /// A string.
-    String(Str),
+    String(SmolStr),
     /// A list, set or tuple.
-    List(Vec<Val>),
+    List(Vec<EvalValue>),
     /// A map or object, keys sorted.
     Map(Map),
     /// Known only after apply, computed from these resource attributes.
     Unknown(Origins),
     /// Marked sensitive (a `sensitive = true` variable, or derived from one).
-    Sensitive(Box<Val>),
+    Sensitive(Box<EvalValue>),
 }
 
-impl Val {
+impl EvalValue {
     /// A string value.
-    pub fn str(s: impl Into<Str>) -> Val {
-        Val::String(s.into())
+    pub fn str(s: impl Into<SmolStr>) -> EvalValue {
+        EvalValue::String(s.into())
     }
 
     /// The value with sensitive marks removed.
-    pub fn unmarked(&self) -> &Val {
+    pub fn unmarked(&self) -> &EvalValue {
         match self {
-            Val::Sensitive(v) => v.unmarked(),
+            EvalValue::Sensitive(v) => v.unmarked(),
             v => v,
         }
     }
 
     /// Removes sensitive marks at the top, telling whether there were any.
-    pub fn into_unmarked(self) -> (Val, bool) {
+    pub fn into_unmarked(self) -> (EvalValue, bool) {
         match self {
-            Val::Sensitive(v) => (v.into_unmarked().0, true),
+            EvalValue::Sensitive(v) => (v.into_unmarked().0, true),
             v => (v, false),
         }
     }
 
     /// Wraps in a sensitive mark when `sensitive` (and the value is not already).
-    pub fn marked(self, sensitive: bool) -> Val {
+    pub fn marked(self, sensitive: bool) -> EvalValue {
         match self {
-            v @ Val::Sensitive(_) => v,
-            u @ Val::Unknown(_) => u,
-            v if sensitive => Val::Sensitive(Box::new(v)),
+            v @ EvalValue::Sensitive(_) => v,
+            u @ EvalValue::Unknown(_) => u,
+            v if sensitive => EvalValue::Sensitive(Box::new(v)),
             v => v,
         }
     }
 
     /// An unknown value whose origin is not known.
-    pub const fn unknown() -> Val {
-        Val::Unknown(Origins(None))
+    pub const fn unknown() -> EvalValue {
+        EvalValue::Unknown(Origins(None))
     }
 
     /// The origins of every unknown in the value; `None` when one of them has none.
@@ -161,44 +159,44 @@ impl Val {
 
     fn each_unknown(&self, f: &mut impl FnMut(&Origins)) {
         match self.unmarked() {
-            Val::Unknown(o) => f(o),
-            Val::List(items) => items.iter().for_each(|v| v.each_unknown(f)),
-            Val::Map(m) => m.values().for_each(|v| v.each_unknown(f)),
+            EvalValue::Unknown(o) => f(o),
+            EvalValue::List(items) => items.iter().for_each(|v| v.each_unknown(f)),
+            EvalValue::Map(m) => m.values().for_each(|v| v.each_unknown(f)),
             _ => {}
         }
     }
 
     /// Whether the value itself (not something inside it) is unknown.
     pub fn is_unknown(&self) -> bool {
-        matches!(self.unmarked(), Val::Unknown(_))
+        matches!(self.unmarked(), EvalValue::Unknown(_))
     }
 
     /// Whether the value or anything inside it is unknown.
     pub fn has_unknown(&self) -> bool {
         match self.unmarked() {
-            Val::Unknown(_) => true,
-            Val::List(items) => items.iter().any(Val::has_unknown),
-            Val::Map(m) => m.values().any(Val::has_unknown),
+            EvalValue::Unknown(_) => true,
+            EvalValue::List(items) => items.iter().any(EvalValue::has_unknown),
+            EvalValue::Map(m) => m.values().any(EvalValue::has_unknown),
             _ => false,
         }
     }
 
     /// Whether the value is null.
     pub fn is_null(&self) -> bool {
-        matches!(self.unmarked(), Val::Null)
+        matches!(self.unmarked(), EvalValue::Null)
     }
 
     /// Terraform's type name, for messages.
     pub fn type_name(&self) -> &'static str {
         match self.unmarked() {
-            Val::Null => "null",
-            Val::Bool(_) => "bool",
-            Val::Number(_) => "number",
-            Val::String(_) => "string",
-            Val::List(_) => "list",
-            Val::Map(_) => "map",
-            Val::Unknown(_) => "unknown",
-            Val::Sensitive(_) => unreachable!("unmarked"),
+            EvalValue::Null => "null",
+            EvalValue::Bool(_) => "bool",
+            EvalValue::Number(_) => "number",
+            EvalValue::String(_) => "string",
+            EvalValue::List(_) => "list",
+            EvalValue::Map(_) => "map",
+            EvalValue::Unknown(_) => "unknown",
+            EvalValue::Sensitive(_) => unreachable!("unmarked"),
         }
     }
 
@@ -207,9 +205,9 @@ impl Val {
     /// `None` for null, unknown, and collections.
     pub fn to_text(&self) -> Option<Cow<'_, str>> {
         match self.unmarked() {
-            Val::String(s) => Some(Cow::Borrowed(s)),
-            Val::Number(n) => Some(Cow::Owned(n.to_string())),
-            Val::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+            EvalValue::String(s) => Some(Cow::Borrowed(s)),
+            EvalValue::Number(n) => Some(Cow::Owned(n.to_string())),
+            EvalValue::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
             _ => None,
         }
     }
@@ -223,98 +221,106 @@ impl Val {
     /// Converts to a number, exactly, as Terraform does (`"8"` is 8).
     pub fn to_exact(&self) -> Option<Number> {
         match self.unmarked() {
-            Val::Number(n) => Some(n.clone()),
-            Val::String(s) => Number::parse(s.trim()),
+            EvalValue::Number(n) => Some(n.clone()),
+            EvalValue::String(s) => Number::parse(s.trim()),
             _ => None,
         }
     }
 
     /// A number, from a machine number; unknown for infinity and NaN, which
     /// Terraform's numbers never are.
-    pub fn num(x: f64) -> Val {
-        Number::from_f64(x).map_or_else(Val::unknown, Val::Number)
+    pub fn num(x: f64) -> EvalValue {
+        Number::from_f64(x).map_or_else(EvalValue::unknown, EvalValue::Number)
     }
 
     /// A whole number.
-    pub fn int(i: impl Into<Number>) -> Val {
-        Val::Number(i.into())
+    pub fn int(i: impl Into<Number>) -> EvalValue {
+        EvalValue::Number(i.into())
     }
 
     /// Converts to a bool as Terraform does (`"true"` is true).
     pub fn to_bool(&self) -> Option<bool> {
         match self.unmarked() {
-            Val::Bool(b) => Some(*b),
+            EvalValue::Bool(b) => Some(*b),
             // As cty converts a string where a bool is needed.
-            Val::String(s) if s == "true" || s == "1" => Some(true),
-            Val::String(s) if s == "false" || s == "0" => Some(false),
+            EvalValue::String(s) if s == "true" || s == "1" => Some(true),
+            EvalValue::String(s) if s == "false" || s == "0" => Some(false),
             _ => None,
         }
     }
 
     /// Lowers into the model's value tree.
-    pub fn into_model(self) -> Value<'static> {
+    pub fn into_model(self) -> AttrValue<'static> {
         match self {
-            Val::Null => Value::Null,
-            Val::Bool(b) => Value::Bool(b),
+            EvalValue::Null => AttrValue::Null,
+            EvalValue::Bool(b) => AttrValue::Bool(b),
             // The model's numbers are machine numbers; one past their range
             // (`1e400`) keeps its digits as text.
-            Val::Number(n) => match (n.to_i64(), n.to_f64()) {
-                (Some(i), _) => Value::Int(i),
-                (None, x) if x.is_finite() => Value::Float(x),
-                (None, _) => Value::String(Text::Owned(n.to_string().into())),
+            EvalValue::Number(n) => match (n.to_i64(), n.to_f64()) {
+                (Some(i), _) => AttrValue::Int(i),
+                (None, x) if x.is_finite() => AttrValue::Float(x),
+                (None, _) => AttrValue::String(InputStr::Owned(n.to_string().into())),
             },
-            Val::String(s) => Value::String(Text::Owned(s)),
-            Val::List(items) => Value::List(items.into_iter().map(Val::into_model).collect()),
-            Val::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (Text::Owned(k), v.into_model())).collect()),
-            Val::Unknown(_) => Value::Unknown,
-            Val::Sensitive(v) => Value::Sensitive(Box::new(v.into_model())),
+            EvalValue::String(s) => AttrValue::String(InputStr::Owned(s)),
+            EvalValue::List(items) => AttrValue::List(items.into_iter().map(EvalValue::into_model).collect()),
+            EvalValue::Map(m) => {
+                AttrValue::Map(m.into_iter().map(|(k, v)| (InputStr::Owned(k), v.into_model())).collect())
+            }
+            EvalValue::Unknown(_) => AttrValue::Unknown,
+            EvalValue::Sensitive(v) => AttrValue::Sensitive(Box::new(v.into_model())),
         }
     }
 
     /// Reads a JSON document (`jsondecode`, `.tf.json` literals, `TF_VAR_*`).
-    pub fn from_json(v: serde_json::Value) -> Val {
+    pub fn from_json(v: serde_json::Value) -> EvalValue {
         match v {
-            serde_json::Value::Null => Val::Null,
-            serde_json::Value::Bool(b) => Val::Bool(b),
-            serde_json::Value::Number(n) => Number::parse(&n.to_string()).map_or_else(Val::unknown, Val::Number),
-            serde_json::Value::String(s) => Val::String(s.into()),
-            serde_json::Value::Array(a) => Val::List(a.into_iter().map(Val::from_json).collect()),
-            serde_json::Value::Object(m) => Val::Map(m.into_iter().map(|(k, v)| (k, Val::from_json(v))).collect()),
+            serde_json::Value::Null => EvalValue::Null,
+            serde_json::Value::Bool(b) => EvalValue::Bool(b),
+            serde_json::Value::Number(n) => {
+                Number::parse(&n.to_string()).map_or_else(EvalValue::unknown, EvalValue::Number)
+            }
+            serde_json::Value::String(s) => EvalValue::String(s.into()),
+            serde_json::Value::Array(a) => EvalValue::List(a.into_iter().map(EvalValue::from_json).collect()),
+            serde_json::Value::Object(m) => {
+                EvalValue::Map(m.into_iter().map(|(k, v)| (k, EvalValue::from_json(v))).collect())
+            }
         }
     }
 
     /// Writes the value as JSON (`jsonencode`); `None` when anything in it is unknown.
     pub fn to_json(&self) -> Option<serde_json::Value> {
         Some(match self.unmarked() {
-            Val::Null => serde_json::Value::Null,
-            Val::Bool(b) => serde_json::Value::Bool(*b),
-            Val::Number(n) => match n.to_i64() {
+            EvalValue::Null => serde_json::Value::Null,
+            EvalValue::Bool(b) => serde_json::Value::Bool(*b),
+            EvalValue::Number(n) => match n.to_i64() {
                 Some(i) => serde_json::Value::from(i),
                 None => serde_json::Number::from_f64(n.to_f64())
                     .map_or_else(|| serde_json::Value::String(n.to_string()), serde_json::Value::Number),
             },
-            Val::String(s) => serde_json::Value::String(s.to_string()),
-            Val::List(items) => serde_json::Value::Array(items.iter().map(Val::to_json).collect::<Option<_>>()?),
-            Val::Map(m) => serde_json::Value::Object(
+            EvalValue::String(s) => serde_json::Value::String(s.to_string()),
+            EvalValue::List(items) => {
+                serde_json::Value::Array(items.iter().map(EvalValue::to_json).collect::<Option<_>>()?)
+            }
+            EvalValue::Map(m) => serde_json::Value::Object(
                 m.iter().map(|(k, v)| Some((k.to_string(), v.to_json()?))).collect::<Option<_>>()?,
             ),
-            Val::Unknown(_) => return None,
-            Val::Sensitive(_) => unreachable!("unmarked"),
+            EvalValue::Unknown(_) => return None,
+            EvalValue::Sensitive(_) => unreachable!("unmarked"),
         })
     }
 }
 
-impl fmt::Display for Val {
+impl fmt::Display for EvalValue {
     /// For messages: sensitive values print as `(sensitive)`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Val::Null => f.write_str("null"),
-            Val::Unknown(_) => f.write_str("(known after apply)"),
-            Val::Sensitive(_) => f.write_str("(sensitive)"),
-            Val::String(s) => write!(f, "{s:?}"),
-            Val::Number(n) => write!(f, "{n}"),
-            Val::Bool(b) => write!(f, "{b}"),
-            Val::List(items) => {
+            EvalValue::Null => f.write_str("null"),
+            EvalValue::Unknown(_) => f.write_str("(known after apply)"),
+            EvalValue::Sensitive(_) => f.write_str("(sensitive)"),
+            EvalValue::String(s) => write!(f, "{s:?}"),
+            EvalValue::Number(n) => write!(f, "{n}"),
+            EvalValue::Bool(b) => write!(f, "{b}"),
+            EvalValue::List(items) => {
                 f.write_str("[")?;
                 for (i, v) in items.iter().enumerate() {
                     if i > 0 {
@@ -324,7 +330,7 @@ impl fmt::Display for Val {
                 }
                 f.write_str("]")
             }
-            Val::Map(m) => {
+            EvalValue::Map(m) => {
                 f.write_str("{")?;
                 for (i, (k, v)) in m.iter().enumerate() {
                     if i > 0 {

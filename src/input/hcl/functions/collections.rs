@@ -3,21 +3,21 @@
 use super::*;
 
 /// `length(value)`: characters of a string, elements of a list or map.
-pub(super) fn length(c: &Call) -> Result<Val, String> {
+pub(super) fn length(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let len = match c.non_null(0, "value")? {
-        Val::String(s) => s.chars().count(),
-        Val::List(items) => items.len(),
-        Val::Map(m) => m.len(),
+        EvalValue::String(s) => s.chars().count(),
+        EvalValue::List(items) => items.len(),
+        EvalValue::Map(m) => m.len(),
         _ => return Err(c.err("argument must be a string, a collection type, or a structural type")),
     };
-    Ok(Val::int(len))
+    Ok(EvalValue::int(len))
 }
 
 /// `lookup(map, key, default?)`.
-pub(super) fn lookup(c: &Call) -> Result<Val, String> {
+pub(super) fn lookup(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 3)?;
-    let Val::Map(m) = c.non_null(0, "inputMap")? else {
+    let EvalValue::Map(m) = c.non_null(0, "inputMap")? else {
         return Err(c.err("lookup() requires a map as the first argument"));
     };
     let key = c.string_arg(1, "key")?;
@@ -29,56 +29,61 @@ pub(super) fn lookup(c: &Call) -> Result<Val, String> {
 }
 
 /// `merge(maps...)`: later keys win; null arguments are skipped.
-pub(super) fn merge(c: &Call) -> Result<Val, String> {
-    let entries = c.args.iter().map(|a| if let Val::Map(m) = a { m.len() } else { 0 }).sum();
+pub(super) fn merge(c: &Call) -> Result<EvalValue, String> {
+    let entries = c.args.iter().map(|a| if let EvalValue::Map(m) = a { m.len() } else { 0 }).sum();
     let mut out = Map::with_capacity(entries);
     for (i, _) in c.args.iter().enumerate() {
         match c.arg(i) {
-            Val::Null => {}
-            Val::Map(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            EvalValue::Null => {}
+            EvalValue::Map(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
             v => return Err(c.err(format_args!("arguments must be maps or objects, got {:?}", v.type_name()))),
         }
     }
-    Ok(Val::Map(out))
+    Ok(EvalValue::Map(out))
 }
 
 /// `concat(lists...)`.
-pub(super) fn concat(c: &Call) -> Result<Val, String> {
+pub(super) fn concat(c: &Call) -> Result<EvalValue, String> {
     if c.args.is_empty() {
         return Err(c.err("at least one argument is required"));
     }
     let mut out = Vec::new();
     for i in 0..c.args.len() {
-        let Val::List(items) = c.arg(i) else {
+        let EvalValue::List(items) = c.arg(i) else {
             return Err(c.err(format_args!("all arguments must be lists or tuples; got {}", c.arg(i).type_name())));
         };
         c.check_len(out.len() + items.len())?;
         out.extend_from_slice(items);
     }
-    Ok(Val::List(out))
+    Ok(EvalValue::List(out))
 }
 
 /// `flatten(list)`: nested lists spliced in, recursively. Unknown when an element that
 /// might be a list is unknown; marked when a nested list it opens is marked.
-pub(super) fn flatten(c: &Call) -> Result<Val, String> {
+pub(super) fn flatten(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
-    let Val::List(items) = c.non_null(0, "list")? else {
+    let EvalValue::List(items) = c.non_null(0, "list")? else {
         return Err(c.err("can only flatten lists, sets and tuples"));
     };
     let mut out = Vec::new();
     let mut marked = false;
     if !flatten_into(c, items, &mut out, &mut marked)? {
-        return Ok(Val::unknown());
+        return Ok(EvalValue::unknown());
     }
-    Ok(Val::List(out).marked(marked))
+    Ok(EvalValue::List(out).marked(marked))
 }
 
 /// Appends `items` flattened to `out`; `false` when an element is unknown.
-pub(super) fn flatten_into(c: &Call, items: &[Val], out: &mut Vec<Val>, marked: &mut bool) -> Result<bool, String> {
+pub(super) fn flatten_into(
+    c: &Call,
+    items: &[EvalValue],
+    out: &mut Vec<EvalValue>,
+    marked: &mut bool,
+) -> Result<bool, String> {
     for item in items {
         match item.unmarked() {
-            Val::Unknown(_) => return Ok(false),
-            Val::List(inner) => {
+            EvalValue::Unknown(_) => return Ok(false),
+            EvalValue::List(inner) => {
                 *marked |= is_marked(item);
                 if !flatten_into(c, inner, out, marked)? {
                     return Ok(false);
@@ -94,11 +99,11 @@ pub(super) fn flatten_into(c: &Call, items: &[Val], out: &mut Vec<Val>, marked: 
 }
 
 /// `distinct(list)`: first occurrences, in order.
-pub(super) fn distinct(c: &Call) -> Result<Val, String> {
+pub(super) fn distinct(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
-    if items.iter().any(Val::has_unknown) {
-        return Ok(Val::unknown());
+    if items.iter().any(EvalValue::has_unknown) {
+        return Ok(EvalValue::unknown());
     }
     let items = &same_type_elements(c, items)?;
     let mut order: Vec<usize> = (0..items.len()).collect();
@@ -107,32 +112,32 @@ pub(super) fn distinct(c: &Call) -> Result<Val, String> {
     for (k, &i) in order.iter().enumerate() {
         keep[i] = k == 0 || set_cmp(&items[order[k - 1]], &items[i]) != Ordering::Equal;
     }
-    Ok(Val::List(items.iter().zip(keep).filter(|(_, keep)| *keep).map(|(v, _)| v.clone()).collect()))
+    Ok(EvalValue::List(items.iter().zip(keep).filter(|(_, keep)| *keep).map(|(v, _)| v.clone()).collect()))
 }
 
 /// `contains(list, value)`: unknown only when no element is known to match and some
 /// comparison is unknown.
-pub(super) fn contains(c: &Call) -> Result<Val, String> {
+pub(super) fn contains(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
-    let Val::List(items) = c.non_null(0, "list")? else {
+    let EvalValue::List(items) = c.non_null(0, "list")? else {
         return Err(c.err("argument must be list, tuple, or set"));
     };
     let wanted = c.arg(1);
     let mut unknown = false;
     for item in items {
         match equal(item, wanted) {
-            Some(true) => return Ok(Val::Bool(true)),
+            Some(true) => return Ok(EvalValue::Bool(true)),
             Some(false) => {}
             None => unknown = true,
         }
     }
-    Ok(if unknown { Val::unknown() } else { Val::Bool(false) })
+    Ok(if unknown { EvalValue::unknown() } else { EvalValue::Bool(false) })
 }
 
 /// `index(list, value)`: the first index holding the value.
-pub(super) fn index(c: &Call) -> Result<Val, String> {
+pub(super) fn index(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
-    let Val::List(items) = c.non_null(0, "list")? else {
+    let EvalValue::List(items) = c.non_null(0, "list")? else {
         return Err(c.err("argument must be a list or tuple"));
     };
     if items.is_empty() {
@@ -141,18 +146,18 @@ pub(super) fn index(c: &Call) -> Result<Val, String> {
     let wanted = c.arg(1);
     for (i, item) in items.iter().enumerate() {
         match equal(item, wanted) {
-            Some(true) => return Ok(Val::int(i)),
+            Some(true) => return Ok(EvalValue::int(i)),
             Some(false) => {}
-            None => return Ok(Val::unknown()),
+            None => return Ok(EvalValue::unknown()),
         }
     }
     Err(c.err("item not found"))
 }
 
 /// `element(list, index)`: wraps around in both directions (Terraform 1.8 and later).
-pub(super) fn element(c: &Call) -> Result<Val, String> {
+pub(super) fn element(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
-    let Val::List(items) = c.non_null(0, "list")? else {
+    let EvalValue::List(items) = c.non_null(0, "list")? else {
         return Err(c.err(format_args!("cannot read elements from {}", c.arg(0).type_name())));
     };
     let index = c.int_arg(1, "index")?;
@@ -161,36 +166,36 @@ pub(super) fn element(c: &Call) -> Result<Val, String> {
     }
     let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let at = usize::try_from(index.rem_euclid(len)).unwrap_or(0);
-    Ok(items.get(at).cloned().unwrap_or(Val::Null))
+    Ok(items.get(at).cloned().unwrap_or(EvalValue::Null))
 }
 
 /// `keys(map)`: sorted; known even when values are not.
-pub(super) fn keys(c: &Call) -> Result<Val, String> {
+pub(super) fn keys(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
-    let Val::Map(m) = c.non_null(0, "inputMap")? else {
+    let EvalValue::Map(m) = c.non_null(0, "inputMap")? else {
         return Err(c.param_err("inputMap", "must have map or object type"));
     };
-    Ok(Val::List(m.keys().map(|k| Val::String(k.clone())).collect()))
+    Ok(EvalValue::List(m.keys().map(|k| EvalValue::String(k.clone())).collect()))
 }
 
 /// `values(map)`: in key order.
-pub(super) fn values(c: &Call) -> Result<Val, String> {
+pub(super) fn values(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
-    let Val::Map(m) = c.non_null(0, "mapping")? else {
+    let EvalValue::Map(m) = c.non_null(0, "mapping")? else {
         return Err(c.err("values() requires a map as the first argument"));
     };
-    Ok(Val::List(m.values().cloned().collect()))
+    Ok(EvalValue::List(m.values().cloned().collect()))
 }
 
 /// `zipmap(keys, values)`; marked when a key is.
-pub(super) fn zipmap(c: &Call) -> Result<Val, String> {
+pub(super) fn zipmap(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let keys = c.list_arg(0, "keys")?;
-    let Val::List(values) = c.non_null(1, "values")? else {
+    let EvalValue::List(values) = c.non_null(1, "values")? else {
         return Err(c.err("values argument must be a list or tuple value"));
     };
-    if keys.iter().any(Val::has_unknown) {
-        return Ok(Val::unknown());
+    if keys.iter().any(EvalValue::has_unknown) {
+        return Ok(EvalValue::unknown());
     }
     if keys.len() != values.len() {
         return Err(c.err(format_args!(
@@ -202,18 +207,18 @@ pub(super) fn zipmap(c: &Call) -> Result<Val, String> {
     let mut out = Map::new();
     for (i, (key, value)) in keys.iter().zip(values).enumerate() {
         let key = match key.unmarked() {
-            Val::Null => return Err(c.err(format_args!("keys list has null value at index {i}"))),
+            EvalValue::Null => return Err(c.err(format_args!("keys list has null value at index {i}"))),
             k => k.to_text().ok_or_else(|| c.param_err("keys", format_args!("element {i}: string required")))?,
         };
         out.insert(key, value.clone());
     }
-    Ok(Val::Map(out).marked(keys.iter().any(is_marked)))
+    Ok(EvalValue::Map(out).marked(keys.iter().any(is_marked)))
 }
 
 /// `slice(list, start, end)`: elements `start` up to (not including) `end`.
-pub(super) fn slice(c: &Call) -> Result<Val, String> {
+pub(super) fn slice(c: &Call) -> Result<EvalValue, String> {
     c.arity(3, 3)?;
-    let Val::List(items) = c.non_null(0, "list")? else {
+    let EvalValue::List(items) = c.non_null(0, "list")? else {
         return Err(c.param_err("list", "must be a list or tuple value"));
     };
     let start = c.int_arg(1, "start_index")?;
@@ -236,29 +241,29 @@ pub(super) fn slice(c: &Call) -> Result<Val, String> {
         return Err(c.err(problem));
     }
     let (start, end) = (usize::try_from(start).unwrap_or(0), usize::try_from(end).unwrap_or(0));
-    Ok(Val::List(items.get(start..end).unwrap_or_default().to_vec()))
+    Ok(EvalValue::List(items.get(start..end).unwrap_or_default().to_vec()))
 }
 
 /// `reverse(list)`.
-pub(super) fn reverse(c: &Call) -> Result<Val, String> {
+pub(super) fn reverse(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
-    let Val::List(items) = c.non_null(0, "list")? else {
+    let EvalValue::List(items) = c.non_null(0, "list")? else {
         return Err(c.err(format_args!("can only reverse list or tuple values, not {}", c.arg(0).type_name())));
     };
-    Ok(Val::List(items.iter().rev().cloned().collect()))
+    Ok(EvalValue::List(items.iter().rev().cloned().collect()))
 }
 
 /// `sort(list)`: the elements as strings, in lexical (byte) order.
-pub(super) fn sort(c: &Call) -> Result<Val, String> {
+pub(super) fn sort(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
-    if items.iter().any(Val::has_unknown) {
-        return Ok(Val::unknown());
+    if items.iter().any(EvalValue::has_unknown) {
+        return Ok(EvalValue::unknown());
     }
     let mut texts = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         match item.unmarked() {
-            Val::Null => {
+            EvalValue::Null => {
                 return Err(c.err(format_args!("given list element {i} is null; a null string cannot be sorted")));
             }
             v => texts
@@ -266,7 +271,7 @@ pub(super) fn sort(c: &Call) -> Result<Val, String> {
         }
     }
     texts.sort();
-    Ok(Val::List(texts.into_iter().map(Val::str).collect()))
+    Ok(EvalValue::List(texts.into_iter().map(EvalValue::str).collect()))
 }
 
 /// `range(end)`, `range(start, end)`, `range(start, end, step)`; at most 1024 numbers, as
@@ -276,7 +281,7 @@ pub(super) fn sort(c: &Call) -> Result<Val, String> {
 /// on `end` and the step or start is not a binary fraction (`range(0, 3, 0.3)`), whether that
 /// point is included is a rounding accident this module cannot reproduce: the result is
 /// unknown rather than possibly wrong.
-pub(super) fn range(c: &Call) -> Result<Val, String> {
+pub(super) fn range(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 3)?;
     let nums = (0..c.args.len()).map(|i| c.exact_arg(i, "params")).collect::<Result<Vec<_>, _>>()?;
     let zero = Number::Int(0);
@@ -301,15 +306,15 @@ pub(super) fn range(c: &Call) -> Result<Val, String> {
     let mut out = Vec::new();
     let mut num = Some(start);
     for _ in 0..=RANGE_LIMIT {
-        let Some(point) = num else { return Ok(Val::unknown()) };
+        let Some(point) = num else { return Ok(EvalValue::unknown()) };
         match point.cmp(&end) {
-            Ordering::Equal if !binary => return Ok(Val::unknown()),
-            Ordering::Equal => return Ok(Val::List(out)),
-            order if order.is_gt() != down => return Ok(Val::List(out)),
+            Ordering::Equal if !binary => return Ok(EvalValue::unknown()),
+            Ordering::Equal => return Ok(EvalValue::List(out)),
+            order if order.is_gt() != down => return Ok(EvalValue::List(out)),
             _ => {}
         }
         num = point.add(&step);
-        out.push(Val::Number(point));
+        out.push(EvalValue::Number(point));
     }
     Err(c.err(format_args!(
         "more than {RANGE_LIMIT} values were generated; either decrease the difference between start and end or use a smaller step"
@@ -317,11 +322,11 @@ pub(super) fn range(c: &Call) -> Result<Val, String> {
 }
 
 /// `compact(list)`: without nulls and empty strings.
-pub(super) fn compact(c: &Call) -> Result<Val, String> {
+pub(super) fn compact(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
-    if items.iter().any(Val::has_unknown) {
-        return Ok(Val::unknown());
+    if items.iter().any(EvalValue::has_unknown) {
+        return Ok(EvalValue::unknown());
     }
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -330,23 +335,23 @@ pub(super) fn compact(c: &Call) -> Result<Val, String> {
         }
         let text = item.to_text().ok_or_else(|| c.param_err("list", format_args!("element {i}: string required")))?;
         if !text.is_empty() {
-            out.push(Val::str(text));
+            out.push(EvalValue::str(text));
         }
     }
-    Ok(Val::List(out))
+    Ok(EvalValue::List(out))
 }
 
 /// `one(list)`: null for an empty list, the element of a one-element list.
-pub(super) fn one(c: &Call) -> Result<Val, String> {
+pub(super) fn one(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     match c.non_null(0, "list")? {
-        Val::List(items) if items.len() <= 1 => Ok(items.first().cloned().unwrap_or(Val::Null)),
+        EvalValue::List(items) if items.len() <= 1 => Ok(items.first().cloned().unwrap_or(EvalValue::Null)),
         _ => Err(c.param_err("list", "must be a list, set, or tuple value with either zero or one elements")),
     }
 }
 
 /// `chunklist(list, size)`: consecutive chunks; size 0 gives the whole list as one chunk.
-pub(super) fn chunklist(c: &Call) -> Result<Val, String> {
+pub(super) fn chunklist(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let items = &same_type_elements(c, c.list_arg(0, "list")?)?;
     let size = c.int_arg(1, "size")?;
@@ -354,33 +359,33 @@ pub(super) fn chunklist(c: &Call) -> Result<Val, String> {
         return Err(c.err("the size argument must be positive"));
     }
     if items.is_empty() {
-        return Ok(Val::List(Vec::new()));
+        return Ok(EvalValue::List(Vec::new()));
     }
     let size = usize::try_from(size).unwrap_or(usize::MAX);
     if size == 0 {
-        return Ok(Val::List(vec![Val::List(items.to_vec())]));
+        return Ok(EvalValue::List(vec![EvalValue::List(items.to_vec())]));
     }
-    Ok(Val::List(items.chunks(size).map(|chunk| Val::List(chunk.to_vec())).collect()))
+    Ok(EvalValue::List(items.chunks(size).map(|chunk| EvalValue::List(chunk.to_vec())).collect()))
 }
 
 /// `transpose(map of lists of strings)`: swaps keys and values, lists sorted.
-pub(super) fn transpose(c: &Call) -> Result<Val, String> {
+pub(super) fn transpose(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let m = c.map_arg(0, "values")?;
-    if m.values().any(Val::has_unknown) {
-        return Ok(Val::unknown());
+    if m.values().any(EvalValue::has_unknown) {
+        return Ok(EvalValue::unknown());
     }
-    let mut out: BTreeMap<String, Vec<Str>> = BTreeMap::new();
+    let mut out: BTreeMap<String, Vec<SmolStr>> = BTreeMap::new();
     let mut count = 0;
     for (key, list) in m {
         let items = match list.unmarked() {
-            Val::Null => return Err(c.err("input must not contain null list")),
-            Val::List(items) => items,
+            EvalValue::Null => return Err(c.err("input must not contain null list")),
+            EvalValue::List(items) => items,
             _ => return Err(c.err("input must be a map of lists of strings")),
         };
         for item in items {
             let name = match item.unmarked() {
-                Val::Null => return Err(c.err("input list must not contain null string")),
+                EvalValue::Null => return Err(c.err("input list must not contain null string")),
                 v => v.to_text().ok_or_else(|| c.err("input must be a map of lists of strings"))?,
             };
             count += 1;
@@ -388,25 +393,25 @@ pub(super) fn transpose(c: &Call) -> Result<Val, String> {
             out.entry(name.into_owned()).or_default().push(key.clone());
         }
     }
-    Ok(Val::Map(
+    Ok(EvalValue::Map(
         out.into_iter()
             .map(|(k, mut v)| {
                 v.sort();
-                (k, Val::List(v.into_iter().map(Val::String).collect()))
+                (k, EvalValue::List(v.into_iter().map(EvalValue::String).collect()))
             })
             .collect(),
     ))
 }
 
 /// `coalesce(values...)`: the first that is not null or an empty string.
-pub(super) fn coalesce(c: &Call) -> Result<Val, String> {
+pub(super) fn coalesce(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, usize::MAX)?;
     let unified = unify(c.args).ok_or_else(|| c.err("all arguments must have the same type"))?;
     for v in unified {
         match v.unmarked() {
-            Val::Null => {}
-            Val::String(s) if s.is_empty() => {}
-            Val::Unknown(_) => return Ok(Val::unknown()),
+            EvalValue::Null => {}
+            EvalValue::String(s) if s.is_empty() => {}
+            EvalValue::Unknown(_) => return Ok(EvalValue::unknown()),
             _ => return Ok(v),
         }
     }
@@ -414,29 +419,29 @@ pub(super) fn coalesce(c: &Call) -> Result<Val, String> {
 }
 
 /// `coalescelist(lists...)`: the first non-empty list.
-pub(super) fn coalescelist(c: &Call) -> Result<Val, String> {
+pub(super) fn coalescelist(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, usize::MAX)?;
-    if (0..c.args.len()).any(|i| !matches!(c.arg(i), Val::List(_) | Val::Null)) {
+    if (0..c.args.len()).any(|i| !matches!(c.arg(i), EvalValue::List(_) | EvalValue::Null)) {
         return Err(c.err("coalescelist arguments must be lists or tuples"));
     }
     (0..c.args.len())
         .map(|i| c.arg(i))
-        .find(|v| matches!(v, Val::List(items) if !items.is_empty()))
+        .find(|v| matches!(v, EvalValue::List(items) if !items.is_empty()))
         .cloned()
         .ok_or_else(|| c.err("no non-null arguments"))
 }
 
 /// Terraform's `==`: `None` when the answer depends on an unknown value.
-pub(super) fn equal(a: &Val, b: &Val) -> Option<bool> {
+pub(super) fn equal(a: &EvalValue, b: &EvalValue) -> Option<bool> {
     match (a.unmarked(), b.unmarked()) {
-        (Val::Unknown(_), _) | (_, Val::Unknown(_)) => None,
-        (Val::List(x), Val::List(y)) => {
+        (EvalValue::Unknown(_), _) | (_, EvalValue::Unknown(_)) => None,
+        (EvalValue::List(x), EvalValue::List(y)) => {
             if x.len() != y.len() {
                 return Some(false);
             }
             all_equal(x.iter().zip(y))
         }
-        (Val::Map(x), Val::Map(y)) => {
+        (EvalValue::Map(x), EvalValue::Map(y)) => {
             if !x.keys().eq(y.keys()) {
                 return Some(false);
             }
@@ -447,7 +452,7 @@ pub(super) fn equal(a: &Val, b: &Val) -> Option<bool> {
 }
 
 /// Whether every pair is equal: false as soon as one pair is known to differ.
-pub(super) fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Val, &'v Val)>) -> Option<bool> {
+pub(super) fn all_equal<'v>(pairs: impl Iterator<Item = (&'v EvalValue, &'v EvalValue)>) -> Option<bool> {
     let mut unknown = false;
     for (x, y) in pairs {
         match equal(x, y) {
@@ -461,15 +466,15 @@ pub(super) fn all_equal<'v>(pairs: impl Iterator<Item = (&'v Val, &'v Val)>) -> 
 
 /// The order of set elements: by kind, then numbers numerically, strings lexically,
 /// collections element by element. Equal exactly when [`equal`] says so, for known values.
-pub(super) fn set_cmp(a: &Val, b: &Val) -> Ordering {
+pub(super) fn set_cmp(a: &EvalValue, b: &EvalValue) -> Ordering {
     match (a.unmarked(), b.unmarked()) {
-        (Val::Bool(x), Val::Bool(y)) => x.cmp(y),
-        (Val::Number(x), Val::Number(y)) => x.cmp(y),
-        (Val::String(x), Val::String(y)) => x.cmp(y),
-        (Val::List(x), Val::List(y)) => {
+        (EvalValue::Bool(x), EvalValue::Bool(y)) => x.cmp(y),
+        (EvalValue::Number(x), EvalValue::Number(y)) => x.cmp(y),
+        (EvalValue::String(x), EvalValue::String(y)) => x.cmp(y),
+        (EvalValue::List(x), EvalValue::List(y)) => {
             x.iter().zip(y).map(|(p, q)| set_cmp(p, q)).find(|o| o.is_ne()).unwrap_or_else(|| x.len().cmp(&y.len()))
         }
-        (Val::Map(x), Val::Map(y)) => x
+        (EvalValue::Map(x), EvalValue::Map(y)) => x
             .iter()
             .zip(y)
             .map(|((kp, p), (kq, q))| kp.cmp(kq).then_with(|| set_cmp(p, q)))
@@ -480,20 +485,20 @@ pub(super) fn set_cmp(a: &Val, b: &Val) -> Ordering {
 }
 
 /// The position of a value's kind in the set order.
-pub(super) fn kind_rank(v: &Val) -> u8 {
+pub(super) fn kind_rank(v: &EvalValue) -> u8 {
     match v.unmarked() {
-        Val::Null => 0,
-        Val::Bool(_) => 1,
-        Val::Number(_) => 2,
-        Val::String(_) => 3,
-        Val::List(_) => 4,
-        Val::Map(_) => 5,
-        Val::Unknown(_) | Val::Sensitive(_) => 6,
+        EvalValue::Null => 0,
+        EvalValue::Bool(_) => 1,
+        EvalValue::Number(_) => 2,
+        EvalValue::String(_) => 3,
+        EvalValue::List(_) => 4,
+        EvalValue::Map(_) => 5,
+        EvalValue::Unknown(_) | EvalValue::Sensitive(_) => 6,
     }
 }
 
 /// The items as a set: sorted, de-duplicated.
-pub(super) fn set_of(mut items: Vec<Val>) -> Vec<Val> {
+pub(super) fn set_of(mut items: Vec<EvalValue>) -> Vec<EvalValue> {
     items.sort_by(set_cmp);
     items.dedup_by(|a, b| set_cmp(a, b) == Ordering::Equal);
     items
@@ -509,14 +514,14 @@ pub(super) enum SetOp {
 
 /// `setunion(sets...)`, `setintersection(sets...)`, `setsubtract(a, b)`: elements are
 /// converted to one type first; unknown when any element is.
-pub(super) fn set_operation(c: &Call, op: SetOp) -> Result<Val, String> {
+pub(super) fn set_operation(c: &Call, op: SetOp) -> Result<EvalValue, String> {
     match op {
         SetOp::Subtract => c.arity(2, 2)?,
         SetOp::Union | SetOp::Intersection => c.arity(1, usize::MAX)?,
     }
     let lists = (0..c.args.len()).map(|i| c.list_arg(i, "sets")).collect::<Result<Vec<_>, _>>()?;
-    if lists.iter().any(|list| list.iter().any(Val::has_unknown)) {
-        return Ok(Val::unknown());
+    if lists.iter().any(|list| list.iter().any(EvalValue::has_unknown)) {
+        return Ok(EvalValue::unknown());
     }
     let total = lists.iter().map(|list| list.len()).sum();
     c.check_len(total)?;
@@ -530,11 +535,11 @@ pub(super) fn set_operation(c: &Call, op: SetOp) -> Result<Val, String> {
     }
     let mut sets = sets.into_iter();
     let first = sets.next().unwrap_or_default();
-    let has = |set: &[Val], v: &Val| set.binary_search_by(|x| set_cmp(x, v)).is_ok();
+    let has = |set: &[EvalValue], v: &EvalValue| set.binary_search_by(|x| set_cmp(x, v)).is_ok();
     let result = match op {
         SetOp::Union => set_of(first.into_iter().chain(sets.flatten()).collect()),
         SetOp::Intersection => {
-            let others: Vec<Vec<Val>> = sets.collect();
+            let others: Vec<Vec<EvalValue>> = sets.collect();
             first.into_iter().filter(|v| others.iter().all(|set| has(set, v))).collect()
         }
         SetOp::Subtract => {
@@ -542,29 +547,29 @@ pub(super) fn set_operation(c: &Call, op: SetOp) -> Result<Val, String> {
             first.into_iter().filter(|v| !has(&other, v)).collect()
         }
     };
-    Ok(Val::List(result))
+    Ok(EvalValue::List(result))
 }
 
 /// `alltrue(list)` / `anytrue(list)`: of bools (or `"true"` and `"false"`).
-pub(super) fn all_or_any(c: &Call, all: bool) -> Result<Val, String> {
+pub(super) fn all_or_any(c: &Call, all: bool) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let items = c.list_arg(0, "list")?;
     let mut unknown = false;
     for item in items {
         match item.unmarked() {
-            Val::Unknown(_) => unknown = true,
+            EvalValue::Unknown(_) => unknown = true,
             v => match v.to_bool() {
-                Some(b) if b != all => return Ok(Val::Bool(!all)),
+                Some(b) if b != all => return Ok(EvalValue::Bool(!all)),
                 Some(_) => {}
                 None => return Err(c.param_err("list", "a list of bools is required")),
             },
         }
     }
-    Ok(if unknown { Val::unknown() } else { Val::Bool(all) })
+    Ok(if unknown { EvalValue::unknown() } else { EvalValue::Bool(all) })
 }
 
 /// `matchkeys(values, keys, searchset)`: the values whose key is in the search set.
-pub(super) fn matchkeys(c: &Call) -> Result<Val, String> {
+pub(super) fn matchkeys(c: &Call) -> Result<EvalValue, String> {
     c.arity(3, 3)?;
     let (values, keys, search) = (c.list_arg(0, "values")?, c.list_arg(1, "keys")?, c.list_arg(2, "searchset")?);
     if values.len() != keys.len() {
@@ -576,15 +581,15 @@ pub(super) fn matchkeys(c: &Call) -> Result<Val, String> {
             out.push(v.clone());
         }
     }
-    Ok(Val::List(out))
+    Ok(EvalValue::List(out))
 }
 
 /// `setproduct(sets...)`: every combination, one element from each.
-pub(super) fn setproduct(c: &Call) -> Result<Val, String> {
+pub(super) fn setproduct(c: &Call) -> Result<EvalValue, String> {
     if c.args.len() < 2 {
         return Err(c.err("at least two arguments are required"));
     }
-    let mut out: Vec<Vec<Val>> = vec![Vec::new()];
+    let mut out: Vec<Vec<EvalValue>> = vec![Vec::new()];
     for i in 0..c.args.len() {
         let items = c.list_arg(i, "sets")?;
         c.check_len(out.len().saturating_mul(items.len()))?;
@@ -599,5 +604,5 @@ pub(super) fn setproduct(c: &Call) -> Result<Val, String> {
             })
             .collect();
     }
-    Ok(Val::List(out.into_iter().map(Val::List).collect()))
+    Ok(EvalValue::List(out.into_iter().map(EvalValue::List).collect()))
 }

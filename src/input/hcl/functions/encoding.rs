@@ -3,36 +3,36 @@
 use super::*;
 
 /// `jsonencode(value)`: compact, keys sorted, `<`, `>`, `&` escaped as Go does.
-pub(super) fn jsonencode(c: &Call) -> Result<Val, String> {
+pub(super) fn jsonencode(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     match json_text(c.arg(0)).map_err(|e| c.err(e))? {
-        Some(text) => Ok(Val::str(text)),
-        None => Ok(Val::unknown()),
+        Some(text) => Ok(EvalValue::str(text)),
+        None => Ok(EvalValue::unknown()),
     }
 }
 
 /// `jsondecode(string)`.
-pub(super) fn jsondecode(c: &Call) -> Result<Val, String> {
+pub(super) fn jsondecode(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let text = c.string_arg(0, "str")?;
     let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| c.err(e))?;
-    Ok(Val::from_json(json))
+    Ok(EvalValue::from_json(json))
 }
 
 /// The value as Terraform's JSON; `Ok(None)` when something in it is unknown.
-pub(super) fn json_text(v: &Val) -> Result<Option<String>, String> {
+pub(super) fn json_text(v: &EvalValue) -> Result<Option<String>, String> {
     let mut out = String::new();
     Ok(write_json(v, &mut out)?.then_some(out))
 }
 
 /// Appends the value as JSON; `false` when something in it is unknown.
-pub(super) fn write_json(v: &Val, out: &mut String) -> Result<bool, String> {
+pub(super) fn write_json(v: &EvalValue, out: &mut String) -> Result<bool, String> {
     match v {
-        Val::Null => out.push_str("null"),
-        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Number(n) => out.push_str(&n.to_string()),
-        Val::String(s) => json_quote(s, out),
-        Val::List(items) => {
+        EvalValue::Null => out.push_str("null"),
+        EvalValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        EvalValue::Number(n) => out.push_str(&n.to_string()),
+        EvalValue::String(s) => json_quote(s, out),
+        EvalValue::List(items) => {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
@@ -44,7 +44,7 @@ pub(super) fn write_json(v: &Val, out: &mut String) -> Result<bool, String> {
             }
             out.push(']');
         }
-        Val::Map(m) => {
+        EvalValue::Map(m) => {
             out.push('{');
             for (i, (key, item)) in m.iter().enumerate() {
                 if i > 0 {
@@ -58,8 +58,8 @@ pub(super) fn write_json(v: &Val, out: &mut String) -> Result<bool, String> {
             }
             out.push('}');
         }
-        Val::Unknown(_) => return Ok(false),
-        Val::Sensitive(inner) => return write_json(inner, out),
+        EvalValue::Unknown(_) => return Ok(false),
+        EvalValue::Sensitive(inner) => return write_json(inner, out),
     }
     Ok(true)
 }
@@ -94,21 +94,21 @@ const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::n
 );
 
 /// `base64encode(string)`: the UTF-8 bytes, standard alphabet, padded.
-pub(super) fn base64encode(c: &Call) -> Result<Val, String> {
+pub(super) fn base64encode(c: &Call) -> Result<EvalValue, String> {
     use base64::Engine as _;
     c.arity(1, 1)?;
     let text = c.string_arg(0, "str")?;
-    Ok(Val::str(BASE64.encode(text.as_bytes())))
+    Ok(EvalValue::str(BASE64.encode(text.as_bytes())))
 }
 
 /// `base64decode(string)`: padding required, line breaks ignored (as Go's decoder
 /// does); the result must be UTF-8. Messages never quote the data: it may be secret.
-pub(super) fn base64decode(c: &Call) -> Result<Val, String> {
+pub(super) fn base64decode(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let text = c.string_arg(0, "str")?;
     let bytes = base64_bytes(&text).ok_or_else(|| c.err("failed to decode base64 data"))?;
     String::from_utf8(bytes)
-        .map(Val::str)
+        .map(EvalValue::str)
         .map_err(|_| c.err("the result of decoding the provided string is not valid UTF-8"))
 }
 
@@ -121,14 +121,14 @@ pub(super) fn base64_bytes(text: &str) -> Option<Vec<u8>> {
 
 /// `yamldecode(string)`: one YAML document, as Terraform reads it (YAML 1.2:
 /// `yes` is a string; anchors and aliases resolved; `<<` merge keys applied).
-pub(super) fn yamldecode(c: &Call) -> Result<Val, String> {
+pub(super) fn yamldecode(c: &Call) -> Result<EvalValue, String> {
     use yaml_rust2::YamlLoader;
     c.arity(1, 1)?;
     let text = c.string_arg(0, "src")?;
     let docs =
         YamlLoader::load_from_str(&text).map_err(|e| c.err(format_args!("on line {}: {e}", e.marker().line())))?;
     match docs.as_slice() {
-        [] => Ok(Val::Null),
+        [] => Ok(EvalValue::Null),
         [one] => from_yaml(c, one, 0),
         _ => Err(c.err("unexpected extra content after the first document")),
     }
@@ -137,23 +137,23 @@ pub(super) fn yamldecode(c: &Call) -> Result<Val, String> {
 /// How deep YAML is read (aliases can make a small document a deep one).
 const MAX_YAML_DEPTH: usize = 1_000;
 
-fn from_yaml(c: &Call, y: &yaml_rust2::Yaml, depth: usize) -> Result<Val, String> {
+fn from_yaml(c: &Call, y: &yaml_rust2::Yaml, depth: usize) -> Result<EvalValue, String> {
     use yaml_rust2::Yaml;
     if depth > MAX_YAML_DEPTH {
         return Err(c.err("the document nests too deeply"));
     }
     Ok(match y {
-        Yaml::Null => Val::Null,
-        Yaml::Boolean(b) => Val::Bool(*b),
-        Yaml::Integer(i) => Val::int(*i),
+        Yaml::Null => EvalValue::Null,
+        Yaml::Boolean(b) => EvalValue::Bool(*b),
+        Yaml::Integer(i) => EvalValue::int(*i),
         Yaml::Real(text) => match Number::parse(text) {
-            Some(n) => Val::Number(n),
+            Some(n) => EvalValue::Number(n),
             None => return Err(c.err(format_args!("cannot decode {text:?} as a number"))),
         },
-        Yaml::String(s) => Val::str(s.as_str()),
+        Yaml::String(s) => EvalValue::str(s.as_str()),
         Yaml::Array(items) => {
             c.check_len(items.len())?;
-            Val::List(items.iter().map(|i| from_yaml(c, i, depth + 1)).collect::<Result<_, _>>()?)
+            EvalValue::List(items.iter().map(|i| from_yaml(c, i, depth + 1)).collect::<Result<_, _>>()?)
         }
         Yaml::Hash(hash) => {
             let mut out = Map::new();
@@ -166,8 +166,8 @@ fn from_yaml(c: &Call, y: &yaml_rust2::Yaml, depth: usize) -> Result<Val, String
                     };
                     for m in merged {
                         match from_yaml(c, m, depth + 1)? {
-                            Val::Map(m) => {
-                                let fresh: Vec<(Str, Val)> =
+                            EvalValue::Map(m) => {
+                                let fresh: Vec<(SmolStr, EvalValue)> =
                                     m.into_iter().filter(|(k, _)| out.get(k.as_str()).is_none()).collect();
                                 out.extend(fresh);
                             }
@@ -188,28 +188,28 @@ fn from_yaml(c: &Call, y: &yaml_rust2::Yaml, depth: usize) -> Result<Val, String
                 };
                 out.insert(key, from_yaml(c, v, depth + 1)?);
             }
-            Val::Map(out)
+            EvalValue::Map(out)
         }
         Yaml::Alias(_) | Yaml::BadValue => return Err(c.err("the document holds a value that cannot be read")),
     })
 }
 
 /// `yamlencode(value)`: block style, strings double-quoted, as Terraform writes it.
-pub(super) fn yamlencode(c: &Call) -> Result<Val, String> {
+pub(super) fn yamlencode(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let mut out = String::new();
     if !write_yaml(c.arg(0), 0, &mut out)? {
-        return Ok(Val::unknown());
+        return Ok(EvalValue::unknown());
     }
     c.check_bytes(out.len())?;
-    Ok(Val::str(out))
+    Ok(EvalValue::str(out))
 }
 
 /// Appends `v` as YAML at `indent`, ending with a newline; `false` when something
 /// in it is unknown.
-fn write_yaml(v: &Val, indent: usize, out: &mut String) -> Result<bool, String> {
+fn write_yaml(v: &EvalValue, indent: usize, out: &mut String) -> Result<bool, String> {
     match v.unmarked() {
-        Val::Map(m) if !m.is_empty() => {
+        EvalValue::Map(m) if !m.is_empty() => {
             for (i, (k, item)) in m.iter().enumerate() {
                 if i > 0 {
                     out.push_str(&" ".repeat(indent));
@@ -221,15 +221,15 @@ fn write_yaml(v: &Val, indent: usize, out: &mut String) -> Result<bool, String> 
                 }
             }
         }
-        Val::List(items) if !items.is_empty() => {
+        EvalValue::List(items) if !items.is_empty() => {
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(&" ".repeat(indent));
                 }
                 out.push_str("- ");
                 let ok = match item.unmarked() {
-                    Val::Map(m) if !m.is_empty() => write_yaml(item, indent + 2, out)?,
-                    Val::List(l) if !l.is_empty() => write_yaml(item, indent + 2, out)?,
+                    EvalValue::Map(m) if !m.is_empty() => write_yaml(item, indent + 2, out)?,
+                    EvalValue::List(l) if !l.is_empty() => write_yaml(item, indent + 2, out)?,
                     _ => write_scalar(item, out)?,
                 };
                 if !ok {
@@ -243,14 +243,14 @@ fn write_yaml(v: &Val, indent: usize, out: &mut String) -> Result<bool, String> 
 }
 
 /// A mapping's value after `key:`.
-fn write_yaml_value(v: &Val, indent: usize, out: &mut String) -> Result<bool, String> {
+fn write_yaml_value(v: &EvalValue, indent: usize, out: &mut String) -> Result<bool, String> {
     match v.unmarked() {
-        Val::Map(m) if !m.is_empty() => {
+        EvalValue::Map(m) if !m.is_empty() => {
             out.push('\n');
             out.push_str(&" ".repeat(indent + 2));
             write_yaml(v, indent + 2, out)
         }
-        Val::List(items) if !items.is_empty() => {
+        EvalValue::List(items) if !items.is_empty() => {
             out.push('\n');
             out.push_str(&" ".repeat(indent));
             write_yaml(v, indent, out)
@@ -263,16 +263,16 @@ fn write_yaml_value(v: &Val, indent: usize, out: &mut String) -> Result<bool, St
 }
 
 /// A scalar (or an empty collection) and a newline.
-fn write_scalar(v: &Val, out: &mut String) -> Result<bool, String> {
+fn write_scalar(v: &EvalValue, out: &mut String) -> Result<bool, String> {
     match v.unmarked() {
-        Val::Null => out.push_str("null"),
-        Val::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Val::Number(n) => out.push_str(&n.to_string()),
-        Val::String(s) => json_quote(s, out),
-        Val::Map(_) => out.push_str("{}"),
-        Val::List(_) => out.push_str("[]"),
-        Val::Unknown(_) => return Ok(false),
-        Val::Sensitive(_) => unreachable!("unmarked"),
+        EvalValue::Null => out.push_str("null"),
+        EvalValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        EvalValue::Number(n) => out.push_str(&n.to_string()),
+        EvalValue::String(s) => json_quote(s, out),
+        EvalValue::Map(_) => out.push_str("{}"),
+        EvalValue::List(_) => out.push_str("[]"),
+        EvalValue::Unknown(_) => return Ok(false),
+        EvalValue::Sensitive(_) => unreachable!("unmarked"),
     }
     out.push('\n');
     Ok(true)

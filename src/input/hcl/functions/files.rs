@@ -78,41 +78,41 @@ impl FileAccess {
 }
 
 /// `file(path)`.
-pub(super) fn file(c: &Call, files: &FileAccess) -> Result<Val, String> {
+pub(super) fn file(c: &Call, files: &FileAccess) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let path = c.string_arg(0, "path")?;
-    files.text(&path).map(Val::str).map_err(|e| c.err(e))
+    files.text(&path).map(EvalValue::str).map_err(|e| c.err(e))
 }
 
 /// `filebase64(path)`.
-pub(super) fn filebase64(c: &Call, files: &FileAccess) -> Result<Val, String> {
+pub(super) fn filebase64(c: &Call, files: &FileAccess) -> Result<EvalValue, String> {
     use base64::Engine as _;
     c.arity(1, 1)?;
     let path = c.string_arg(0, "path")?;
     let bytes = files.read(&path).map_err(|e| c.err(e))?;
-    Ok(Val::str(base64::engine::general_purpose::STANDARD.encode(bytes)))
+    Ok(EvalValue::str(base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
 /// `fileexists(path)`: whether a regular file is there; unknown outside the
 /// repository, where envwall does not look.
-pub(super) fn fileexists(c: &Call, files: &FileAccess) -> Result<Val, String> {
+pub(super) fn fileexists(c: &Call, files: &FileAccess) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let path = c.string_arg(0, "path")?;
     match files.resolve(&path) {
         Ok(p) => match std::fs::metadata(&p) {
-            Ok(m) if m.is_file() => Ok(Val::Bool(true)),
+            Ok(m) if m.is_file() => Ok(EvalValue::Bool(true)),
             Ok(m) if m.is_dir() => Err(c.err(format_args!("{path:?} is a directory, not a file"))),
-            Ok(_) => Ok(Val::Bool(false)),
+            Ok(_) => Ok(EvalValue::Bool(false)),
             Err(e) => Err(c.err(format_args!("cannot read {path:?}: {e}"))),
         },
-        Err(e) if e.starts_with("no file") => Ok(Val::Bool(false)),
+        Err(e) if e.starts_with("no file") => Ok(EvalValue::Bool(false)),
         Err(e) => Err(c.err(e)),
     }
 }
 
 /// `fileset(path, pattern)`: the regular files below `path` whose path relative to
 /// it matches `pattern` (`*`, `**`, `?`, `[...]`, `{a,b}`), sorted, `/`-separated.
-pub(super) fn fileset(c: &Call, files: &FileAccess) -> Result<Val, String> {
+pub(super) fn fileset(c: &Call, files: &FileAccess) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let path = c.string_arg(0, "path")?;
     let pattern = c.string_arg(1, "pattern")?;
@@ -124,7 +124,7 @@ pub(super) fn fileset(c: &Call, files: &FileAccess) -> Result<Val, String> {
     let dir = match files.resolve(&path) {
         Ok(dir) => dir,
         // Terraform gives an empty set for a directory that is not there.
-        Err(e) if e.starts_with("no file") => return Ok(Val::List(Vec::new())),
+        Err(e) if e.starts_with("no file") => return Ok(EvalValue::List(Vec::new())),
         Err(e) => return Err(c.err(e)),
     };
     let mut out = Vec::new();
@@ -137,17 +137,17 @@ pub(super) fn fileset(c: &Call, files: &FileAccess) -> Result<Val, String> {
         let rel = rel.join("/");
         if matcher.is_match(&rel) {
             c.check_len(out.len() + 1)?;
-            out.push(Val::str(rel));
+            out.push(EvalValue::str(rel));
         }
     }
     out.sort_by(|a, b| a.to_text().cmp(&b.to_text()));
-    Ok(Val::List(out))
+    Ok(EvalValue::List(out))
 }
 
 /// `pathexpand(path)`: a leading `~` is the home directory of wherever Terraform
 /// runs, which envwall does not know; any other path is itself.
-pub(super) fn pathexpand(c: &Call) -> Result<Val, String> {
+pub(super) fn pathexpand(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let path = c.string_arg(0, "path")?;
-    Ok(if path.starts_with('~') { Val::unknown() } else { Val::str(path.into_owned()) })
+    Ok(if path.starts_with('~') { EvalValue::unknown() } else { EvalValue::str(path.into_owned()) })
 }

@@ -3,25 +3,25 @@
 use super::*;
 
 /// `format(spec, values...)`.
-pub(super) fn format(c: &Call) -> Result<Val, String> {
+pub(super) fn format(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, usize::MAX)?;
     let spec = c.string_arg(0, "format")?;
     let values = &c.args[1..];
-    if values.iter().any(Val::has_unknown) {
-        return Ok(Val::unknown());
+    if values.iter().any(EvalValue::has_unknown) {
+        return Ok(EvalValue::unknown());
     }
-    let values: Vec<&Val> = values.iter().collect();
-    sprintf(c, &spec, &values).map(Val::str).map_err(|e| c.err(e))
+    let values: Vec<&EvalValue> = values.iter().collect();
+    sprintf(c, &spec, &values).map(EvalValue::str).map_err(|e| c.err(e))
 }
 
 /// `formatlist(spec, values...)`: list values are iterated in parallel, others repeat.
-pub(super) fn formatlist(c: &Call) -> Result<Val, String> {
+pub(super) fn formatlist(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, usize::MAX)?;
     let spec = c.string_arg(0, "format")?;
     let values = &c.args[1..];
     let mut iterations: Option<(usize, usize)> = None;
     for (i, v) in values.iter().enumerate() {
-        let Val::List(items) = v.unmarked() else { continue };
+        let EvalValue::List(items) = v.unmarked() else { continue };
         match iterations {
             None => iterations = Some((items.len(), i)),
             Some((len, first)) if len != items.len() => {
@@ -39,23 +39,23 @@ pub(super) fn formatlist(c: &Call) -> Result<Val, String> {
     let mut out = Vec::with_capacity(count);
     let mut bytes = 0usize;
     for k in 0..count {
-        let row: Vec<&Val> = values
+        let row: Vec<&EvalValue> = values
             .iter()
             .map(|v| match v.unmarked() {
-                Val::List(items) => items.get(k).unwrap_or(&NULL),
+                EvalValue::List(items) => items.get(k).unwrap_or(&NULL),
                 v => v,
             })
             .collect();
         if row.iter().any(|v| v.has_unknown()) {
-            out.push(Val::unknown());
+            out.push(EvalValue::unknown());
             continue;
         }
         let text = sprintf(c, &spec, &row).map_err(|e| c.err(format_args!("error on format iteration {k}: {e}")))?;
         bytes += text.len();
         c.check_bytes(bytes)?;
-        out.push(Val::str(text));
+        out.push(EvalValue::str(text));
     }
-    Ok(Val::List(out))
+    Ok(EvalValue::List(out))
 }
 
 /// One `%` sequence of a format string.
@@ -75,7 +75,7 @@ pub(super) struct Verb<'s> {
 }
 
 /// go-cty's `format`: `spec` applied to known `values`. Messages carry no function name.
-pub(super) fn sprintf(c: &Call, spec: &str, values: &[&Val]) -> Result<String, String> {
+pub(super) fn sprintf(c: &Call, spec: &str, values: &[&EvalValue]) -> Result<String, String> {
     let bytes = spec.as_bytes();
     let mut out = String::new();
     let mut next_arg = 1;
@@ -182,7 +182,7 @@ pub(super) fn bad_format_char(spec: &str, p: usize) -> String {
 }
 
 /// Formats one verb's value.
-pub(super) fn format_verb(v: &Verb, values: &[&Val]) -> Result<String, String> {
+pub(super) fn format_verb(v: &Verb, values: &[&EvalValue]) -> Result<String, String> {
     let Some(arg) = v.arg.checked_sub(1).and_then(|i| values.get(i)) else {
         return Err(format!(
             "not enough arguments for {:?} at {}: need index {} but have {} total",
@@ -211,11 +211,11 @@ pub(super) fn unsupported(v: &Verb, msg: impl fmt::Display) -> String {
 }
 
 /// `%v`: strings as they are, numbers as `%g`, everything else (and `%#v`) as JSON.
-pub(super) fn format_as_is(v: &Verb, arg: &Val) -> Result<String, String> {
+pub(super) fn format_as_is(v: &Verb, arg: &EvalValue) -> Result<String, String> {
     if !v.sharp {
         match arg {
-            Val::String(s) => return Ok(pad(v, s)),
-            Val::Number(n) => return Ok(pad(v, &general_text(n.to_f64(), None, false))),
+            EvalValue::String(s) => return Ok(pad(v, s)),
+            EvalValue::Number(n) => return Ok(pad(v, &general_text(n.to_f64(), None, false))),
             _ => {}
         }
     }
@@ -224,19 +224,19 @@ pub(super) fn format_as_is(v: &Verb, arg: &Val) -> Result<String, String> {
 }
 
 /// `%t` (go-cty applies no width to it).
-pub(super) fn format_bool(v: &Verb, arg: &Val) -> Result<String, String> {
+pub(super) fn format_bool(v: &Verb, arg: &EvalValue) -> Result<String, String> {
     match arg.to_bool() {
         Some(b) => Ok(b.to_string()),
-        None if matches!(arg, Val::String(_)) => Err(unsupported(v, "a bool is required")),
+        None if matches!(arg, EvalValue::String(_)) => Err(unsupported(v, "a bool is required")),
         None => Err(unsupported(v, format_args!("bool required, but have {}", arg.type_name()))),
     }
 }
 
 /// `%b %d %o %x %X %e %E %f %g %G`.
-pub(super) fn format_numeric(v: &Verb, arg: &Val) -> Result<String, String> {
+pub(super) fn format_numeric(v: &Verb, arg: &EvalValue) -> Result<String, String> {
     let n = match arg.to_exact() {
         Some(n) => n,
-        _ if matches!(arg, Val::String(_)) => return Err(unsupported(v, "a number is required")),
+        _ if matches!(arg, EvalValue::String(_)) => return Err(unsupported(v, "a number is required")),
         _ => return Err(unsupported(v, format_args!("number required, but have {}", arg.type_name()))),
     };
     match v.mode {
@@ -426,7 +426,7 @@ impl Digits {
 }
 
 /// `%s` and `%q`; a precision truncates the string (in characters) before quoting.
-pub(super) fn format_text(v: &Verb, arg: &Val) -> Result<String, String> {
+pub(super) fn format_text(v: &Verb, arg: &EvalValue) -> Result<String, String> {
     let text =
         arg.to_text().ok_or_else(|| unsupported(v, format_args!("string required, but have {}", arg.type_name())))?;
     let text: Cow<str> = match v.prec {

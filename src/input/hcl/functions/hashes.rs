@@ -13,7 +13,7 @@ pub(super) enum Digest {
 }
 
 /// The digest of `bytes`, in hex or base64.
-pub(super) fn digest(kind: Digest, bytes: &[u8], base64: bool) -> Val {
+pub(super) fn digest(kind: Digest, bytes: &[u8], base64: bool) -> EvalValue {
     use base64::Engine as _;
     use sha2::Digest as _;
     let raw: Vec<u8> = match kind {
@@ -23,24 +23,24 @@ pub(super) fn digest(kind: Digest, bytes: &[u8], base64: bool) -> Val {
         Digest::Sha512 => sha2::Sha512::digest(bytes).to_vec(),
     };
     if base64 {
-        return Val::str(base64::engine::general_purpose::STANDARD.encode(raw));
+        return EvalValue::str(base64::engine::general_purpose::STANDARD.encode(raw));
     }
     let mut hex = String::with_capacity(raw.len() * 2);
     for b in raw {
         let _ = write!(hex, "{b:02x}");
     }
-    Val::str(hex)
+    EvalValue::str(hex)
 }
 
 /// `md5(string)` and its kin: the digest of the string's UTF-8 bytes.
-pub(super) fn hash(c: &Call, kind: Digest, base64: bool) -> Result<Val, String> {
+pub(super) fn hash(c: &Call, kind: Digest, base64: bool) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let text = c.string_arg(0, "str")?;
     Ok(digest(kind, text.as_bytes(), base64))
 }
 
 /// `filemd5(path)` and its kin: the digest of a file's bytes.
-pub(super) fn file_hash(c: &Call, files: &FileAccess, kind: Digest, base64: bool) -> Result<Val, String> {
+pub(super) fn file_hash(c: &Call, files: &FileAccess, kind: Digest, base64: bool) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let path = c.string_arg(0, "path")?;
     let bytes = files.read(&path).map_err(|e| c.err(e))?;
@@ -48,7 +48,7 @@ pub(super) fn file_hash(c: &Call, files: &FileAccess, kind: Digest, base64: bool
 }
 
 /// `uuidv5(namespace, name)`: `dns`, `url`, `oid`, `x500` or a UUID as the namespace.
-pub(super) fn uuidv5(c: &Call) -> Result<Val, String> {
+pub(super) fn uuidv5(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let namespace = c.string_arg(0, "namespace")?;
     let name = c.string_arg(1, "name")?;
@@ -60,5 +60,5 @@ pub(super) fn uuidv5(c: &Call) -> Result<Val, String> {
         other => uuid::Uuid::parse_str(other)
             .map_err(|_| c.err(format_args!("uuidv5() doesn't support namespace {other:?}")))?,
     };
-    Ok(Val::str(uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string()))
+    Ok(EvalValue::str(uuid::Uuid::new_v5(&ns, name.as_bytes()).to_string()))
 }

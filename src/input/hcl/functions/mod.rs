@@ -40,7 +40,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
 
-use super::value::{Map, Number, Str, Val};
+use super::value::{EvalValue, Map, Number};
 use collections::*;
 use conversion::*;
 use encoding::*;
@@ -49,6 +49,7 @@ use format::*;
 use hashes::*;
 use network::*;
 use numeric::*;
+use smol_str::SmolStr;
 use strings::*;
 
 /// Most elements a function may produce in one collection.
@@ -80,9 +81,9 @@ struct Function {
 #[derive(Clone, Copy)]
 enum Run {
     /// From its arguments' values.
-    Values(fn(&Call) -> Result<Val, String>),
+    Values(fn(&Call) -> Result<EvalValue, String>),
     /// From files of the configuration, read through [`FileAccess`].
-    Files(fn(&Call, &FileAccess) -> Result<Val, String>),
+    Files(fn(&Call, &FileAccess) -> Result<EvalValue, String>),
     /// By the evaluator itself: `try` and `can` decide which arguments are
     /// evaluated, `sensitive`, `nonsensitive` and `issensitive` read or change
     /// marks, `templatefile` and `templatestring` evaluate a template.
@@ -93,17 +94,17 @@ enum Run {
 }
 
 /// A function that marks its result when anything in its arguments is marked.
-const fn reads(name: &'static str, run: fn(&Call) -> Result<Val, String>) -> Function {
+const fn reads(name: &'static str, run: fn(&Call) -> Result<EvalValue, String>) -> Function {
     Function { name, run: Run::Values(run), keeps_inner_marks: false }
 }
 
 /// A function whose arguments' inner marks pass through to its result.
-const fn passes(name: &'static str, run: fn(&Call) -> Result<Val, String>) -> Function {
+const fn passes(name: &'static str, run: fn(&Call) -> Result<EvalValue, String>) -> Function {
     Function { name, run: Run::Values(run), keeps_inner_marks: true }
 }
 
 /// A function that reads files.
-const fn reads_files(name: &'static str, run: fn(&Call, &FileAccess) -> Result<Val, String>) -> Function {
+const fn reads_files(name: &'static str, run: fn(&Call, &FileAccess) -> Result<EvalValue, String>) -> Function {
     Function { name, run: Run::Files(run), keeps_inner_marks: false }
 }
 
@@ -160,7 +161,7 @@ static FUNCTIONS: &[Function] = &[
     }),
     reads("distinct", distinct),
     passes("element", element),
-    reads("endswith", |c| string_pair(c, ["str", "suffix"], |s, p| Val::Bool(s.ends_with(p)))),
+    reads("endswith", |c| string_pair(c, ["str", "suffix"], |s, p| EvalValue::Bool(s.ends_with(p)))),
     reads_files("file", file),
     reads_files("filebase64", filebase64),
     reads_files("filebase64sha256", |c, f| file_hash(c, f, Digest::Sha256, true)),
@@ -214,8 +215,8 @@ static FUNCTIONS: &[Function] = &[
     passes("slice", slice),
     reads("sort", sort),
     reads("split", split),
-    reads("startswith", |c| string_pair(c, ["str", "prefix"], |s, p| Val::Bool(s.starts_with(p)))),
-    reads("strcontains", |c| string_pair(c, ["str", "substr"], |s, p| Val::Bool(s.contains(p)))),
+    reads("startswith", |c| string_pair(c, ["str", "prefix"], |s, p| EvalValue::Bool(s.starts_with(p)))),
+    reads("strcontains", |c| string_pair(c, ["str", "substr"], |s, p| EvalValue::Bool(s.contains(p)))),
     reads("strrev", strrev),
     reads("substr", substr),
     reads("sum", sum),
@@ -230,10 +231,12 @@ static FUNCTIONS: &[Function] = &[
     reads("toset", toset),
     passes("tostring", tostring),
     reads("transpose", transpose),
-    reads("trim", |c| string_pair(c, ["str", "cutset"], |s, cut| Val::str(s.trim_matches(|ch| cut.contains(ch))))),
-    reads("trimprefix", |c| string_pair(c, ["str", "prefix"], |s, p| Val::str(s.strip_prefix(p).unwrap_or(s)))),
+    reads("trim", |c| {
+        string_pair(c, ["str", "cutset"], |s, cut| EvalValue::str(s.trim_matches(|ch| cut.contains(ch))))
+    }),
+    reads("trimprefix", |c| string_pair(c, ["str", "prefix"], |s, p| EvalValue::str(s.strip_prefix(p).unwrap_or(s)))),
     reads("trimspace", |c| map_string(c, |s| s.trim().to_owned())),
-    reads("trimsuffix", |c| string_pair(c, ["str", "suffix"], |s, p| Val::str(s.strip_suffix(p).unwrap_or(s)))),
+    reads("trimsuffix", |c| string_pair(c, ["str", "suffix"], |s, p| EvalValue::str(s.strip_suffix(p).unwrap_or(s)))),
     evaluator("try"),
     reads("upper", |c| map_string(c, |s| s.chars().map(|ch| single(ch.to_uppercase()).unwrap_or(ch)).collect())),
     reads("urlencode", urlencode),
@@ -245,7 +248,7 @@ static FUNCTIONS: &[Function] = &[
     passes("zipmap", zipmap),
 ];
 
-static NULL: Val = Val::Null;
+static NULL: EvalValue = EvalValue::Null;
 
 /// The function `name`.
 fn function(name: &str) -> Option<&'static Function> {
@@ -256,19 +259,19 @@ fn function(name: &str) -> Option<&'static Function> {
 /// function that reads files gives an unknown). `Err` is a message saying what is
 /// wrong with the arguments, phrased like Terraform's ("cidrsubnet: prefix
 /// extension of 8 does not accommodate a subnet numbered 300").
-pub(crate) fn call(name: &str, args: Vec<Val>, files: Option<&FileAccess>) -> Result<Val, CallError> {
+pub(crate) fn call(name: &str, args: Vec<EvalValue>, files: Option<&FileAccess>) -> Result<EvalValue, CallError> {
     let Some(f) = function(name) else {
         return Err(CallError { message: format!("there is no function named {name:?}"), too_large: false });
     };
-    if args.iter().any(Val::is_unknown) {
+    if args.iter().any(EvalValue::is_unknown) {
         // The evaluator answers these itself; answer as it would.
-        return Ok(Val::unknown());
+        return Ok(EvalValue::unknown());
     }
     let c = Call { name, args: &args, too_large: Cell::new(false) };
     let result = match (f.run, files) {
         (Run::Values(run), _) => run(&c),
         (Run::Files(run), Some(files)) => run(&c, files),
-        (Run::Files(_), None) | (Run::AtApply, _) => Ok(Val::unknown()),
+        (Run::Files(_), None) | (Run::AtApply, _) => Ok(EvalValue::unknown()),
         (Run::Evaluator, _) => Err(c.err("is evaluated by the evaluator")),
     };
     let result = result.map_err(|message| CallError { message, too_large: c.too_large.get() })?;
@@ -298,7 +301,7 @@ pub(crate) fn exists(name: &str) -> bool {
 /// A call under way: the function's name, for messages, and its arguments.
 struct Call<'a> {
     name: &'a str,
-    args: &'a [Val],
+    args: &'a [EvalValue],
     /// Set when the result would be too large ([`CallError::too_large`]).
     too_large: Cell<bool>,
 }
@@ -329,14 +332,14 @@ impl<'a> Call<'a> {
     }
 
     /// Argument `i`, unmarked; null when absent.
-    fn arg(&self, i: usize) -> &'a Val {
-        self.args.get(i).map_or(&NULL, Val::unmarked)
+    fn arg(&self, i: usize) -> &'a EvalValue {
+        self.args.get(i).map_or(&NULL, EvalValue::unmarked)
     }
 
     /// Argument `i`, which must not be null.
-    fn non_null(&self, i: usize, param: &str) -> Result<&'a Val, String> {
+    fn non_null(&self, i: usize, param: &str) -> Result<&'a EvalValue, String> {
         match self.arg(i) {
-            Val::Null => Err(self.param_err(param, "argument must not be null")),
+            EvalValue::Null => Err(self.param_err(param, "argument must not be null")),
             v => Ok(v),
         }
     }
@@ -352,7 +355,7 @@ impl<'a> Call<'a> {
         let v = self.non_null(i, param)?;
         match v.to_exact() {
             Some(n) => Ok(n),
-            None if matches!(v, Val::String(_)) => Err(self.param_err(param, "a number is required")),
+            None if matches!(v, EvalValue::String(_)) => Err(self.param_err(param, "a number is required")),
             None => Err(self.param_err(param, "number required")),
         }
     }
@@ -371,9 +374,9 @@ impl<'a> Call<'a> {
     }
 
     /// Argument `i`, which must be a list (or set, or tuple).
-    fn list_arg(&self, i: usize, param: &str) -> Result<&'a [Val], String> {
+    fn list_arg(&self, i: usize, param: &str) -> Result<&'a [EvalValue], String> {
         match self.non_null(i, param)? {
-            Val::List(items) => Ok(items),
+            EvalValue::List(items) => Ok(items),
             _ => Err(self.param_err(param, "list required")),
         }
     }
@@ -381,7 +384,7 @@ impl<'a> Call<'a> {
     /// Argument `i`, which must be a map (or object).
     fn map_arg(&self, i: usize, param: &str) -> Result<&'a Map, String> {
         match self.non_null(i, param)? {
-            Val::Map(m) => Ok(m),
+            EvalValue::Map(m) => Ok(m),
             _ => Err(self.param_err(param, "map required")),
         }
     }
@@ -411,24 +414,24 @@ impl<'a> Call<'a> {
 
 /// The number as an `i64` when it is whole and fits.
 /// Whether anything inside the value (or the value itself) is marked sensitive.
-fn contains_sensitive(v: &Val) -> bool {
+fn contains_sensitive(v: &EvalValue) -> bool {
     match v {
-        Val::Sensitive(_) => true,
-        Val::List(items) => items.iter().any(contains_sensitive),
-        Val::Map(m) => m.values().any(contains_sensitive),
+        EvalValue::Sensitive(_) => true,
+        EvalValue::List(items) => items.iter().any(contains_sensitive),
+        EvalValue::Map(m) => m.values().any(contains_sensitive),
         _ => false,
     }
 }
 
 /// Whether the value carries a sensitive mark at its top.
-fn is_marked(v: &Val) -> bool {
-    matches!(v, Val::Sensitive(_))
+fn is_marked(v: &EvalValue) -> bool {
+    matches!(v, EvalValue::Sensitive(_))
 }
 
 /// Applies `f` under the value's sensitive marks, keeping them.
-fn map_marked(v: &Val, f: &dyn Fn(&Val) -> Val) -> Val {
+fn map_marked(v: &EvalValue, f: &dyn Fn(&EvalValue) -> EvalValue) -> EvalValue {
     match v {
-        Val::Sensitive(inner) => Val::Sensitive(Box::new(map_marked(inner, f))),
+        EvalValue::Sensitive(inner) => EvalValue::Sensitive(Box::new(map_marked(inner, f))),
         v => f(v),
     }
 }

@@ -89,7 +89,7 @@ pub(super) fn net_text(addr: u128, bits: u32, len: u32) -> String {
 }
 
 /// `cidrhost(prefix, hostnum)`: a host's address; negative numbers count from the end.
-pub(super) fn cidrhost(c: &Call) -> Result<Val, String> {
+pub(super) fn cidrhost(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let p = Prefix::parse(c, 0)?;
     let hostnum = c.exact_arg(1, "hostnum")?;
@@ -106,22 +106,22 @@ pub(super) fn cidrhost(c: &Call) -> Result<Val, String> {
     let host = host
         .filter(|h| *h <= max)
         .ok_or_else(|| c.err(format_args!("prefix of {} does not accommodate a host numbered {hostnum}", p.len)))?;
-    Ok(Val::str(ip_text(p.addr | host, p.bits)))
+    Ok(EvalValue::str(ip_text(p.addr | host, p.bits)))
 }
 
 /// `cidrnetmask(prefix)`: an IPv4 prefix's mask in dotted-decimal form.
-pub(super) fn cidrnetmask(c: &Call) -> Result<Val, String> {
+pub(super) fn cidrnetmask(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let p = Prefix::parse(c, 0)?;
     if p.bits != 32 {
         let text = c.string_arg(0, "prefix")?;
         return Err(c.err(format_args!("IPv6 addresses cannot have a netmask: {text}")));
     }
-    Ok(Val::str(ip_text(net_mask(32, p.len), 32)))
+    Ok(EvalValue::str(ip_text(net_mask(32, p.len), 32)))
 }
 
 /// `cidrsubnet(prefix, newbits, netnum)`: subnet `netnum` of the prefix extended by `newbits`.
-pub(super) fn cidrsubnet(c: &Call) -> Result<Val, String> {
+pub(super) fn cidrsubnet(c: &Call) -> Result<EvalValue, String> {
     c.arity(3, 3)?;
     let p = Prefix::parse(c, 0)?;
     let newbits = c.int_arg(1, "newbits")?;
@@ -137,14 +137,14 @@ pub(super) fn cidrsubnet(c: &Call) -> Result<Val, String> {
         c.err(format_args!("prefix extension of {newbits} does not accommodate a subnet numbered {netnum}"))
     })?;
     let addr = p.addr | num.checked_shl(p.bits - new_len).unwrap_or(0);
-    Ok(Val::str(net_text(addr, p.bits, new_len)))
+    Ok(EvalValue::str(net_text(addr, p.bits, new_len)))
 }
 
 /// `cidrsubnets(prefix, newbits...)`: consecutive subnets, each aligned to its own size.
 ///
 /// Follows Terraform's allocation step for step, including its refusal (hashicorp/terraform#35486)
 /// to allocate inside a prefix that starts at the all-zeros address.
-pub(super) fn cidrsubnets(c: &Call) -> Result<Val, String> {
+pub(super) fn cidrsubnets(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, usize::MAX)?;
     let p = Prefix::parse(c, 0)?;
     let protocol = if p.bits == 32 { "IPv4" } else { "IPv6" };
@@ -176,9 +176,9 @@ pub(super) fn cidrsubnets(c: &Call) -> Result<Val, String> {
             )));
         }
         current = (next, len);
-        out.push(Val::str(net_text(next, p.bits, len)));
+        out.push(EvalValue::str(net_text(next, p.bits, len)));
     }
-    Ok(Val::List(out))
+    Ok(EvalValue::List(out))
 }
 
 /// The first `len`-bit subnet after `current`, and whether finding it wrapped past the

@@ -3,14 +3,18 @@
 use super::*;
 
 /// Applies `f` to the single string argument.
-pub(super) fn map_string(c: &Call, f: impl Fn(&str) -> String) -> Result<Val, String> {
+pub(super) fn map_string(c: &Call, f: impl Fn(&str) -> String) -> Result<EvalValue, String> {
     c.arity(1, 1)?;
     let s = c.string_arg(0, "str")?;
-    Ok(Val::str(f(&s)))
+    Ok(EvalValue::str(f(&s)))
 }
 
 /// Applies `f` to two string arguments named `params`.
-pub(super) fn string_pair(c: &Call, params: [&str; 2], f: impl Fn(&str, &str) -> Val) -> Result<Val, String> {
+pub(super) fn string_pair(
+    c: &Call,
+    params: [&str; 2],
+    f: impl Fn(&str, &str) -> EvalValue,
+) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let a = c.string_arg(0, params[0])?;
     let b = c.string_arg(1, params[1])?;
@@ -57,15 +61,15 @@ pub(super) fn is_word_separator(ch: char) -> bool {
 }
 
 /// `join(separator, lists...)`.
-pub(super) fn join(c: &Call) -> Result<Val, String> {
+pub(super) fn join(c: &Call) -> Result<EvalValue, String> {
     c.arity(1, usize::MAX)?;
     let sep = c.string_arg(0, "separator")?;
     if c.args.len() < 2 {
         return Err(c.err("at least one list is required"));
     }
     let lists = (1..c.args.len()).map(|i| c.list_arg(i, "lists")).collect::<Result<Vec<_>, _>>()?;
-    if lists.iter().any(|list| list.iter().any(Val::has_unknown)) {
-        return Ok(Val::unknown());
+    if lists.iter().any(|list| list.iter().any(EvalValue::has_unknown)) {
+        return Ok(EvalValue::unknown());
     }
     let mut parts = Vec::new();
     for (li, list) in lists.iter().enumerate() {
@@ -85,24 +89,24 @@ pub(super) fn join(c: &Call) -> Result<Val, String> {
     }
     let total = parts.iter().map(|p| p.len()).sum::<usize>() + sep.len().saturating_mul(parts.len().saturating_sub(1));
     c.check_bytes(total)?;
-    Ok(Val::str(parts.join(&*sep)))
+    Ok(EvalValue::str(parts.join(&*sep)))
 }
 
 /// `split(separator, str)`; an empty separator splits into characters.
-pub(super) fn split(c: &Call) -> Result<Val, String> {
+pub(super) fn split(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let sep = c.string_arg(0, "separator")?;
     let s = c.string_arg(1, "str")?;
     if sep.is_empty() {
         c.check_len(s.chars().count())?;
-        return Ok(Val::List(s.chars().map(|ch| Val::String(ch.into())).collect()));
+        return Ok(EvalValue::List(s.chars().map(|ch| EvalValue::String(ch.into())).collect()));
     }
     c.check_len(s.matches(&*sep).count() + 1)?;
-    Ok(Val::List(s.split(&*sep).map(Val::str).collect()))
+    Ok(EvalValue::List(s.split(&*sep).map(EvalValue::str).collect()))
 }
 
 /// `replace(string, substring, replacement)`; `/regex/` substrings are refused.
-pub(super) fn replace(c: &Call) -> Result<Val, String> {
+pub(super) fn replace(c: &Call) -> Result<EvalValue, String> {
     c.arity(3, 3)?;
     let s = c.string_arg(0, "str")?;
     let from = c.string_arg(1, "substr")?;
@@ -112,11 +116,11 @@ pub(super) fn replace(c: &Call) -> Result<Val, String> {
         // Go's `$1` / `${name}` expansion is the regex crate's too.
         let out = re.replace_all(&s, &*to).into_owned();
         c.check_bytes(out.len())?;
-        return Ok(Val::str(out));
+        return Ok(EvalValue::str(out));
     }
     let hits = if from.is_empty() { s.chars().count() + 1 } else { s.matches(&*from).count() };
     c.check_bytes(s.len().saturating_add(hits.saturating_mul(to.len())))?;
-    Ok(Val::str(s.replace(&*from, &to)))
+    Ok(EvalValue::str(s.replace(&*from, &to)))
 }
 
 /// Compiles an RE2-syntax pattern, as Terraform's regular expression functions take.
@@ -129,73 +133,73 @@ pub(super) fn compile(c: &Call, pattern: &str) -> Result<regex::Regex, String> {
 /// `regex(pattern, string)` and `regexall(pattern, string)`: a match is the
 /// matched text when the pattern has no groups, a map when its groups are named,
 /// else the list of the groups (null for a group that took no part).
-pub(super) fn regex(c: &Call, all: bool) -> Result<Val, String> {
+pub(super) fn regex(c: &Call, all: bool) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let pattern = c.string_arg(0, "pattern")?;
     let s = c.string_arg(1, "string")?;
     let re = compile(c, &pattern)?;
     let groups = re.captures_len() - 1;
     let named = groups > 0 && re.capture_names().skip(1).all(|n| n.is_some());
-    let shape = |caps: regex::Captures<'_>| -> Val {
-        let text = |m: Option<regex::Match<'_>>| m.map_or(Val::Null, |m| Val::str(m.as_str()));
+    let shape = |caps: regex::Captures<'_>| -> EvalValue {
+        let text = |m: Option<regex::Match<'_>>| m.map_or(EvalValue::Null, |m| EvalValue::str(m.as_str()));
         if groups == 0 {
             text(caps.get(0))
         } else if named {
-            Val::Map(re.capture_names().flatten().map(|n| (n.to_owned(), text(caps.name(n)))).collect())
+            EvalValue::Map(re.capture_names().flatten().map(|n| (n.to_owned(), text(caps.name(n)))).collect())
         } else {
-            Val::List((1..=groups).map(|i| text(caps.get(i))).collect())
+            EvalValue::List((1..=groups).map(|i| text(caps.get(i))).collect())
         }
     };
     if all {
-        let found: Vec<Val> = re.captures_iter(&s).take(1_000_000).map(shape).collect();
-        return Ok(Val::List(found));
+        let found: Vec<EvalValue> = re.captures_iter(&s).take(1_000_000).map(shape).collect();
+        return Ok(EvalValue::List(found));
     }
     re.captures(&s).map(shape).ok_or_else(|| c.err("pattern did not match any part of the given string"))
 }
 
 /// `substr(string, offset, length)`, counting characters, as go-cty does: a negative
 /// offset counts from the end, a negative length takes the rest.
-pub(super) fn substr(c: &Call) -> Result<Val, String> {
+pub(super) fn substr(c: &Call) -> Result<EvalValue, String> {
     c.arity(3, 3)?;
     let s = c.string_arg(0, "str")?;
     let offset = c.int_arg(1, "offset")?;
     let length = c.int_arg(2, "length")?;
     if offset >= 0 && length == 0 {
-        return Ok(Val::str(""));
+        return Ok(EvalValue::str(""));
     }
     let total = i64::try_from(s.chars().count()).unwrap_or(i64::MAX);
     let start = if offset < 0 { offset.saturating_add(total).max(0) } else { offset };
     if start >= total {
-        return Ok(Val::str(""));
+        return Ok(EvalValue::str(""));
     }
     let rest = total - start;
     // go-cty takes the rest for a zero length after a negative offset, too.
     let take = if length <= 0 { rest } else { length.min(rest) };
     let (start, take) = (usize::try_from(start).unwrap_or(0), usize::try_from(take).unwrap_or(0));
-    Ok(Val::String(s.chars().skip(start).take(take).collect()))
+    Ok(EvalValue::String(s.chars().skip(start).take(take).collect()))
 }
 
 /// `chomp(string)`: the newlines at the end removed.
-pub(super) fn chomp(c: &Call) -> Result<Val, String> {
+pub(super) fn chomp(c: &Call) -> Result<EvalValue, String> {
     map_string(c, |s| s.trim_end_matches(['\n', '\r']).to_owned())
 }
 
 /// `indent(spaces, string)`: every line but the first indented.
-pub(super) fn indent(c: &Call) -> Result<Val, String> {
+pub(super) fn indent(c: &Call) -> Result<EvalValue, String> {
     c.arity(2, 2)?;
     let n = usize::try_from(c.int_arg(0, "spaces")?).map_err(|_| c.param_err("spaces", "must not be negative"))?;
     let text = c.string_arg(1, "str")?;
     c.check_bytes(text.len().saturating_add(n.saturating_mul(text.matches('\n').count())))?;
-    Ok(Val::str(text.replace('\n', &format!("\n{}", " ".repeat(n)))))
+    Ok(EvalValue::str(text.replace('\n', &format!("\n{}", " ".repeat(n)))))
 }
 
 /// `strrev(string)`.
-pub(super) fn strrev(c: &Call) -> Result<Val, String> {
+pub(super) fn strrev(c: &Call) -> Result<EvalValue, String> {
     map_string(c, |s| s.chars().rev().collect())
 }
 
 /// `urlencode(string)`: as Go's `url.QueryEscape`.
-pub(super) fn urlencode(c: &Call) -> Result<Val, String> {
+pub(super) fn urlencode(c: &Call) -> Result<EvalValue, String> {
     use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
     const QUERY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
     map_string(c, |s| utf8_percent_encode(s, QUERY).to_string().replace("%20", "+"))

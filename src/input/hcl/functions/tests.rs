@@ -4,22 +4,22 @@ mod paths {
     use super::super::*;
 
     /// A call with no files to read.
-    fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
+    fn call(name: &str, args: Vec<EvalValue>) -> Result<EvalValue, String> {
         super::super::call(name, args, None).map_err(|e| e.message)
     }
 
-    fn one(name: &str, arg: &str) -> Val {
-        call(name, vec![Val::String(arg.into())]).unwrap()
+    fn one(name: &str, arg: &str) -> EvalValue {
+        call(name, vec![EvalValue::String(arg.into())]).unwrap()
     }
 
     #[test]
     fn basename_and_dirname_split_paths_as_terraform_does() {
-        assert_eq!(one("basename", "/work/infra/prod"), Val::String("prod".into()));
-        assert_eq!(one("basename", "foo/bar.tf"), Val::String("bar.tf".into()));
-        assert_eq!(one("basename", "/"), Val::String("/".into()));
-        assert_eq!(one("dirname", "/work/infra/prod"), Val::String("/work/infra".into()));
-        assert_eq!(one("dirname", "main.tf"), Val::String(".".into()));
-        assert_eq!(one("dirname", "/main.tf"), Val::String("/".into()));
+        assert_eq!(one("basename", "/work/infra/prod"), EvalValue::String("prod".into()));
+        assert_eq!(one("basename", "foo/bar.tf"), EvalValue::String("bar.tf".into()));
+        assert_eq!(one("basename", "/"), EvalValue::String("/".into()));
+        assert_eq!(one("dirname", "/work/infra/prod"), EvalValue::String("/work/infra".into()));
+        assert_eq!(one("dirname", "main.tf"), EvalValue::String(".".into()));
+        assert_eq!(one("dirname", "/main.tf"), EvalValue::String("/".into()));
     }
 }
 
@@ -27,32 +27,32 @@ mod all {
     use super::super::*;
 
     /// A call with no files to read.
-    fn call(name: &str, args: Vec<Val>) -> Result<Val, String> {
+    fn call(name: &str, args: Vec<EvalValue>) -> Result<EvalValue, String> {
         super::super::call(name, args, None).map_err(|e| e.message)
     }
 
-    fn s(x: &str) -> Val {
-        Val::str(x)
+    fn s(x: &str) -> EvalValue {
+        EvalValue::str(x)
     }
-    fn n(x: f64) -> Val {
-        Val::num(x)
+    fn n(x: f64) -> EvalValue {
+        EvalValue::num(x)
     }
-    fn b(x: bool) -> Val {
-        Val::Bool(x)
+    fn b(x: bool) -> EvalValue {
+        EvalValue::Bool(x)
     }
-    fn l(items: Vec<Val>) -> Val {
-        Val::List(items)
+    fn l(items: Vec<EvalValue>) -> EvalValue {
+        EvalValue::List(items)
     }
-    fn ls(items: &[&str]) -> Val {
-        Val::List(items.iter().map(|x| s(x)).collect())
+    fn ls(items: &[&str]) -> EvalValue {
+        EvalValue::List(items.iter().map(|x| s(x)).collect())
     }
-    fn m(pairs: Vec<(&str, Val)>) -> Val {
-        Val::Map(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    fn m(pairs: Vec<(&str, EvalValue)>) -> EvalValue {
+        EvalValue::Map(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
     }
-    fn secret(v: Val) -> Val {
-        Val::Sensitive(Box::new(v))
+    fn secret(v: EvalValue) -> EvalValue {
+        EvalValue::Sensitive(Box::new(v))
     }
-    const U: Val = Val::unknown();
+    const U: EvalValue = EvalValue::unknown();
 
     #[test]
     fn every_name_dispatches() {
@@ -66,15 +66,15 @@ mod all {
         assert!(!exists("formatdate"));
         assert_eq!(call("formatdate", vec![]), Err("there is no function named \"formatdate\"".to_owned()));
         // Known only when Terraform applies the plan.
-        assert_eq!(call("timestamp", vec![]), Ok(Val::unknown()));
+        assert_eq!(call("timestamp", vec![]), Ok(EvalValue::unknown()));
     }
 
     #[test]
     fn functions_added_for_real_configurations() {
-        assert_eq!(call("alltrue", vec![l(vec![Val::Bool(true), s("true")])]), Ok(Val::Bool(true)));
-        assert_eq!(call("alltrue", vec![l(vec![])]), Ok(Val::Bool(true)));
-        assert_eq!(call("anytrue", vec![l(vec![Val::Bool(false), U])]), Ok(U));
-        assert_eq!(call("anytrue", vec![l(vec![])]), Ok(Val::Bool(false)));
+        assert_eq!(call("alltrue", vec![l(vec![EvalValue::Bool(true), s("true")])]), Ok(EvalValue::Bool(true)));
+        assert_eq!(call("alltrue", vec![l(vec![])]), Ok(EvalValue::Bool(true)));
+        assert_eq!(call("anytrue", vec![l(vec![EvalValue::Bool(false), U])]), Ok(U));
+        assert_eq!(call("anytrue", vec![l(vec![])]), Ok(EvalValue::Bool(false)));
         assert_eq!(call("chomp", vec![s("hello\r\n\n")]), Ok(s("hello")));
         assert_eq!(call("indent", vec![n(2.0), s("a\nb\nc")]), Ok(s("a\n  b\n  c")));
         assert_eq!(call("strrev", vec![s("héllo")]), Ok(s("olléh")));
@@ -119,7 +119,7 @@ mod all {
             Err("upper: invalid value for \"str\" parameter: string required".to_owned())
         );
         assert_eq!(
-            call("upper", vec![Val::Null]),
+            call("upper", vec![EvalValue::Null]),
             Err("upper: invalid value for \"str\" parameter: argument must not be null".to_owned())
         );
     }
@@ -263,7 +263,7 @@ mod all {
 
     // --- format --------------------------------------------------------------------------
 
-    fn fmt(spec: &str, args: Vec<Val>) -> Result<Val, String> {
+    fn fmt(spec: &str, args: Vec<EvalValue>) -> Result<EvalValue, String> {
         let mut all = vec![s(spec)];
         all.extend(args);
         call("format", all)
@@ -278,7 +278,7 @@ mod all {
         assert_eq!(fmt("%#v", vec![n(1.0)]), Ok(s("1")));
         assert_eq!(fmt("%#v", vec![m(vec![("a", n(1.0))])]), Ok(s("{\"a\":1}")));
         assert_eq!(fmt("%#v", vec![l(vec![b(true)])]), Ok(s("[true]")));
-        assert_eq!(fmt("%#v", vec![Val::Null]), Ok(s("null")));
+        assert_eq!(fmt("%#v", vec![EvalValue::Null]), Ok(s("null")));
     }
 
     #[test]
@@ -383,7 +383,7 @@ mod all {
             Err("format: unsupported value for \"%d\" at 0: an integer is required".to_owned())
         );
         assert_eq!(
-            fmt("This statement is %t", vec![Val::Null]),
+            fmt("This statement is %t", vec![EvalValue::Null]),
             Err("format: unsupported value for \"%t\" at 18: null value cannot be formatted".to_owned())
         );
         assert_eq!(fmt("abc%", vec![]), Err("format: invalid format string starting at offset 4".to_owned()));
@@ -416,7 +416,7 @@ mod all {
         );
         assert_eq!(call("formatlist", vec![s("%s"), l(vec![])]), Ok(l(vec![])));
         assert_eq!(call("formatlist", vec![s("x")]), Ok(ls(&["x"])));
-        assert_eq!(call("formatlist", vec![s("%v"), Val::Null]), Ok(ls(&["null"])));
+        assert_eq!(call("formatlist", vec![s("%v"), EvalValue::Null]), Ok(ls(&["null"])));
         assert_eq!(call("formatlist", vec![s("%s"), l(vec![s("a"), U])]), Ok(l(vec![s("a"), U])));
         assert_eq!(
             call("formatlist", vec![s("%s %s"), ls(&["a", "b"]), ls(&["c"])]),
@@ -439,7 +439,7 @@ mod all {
         assert_eq!(call("join", vec![s(","), l(vec![s("a"), U])]), Ok(U));
         assert_eq!(call("join", vec![s(",")]), Err("join: at least one list is required".to_owned()));
         assert_eq!(
-            call("join", vec![s(","), l(vec![s("a"), Val::Null])]),
+            call("join", vec![s(","), l(vec![s("a"), EvalValue::Null])]),
             Err("join: element 1 is null; cannot concatenate null values".to_owned())
         );
     }
@@ -468,7 +468,7 @@ mod all {
 
     #[test]
     fn regex_and_regexall_shape_matches_as_terraform_does() {
-        let m = |pairs: &[(&str, &str)]| Val::Map(pairs.iter().map(|(k, v)| (k.to_string(), s(v))).collect());
+        let m = |pairs: &[(&str, &str)]| EvalValue::Map(pairs.iter().map(|(k, v)| (k.to_string(), s(v))).collect());
         assert_eq!(call("regex", vec![s("[a-z]+"), s("53454 abc 543")]), Ok(s("abc")));
         assert_eq!(
             call("regex", vec![s("(\\d\\d\\d\\d)-(\\d\\d)-(\\d\\d)"), s("2019-02-01")]),
@@ -580,7 +580,7 @@ mod all {
             Ok(m(vec![("a", U), ("b", n(1.0))]))
         );
         assert_eq!(call("merge", vec![]), Ok(m(vec![])));
-        assert_eq!(call("merge", vec![Val::Null, m(vec![("a", n(1.0))])]), Ok(m(vec![("a", n(1.0))])));
+        assert_eq!(call("merge", vec![EvalValue::Null, m(vec![("a", n(1.0))])]), Ok(m(vec![("a", n(1.0))])));
         assert_eq!(
             call("merge", vec![m(vec![]), ls(&["a"])]),
             Err("merge: arguments must be maps or objects, got \"list\"".to_owned())
@@ -601,8 +601,8 @@ mod all {
     fn flatten_lists() {
         assert_eq!(call("flatten", vec![l(vec![ls(&["a", "b"]), l(vec![]), ls(&["c"])])]), Ok(ls(&["a", "b", "c"])));
         assert_eq!(
-            call("flatten", vec![l(vec![l(vec![s("a"), l(vec![s("b"), Val::Null])]), s("c")])]),
-            Ok(l(vec![s("a"), s("b"), Val::Null, s("c")]))
+            call("flatten", vec![l(vec![l(vec![s("a"), l(vec![s("b"), EvalValue::Null])]), s("c")])]),
+            Ok(l(vec![s("a"), s("b"), EvalValue::Null, s("c")]))
         );
         assert_eq!(call("flatten", vec![l(vec![l(vec![n(1.0)]), U])]), Ok(U));
         assert_eq!(call("flatten", vec![s("a")]), Err("flatten: can only flatten lists, sets and tuples".to_owned()));
@@ -710,7 +710,7 @@ mod all {
         assert_eq!(call("sort", vec![l(vec![n(3.0), n(10.0), n(1.0)])]), Ok(ls(&["1", "10", "3"])));
         assert_eq!(call("sort", vec![l(vec![s("b"), U])]), Ok(U));
         assert_eq!(
-            call("sort", vec![l(vec![s("b"), Val::Null])]),
+            call("sort", vec![l(vec![s("b"), EvalValue::Null])]),
             Err("sort: given list element 1 is null; a null string cannot be sorted".to_owned())
         );
     }
@@ -743,14 +743,17 @@ mod all {
 
     #[test]
     fn compact_drops_empty() {
-        assert_eq!(call("compact", vec![l(vec![s("a"), s(""), s("b"), Val::Null, s("c")])]), Ok(ls(&["a", "b", "c"])));
+        assert_eq!(
+            call("compact", vec![l(vec![s("a"), s(""), s("b"), EvalValue::Null, s("c")])]),
+            Ok(ls(&["a", "b", "c"]))
+        );
         assert_eq!(call("compact", vec![l(vec![s("a"), U])]), Ok(U));
         assert!(call("compact", vec![l(vec![ls(&["a"])])]).is_err());
     }
 
     #[test]
     fn one_element() {
-        assert_eq!(call("one", vec![l(vec![])]), Ok(Val::Null));
+        assert_eq!(call("one", vec![l(vec![])]), Ok(EvalValue::Null));
         assert_eq!(call("one", vec![ls(&["hello"])]), Ok(s("hello")));
         assert_eq!(
             call("one", vec![ls(&["a", "b"])]),
@@ -782,7 +785,7 @@ mod all {
         );
         assert_eq!(call("transpose", vec![m(vec![("a", l(vec![U]))])]), Ok(U));
         assert_eq!(
-            call("transpose", vec![m(vec![("a", Val::Null)])]),
+            call("transpose", vec![m(vec![("a", EvalValue::Null)])]),
             Err("transpose: input must not contain null list".to_owned())
         );
     }
@@ -791,11 +794,11 @@ mod all {
     fn coalesce_values() {
         assert_eq!(call("coalesce", vec![s("a"), s("b")]), Ok(s("a")));
         assert_eq!(call("coalesce", vec![s(""), s("b")]), Ok(s("b")));
-        assert_eq!(call("coalesce", vec![Val::Null, n(1.0), n(2.0)]), Ok(n(1.0)));
+        assert_eq!(call("coalesce", vec![EvalValue::Null, n(1.0), n(2.0)]), Ok(n(1.0)));
         assert_eq!(call("coalesce", vec![n(1.0), s("a")]), Ok(s("1")));
         assert_eq!(call("coalesce", vec![l(vec![U])]), Ok(l(vec![U])));
         assert_eq!(
-            call("coalesce", vec![Val::Null, s("")]),
+            call("coalesce", vec![EvalValue::Null, s("")]),
             Err("coalesce: no non-null, non-empty-string arguments".to_owned())
         );
         assert_eq!(
@@ -807,7 +810,7 @@ mod all {
     #[test]
     fn coalescelist_lists() {
         assert_eq!(call("coalescelist", vec![ls(&["a", "b"]), ls(&["c", "d"])]), Ok(ls(&["a", "b"])));
-        assert_eq!(call("coalescelist", vec![l(vec![]), Val::Null, ls(&["c", "d"])]), Ok(ls(&["c", "d"])));
+        assert_eq!(call("coalescelist", vec![l(vec![]), EvalValue::Null, ls(&["c", "d"])]), Ok(ls(&["c", "d"])));
         assert_eq!(
             call("coalescelist", vec![l(vec![]), l(vec![])]),
             Err("coalescelist: no non-null arguments".to_owned())
@@ -824,10 +827,10 @@ mod all {
     fn tostring_tonumber_tobool() {
         assert_eq!(call("tostring", vec![n(1.5)]), Ok(s("1.5")));
         assert_eq!(call("tostring", vec![b(true)]), Ok(s("true")));
-        assert_eq!(call("tostring", vec![Val::Null]), Ok(Val::Null));
+        assert_eq!(call("tostring", vec![EvalValue::Null]), Ok(EvalValue::Null));
         assert_eq!(call("tostring", vec![ls(&["a"])]), Err("tostring: cannot convert list to string".to_owned()));
         assert_eq!(call("tonumber", vec![s("1")]), Ok(n(1.0)));
-        assert_eq!(call("tonumber", vec![Val::Null]), Ok(Val::Null));
+        assert_eq!(call("tonumber", vec![EvalValue::Null]), Ok(EvalValue::Null));
         assert_eq!(
             call("tonumber", vec![s("no")]),
             Err("tonumber: cannot convert string to number; given string must be a decimal representation of a number"
@@ -836,7 +839,7 @@ mod all {
         assert!(call("tonumber", vec![s("inf")]).is_err());
         assert!(call("tonumber", vec![s(" 5")]).is_err());
         assert_eq!(call("tobool", vec![s("true")]), Ok(b(true)));
-        assert_eq!(call("tobool", vec![Val::Null]), Ok(Val::Null));
+        assert_eq!(call("tobool", vec![EvalValue::Null]), Ok(EvalValue::Null));
         assert_eq!(
             call("tobool", vec![s("yes")]),
             Err("tobool: cannot convert string to bool; only the strings \"true\" or \"false\" are allowed".to_owned())
@@ -862,7 +865,7 @@ mod all {
         assert_eq!(call("toset", vec![l(vec![s("a"), s("b"), n(3.0)])]), Ok(ls(&["3", "a", "b"])));
         assert_eq!(call("toset", vec![l(vec![n(10.0), n(2.0), n(2.0)])]), Ok(l(vec![n(2.0), n(10.0)])));
         assert_eq!(call("toset", vec![l(vec![s("a"), U])]), Ok(U));
-        assert_eq!(call("toset", vec![Val::Null]), Ok(Val::Null));
+        assert_eq!(call("toset", vec![EvalValue::Null]), Ok(EvalValue::Null));
     }
 
     // --- sets ------------------------------------------------------------------------------
@@ -889,21 +892,21 @@ mod all {
         assert_eq!(
             call(
                 "jsonencode",
-                vec![m(vec![("hello", s("world")), ("a", l(vec![n(1.0), n(1.5), b(true), Val::Null]))])]
+                vec![m(vec![("hello", s("world")), ("a", l(vec![n(1.0), n(1.5), b(true), EvalValue::Null]))])]
             ),
             Ok(s("{\"a\":[1,1.5,true,null],\"hello\":\"world\"}"))
         );
         assert_eq!(call("jsonencode", vec![s("<a> & \"b\"\n")]), Ok(s("\"\\u003ca\\u003e \\u0026 \\\"b\\\"\\n\"")));
         assert_eq!(call("jsonencode", vec![n(1e21)]), Ok(s("1000000000000000000000")));
         assert_eq!(call("jsonencode", vec![l(vec![s("a"), U])]), Ok(U));
-        assert_eq!(call("jsonencode", vec![Val::Null]), Ok(s("null")));
+        assert_eq!(call("jsonencode", vec![EvalValue::Null]), Ok(s("null")));
     }
 
     #[test]
     fn jsondecode_values() {
         assert_eq!(
             call("jsondecode", vec![s("{\"hello\": \"world\", \"n\": [1, 2.5, null]}")]),
-            Ok(m(vec![("hello", s("world")), ("n", l(vec![n(1.0), n(2.5), Val::Null]))]))
+            Ok(m(vec![("hello", s("world")), ("n", l(vec![n(1.0), n(2.5), EvalValue::Null]))]))
         );
         assert_eq!(call("jsondecode", vec![s("true")]), Ok(b(true)));
         assert!(call("jsondecode", vec![s("{nope")]).is_err_and(|e| e.starts_with("jsondecode: ")));
@@ -993,7 +996,7 @@ mod all {
     #[test]
     fn no_function_panics_on_odd_arguments() {
         let pool = vec![
-            Val::Null,
+            EvalValue::Null,
             b(true),
             n(-1.0),
             n(0.5),
@@ -1006,7 +1009,7 @@ mod all {
             s("::/0"),
             s("💃🏿é"),
             l(vec![]),
-            l(vec![U, n(1.0), s("a"), Val::Null]),
+            l(vec![U, n(1.0), s("a"), EvalValue::Null]),
             l(vec![secret(ls(&["x"])), m(vec![])]),
             m(vec![("a", l(vec![s("b"), U])), ("c", secret(n(2.0)))]),
         ];
