@@ -24,6 +24,7 @@ mod gen_repo;
 #[path = "support/measure.rs"]
 mod measure;
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -263,9 +264,9 @@ fn parse_all(dir: &Path) -> usize {
         }
     }
     paths.sort();
-    let parsed = envwall::parallel::map(
-        &paths,
-        |path| {
+    let parsed = paths
+        .par_iter()
+        .map(|path| {
             let text = std::fs::read_to_string(path).expect("read file");
             if path.extension().is_some_and(|x| x == "tf") {
                 let body: hcl_edit::structure::Body = text.parse().expect("valid HCL");
@@ -274,8 +275,7 @@ fn parse_all(dir: &Path) -> usize {
                 let state: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
                 state.as_object().map_or(0, serde_json::Map::len)
             }
-        },
-        |_| {},
-    );
+        })
+        .collect::<Vec<_>>();
     parsed.len()
 }

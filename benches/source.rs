@@ -22,6 +22,7 @@ mod gen_source;
 #[path = "support/measure.rs"]
 mod measure;
 
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -238,12 +239,11 @@ fn child(mode: &str, dir: &Path, runs: usize) {
 /// as envwall's parser uses.
 fn parse_all(dir: &Path) -> Vec<hcl_edit::structure::Body> {
     let paths = files_under(dir, |p| p.extension().is_some_and(|x| x == "tf"));
-    envwall::parallel::map(
-        &paths,
-        |path| {
+    paths
+        .par_iter()
+        .map(|path| {
             let text = std::fs::read_to_string(path).expect("read .tf file");
             text.parse::<hcl_edit::structure::Body>().expect("valid HCL")
-        },
-        |_| {},
-    )
+        })
+        .collect::<Vec<_>>()
 }

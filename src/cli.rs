@@ -299,8 +299,13 @@ impl Error {
     }
 }
 
-/// Runs a parsed command line.
+/// Runs a parsed command line, on a thread whose stack holds what Terraform
+/// allows: nesting and chains of locals of any depth.
 pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    crate::parallel::with_stack(|| run_here(cli))
+}
+
+fn run_here(cli: Cli) -> Result<ExitCode, Error> {
     crate::input::read::set_max_file_size(cli.max_file_size);
     // Before any work: a run must not quietly take another day than the one asked for.
     let today = crate::policy::Date::today().map_err(|message| Error::Usage {

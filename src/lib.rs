@@ -31,7 +31,7 @@ pub mod graph;
 pub(crate) mod hash;
 pub mod input;
 pub mod model;
-pub mod parallel;
+pub(crate) mod parallel;
 pub mod policy;
 pub mod report;
 pub mod rules;

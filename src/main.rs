@@ -19,9 +19,7 @@ fn main() -> ExitCode {
             return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
-    // On a thread whose stack holds what Terraform allows: nesting and chains of
-    // locals of any depth.
-    match envwall::parallel::with_stack(|| envwall::cli::run(cli)) {
+    match envwall::cli::run(cli) {
         Ok(code) => code,
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
