@@ -271,6 +271,37 @@ fn the_html_page_loads_offline_in_chromium_and_shows_every_environment_and_link(
 }
 
 #[test]
+fn names_on_the_html_page_are_text_never_markup() {
+    // The audited directory and a stack directory named with markup, quotes and
+    // an ampersand: the page shows them as text.
+    let root = std::env::temp_dir().join(format!("envwall-html-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let audited = root.join(r#"<b>audit & "q" 'x'"#);
+    let renamed = |rel: &std::path::Path| {
+        rel.to_str().unwrap().replace("prod/app", "prod/app <img src=x onerror=alert(1)>")
+    };
+    for entry in walkdir::WalkDir::new(REPO) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(REPO).unwrap();
+        if entry.file_type().is_file() {
+            let to = audited.join(renamed(rel));
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(entry.path(), to).unwrap();
+        }
+    }
+    let (code, html, err) = envwall(&["audit", audited.to_str().unwrap(), "--format", "html", "-q"]);
+    let _ = std::fs::remove_dir_all(&root);
+    assert_eq!(code, 1, "{err}");
+    assert!(!html.contains("<b>") && !html.contains("<img"), "markup from a name reached the page");
+    let escaped_root = "&#60;b&#62;audit &#38; &#34;q&#34; &#39;x&#39;";
+    assert!(html.contains(&format!("<h1>envwall audit of {}/{escaped_root}</h1>", root.display())), "{html}");
+    // The stack keeps its name, as text, in the drawing, the findings and the stacks.
+    let stack = "prod/app &#60;img src=x onerror=alert(1)&#62;";
+    assert_eq!(html.matches(&format!("<td><code>{stack}</code></td>")).count(), 1, "{html}");
+    assert!(html.contains(&format!(r#"<g class="node" data-node="{stack}: "#)), "{html}");
+}
+
+#[test]
 fn terragrunt_units_local_remote_state_and_workspaces_are_stacks() {
     let module = r#"
 variable "env" {}

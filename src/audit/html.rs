@@ -7,12 +7,13 @@
 //! their columns, the finding drawn between them and highlighted when it joins
 //! production and non-production — then the findings, the matrix and the stacks.
 
-use std::fmt::Write as _;
 use std::io::{self, Write};
+
+use askama::Template;
 
 use super::summary::{Matrix, StackSummary};
 use crate::findings::EndTier;
-use crate::findings::{Report, ReportEnd};
+use crate::findings::{Report, ReportEnd, Summary};
 use crate::rules::Status;
 
 const NODE_W: usize = 300;
@@ -20,6 +21,91 @@ const NODE_H: usize = 34;
 const COL_GAP: usize = 120;
 const ROW_GAP: usize = 14;
 const TOP: usize = 64;
+
+/// The page: `templates/audit.html`, which escapes every value it is given, so a
+/// name the user chose (a directory called `<i>x</i>`) is text, never markup.
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct Page<'a> {
+    title: &'a str,
+    summary: &'a Summary,
+    stacks: &'a [StackSummary],
+    graph: Graph<'a>,
+    findings: Vec<FindingRow<'a>>,
+    matrix: &'a Matrix,
+    matrix_rows: Vec<MatrixRow<'a>>,
+    stack_rows: Vec<StackRow<'a>>,
+}
+
+/// The drawing: one column per environment, a node per finding end, a line per finding.
+struct Graph<'a> {
+    width: usize,
+    height: usize,
+    node_width: usize,
+    node_height: usize,
+    columns: Vec<Column>,
+    links: Vec<Link<'a>>,
+    nodes: Vec<Node>,
+}
+
+struct Column {
+    name: String,
+    production: bool,
+    x: usize,
+    title_x: usize,
+    width: usize,
+    height: usize,
+}
+
+struct Link<'a> {
+    rule: &'a str,
+    name: &'a str,
+    message: &'a str,
+    d: String,
+    crossing: bool,
+    pending: bool,
+}
+
+struct Node {
+    name: String,
+    short: String,
+    x: usize,
+    y: usize,
+}
+
+struct FindingRow<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'static str,
+    suppressed: bool,
+    /// The end's name and its column.
+    from: (String, String),
+    to: (String, String),
+    via: String,
+    status: String,
+    place: String,
+}
+
+struct MatrixRow<'a> {
+    from: &'a str,
+    cells: Vec<MatrixCell>,
+}
+
+struct MatrixCell {
+    text: String,
+    crosses: bool,
+}
+
+struct StackRow<'a> {
+    name: &'a str,
+    environment: String,
+    error: Option<&'a str>,
+    why: &'a str,
+    resources: usize,
+    pending_removal: usize,
+    read: String,
+    findings: usize,
+}
 
 /// Writes the page.
 pub fn write(
@@ -29,45 +115,19 @@ pub fn write(
     stacks: &[StackSummary],
     matrix: &Matrix,
 ) -> io::Result<()> {
-    let mut page = String::with_capacity(64 * 1024);
-    let s = &report.summary;
-    // Names the user chose (a directory called `<i>x</i>`) are text, not markup.
-    let title = esc(title);
-    let _ = writeln!(
-        page,
-        r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{{font:14px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;margin:24px;color:#1d2330;background:#fff}}
-h1{{font-size:22px;margin:0 0 4px}} h2{{font-size:17px;margin:28px 0 8px}}
-.sub{{color:#5b6475}} table{{border-collapse:collapse;width:100%;margin:6px 0}}
-th,td{{border-bottom:1px solid #e3e6ec;padding:5px 8px;text-align:left;vertical-align:top}}
-th{{background:#f5f6f9;font-weight:600}} code{{font:12px ui-monospace,monospace}}
-.sev-critical,.sev-high{{color:#b3261e;font-weight:600}} .sev-medium{{color:#9a6700}} .sev-low,.sev-info{{color:#5b6475}}
-.cross{{color:#b3261e;font-weight:600}} .suppressed{{opacity:.55}}
-svg text{{font:12px system-ui,sans-serif}} .env-box{{fill:#f7f8fb;stroke:#cfd5df}}
-.env-production{{fill:#fff4f2;stroke:#f0b5ac}} .env-title{{font-weight:600;font-size:13px}}
-.node rect{{fill:#fff;stroke:#8f9bb0}} .node.active rect,.finding.active{{stroke-width:3}}
-.finding{{fill:none;stroke:#9aa3b5;stroke-width:1.6}} .finding.crossing{{stroke:#d93025;stroke-width:2.2}}
-.finding.pending{{stroke-dasharray:6 4}} td code{{word-break:break-all}} td:first-child{{white-space:nowrap}}
-tr.active td{{background:#fff4d6}}
-</style></head>
-<body data-ready="no">
-<h1>{title}</h1>
-<p class="sub">{} stacks · {} resources · {} findings ({} suppressed)</p>"#,
-        stacks.len(),
-        s.resources,
-        s.findings,
-        s.suppressed
-    );
-    draw(&mut page, report, matrix);
-    findings_table(&mut page, report);
-    matrix_table(&mut page, matrix);
-    stacks_table(&mut page, stacks);
-    page.push_str(SCRIPT);
-    page.push_str("</body></html>\n");
-    w.write_all(page.as_bytes())
+    let page = Page {
+        title,
+        summary: &report.summary,
+        stacks,
+        graph: draw(report, matrix),
+        findings: report.findings.iter().map(finding_row).collect(),
+        matrix,
+        matrix_rows: matrix_rows(matrix),
+        stack_rows: stacks.iter().map(stack_row).collect(),
+    };
+    page.write_into(w)?;
+    // Templates lose their last newline; a file ends with one.
+    w.write_all(b"\n")
 }
 
 /// The name a finding end is drawn with.
@@ -83,7 +143,7 @@ fn end_column(e: &ReportEnd) -> String {
     e.environment.clone().unwrap_or_else(|| e.tier.as_str().to_owned())
 }
 
-fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
+fn draw<'a>(report: &'a Report, matrix: &Matrix) -> Graph<'a> {
     // Columns: every environment of the matrix, then any other an end is in.
     let mut columns: Vec<String> = matrix.environments.clone();
     for f in &report.findings {
@@ -107,207 +167,128 @@ fn draw(page: &mut String, report: &Report, matrix: &Matrix) {
     let rows = nodes.iter().map(Vec::len).max().unwrap_or(0).max(1);
     let width = columns.len().max(1) * (NODE_W + COL_GAP) + 40;
     let height = TOP + rows * (NODE_H + ROW_GAP) + 40;
-    let _ = writeln!(
-        page,
-        r#"<h2>Environment graph</h2>
-<svg id="graph" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="environments and the links between them">
-<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="context-stroke"/></marker></defs>
-"#
-    );
     let x_of = |col: usize| 20 + col * (NODE_W + COL_GAP);
     let y_of = |row: usize| TOP + row * (NODE_H + ROW_GAP);
-    for (col, name) in columns.iter().enumerate() {
-        let production = report
-            .findings
-            .iter()
-            .flat_map(|f| [&f.from, &f.to])
-            .any(|e| end_column(e) == *name && e.tier == EndTier::Production);
-        let class = if production || name == "production" { "env-box env-production" } else { "env-box" };
-        let _ = write!(
-            page,
-            r#"<g class="environment" data-environment="{n}"><rect class="{class}" x="{}" y="20" width="{}" height="{}" rx="8"/><text class="env-title" x="{}" y="44">{n}</text></g>"#,
-            x_of(col) - 10,
-            NODE_W + 20,
-            height - 30,
-            x_of(col),
-            n = esc(name)
-        );
-    }
     let place = |name: &str, column: &str| -> (usize, usize) {
         let col = columns.iter().position(|c| c == column).unwrap_or(0);
         let row = nodes[col].iter().position(|n| n == name).unwrap_or(0);
         (col, row)
     };
-    for (i, f) in report.findings.iter().enumerate() {
-        let (fc, fr) = place(&end_name(&f.from), &end_column(&f.from));
-        let (tc, tr) = place(&end_name(&f.to), &end_column(&f.to));
-        let crossing = matches!(
-            (f.from.tier, f.to.tier),
-            (EndTier::Production, EndTier::NonProduction) | (EndTier::NonProduction, EndTier::Production)
-        );
-        let (y1, y2) = (y_of(fr) + NODE_H / 2, y_of(tr) + NODE_H / 2);
-        let d = if fc == tc {
-            // Both ends in one column: a loop out to the right.
-            let x = x_of(fc) + NODE_W;
-            let out = x + 60 + 10 * (i % 5);
-            format!("M{x},{y1} C{out},{y1} {out},{y2} {x},{y2}")
-        } else {
-            let (x1, x2) = if tc > fc { (x_of(fc) + NODE_W, x_of(tc)) } else { (x_of(fc), x_of(tc) + NODE_W) };
-            let mid = (x1 + x2) / 2;
-            format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
-        };
-        let mut class = String::from(if crossing { "finding crossing" } else { "finding" });
-        if f.status == Status::PendingRemoval {
-            class.push_str(" pending");
-        }
-        let _ = writeln!(
-            page,
-            r#"<path class="{class}" data-finding="{i}" data-rule="{}" d="{d}" marker-end="url(#arrow)"><title>{} {}: {}</title></path>"#,
-            f.rule,
-            f.rule,
-            esc(f.name),
-            esc(&f.message)
-        );
-    }
-    for (col, column) in nodes.iter().enumerate() {
-        for (row, name) in column.iter().enumerate() {
-            let short: String = if name.chars().count() > 44 {
-                format!("…{}", name.chars().rev().take(43).collect::<Vec<_>>().into_iter().rev().collect::<String>())
+    let links = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let (fc, fr) = place(&end_name(&f.from), &end_column(&f.from));
+            let (tc, tr) = place(&end_name(&f.to), &end_column(&f.to));
+            let (y1, y2) = (y_of(fr) + NODE_H / 2, y_of(tr) + NODE_H / 2);
+            let d = if fc == tc {
+                // Both ends in one column: a loop out to the right.
+                let x = x_of(fc) + NODE_W;
+                let out = x + 60 + 10 * (i % 5);
+                format!("M{x},{y1} C{out},{y1} {out},{y2} {x},{y2}")
             } else {
-                name.clone()
+                let (x1, x2) = if tc > fc { (x_of(fc) + NODE_W, x_of(tc)) } else { (x_of(fc), x_of(tc) + NODE_W) };
+                let mid = (x1 + x2) / 2;
+                format!("M{x1},{y1} C{mid},{y1} {mid},{y2} {x2},{y2}")
             };
-            let _ = writeln!(
-                page,
-                r#"<g class="node" data-node="{n}"><rect x="{}" y="{}" width="{NODE_W}" height="{NODE_H}" rx="5"/><text x="{}" y="{}">{}</text><title>{n}</title></g>"#,
-                x_of(col),
-                y_of(row),
-                x_of(col) + 8,
-                y_of(row) + 21,
-                esc(&short),
-                n = esc(name)
-            );
-        }
-    }
-    page.push_str("</svg>\n");
+            Link {
+                rule: f.rule,
+                name: f.name,
+                message: &f.message,
+                d,
+                crossing: matches!(
+                    (f.from.tier, f.to.tier),
+                    (EndTier::Production, EndTier::NonProduction) | (EndTier::NonProduction, EndTier::Production)
+                ),
+                pending: f.status == Status::PendingRemoval,
+            }
+        })
+        .collect();
+    let drawn_nodes = nodes
+        .iter()
+        .enumerate()
+        .flat_map(|(col, column)| {
+            column.iter().enumerate().map(move |(row, name)| Node {
+                short: if name.chars().count() > 44 {
+                    let tail: Vec<char> = name.chars().rev().take(43).collect();
+                    format!("…{}", tail.into_iter().rev().collect::<String>())
+                } else {
+                    name.clone()
+                },
+                name: name.clone(),
+                x: x_of(col),
+                y: y_of(row),
+            })
+        })
+        .collect();
+    let columns = columns
+        .iter()
+        .enumerate()
+        .map(|(col, name)| Column {
+            production: name == "production"
+                || report
+                    .findings
+                    .iter()
+                    .flat_map(|f| [&f.from, &f.to])
+                    .any(|e| end_column(e) == *name && e.tier == EndTier::Production),
+            name: name.clone(),
+            x: x_of(col) - 10,
+            title_x: x_of(col),
+            width: NODE_W + 20,
+            height: height - 30,
+        })
+        .collect();
+    Graph { width, height, node_width: NODE_W, node_height: NODE_H, columns, links, nodes: drawn_nodes }
 }
 
-fn findings_table(page: &mut String, report: &Report) {
-    page.push_str("<h2>Findings</h2>\n<table id=\"findings\"><tr><th>rule</th><th>severity</th><th>from</th><th>to</th><th>via</th><th>status</th><th>where</th></tr>\n");
-    for (i, f) in report.findings.iter().enumerate() {
-        let class = if f.suppressed.is_some() { " class=\"suppressed\"" } else { "" };
-        let end = |e: &ReportEnd| format!("{} <span class=\"sub\">[{}]</span>", esc(&end_name(e)), esc(&end_column(e)));
-        let via = match &f.via.attribute {
+fn finding_row(f: &crate::findings::ReportFinding) -> FindingRow<'_> {
+    FindingRow {
+        rule: f.rule,
+        name: f.name,
+        severity: f.severity.as_str(),
+        suppressed: f.suppressed.is_some(),
+        from: (end_name(&f.from), end_column(&f.from)),
+        to: (end_name(&f.to), end_column(&f.to)),
+        via: match &f.via.attribute {
             Some(a) => format!("{} ({})", f.via.address, a),
             None => f.via.address.clone(),
-        };
-        let place = f.location.as_ref().map_or_else(String::new, |l| format!("{}:{}:{}", l.file, l.line, l.column));
-        let status = match &f.suppressed {
+        },
+        status: match &f.suppressed {
             Some(s) => format!("suppressed ({}: {})", s.kind, s.reason),
             None => f.status.as_str().to_owned(),
-        };
-        let _ = writeln!(
-            page,
-            "<tr{class} data-finding=\"{i}\"><td><code>{}</code><br>{}</td><td class=\"sev-{sev}\">{sev}</td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td><code>{}</code></td></tr>",
-            f.rule,
-            esc(f.name),
-            end(&f.from),
-            end(&f.to),
-            esc(&via),
-            esc(&status),
-            esc(&place),
-            sev = f.severity.as_str()
-        );
+        },
+        place: f.location.as_ref().map_or_else(String::new, |l| format!("{}:{}:{}", l.file, l.line, l.column)),
     }
-    if report.findings.is_empty() {
-        page.push_str("<tr><td colspan=\"7\">No links between production and non-production.</td></tr>\n");
-    }
-    page.push_str("</table>\n");
 }
 
-fn matrix_table(page: &mut String, matrix: &Matrix) {
-    page.push_str("<h2>Which environment reaches which</h2>\n<table id=\"matrix\"><tr><th>from \\ to</th>");
-    for e in &matrix.environments {
-        let _ = write!(page, "<th>{}</th>", esc(e));
-    }
-    page.push_str("</tr>\n");
-    for from in &matrix.environments {
-        let _ = write!(page, "<tr><th>{}</th>", esc(from));
-        for to in &matrix.environments {
-            let cells: Vec<String> = matrix
-                .links
-                .iter()
-                .filter(|c| &c.from == from && &c.to == to)
-                .map(|c| format!("{} {}", c.count, c.kind))
-                .collect();
-            let crosses = matrix.links.iter().any(|c| &c.from == from && &c.to == to && c.crosses);
-            let class = if crosses { " class=\"cross\"" } else { "" };
-            let _ = write!(page, "<td{class}>{}</td>", cells.join(", "));
-        }
-        page.push_str("</tr>\n");
-    }
-    page.push_str("</table>\n");
+fn matrix_rows(matrix: &Matrix) -> Vec<MatrixRow<'_>> {
+    let cell = |from: &str, to: &str| MatrixCell {
+        text: matrix
+            .links
+            .iter()
+            .filter(|c| c.from == from && c.to == to)
+            .map(|c| format!("{} {}", c.count, c.kind))
+            .collect::<Vec<_>>()
+            .join(", "),
+        crosses: matrix.links.iter().any(|c| c.from == from && c.to == to && c.crosses),
+    };
+    matrix
+        .environments
+        .iter()
+        .map(|from| MatrixRow { from, cells: matrix.environments.iter().map(|to| cell(from, to)).collect() })
+        .collect()
 }
 
-fn stacks_table(page: &mut String, stacks: &[StackSummary]) {
-    page.push_str("<h2>Stacks</h2>\n<table id=\"stacks\"><tr><th>stack</th><th>environment</th><th>why</th><th>resources</th><th>read</th><th>findings</th></tr>\n");
-    for s in stacks {
-        let env = s.environment.clone().unwrap_or_else(|| s.tier.to_owned());
-        let pending =
-            if s.pending_removal > 0 { format!(" ({} pending removal)", s.pending_removal) } else { String::new() };
-        let why = match &s.error {
-            Some(error) => format!("<strong>not analysed</strong>: {}", esc(error)),
-            None => esc(&s.evidence.first().cloned().unwrap_or_default()),
-        };
-        let _ = writeln!(
-            page,
-            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&s.name),
-            esc(&env),
-            why,
-            s.resources,
-            pending,
-            s.read.join(" + "),
-            s.findings
-        );
+fn stack_row(s: &StackSummary) -> StackRow<'_> {
+    StackRow {
+        name: &s.name,
+        environment: s.environment.clone().unwrap_or_else(|| s.tier.to_owned()),
+        error: s.error.as_deref(),
+        why: s.evidence.first().map_or("", String::as_str),
+        resources: s.resources,
+        pending_removal: s.pending_removal,
+        read: s.read.join(" + "),
+        findings: s.findings,
     }
-    page.push_str("</table>\n");
-}
-
-/// Hovering a finding's line or row highlights both, and its ends.
-const SCRIPT: &str = r##"<script>
-(function () {
-  var rows = document.querySelectorAll("#findings tr[data-finding]");
-  var paths = document.querySelectorAll("#graph path[data-finding]");
-  function mark(i, on) {
-    [].forEach.call(document.querySelectorAll('[data-finding="' + i + '"]'), function (el) {
-      el.classList.toggle("active", on);
-    });
-  }
-  [].forEach.call(rows, function (el) {
-    el.addEventListener("mouseenter", function () { mark(el.dataset.finding, true); });
-    el.addEventListener("mouseleave", function () { mark(el.dataset.finding, false); });
-  });
-  [].forEach.call(paths, function (el) {
-    el.addEventListener("mouseenter", function () { mark(el.dataset.finding, true); });
-    el.addEventListener("mouseleave", function () { mark(el.dataset.finding, false); });
-  });
-  document.body.dataset.ready = paths.length === rows.length ? "ok" : "mismatch";
-})();
-</script>
-"##;
-
-/// Escapes text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
