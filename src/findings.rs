@@ -14,7 +14,7 @@ use crate::env::Environments;
 use crate::graph::{Graph, Node};
 use crate::model::{Locator, line_column};
 use crate::policy::{Date, Policy, Severity};
-use crate::rules::{End, Finding, Suppression};
+use crate::rules::{End, Finding, Suppression, SuppressionKind};
 
 /// The report of one run.
 #[derive(Debug, Serialize)]
@@ -230,7 +230,7 @@ pub struct Location {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportSuppression {
     /// `exception` (policy) or `inline` (source comment).
-    pub kind: &'static str,
+    pub kind: SuppressionKind,
     /// The exception's name.
     pub name: String,
     /// Its reason.
@@ -367,8 +367,11 @@ fn apply_inline(graph: &Graph<'_, '_>, f: &mut Finding) {
             if rule_matches && place_matches {
                 let file = &graph.model.files[location.file];
                 let reason = if s.reason.is_empty() { "no reason given".to_owned() } else { s.reason.clone() };
-                f.suppressed =
-                    Some(Suppression { kind: "inline", name: format!("{}:{}", file.path.display(), s.line), reason });
+                f.suppressed = Some(Suppression {
+                    kind: SuppressionKind::Inline,
+                    name: format!("{}:{}", file.path.display(), s.line),
+                    reason,
+                });
                 return;
             }
         }
@@ -423,7 +426,11 @@ fn apply_exceptions(graph: &Graph<'_, '_>, policy: &Policy, f: &mut Finding, tod
                     .push(format!("exception `{}` expired on {until} and no longer suppresses this finding", e.name));
             }
             _ => {
-                f.suppressed = Some(Suppression { kind: "exception", name: e.name.clone(), reason: e.reason.clone() });
+                f.suppressed = Some(Suppression {
+                    kind: SuppressionKind::Exception,
+                    name: e.name.clone(),
+                    reason: e.reason.clone(),
+                });
                 return;
             }
         }

@@ -277,9 +277,8 @@ fn names_on_the_html_page_are_text_never_markup() {
     let root = std::env::temp_dir().join(format!("envwall-html-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&root);
     let audited = root.join(r#"<b>audit & "q" 'x'"#);
-    let renamed = |rel: &std::path::Path| {
-        rel.to_str().unwrap().replace("prod/app", "prod/app <img src=x onerror=alert(1)>")
-    };
+    let renamed =
+        |rel: &std::path::Path| rel.to_str().unwrap().replace("prod/app", "prod/app <img src=x onerror=alert(1)>");
     for entry in walkdir::WalkDir::new(REPO) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(REPO).unwrap();

@@ -283,7 +283,7 @@ fn matrix_rows(matrix: &Matrix) -> Vec<MatrixRow<'_>> {
 fn stack_row(s: &StackSummary) -> StackRow<'_> {
     StackRow {
         name: &s.name,
-        environment: s.environment.clone().unwrap_or_else(|| s.tier.to_owned()),
+        environment: s.environment.clone().unwrap_or_else(|| s.tier.as_str().to_owned()),
         error: s.error.as_deref(),
         why: s.evidence.first().map_or("", String::as_str),
         resources: s.resources,

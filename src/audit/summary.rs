@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use super::Stack;
 use crate::env::Environments;
-use crate::findings::Report;
+use crate::findings::{EndTier, Report};
 use crate::graph::{EdgeKind, Graph};
 use crate::policy::Tier;
 use crate::report::terminal::clean;
@@ -34,7 +34,7 @@ pub struct StackSummary {
     pub environment: Option<String>,
     /// That environment's tier; `ambiguous` when its own signals say production
     /// and non-production at once; `unknown` when it has none.
-    pub tier: &'static str,
+    pub tier: EndTier,
     /// Why: the stack's own signals (path, workspace, variables), else what its
     /// resources are.
     pub evidence: Vec<String>,
@@ -68,12 +68,42 @@ pub struct MatrixCell {
     pub from: String,
     /// The other one.
     pub to: String,
-    /// `traffic`, `peering` or `setting`.
-    pub kind: &'static str,
+    /// What kind of link.
+    pub kind: LinkKind,
     /// How many.
     pub count: usize,
     /// Whether it joins production and non-production.
     pub crosses: bool,
+}
+
+/// The kind of a link between environments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    // In the order of their names: the matrix is sorted by them.
+    /// A network peering.
+    Peering,
+    /// A setting that points one at the other.
+    Setting,
+    /// Traffic allowed by a rule.
+    Traffic,
+}
+
+impl LinkKind {
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::Traffic => "traffic",
+            LinkKind::Peering => "peering",
+            LinkKind::Setting => "setting",
+        }
+    }
+}
+
+impl std::fmt::Display for LinkKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// The summary of every stack; `errors` holds why each stack could not be
@@ -158,7 +188,7 @@ fn stack_environment(
     inputs: &[usize],
     counts: &BTreeMap<String, usize>,
     total: usize,
-) -> (Option<String>, &'static str, Vec<String>) {
+) -> (Option<String>, EndTier, Vec<String>) {
     let lines = |evidence: &[&crate::env::Evidence]| -> Vec<String> {
         evidence.iter().map(|e| format!("{} ({}): {}", envs.name(e.environment), e.strength, e.detail)).collect()
     };
@@ -171,10 +201,10 @@ fn stack_environment(
             decided.iter().any(|&b| envs.policy.environments[a].tier.crosses(envs.policy.environments[b].tier))
         });
     if crosses {
-        return (None, "ambiguous", lines(&evidence));
+        return (None, EndTier::Ambiguous, lines(&evidence));
     }
     if let Some(&env) = decided.first() {
-        return (Some(envs.name(env).to_owned()), envs.policy.environments[env].tier.as_str(), lines(&evidence));
+        return (Some(envs.name(env).to_owned()), envs.policy.environments[env].tier.into(), lines(&evidence));
     }
     let described: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
     match counts.iter().next() {
@@ -185,20 +215,26 @@ fn stack_environment(
                 } else {
                     format!("{name} (resources): no signal of its own; its {n} resources are all {name}")
                 };
-                return (Some(name.clone()), env.tier.as_str(), vec![why]);
+                return (Some(name.clone()), env.tier.into(), vec![why]);
             }
-            (None, "unknown", vec![format!("no environment of its own; its resources: {}", described.join(", "))])
+            (
+                None,
+                EndTier::Unknown,
+                vec![format!("no environment of its own; its resources: {}", described.join(", "))],
+            )
         }
-        Some(_) => {
-            (None, "unknown", vec![format!("no environment of its own; its resources: {}", described.join(", "))])
-        }
-        None => (None, "unknown", vec!["no environment of its own, and no resources".to_owned()]),
+        Some(_) => (
+            None,
+            EndTier::Unknown,
+            vec![format!("no environment of its own; its resources: {}", described.join(", "))],
+        ),
+        None => (None, EndTier::Unknown, vec!["no environment of its own, and no resources".to_owned()]),
     }
 }
 
 /// Which environment reaches which, by link kind.
 pub fn matrix(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> Matrix {
-    let mut cells: BTreeMap<(String, String, &'static str), (usize, bool)> = BTreeMap::new();
+    let mut cells: BTreeMap<(String, String, LinkKind), (usize, bool)> = BTreeMap::new();
     let name = |n| {
         let c = envs.of(n);
         match c.environment {
@@ -209,9 +245,9 @@ pub fn matrix(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> Matrix {
     };
     for e in graph.inner.edge_references() {
         let kind = match e.weight().kind {
-            EdgeKind::AllowsTraffic => "traffic",
-            EdgeKind::Peers => "peering",
-            EdgeKind::ConnectsTo => "setting",
+            EdgeKind::AllowsTraffic => LinkKind::Traffic,
+            EdgeKind::Peers => LinkKind::Peering,
+            EdgeKind::ConnectsTo => LinkKind::Setting,
             EdgeKind::References | EdgeKind::Contains => continue,
         };
         if let Some(link) = &e.weight().link
@@ -223,7 +259,7 @@ pub fn matrix(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> Matrix {
         let (mut to, mut to_tier) = name(e.target());
         // A peering has no direction: its production side is named first, as
         // findings name it.
-        if kind == "peering" && to_tier == Some(Tier::Production) && from_tier != Some(Tier::Production) {
+        if kind == LinkKind::Peering && to_tier == Some(Tier::Production) && from_tier != Some(Tier::Production) {
             std::mem::swap(&mut from, &mut to);
             std::mem::swap(&mut from_tier, &mut to_tier);
         }
@@ -278,7 +314,7 @@ pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &
     let width = stacks.iter().map(|s| s.name.len()).max().unwrap_or(5).max(5);
     for s in stacks {
         let env = s.environment.clone().unwrap_or_else(|| match s.tier {
-            "ambiguous" => "ambiguous".to_owned(),
+            EndTier::Ambiguous => "ambiguous".to_owned(),
             _ => "none".to_owned(),
         });
         let name = clean(&s.name);
@@ -299,7 +335,7 @@ pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &
             count(s.findings, "finding"),
         )?;
         match (s.tier, s.evidence.first()) {
-            ("ambiguous", _) => writeln!(w, "  {:<width$}  because {}", "", clean(&s.evidence.join("; ")))?,
+            (EndTier::Ambiguous, _) => writeln!(w, "  {:<width$}  because {}", "", clean(&s.evidence.join("; ")))?,
             (_, Some(why)) if s.environment.is_some() => writeln!(w, "  {:<width$}  because {}", "", clean(why))?,
             (_, Some(why)) => writeln!(w, "  {:<width$}  {}", "", clean(why))?,
             (_, None) => {}

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::findings::{Report, ReportFinding};
 use crate::policy::Severity;
-use crate::rules::RULES;
+use crate::rules::{RULES, SuppressionKind};
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -130,7 +130,10 @@ fn result(f: &ReportFinding, rule_index: usize, root: &Root) -> Value {
     if let Some(s) = &f.suppressed {
         // SARIF's `inSource` is a comment in the analysed source; `external` is
         // anything else (a policy exception).
-        let kind = if s.kind == "inline" { "inSource" } else { "external" };
+        let kind = match s.kind {
+            SuppressionKind::Inline => "inSource",
+            SuppressionKind::Exception => "external",
+        };
         r["suppressions"] =
             json!([{ "kind": kind, "justification": format!("{} `{}`: {}", s.kind, s.name, s.reason) }]);
     }

@@ -207,11 +207,37 @@ impl Status {
     }
 }
 
+/// Where a suppression is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SuppressionKind {
+    /// A policy exception.
+    Exception,
+    /// An `envwall:ignore` comment in the source.
+    Inline,
+}
+
+impl SuppressionKind {
+    /// The name reports use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionKind::Exception => "exception",
+            SuppressionKind::Inline => "inline",
+        }
+    }
+}
+
+impl std::fmt::Display for SuppressionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Why a finding is suppressed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Suppression {
-    /// `exception` (a policy exception) or `inline` (a comment in the source).
-    pub kind: &'static str,
+    /// Where it is written.
+    pub kind: SuppressionKind,
     /// The exception's name.
     pub name: String,
     /// Its reason.
