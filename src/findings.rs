@@ -12,6 +12,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::env::Environments;
 use crate::graph::{Graph, Node};
+use crate::hash::FastMap;
 use crate::model::{Locator, line_column};
 use crate::policy::{Date, Policy, Severity};
 use crate::rules::{End, Finding, Suppression, SuppressionKind};
@@ -330,7 +331,7 @@ pub fn report(
 #[derive(Default)]
 struct Files {
     order: Vec<usize>,
-    index: std::collections::HashMap<usize, usize>,
+    index: FastMap<usize, usize>,
 }
 
 impl Files {
@@ -532,24 +533,23 @@ fn resolve(
 }
 
 /// The workloads each security group protects, worked out once per group.
-type Workloads = std::cell::RefCell<std::collections::HashMap<NodeIndex, Vec<String>>>;
+type Workloads = std::cell::RefCell<FastMap<NodeIndex, Vec<String>>>;
 
 /// (input, address) → (line, column).
-type Locations = std::collections::HashMap<(usize, String), (usize, usize)>;
+type Locations = FastMap<(usize, String), (usize, usize)>;
 
 /// Where the resources that create the findings are written in their input files:
 /// their `"address"` (plan, `show -json`), else their `"name"` after their
 /// `"type"` (raw state). One pass over each input that has findings, however many
 /// findings there are.
 fn locate_all(graph: &Graph<'_, '_>, locator: &dyn Locator, findings: &[Finding]) -> Locations {
-    use std::collections::HashMap;
-    let mut wanted: HashMap<usize, Vec<&crate::model::address::Address>> = HashMap::new();
+    let mut wanted: FastMap<usize, Vec<&crate::model::address::Address>> = FastMap::default();
     for f in findings {
         if let Some(r) = graph.resource(f.via.node) {
             wanted.entry(r.input).or_default().push(&r.address);
         }
     }
-    let mut out = Locations::new();
+    let mut out = Locations::default();
     for (input, addresses) in wanted {
         for (address, place) in locator.positions(input, &addresses) {
             out.insert((input, address), place);

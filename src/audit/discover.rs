@@ -12,9 +12,10 @@
 //! Only regular files are read. Stacks are named by their path relative to the
 //! common root of the audited directories, so every name is unique.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+use crate::hash::FastSet;
 use crate::input::place;
 
 /// One stack.
@@ -125,9 +126,9 @@ pub fn discover(
         walk(root, abs, &common, &mut dirs, &mut warnings);
     }
     // Local modules that some directory's source calls are modules, not stacks.
-    let mut called: HashSet<PathBuf> = HashSet::new();
-    let mut reads_remote: HashSet<PathBuf> = HashSet::new();
-    let mut configures_root: HashSet<PathBuf> = HashSet::new();
+    let mut called: FastSet<PathBuf> = FastSet::default();
+    let mut reads_remote: FastSet<PathBuf> = FastSet::default();
+    let mut configures_root: FastSet<PathBuf> = FastSet::default();
     for (id, files) in &dirs {
         for tf in &files.tf {
             // A file that does not parse: loading the stack meets the same error and reports it.
@@ -149,7 +150,7 @@ pub fn discover(
             called.insert(identity(&dir));
         }
     }
-    let searched: HashSet<PathBuf> = dirs.keys().cloned().collect();
+    let searched: FastSet<PathBuf> = dirs.keys().cloned().collect();
     let reads_remote_state = |source: &Path| {
         let id = identity(source);
         reads_remote.contains(&id)

@@ -9,7 +9,7 @@
 //! A value unknown at plan time links to the resources its configuration
 //! references (the string does not exist yet, but where it will point does).
 
-use crate::hash::{FastMap as HashMap, FastSet as HashSet};
+use crate::hash::{FastMap, FastSet};
 
 use petgraph::graph::NodeIndex;
 
@@ -78,7 +78,7 @@ fn exports_hosts(kind: &str) -> bool {
 pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>) {
     let model = graph.model;
     // host → owners
-    let mut hosts: HashMap<String, Vec<NodeIndex>> = HashMap::default();
+    let mut hosts: FastMap<String, Vec<NodeIndex>> = FastMap::default();
     for &n in &graph.resource_nodes {
         let Node::Resource(i) = graph.inner[n] else { continue };
         let r = &model.resources[i];
@@ -105,7 +105,7 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
         }
     }
     let mut edges: Vec<(NodeIndex, NodeIndex, Edge)> = Vec::new();
-    let mut seen: HashSet<(NodeIndex, NodeIndex, String)> = HashSet::default();
+    let mut seen: FastSet<(NodeIndex, NodeIndex, String)> = FastSet::default();
     for &n in &graph.resource_nodes.clone() {
         let Node::Resource(i) = graph.inner[n] else { continue };
         let r = &model.resources[i];

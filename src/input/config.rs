@@ -11,9 +11,8 @@
 //! Locals are not in plan JSON (Terraform leaves them out), so a reference through a
 //! local ends here.
 
-use std::collections::HashMap;
-
 use super::raw::RawConfigModule;
+use crate::hash::FastMap;
 use crate::model::Derivation;
 use crate::model::address::{Address, Key, Mode, ModuleStep, Traversal, write_module_path};
 use crate::model::value::{AttrValue, InputStr, OwnedStep};
@@ -21,9 +20,9 @@ use crate::model::value::{AttrValue, InputStr, OwnedStep};
 /// One module of the configuration, with its expressions reduced to references.
 #[derive(Default)]
 pub(crate) struct ConfigModule<'c> {
-    resources: HashMap<(Mode, &'c str, &'c str), ConfigResource>,
-    outputs: HashMap<&'c str, Vec<Traversal>>,
-    calls: HashMap<&'c str, ModuleCall<'c>>,
+    resources: FastMap<(Mode, &'c str, &'c str), ConfigResource>,
+    outputs: FastMap<&'c str, Vec<Traversal>>,
+    calls: FastMap<&'c str, ModuleCall<'c>>,
 }
 
 struct ConfigResource {
@@ -33,7 +32,7 @@ struct ConfigResource {
 }
 
 struct ModuleCall<'c> {
-    inputs: HashMap<&'c str, Vec<Traversal>>,
+    inputs: FastMap<&'c str, Vec<Traversal>>,
     for_each: Vec<Traversal>,
     module: ConfigModule<'c>,
 }
@@ -57,7 +56,7 @@ impl<'c> ConfigModule<'c> {
             module.outputs.insert(name, refs);
         }
         for (name, call) in &raw.module_calls {
-            let mut inputs = HashMap::new();
+            let mut inputs = FastMap::default();
             if let Some(AttrValue::Map(entries)) = &call.expressions {
                 for (k, v) in entries {
                     inputs.insert(&**k, expression_references(v));
@@ -71,8 +70,8 @@ impl<'c> ConfigModule<'c> {
     }
 
     /// `module.path.mode.type.name` (module names without keys) → provider config key.
-    pub(crate) fn provider_keys(root: Option<&RawConfigModule<'_>>) -> HashMap<String, String> {
-        fn walk(m: &RawConfigModule<'_>, prefix: &str, out: &mut HashMap<String, String>) {
+    pub(crate) fn provider_keys(root: Option<&RawConfigModule<'_>>) -> FastMap<String, String> {
+        fn walk(m: &RawConfigModule<'_>, prefix: &str, out: &mut FastMap<String, String>) {
             for r in &m.resources {
                 if let Some(key) = &r.provider_config_key {
                     let mode = if r.mode.as_deref() == Some("data") { "data" } else { "managed" };
@@ -85,7 +84,7 @@ impl<'c> ConfigModule<'c> {
                 }
             }
         }
-        let mut out = HashMap::new();
+        let mut out = FastMap::default();
         if let Some(root) = root {
             walk(root, "", &mut out);
         }
@@ -181,9 +180,9 @@ pub(crate) struct ResourceReferences {
 /// The instances that exist in one plan, for resolving references against.
 pub(crate) struct Instances {
     /// `module path|mode|type|name` → instance keys.
-    resources: HashMap<String, Vec<Option<Key>>>,
+    resources: FastMap<String, Vec<Option<Key>>>,
     /// `module path|call` → module instance keys.
-    modules: HashMap<String, Vec<Option<Key>>>,
+    modules: FastMap<String, Vec<Option<Key>>>,
 }
 
 fn resource_key(module: &[ModuleStep], mode: Mode, kind: &str, name: &str) -> String {
@@ -208,8 +207,8 @@ fn module_key(parent: &[ModuleStep], call: &str) -> String {
 
 impl Instances {
     pub(crate) fn new<'x>(addresses: impl Iterator<Item = &'x Address>) -> Self {
-        let mut resources: HashMap<String, Vec<Option<Key>>> = HashMap::new();
-        let mut modules: HashMap<String, Vec<Option<Key>>> = HashMap::new();
+        let mut resources: FastMap<String, Vec<Option<Key>>> = FastMap::default();
+        let mut modules: FastMap<String, Vec<Option<Key>>> = FastMap::default();
         for a in addresses {
             let keys = resources.entry(resource_key(&a.module, a.mode, &a.kind, &a.name)).or_default();
             if !keys.contains(&a.key) {

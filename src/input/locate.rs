@@ -5,11 +5,11 @@
 //! The file is scanned as it is read, a megabyte at a time, never held whole:
 //! plan JSON is often one line of hundreds of megabytes.
 
-use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::ops::ControlFlow;
 
 use super::Source;
+use crate::hash::{FastMap, FastSet};
 
 /// A resource to find: its address, type and name.
 pub struct Wanted {
@@ -23,9 +23,9 @@ pub struct Wanted {
 
 /// The line and column (1-based, in characters) of each wanted resource, by
 /// address; `(1, 1)` for one not found.
-pub fn positions(source: &Source, wanted: &[Wanted]) -> HashMap<String, (usize, usize)> {
-    let addresses: HashSet<&str> = wanted.iter().map(|w| w.address.as_str()).collect();
-    let mut found: HashMap<String, (usize, usize)> = HashMap::new();
+pub fn positions(source: &Source, wanted: &[Wanted]) -> FastMap<String, (usize, usize)> {
+    let addresses: FastSet<&str> = wanted.iter().map(|w| w.address.as_str()).collect();
+    let mut found: FastMap<String, (usize, usize)> = FastMap::default();
     scan(source, b"\"address\"", |after, place| {
         if let Some(value) = next_string(after)
             && addresses.contains(value.as_str())
@@ -41,7 +41,7 @@ pub fn positions(source: &Source, wanted: &[Wanted]) -> HashMap<String, (usize, 
     });
     if found.is_empty() {
         // A raw state: `"type"`, then its `"name"` close after.
-        let mut by_type_name: HashMap<(String, String), (usize, usize)> = HashMap::new();
+        let mut by_type_name: FastMap<(String, String), (usize, usize)> = FastMap::default();
         scan(source, b"\"type\"", |after, place| {
             let Some(kind) = next_string(after) else { return ControlFlow::Continue(()) };
             let window = &after[..after.len().min(TYPE_NAME_WINDOW)];

@@ -7,10 +7,9 @@
 //! address, and the state's objects the source no longer declares added as
 //! [`Action::PendingRemoval`]: they still exist, and their links with them, until
 //! the next apply.
-
-use std::collections::HashMap;
 use std::path::Path;
 
+use crate::hash::FastMap;
 use crate::model::value::AttrValue;
 use crate::model::{Action, InputId, Model, Warning};
 
@@ -27,7 +26,7 @@ pub fn merge_state<'a>(
 ) {
     let Model { resources, warnings, .. } = state;
     model.warnings.extend(warnings.into_iter().map(|w| Warning::about(input, w.message)));
-    let mut by_address: HashMap<String, usize> = HashMap::new();
+    let mut by_address: FastMap<String, usize> = FastMap::default();
     for (i, r) in model.resources.iter().enumerate() {
         if r.input == input {
             by_address.insert(r.address.to_string(), i);

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use miette::Diagnostic;
 
+use crate::hash::FastSet;
 use crate::model::{InputKind, Model, Warning};
 use raw::RawDoc;
 pub use source::Source;
@@ -340,7 +341,7 @@ fn at_pointer(pointer: &str) -> String {
 /// Reads every path and lowers all of them into one model.
 /// The same file or directory given twice (by any path to it) is read once.
 pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, InputError> {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FastSet::default();
     paths
         .iter()
         .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))

@@ -5,8 +5,6 @@
 //! `after_sensitive` folded in; before values for objects the plan destroys), then
 //! `prior_state` and `planned_values` for instances the changes do not list (data
 //! sources read during planning). References come from `configuration`.
-
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use serde_json::value::RawValue;
@@ -14,6 +12,7 @@ use serde_json::value::RawValue;
 use super::InputError;
 use super::config::{ConfigModule, Instances, Resolver};
 use super::raw::{Pending, RawConfig, RawDoc, RawResourceChange, RawResourceValues};
+use crate::hash::FastSet;
 use crate::model::address::{Address, Key};
 use crate::model::value::{AttrValue, OwnedStep, PathStep, write_path};
 use crate::model::{Action, Input, InputId, InputKind, Model, ProviderConfig, Reference, Resource, Warning};
@@ -171,7 +170,7 @@ fn pending_resources<'a>(
     sections: [(&'static str, Pending); 2],
     listed: impl Fn(&Address) -> bool,
 ) -> Result<Vec<Resource<'a>>, InputError> {
-    let mut added: HashSet<Address> = HashSet::new();
+    let mut added: FastSet<Address> = FastSet::default();
     let mut out = Vec::new();
     for (section, pending) in sections {
         for kept in pending.resources {

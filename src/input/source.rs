@@ -48,13 +48,18 @@ enum Body {
 /// How much of a file is looked at before it is parsed.
 const HEAD: usize = 4096;
 
+/// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
+fn is_terraform_source(path: &Path) -> bool {
+    path.is_dir() || path.extension().is_some_and(|x| x == "tf") || path.to_string_lossy().ends_with(".tf.json")
+}
+
 impl Source {
     /// Opens an input: looks at its first bytes; `-` is standard input.
     pub fn read(path: &Path) -> Result<Source, InputError> {
         if path.as_os_str() == read::STDIN {
             return Source::from_bytes(path, read::read_stdin(FileKind::PlanOrState)?);
         }
-        if super::hcl::is_source(path) {
+        if is_terraform_source(path) {
             if !path.exists() {
                 let source = std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory");
                 return Err(InputError::Io { path: path.to_owned(), source });

@@ -6,7 +6,7 @@
 //! resource-level links. Legacy flatmap attributes (`"ingress.#": "1"`) are unflattened
 //! into the same nested shape newer formats use.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -14,6 +14,7 @@ use smol_str::SmolStr;
 
 use super::InputError;
 use super::raw::{RawDoc, RawV3Module, RawV4Resource};
+use crate::hash::FastSet;
 use crate::model::address::{Address, Mode, ModuleStep, parse_module_path};
 use crate::model::value::{AttrValue, InputStr};
 use crate::model::{Action, Input, InputId, InputKind, Model, Resource};
@@ -249,7 +250,7 @@ pub(crate) fn unflatten<'k>(entries: impl Iterator<Item = (&'k str, &'k str)>) -
 
 fn build(flat: &BTreeMap<&str, &str>, prefix: &str) -> AttrValue<'static> {
     let mut entries: Vec<(InputStr<'static>, AttrValue<'static>)> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: FastSet<&str> = FastSet::default();
     for key in flat.range(prefix..).map(|(k, _)| *k).take_while(|k| k.starts_with(prefix)) {
         let rest = &key[prefix.len()..];
         let seg = rest.split('.').next().unwrap_or(rest);

@@ -7,6 +7,7 @@
 
 use std::io::{self, Write};
 
+use crate::hash::FastMap;
 use crate::model::Model;
 
 /// One distinct warning and where it was given.
@@ -23,7 +24,7 @@ pub struct Collapsed {
 /// The model's warnings, identical messages collapsed, in first-seen order.
 pub fn collapse(model: &Model<'_>) -> Vec<Collapsed> {
     let mut out: Vec<Collapsed> = Vec::new();
-    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut index: FastMap<&str, usize> = FastMap::default();
     for w in &model.warnings {
         let at = *index.entry(&w.message).or_insert_with(|| {
             out.push(Collapsed { message: w.message.clone(), stacks: Vec::new(), count: 0 });

@@ -20,6 +20,7 @@ use petgraph::graph::NodeIndex;
 
 use crate::env::Environments;
 use crate::graph::Graph;
+use crate::hash::FastMap;
 use crate::policy::{Policy, Severity, Tier};
 
 /// What a rule needs to look at.
@@ -273,10 +274,9 @@ pub fn run(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
 /// A group's inline blocks repeat its standalone rules (state shows both): keep one
 /// finding per link, the one made by the standalone rule.
 fn dedupe(findings: &mut Vec<Finding>) {
-    use std::collections::HashMap;
     let standalone = |f: &Finding| Some(f.via.node) != f.from.node && Some(f.via.node) != f.to.node;
     type LinkKey<'f> = (&'f str, Option<NodeIndex>, Option<NodeIndex>, Option<&'f (String, String)>);
-    let mut by_link: HashMap<LinkKey<'_>, bool> = HashMap::new();
+    let mut by_link: FastMap<LinkKey<'_>, bool> = FastMap::default();
     for f in findings.iter() {
         *by_link.entry((f.rule, f.from.node, f.to.node, f.traffic.as_ref())).or_default() |= standalone(f);
     }

@@ -8,6 +8,7 @@ use petgraph::visit::EdgeRef;
 use super::traffic::{env_name, finding, traffic_text};
 use super::{Context, End, Finding, Rule, all_exist, end};
 use crate::graph::{EdgeKind, EndpointKind, Node};
+use crate::hash::FastMap;
 use crate::policy::{Severity, Tier};
 use crate::vocab::ranges::parse_range;
 
@@ -23,7 +24,7 @@ pub static RULE: Rule = Rule {
 
 fn rule_range_spans_environments(ctx: &Context<'_, '_, '_, '_>) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut cache: std::collections::HashMap<NodeIndex, Option<(String, String)>> = std::collections::HashMap::new();
+    let mut cache: FastMap<NodeIndex, Option<(String, String)>> = FastMap::default();
     for e in ctx.graph.inner.edge_references() {
         let (Some(link), EdgeKind::AllowsTraffic) = (e.weight().link.as_deref(), e.weight().kind) else { continue };
         let (range_node, other) = match (&ctx.graph.inner[e.source()], &ctx.graph.inner[e.target()]) {

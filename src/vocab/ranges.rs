@@ -2,22 +2,22 @@
 //! address or range, found by probing one hash map per prefix length in use rather
 //! than by comparing against every range.
 
-use crate::hash::FastMap as HashMap;
+use crate::hash::FastMap;
 
 use ipnet::{IpNet, Ipv4Net, Ipv6Net};
 
 /// Ranges with a value each.
 #[derive(Debug, Clone)]
 pub struct PrefixIndex<T> {
-    v4: HashMap<(u8, u32), Vec<T>>,
-    v6: HashMap<(u8, u128), Vec<T>>,
+    v4: FastMap<(u8, u32), Vec<T>>,
+    v6: FastMap<(u8, u128), Vec<T>>,
     v4_lens: Vec<u8>,
     v6_lens: Vec<u8>,
 }
 
 impl<T> Default for PrefixIndex<T> {
     fn default() -> Self {
-        PrefixIndex { v4: HashMap::default(), v6: HashMap::default(), v4_lens: Vec::new(), v6_lens: Vec::new() }
+        PrefixIndex { v4: FastMap::default(), v6: FastMap::default(), v4_lens: Vec::new(), v6_lens: Vec::new() }
     }
 }
 

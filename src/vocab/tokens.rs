@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use crate::hash::FastMap as HashMap;
+use crate::hash::FastMap;
 
 /// A name's lowercase tokens, as spans of one lowercase copy of it: borrowed when
 /// the name is lowercase already, as most are. Names are classified by the tens of
@@ -153,7 +153,7 @@ pub struct Vocabulary {
     ignore: Vec<Vec<String>>,
     /// First word → the aliases and the ignored sequences that start with it: one
     /// lookup per token.
-    by_first: HashMap<String, Starting>,
+    by_first: FastMap<String, Starting>,
     /// The bytes some alias or ignored sequence starts with: most tokens start
     /// with none of them and need no lookup.
     starts: [bool; 256],
@@ -169,7 +169,7 @@ struct Starting {
 impl Vocabulary {
     /// Indexes `aliases` (whose positions [`Hit::alias`] reports) and `ignore`.
     pub fn new(aliases: Vec<Vec<String>>, ignore: Vec<Vec<String>>) -> Self {
-        let mut by_first: HashMap<String, Starting> = HashMap::default();
+        let mut by_first: FastMap<String, Starting> = FastMap::default();
         let mut starts = [false; 256];
         for (ignored, seqs) in [(false, &aliases), (true, &ignore)] {
             for (i, seq) in seqs.iter().enumerate() {

@@ -2,6 +2,7 @@
 //! managed prefix lists), VPC peering and transit gateway route tables.
 
 use super::*;
+use crate::hash::FastMap;
 
 impl Builder<'_, '_, '_> {
     /// A managed prefix list's entries as range endpoints.
@@ -134,7 +135,7 @@ impl Builder<'_, '_, '_> {
     /// table joins every attachment that keeps default association and propagation.
     pub(super) fn transit_gateways(&mut self, attachments: &[NodeIndex]) {
         let model = self.graph.model;
-        let mut by_gateway: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
+        let mut by_gateway: FastMap<NodeIndex, Vec<NodeIndex>> = FastMap::default();
         for &a in attachments {
             if let Some(tgw) = self.named(a, "transit_gateway_id").first().copied() {
                 by_gateway.entry(tgw).or_default().push(a);
@@ -143,8 +144,8 @@ impl Builder<'_, '_, '_> {
         let mut gateways: Vec<NodeIndex> = by_gateway.keys().copied().collect();
         gateways.sort();
         // association/propagation resources: attachment → route tables
-        let mut associated: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
-        let mut propagates: HashMap<NodeIndex, Vec<NodeIndex>> = HashMap::default();
+        let mut associated: FastMap<NodeIndex, Vec<NodeIndex>> = FastMap::default();
+        let mut propagates: FastMap<NodeIndex, Vec<NodeIndex>> = FastMap::default();
         let tables = self.of_kind(&[
             "aws_ec2_transit_gateway_route_table_association",
             "aws_ec2_transit_gateway_route_table_propagation",

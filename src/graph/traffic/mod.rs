@@ -12,7 +12,7 @@
 //! priority, deny, application security groups), database firewall rules and
 //! virtual network peering; Kubernetes network policies.
 
-use crate::hash::FastMap as HashMap;
+use crate::hash::{FastMap, FastSet};
 
 use ipnet::IpNet;
 use petgraph::Direction;
@@ -45,12 +45,12 @@ struct Builder<'g, 'm, 'a> {
     graph: &'g mut Graph<'m, 'a>,
     endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>,
     edges: Vec<NewEdge>,
-    traffic_seen: std::collections::HashSet<TrafficKey>,
-    peers_seen: std::collections::HashSet<(NodeIndex, NodeIndex)>,
+    traffic_seen: FastSet<TrafficKey>,
+    peers_seen: FastSet<(NodeIndex, NodeIndex)>,
     /// Resource nodes by type, so lookups scan only the type they need.
-    by_kind: HashMap<smol_str::SmolStr, Vec<NodeIndex>>,
+    by_kind: FastMap<smol_str::SmolStr, Vec<NodeIndex>>,
     /// Google instances by network tag.
-    by_tag: HashMap<String, Vec<NodeIndex>>,
+    by_tag: FastMap<String, Vec<NodeIndex>>,
 }
 
 pub(super) fn add(
@@ -61,10 +61,10 @@ pub(super) fn add(
         graph,
         endpoints,
         edges: Vec::new(),
-        traffic_seen: std::collections::HashSet::default(),
-        peers_seen: std::collections::HashSet::default(),
-        by_kind: HashMap::default(),
-        by_tag: HashMap::default(),
+        traffic_seen: FastSet::default(),
+        peers_seen: FastSet::default(),
+        by_kind: FastMap::default(),
+        by_tag: FastMap::default(),
     };
     b.index();
     let nodes: Vec<NodeIndex> = b.graph.resource_nodes.clone();

@@ -23,6 +23,7 @@ use super::functions;
 use super::instance::World;
 use super::ir::{Call, Element, Expr, ForDirective, ForExpr, Kind, ObjectKey, Op, OpKind, Span};
 use super::value::{EvalValue, Map, Number, Origins};
+use crate::hash::FastMap;
 use smol_str::SmolStr;
 
 /// An expression that Terraform would refuse, with where it is.
@@ -379,7 +380,7 @@ impl Eval<'_, '_> {
         })?;
         let template = hcl_edit::expr::Expression::StringTemplate(template.iter().cloned().collect());
         // Spans would point into the template file, not the file this call is in.
-        let template = super::ir::Lowering::detached(&std::collections::HashMap::new()).expr(&template);
+        let template = super::ir::Lowering::detached(&FastMap::default()).expr(&template);
         let base: Vec<(String, EvalValue)> = vars.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         let mut inner = Eval {
             world: self.world,

@@ -16,7 +16,7 @@
 use std::cell::RefCell;
 
 use crate::vocab::paths::normalize;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -25,7 +25,7 @@ use super::eval::{Eval, EvalError};
 use super::ir::{Block, Body, Expr, Kind, Op, OpKind};
 use super::parse::{Tree, line_column};
 use super::value::{EvalValue, Map, Origin, Origins};
-use crate::hash::FastMap;
+use crate::hash::{FastMap, FastSet};
 use crate::model::address::{Address, Key, Mode, ModuleStep};
 use crate::model::value::{AttrValue, InputStr, OwnedStep};
 use smol_str::SmolStr;
@@ -267,7 +267,7 @@ pub(crate) struct World<'t> {
     pub tree: &'t Tree,
     pub configs: Vec<ModuleConfig<'t>>,
     pub instances: RefCell<Vec<Rc<Instance>>>,
-    root_values: HashMap<String, RootValue>,
+    root_values: FastMap<String, RootValue>,
     workspace: String,
     named: RefCell<FastMap<(usize, Named<'t>), Slot<Cached>>>,
     /// Locals whose dependencies [`World::warm_locals`] is evaluating.
@@ -335,7 +335,7 @@ pub(crate) enum RootValue {
 }
 
 impl<'t> World<'t> {
-    pub fn new(tree: &'t Tree, root_values: HashMap<String, RootValue>, workspace: String) -> World<'t> {
+    pub fn new(tree: &'t Tree, root_values: FastMap<String, RootValue>, workspace: String) -> World<'t> {
         let mut fatal = None;
         let configs = (0..tree.dirs.len()).map(|d| ModuleConfig::index(tree, d, &mut fatal)).collect();
         let root = Instance { path: Arc::new([]), dir: Some(0), parent: None, uncertain: false };
@@ -471,7 +471,7 @@ impl<'t> World<'t> {
 
     /// Sets the root variables' values given from outside, forgetting anything
     /// evaluated before.
-    pub fn set_root_values(&mut self, values: HashMap<String, RootValue>) {
+    pub fn set_root_values(&mut self, values: FastMap<String, RootValue>) {
         self.root_values = values;
         self.named.get_mut().clear();
         self.resources.get_mut().clear();
@@ -549,7 +549,7 @@ impl<'t> World<'t> {
         if done(name) {
             return;
         }
-        let mut seen = HashSet::new();
+        let mut seen = FastSet::default();
         let mut order = Vec::new();
         let mut stack = vec![(name, false)];
         while let Some((n, expanded)) = stack.pop() {
@@ -659,7 +659,7 @@ impl<'t> World<'t> {
         }
         match hcl_edit::parser::parse_expr(s) {
             Ok(e) => {
-                let e = super::ir::Lowering::detached(&HashMap::new()).expr(&e);
+                let e = super::ir::Lowering::detached(&FastMap::default()).expr(&e);
                 self.value_or_unknown(0, file, &[], &e)
             }
             Err(_) => EvalValue::str(s),

@@ -12,8 +12,6 @@
 //! Lowering also settles what does not depend on any value: a repeated object key's
 //! real name, template literals with their escapes and `~` strip markers applied,
 //! and a quoted template that is one interpolation, which is that expression.
-
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -23,6 +21,7 @@ use hcl_edit::template as ht;
 use hcl_edit::{Decorate, Span as _};
 
 use super::value::Number;
+use crate::hash::FastMap;
 use crate::model::InlineSuppression;
 use smol_str::SmolStr;
 
@@ -321,7 +320,7 @@ pub(crate) struct Lowering<'a> {
     /// The file's text, for comments.
     pub text: &'a str,
     /// Byte offset of a renamed repeated object key → its real name.
-    pub renamed_keys: &'a HashMap<usize, String>,
+    pub renamed_keys: &'a FastMap<usize, String>,
     /// Whether the tree's spans point into `text` (not for trees built from JSON or
     /// from command-line values).
     pub spans: bool,
@@ -337,7 +336,7 @@ pub(crate) fn has_suppressions(text: &str) -> bool {
 
 impl Lowering<'_> {
     /// A lowering of something with no file behind it.
-    pub fn detached(renamed_keys: &HashMap<usize, String>) -> Lowering<'_> {
+    pub fn detached(renamed_keys: &FastMap<usize, String>) -> Lowering<'_> {
         Lowering { text: "", renamed_keys, spans: false, suppressible: false }
     }
 

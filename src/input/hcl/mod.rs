@@ -19,15 +19,13 @@ pub mod number;
 mod overrides;
 mod parse;
 pub mod value;
-
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
 use super::InputError;
-use crate::hash::FastSet;
+use crate::hash::{FastMap, FastSet};
 use crate::model::address::Address;
 use crate::model::value::{AttrValue, InputStr};
 
@@ -126,9 +124,10 @@ pub fn root_outputs(dir: &Path, options: &Options) -> Result<EvalValue, InputErr
 pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, EvalValue)>, InputError> {
     let (file, warnings) = parse::parse_file_as_hcl(path)?;
     let root = path.parent().map(Path::to_owned).unwrap_or_default();
-    let mut tree = Tree { dirs: vec![parse::Dir { path: root, files: vec![file] }], calls: HashMap::new(), warnings };
+    let mut tree =
+        Tree { dirs: vec![parse::Dir { path: root, files: vec![file] }], calls: FastMap::default(), warnings };
     tree.warnings.clear();
-    let world = World::new(&tree, HashMap::new(), "default".into());
+    let world = World::new(&tree, FastMap::default(), "default".into());
     let Some(attr) = tree.dirs[0].files[0].body.get_attribute("inputs") else { return Ok(Vec::new()) };
     Ok(match world.eval_setting(0, (0, 0), &attr.value) {
         EvalValue::Map(m) => m.into_iter().map(|(k, v)| (k.into(), v)).collect(),
@@ -196,11 +195,6 @@ pub fn file_facts(path: &Path) -> Result<FileFacts, InputError> {
         .any(|t| t.body.blocks.iter().any(|b| matches!(&*b.ident, "backend" | "cloud")));
     let provider = file.body.get_blocks("provider").any(|p| !p.body.attributes.is_empty() || !p.body.blocks.is_empty());
     Ok(FileFacts { module_sources, reads_remote_state, configures_root: backend || provider })
-}
-
-/// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
-pub fn is_source(path: &Path) -> bool {
-    path.is_dir() || path.extension().is_some_and(|x| x == "tf") || path.to_string_lossy().ends_with(".tf.json")
 }
 
 /// Reads the root module at `path` into `model`.
@@ -331,9 +325,9 @@ pub(crate) fn attach(dir: &Path, options: &Options, input: usize, model: &mut Mo
     let offset = model.files.len();
     model.files.append(&mut source.files);
     model.warnings.extend(source.warnings.drain(..).map(|w| Warning::about(input, w.message)));
-    let by_address: HashMap<String, Resource<'static>> =
+    let by_address: FastMap<String, Resource<'static>> =
         source.resources.into_iter().map(|r| (r.address.to_string(), r)).collect();
-    let existing: std::collections::HashSet<String> =
+    let existing: FastSet<String> =
         model.resources.iter().filter(|r| r.input == input).map(|r| r.address.to_string()).collect();
     let mut matched = 0usize;
     for r in model.resources.iter_mut().filter(|r| r.input == input) {
@@ -654,7 +648,7 @@ fn provider_block_key(block: &ir::Block) -> String {
 fn provider_configs(world: &World<'_>) -> Vec<ProviderConfig<'static>> {
     let mut out = Vec::new();
     let instances: Vec<Rc<instance::Instance>> = world.instances.borrow().iter().cloned().collect();
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = FastSet::default();
     for (i, inst) in instances.iter().enumerate() {
         let Some(dir) = inst.dir else { continue };
         for &(block, file) in &world.configs[dir].providers {
@@ -754,7 +748,7 @@ pub(crate) fn unreadable(path: &Path) -> Option<String> {
 /// `.tfvars` files in `var_dir`, and the remote states it may read.
 fn world<'t>(tree: &'t Tree, var_dir: usize, options: &Options) -> World<'t> {
     let workspace = options.workspace.clone().unwrap_or_else(|| "default".into());
-    let mut world = World::new(tree, HashMap::new(), workspace);
+    let mut world = World::new(tree, FastMap::default(), workspace);
     // `.tfvars` values are constants: they evaluate in a world without root values.
     let values = root_values(&world, var_dir, options);
     world.set_root_values(values);
@@ -764,8 +758,8 @@ fn world<'t>(tree: &'t Tree, var_dir: usize, options: &Options) -> World<'t> {
 
 /// Root variable values, lowest precedence first: `TF_VAR_*`, the `.tfvars`
 /// files in order, then `--var`.
-fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> HashMap<String, RootValue> {
-    let mut out = HashMap::new();
+fn root_values(world: &World<'_>, var_dir: usize, options: &Options) -> FastMap<String, RootValue> {
+    let mut out = FastMap::default();
     for (k, v) in &options.env {
         out.insert(k.clone(), RootValue::Raw(v.clone(), format!("TF_VAR_{k}")));
     }
@@ -808,7 +802,7 @@ pub fn parsers_agree(text: &str) -> Result<(), String> {
         }
         return Err("the native parser reads what hcl-edit refuses".to_owned());
     };
-    let renamed = HashMap::new();
+    let renamed = FastMap::default();
     let reference =
         ir::Lowering { text, renamed_keys: &renamed, spans: true, suppressible: ir::has_suppressions(text) }
             .body(&body);

@@ -1214,7 +1214,7 @@ fn lower(pieces: Vec<Piece>) -> Box<[Element]> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use crate::hash::FastMap;
     use std::path::Path;
 
     use super::super::ir::Lowering;
@@ -1222,7 +1222,7 @@ mod tests {
     /// The IR hcl-edit and lowering give, as text, or `None` on a syntax error.
     fn by_hcl_edit(text: &str) -> Option<String> {
         let body = hcl_edit::parser::parse_body(text).ok()?;
-        let renamed = HashMap::new();
+        let renamed = FastMap::default();
         Some(format!(
             "{:#?}",
             Lowering { text, renamed_keys: &renamed, spans: true, suppressible: super::ir::has_suppressions(text) }

@@ -17,8 +17,6 @@
 //! constructor, where the last one wins. For the latter the later key is renamed in
 //! a private copy of the text to a placeholder of the same length, so every span
 //! stays true, and lowering puts the original name back.
-
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use hcl_edit::Ident;
@@ -32,6 +30,7 @@ use super::super::source::Source;
 use super::ir::{self, Lowering};
 use super::native;
 use super::overrides;
+use crate::hash::{FastMap, FastSet};
 use crate::vocab::paths::normalize;
 
 /// One parsed file.
@@ -60,7 +59,7 @@ pub(crate) struct Tree {
     pub dirs: Vec<Dir>,
     /// Module call key path (`net`, `net.subnets`) → its directory, or `None` when
     /// the module's source is not available here.
-    pub calls: HashMap<String, Option<usize>>,
+    pub calls: FastMap<String, Option<usize>>,
     /// Things to tell the user.
     pub warnings: Vec<String>,
 }
@@ -68,7 +67,7 @@ pub(crate) struct Tree {
 /// Reads the root module at `root` (a directory, or a single file) and, level by
 /// level, every module it calls.
 pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
-    let mut tree = Tree { dirs: Vec::new(), calls: HashMap::new(), warnings: Vec::new() };
+    let mut tree = Tree { dirs: Vec::new(), calls: FastMap::default(), warnings: Vec::new() };
     let (root_dir, root_files) = if root.is_dir() {
         (root.to_owned(), module_files(root, &mut tree.warnings)?)
     } else {
@@ -97,9 +96,9 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
     let downloaded = downloaded_modules(&root_dir, &mut tree.warnings);
     // Directories are known by their canonical path: `../../` from
     // `examples/complete` is the root module, however the root was typed.
-    let mut by_path: HashMap<PathBuf, usize> = HashMap::new();
+    let mut by_path: FastMap<PathBuf, usize> = FastMap::default();
     // Call key path → the canonical directory of its module, to refuse recursion.
-    let mut dir_of_key: HashMap<String, PathBuf> = HashMap::from([(String::new(), canonical(&root_dir))]);
+    let mut dir_of_key: FastMap<String, PathBuf> = FastMap::from_iter([(String::new(), canonical(&root_dir))]);
     // Modules from elsewhere that `terraform init` has not downloaded, said once.
     let mut missing: Vec<String> = Vec::new();
     // (directory, its files, the call key paths that reach it)
@@ -110,7 +109,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         let mut next: Vec<(PathBuf, Vec<PathBuf>, Vec<String>)> = Vec::new();
         // Directories of the next level, by path, so each is read once however many
         // calls reach it.
-        let mut pending: HashMap<PathBuf, usize> = HashMap::new();
+        let mut pending: FastMap<PathBuf, usize> = FastMap::default();
         // Every directory of this level gets its index now, so a call between two of
         // them finds it.
         let base = tree.dirs.len();
@@ -209,7 +208,7 @@ fn is_remote_source(source: &str) -> bool {
 
 /// The module the call key path `key`, or one of its callers, is read from when
 /// it is `target`: a call from `key` to `target` would recurse.
-fn recursion(dir_of_key: &HashMap<String, PathBuf>, key: &str, target: &Path) -> Option<String> {
+fn recursion(dir_of_key: &FastMap<String, PathBuf>, key: &str, target: &Path) -> Option<String> {
     let mut current = Some(key);
     while let Some(k) = current {
         if dir_of_key.get(k).is_some_and(|d| d == target) {
@@ -268,7 +267,7 @@ pub(crate) fn parse_file(path: &Path) -> Result<(File, Vec<String>), InputError>
                 format!("{}: object key `{k}` is repeated; the last one is used, as Terraform does", path.display())
             })
             .collect();
-        let body = Lowering::detached(&HashMap::new()).body(&body);
+        let body = Lowering::detached(&FastMap::default()).body(&body);
         return Ok((File { path: path.to_owned(), text, body, json }, warnings));
     }
     refuse_json(path, &text)?;
@@ -331,7 +330,7 @@ pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputEr
     for (k, v) in map {
         body.push(Attribute::new(Ident::new_unchecked(k.as_str()), json_expression(path, &v)?));
     }
-    let body = Lowering::detached(&HashMap::new()).body(&body);
+    let body = Lowering::detached(&FastMap::default()).body(&body);
     Ok((File { path: path.to_owned(), text, body, json: true }, Vec::new()))
 }
 
@@ -385,7 +384,7 @@ pub(crate) fn parse_text(path: &Path, text: String) -> Result<(File, Vec<String>
 /// Parses HCL text with hcl-edit, renaming repeated object keys as described in
 /// the module docs; what the user sees for a syntax error.
 pub(crate) fn parse_with_hcl_edit(path: &Path, text: String) -> Result<(File, Vec<String>), InputError> {
-    let mut renamed_keys = HashMap::new();
+    let mut renamed_keys = FastMap::default();
     let mut warnings = Vec::new();
     let mut working: Option<String> = None;
     loop {
@@ -500,7 +499,7 @@ pub(crate) fn module_calls(files: &[File]) -> Vec<Call> {
     out
 }
 
-fn resolve_source(dir: &Path, call: &Call, key: &str, downloaded: &HashMap<String, PathBuf>) -> Option<PathBuf> {
+fn resolve_source(dir: &Path, call: &Call, key: &str, downloaded: &FastMap<String, PathBuf>) -> Option<PathBuf> {
     if call.source.starts_with("./") || call.source.starts_with("../") {
         return Some(normalize(&dir.join(&call.source)));
     }
@@ -508,7 +507,7 @@ fn resolve_source(dir: &Path, call: &Call, key: &str, downloaded: &HashMap<Strin
 }
 
 /// `.terraform/modules/modules.json`: module key → downloaded directory.
-fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> HashMap<String, PathBuf> {
+fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> FastMap<String, PathBuf> {
     #[derive(serde::Deserialize)]
     struct Manifest {
         #[serde(rename = "Modules", default)]
@@ -522,12 +521,12 @@ fn downloaded_modules(root: &Path, warnings: &mut Vec<String>) -> HashMap<String
         dir: String,
     }
     let path = root.join(".terraform/modules/modules.json");
-    let Some(text) = crate::input::read::text_if_readable(&path, FileKind::Source) else { return HashMap::new() };
+    let Some(text) = crate::input::read::text_if_readable(&path, FileKind::Source) else { return FastMap::default() };
     match serde_json::from_str::<Manifest>(&text) {
         Ok(m) => m.modules.into_iter().filter(|e| !e.key.is_empty()).map(|e| (e.key, root.join(e.dir))).collect(),
         Err(e) => {
             warnings.push(format!("{}: {e}; downloaded modules are not analysed", path.display()));
-            HashMap::new()
+            FastMap::default()
         }
     }
 }
@@ -556,7 +555,7 @@ fn repeated_json_keys(text: &str) -> Vec<String> {
             f.write_str("any JSON value")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = FastSet::default();
             while let Some(key) = map.next_key::<String>()? {
                 if !seen.insert(key.clone()) {
                     self.0.borrow_mut().push(key);
