@@ -185,6 +185,13 @@ pub struct ReportEnd {
     pub address: Option<String>,
     /// The endpoint (a range, an id, a stack), when it is not a resource.
     pub endpoint: Option<String>,
+    /// The resource that holds a range endpoint and places it: the network it is
+    /// inside, or the resource that owns the address (`aws_eip.nat`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder: Option<String>,
+    /// The input the holder comes from, when several inputs are analysed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder_stack: Option<String>,
     /// The input it comes from, when several inputs are analysed.
     pub stack: Option<String>,
     /// Environment name.
@@ -466,6 +473,18 @@ fn resolve(
             None => (None, e.label.clone(), None),
         };
         let class = e.node.map(|n| envs.of(n));
+        // What placed a range: the container of the evidence that decided it.
+        let held_by = match (e.node.map(|n| &graph.inner[n]), class) {
+            (Some(Node::Endpoint(_)), Some(c)) => c
+                .evidence
+                .iter()
+                .find(|ev| Some(ev.environment) == c.environment)
+                .and_then(|ev| ev.container)
+                .and_then(|h| graph.resource(h)),
+            _ => None,
+        };
+        let holder = held_by.map(|r| r.address.to_string());
+        let holder_stack = held_by.filter(|_| several).map(|r| graph.model.inputs[r.input].label());
         let tier = match class {
             Some(c) if c.internet => EndTier::Internet,
             Some(c) if c.ambiguous && e.environment.is_none() => EndTier::Ambiguous,
@@ -474,6 +493,8 @@ fn resolve(
         ReportEnd {
             address,
             endpoint,
+            holder,
+            holder_stack,
             stack,
             environment: e.environment.map(|x| envs.name(x).to_owned()),
             tier,

@@ -133,9 +133,14 @@ pub fn write(
 /// The name a finding end is drawn with.
 fn end_name(e: &ReportEnd) -> String {
     let name = e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?");
+    let name = match (&e.holder, &e.holder_stack) {
+        (Some(h), Some(s)) => format!("{name} ({s}: {h})"),
+        (Some(h), None) => format!("{name} ({h})"),
+        _ => name.to_owned(),
+    };
     match &e.stack {
         Some(stack) => format!("{stack}: {name}"),
-        None => name.to_owned(),
+        None => name,
     }
 }
 

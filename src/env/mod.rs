@@ -919,11 +919,14 @@ impl Classifier<'_, '_, '_, '_> {
             Node::Endpoint(e) if matches!(e.kind, EndpointKind::Range | EndpointKind::Host) => {
                 if let Some(net) = parse_range(&e.value) {
                     // A network of the inputs places a range first, public or not
-                    // (AWS gives VPCs public IPv6 ranges); a public range nothing
+                    // (AWS gives VPCs public IPv6 ranges), and an address a
+                    // resource owns is that resource's; a public range nothing
                     // places is the internet.
                     let public = is_public(&net);
                     evidence.extend(self.range_network_evidence(net, !public, own, stacks, done, visiting));
-                    internet = public && evidence.is_empty();
+                    // An address a resource owns is never the internet, even when
+                    // the owner's environment is not known.
+                    internet = public && evidence.is_empty() && self.networks.owners(net).is_empty();
                 }
             }
             Node::Endpoint(_) => {}
@@ -957,6 +960,28 @@ impl Classifier<'_, '_, '_, '_> {
     ) -> Vec<Evidence> {
         let mut out = Vec::new();
         let envs = &self.m.policy.environments;
+        // An address a resource owns is that resource's, whatever network it is in.
+        let owners = self.networks.owners(net);
+        if !owners.is_empty() {
+            for owner in owners {
+                let c = self.resolve(owner.node, own, stacks, done, visiting);
+                if let (Some(env), false) = (c.environment, c.ambiguous) {
+                    let whose = if owner.range.prefix_len() == owner.range.max_prefix_len() {
+                        format!("is {}'s {}", self.graph.node_name(owner.node), owner.attribute)
+                    } else {
+                        format!("is inside {}, {}'s {}", owner.range, self.graph.node_name(owner.node), owner.attribute)
+                    };
+                    let mut e = self.m.evidence(
+                        Strength::Containment,
+                        env,
+                        format!("address {net} {whose}, which is {}", envs[env].name),
+                    );
+                    e.container = Some(owner.node);
+                    out.push(e);
+                }
+            }
+            return out;
+        }
         if let Some((found, network)) = self.networks.containing(net).into_iter().next() {
             let c = self.resolve(network, own, stacks, done, visiting);
             if let (Some(env), false) = (c.environment, c.ambiguous) {

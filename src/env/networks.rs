@@ -2,6 +2,10 @@
 //! networks, subnetworks), indexed two ways: which networks contain a range (a
 //! prefix index) and which networks a range covers (sorted by start address).
 //! Neither query compares a range against every network.
+//!
+//! Beside them, the addresses resources own: elastic and static IPs, NAT and
+//! instance public addresses, the outbound addresses of App Service apps. An
+//! allowlist entry inside one is that resource's address, not the internet.
 
 use ipnet::IpNet;
 use petgraph::graph::NodeIndex;
@@ -16,6 +20,62 @@ pub struct Networks {
     containing: PrefixIndex<NodeIndex>,
     /// (first address, last address, range, node), sorted; IPv4 mapped into u128.
     sorted: Vec<(u128, u128, IpNet, NodeIndex)>,
+    /// Addresses (and public prefixes) resources own, with the attribute each is in.
+    owned: PrefixIndex<(NodeIndex, &'static str)>,
+}
+
+/// An address a resource owns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owned {
+    /// The owned address or prefix.
+    pub range: IpNet,
+    /// The owner.
+    pub node: NodeIndex,
+    /// The attribute it is in (`public_ip`, `outbound_ip_address_list`).
+    pub attribute: &'static str,
+}
+
+/// The attributes that hold addresses a resource owns: paths through blocks, the
+/// last key a string, a list of strings, or a comma-separated string.
+fn owned_attributes(kind: &str) -> &'static [&'static [&'static str]] {
+    match kind {
+        "aws_eip" | "aws_nat_gateway" => &[&["public_ip"]],
+        "aws_instance" => &[&["public_ip"], &["ipv6_addresses"]],
+        "aws_globalaccelerator_accelerator" => &[&["ip_sets", "ip_addresses"]],
+        "google_compute_address" | "google_compute_global_address" => &[&["address"]],
+        "google_compute_instance" => &[&["network_interface", "access_config", "nat_ip"]],
+        "azurerm_public_ip" => &[&["ip_address"]],
+        "azurerm_public_ip_prefix" => &[&["ip_prefix"]],
+        "azurerm_linux_web_app"
+        | "azurerm_windows_web_app"
+        | "azurerm_linux_function_app"
+        | "azurerm_windows_function_app"
+        | "azurerm_app_service"
+        | "azurerm_function_app" => &[
+            &["outbound_ip_address_list"],
+            &["possible_outbound_ip_address_list"],
+            &["outbound_ip_addresses"],
+            &["possible_outbound_ip_addresses"],
+        ],
+        _ => &[],
+    }
+}
+
+/// The strings at `path` through lists and blocks; a comma-separated string
+/// gives each of its parts.
+fn strings_at<'v>(values: &'v AttrValue<'_>, path: &[&str]) -> Vec<&'v str> {
+    let mut at = vec![values];
+    for key in path {
+        at = at
+            .into_iter()
+            .flat_map(|v| match v.get(key).map(AttrValue::unwrap_sensitive) {
+                Some(AttrValue::List(items)) => items.iter().collect::<Vec<_>>(),
+                Some(other) => vec![other],
+                None => Vec::new(),
+            })
+            .collect();
+    }
+    at.into_iter().filter_map(AttrValue::as_str).flat_map(|s| s.split(',')).map(str::trim).collect()
 }
 
 /// The attributes that hold a network resource's own ranges.
@@ -65,6 +125,13 @@ impl Networks {
                     }
                 }
             }
+            for path in owned_attributes(&r.address.kind) {
+                for v in strings_at(&r.values, path) {
+                    if let Some(net) = parse_range(v) {
+                        nets.owned.insert(net.trunc(), (n, path[path.len() - 1]));
+                    }
+                }
+            }
             if r.address.kind == "google_compute_subnetwork"
                 && let Some(AttrValue::List(secondary)) = r.values.get("secondary_ip_range")
             {
@@ -83,6 +150,18 @@ impl Networks {
         self.containing.insert(net, node);
         let (a, b) = bounds(&net);
         self.sorted.push((a, b, net, node));
+    }
+
+    /// The resources that own `range` (it is one of their addresses, or inside a
+    /// prefix they own), smallest first, each owner once.
+    pub fn owners(&self, range: IpNet) -> Vec<Owned> {
+        let mut out: Vec<Owned> = Vec::new();
+        for (net, &(node, attribute)) in self.owned.containing(range) {
+            if !out.iter().any(|o| o.node == node) {
+                out.push(Owned { range: net, node, attribute });
+            }
+        }
+        out
     }
 
     /// The networks that contain `range`, smallest first.

@@ -111,12 +111,17 @@ impl fmt::Display for FindingDiagnostic<'_> {
 fn end_lines(f: &mut fmt::Formatter<'_>, label: &str, e: &ReportEnd) -> fmt::Result {
     let name = clean(e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?"));
     let stack = e.stack.as_deref().map_or_else(String::new, |s| format!(" in {}", clean(s)));
+    let holder = match (&e.holder, &e.holder_stack) {
+        (Some(h), Some(s)) => format!(" ({} in {})", clean(h), clean(s)),
+        (Some(h), None) => format!(" ({})", clean(h)),
+        _ => String::new(),
+    };
     let env = match &e.environment {
         Some(env) if env == e.tier.as_str() => env.clone(),
         Some(env) => format!("{env}, {}", e.tier),
         None => e.tier.as_str().to_owned(),
     };
-    writeln!(f, "{label:<5} {name}{stack} [{env}]")?;
+    writeln!(f, "{label:<5} {name}{holder}{stack} [{env}]")?;
     if !e.protects.is_empty() {
         let more = if e.protects.len() > 3 { format!(" and {} more", e.protects.len() - 3) } else { String::new() };
         let shown: Vec<String> = e.protects.iter().take(3).map(|p| clean(p).into_owned()).collect();
