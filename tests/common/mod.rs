@@ -86,7 +86,7 @@ pub fn findings(inputs: &[PathBuf], case: &Path) -> BTreeSet<String> {
         .into_iter()
         .map(|f| {
             let end = |e: &envwall::rules::End| match (e.node, &e.label) {
-                (Some(n), _) => graph.node_name(n),
+                (Some(n), _) => graph.node_name(n).replace(&prefix, ""),
                 (None, Some(l)) => l.replace(&prefix, ""),
                 (None, None) => "?".to_owned(),
             };

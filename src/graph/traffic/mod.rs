@@ -87,10 +87,32 @@ pub(super) fn add(
             "aws_ec2_transit_gateway_vpc_attachment" => attachments.push(node),
             "google_compute_firewall" => firewalls.push(node),
             "google_sql_database_instance" => {
-                b.ranges_into(node, r, &["settings", "ip_configuration", "authorized_networks", "value"], "tcp")
+                b.allowlist(node, node, r, &["settings", "ip_configuration", "authorized_networks", "value"], "tcp")
             }
             "google_container_cluster" => {
-                b.ranges_into(node, r, &["master_authorized_networks_config", "cidr_blocks", "cidr_block"], "tcp")
+                b.allowlist(node, node, r, &["master_authorized_networks_config", "cidr_blocks", "cidr_block"], "tcp")
+            }
+            "aws_eks_cluster" => b.allowlist(node, node, r, &["vpc_config", "public_access_cidrs"], "tcp"),
+            "azurerm_kubernetes_cluster" => {
+                b.allowlist(node, node, r, &["api_server_authorized_ip_ranges"], "tcp");
+                b.allowlist(node, node, r, &["api_server_access_profile", "authorized_ip_ranges"], "tcp");
+            }
+            "azurerm_storage_account" => b.allowlist(node, node, r, &["network_rules", "ip_rules"], "tcp"),
+            "azurerm_storage_account_network_rules" => {
+                let account = b.named(node, "storage_account_id").first().copied().unwrap_or(node);
+                b.allowlist(node, account, r, &["ip_rules"], "tcp");
+            }
+            "azurerm_key_vault" => b.allowlist(node, node, r, &["network_acls", "ip_rules"], "tcp"),
+            "azurerm_cosmosdb_account" => b.allowlist(node, node, r, &["ip_range_filter"], "tcp"),
+            "azurerm_linux_web_app"
+            | "azurerm_windows_web_app"
+            | "azurerm_linux_function_app"
+            | "azurerm_windows_function_app"
+            | "azurerm_app_service"
+            | "azurerm_function_app" => {
+                for block in ["ip_restriction", "scm_ip_restriction"] {
+                    b.allowlist(node, node, r, &["site_config", block, "ip_address"], "tcp");
+                }
             }
             "google_compute_network_peering" => b.peering(node, "network", "peer_network"),
             "google_compute_shared_vpc_service_project" => b.shared_vpc(node, r),
@@ -339,8 +361,12 @@ impl Builder<'_, '_, '_> {
             .map(|e| e.source())
     }
 
-    /// Address ranges at `path` (through lists and blocks) allowed into `node`.
-    fn ranges_into(&mut self, node: NodeIndex, r: &Resource<'_>, path: &[&str], proto: &str) {
+    /// An allowlist: the addresses and ranges at `path` (through lists and blocks;
+    /// a string may list several, comma-separated) of `rule` are allowed into
+    /// `target`. A value known at plan time is a range; one computed from another
+    /// resource (an elastic IP's `public_ip`, an app's outbound addresses) is that
+    /// resource, known or not.
+    fn allowlist(&mut self, rule: NodeIndex, target: NodeIndex, r: &Resource<'_>, path: &[&str], proto: &str) {
         let mut values = vec![&r.values];
         for key in path {
             values = values
@@ -353,11 +379,27 @@ impl Builder<'_, '_, '_> {
                 .collect();
         }
         let attribute = path.join(".");
-        for cidr in values.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect::<Vec<_>>() {
-            if super::catalog::is_range(&cidr) {
-                let from = self.endpoint(EndpointKind::Range, &cidr);
-                self.push(from, node, &attribute, node, proto, Vec::new());
-            }
+        let ranges: Vec<String> = values
+            .iter()
+            .filter_map(|v| v.as_str())
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|s| super::catalog::is_range(s))
+            .map(str::to_owned)
+            .collect();
+        for cidr in ranges {
+            let from = self.endpoint(EndpointKind::Range, &cidr);
+            self.push(from, target, &attribute, rule, proto, Vec::new());
+        }
+        let g = &self.graph.inner;
+        let computed: Vec<(NodeIndex, Derivation)> = g
+            .edges_directed(rule, Direction::Outgoing)
+            .filter(|e| e.weight().kind == EdgeKind::References && path_is(&e.weight().attribute, path))
+            .filter(|e| matches!(g[e.target()], Node::Resource(_)))
+            .map(|e| (e.target(), e.weight().derivation))
+            .collect();
+        for (from, derivation) in computed {
+            self.push_derived(from, target, &attribute, rule, proto, Vec::new(), derivation);
         }
     }
 
@@ -384,6 +426,13 @@ fn to_json(v: &AttrValue<'_>) -> serde_json::Value {
         }
         AttrValue::Sensitive(inner) => to_json(inner),
     }
+}
+
+/// Whether edge attribute `have` is the path `want` once its indexes are dropped:
+/// `settings[0].ip_configuration[0].authorized_networks[1].value`.
+fn path_is(have: &str, want: &[&str]) -> bool {
+    let mut keys = have.split('.').map(|k| k.split_once('[').map_or(k, |(name, _)| name));
+    want.iter().all(|w| keys.next() == Some(*w)) && keys.next().is_none()
 }
 
 /// Whether edge attribute `have` is `want` or an element of it (`want[3]`).
