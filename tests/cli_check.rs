@@ -227,3 +227,79 @@ fn the_readme_example_runs() {
     assert!(out.contains("EW201 prod-setting-points-to-nonprod (critical)"), "{out}");
     assert!(out.contains("envwall: 3 findings (1 critical, 2 high) in 14 resources"), "{out}");
 }
+
+/// An ARN, queue URL or Google resource name that no input owns is placed by the
+/// policy's accounts and projects; one in an account the policy does not name,
+/// and a bare name with no account, stay unplaced.
+#[test]
+fn identifiers_no_input_owns_are_placed_by_the_policy() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("identifier-policy");
+    std::fs::create_dir_all(&dir).unwrap();
+    let policy = dir.join("policy.hcl");
+    std::fs::write(
+        &policy,
+        "environment \"production\" {\n  tier = \"production\"\n  accounts = [\"111111111111\"]\n  projects = [\"acme-payments-prod\"]\n}\n\
+         environment \"staging\" {\n  tier = \"non-production\"\n  accounts = [\"222222222222\"]\n  projects = [\"acme-payments-staging\"]\n}\n",
+    )
+    .unwrap();
+    let case = "src/rules/prod_setting_points_to_nonprod/bad-named/plan.json";
+    let (code, out, err) = envwall(&["check", case, "--policy", policy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let end =
+                |e: &serde_json::Value| e["address"].as_str().or(e["endpoint"].as_str()).unwrap_or("?").to_owned();
+            format!(
+                "{} {} -> {} [{}]",
+                f["rule"].as_str().unwrap(),
+                end(&f["from"]),
+                end(&f["to"]),
+                f["to"]["environment"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "EW201 aws_lambda_event_source_mapping.orders_jobs -> arn:aws:sqs:eu-west-1:222222222222:orders-jobs-staging [\"staging\"]",
+            "EW201 aws_lambda_function.orders_api -> arn:aws:sns:eu-west-1:222222222222:orders-events-staging [\"staging\"]",
+            // A bucket name carries no account: its own words place it.
+            "EW201 aws_lambda_function.orders_api -> orders-uploads-staging-7f3a [\"staging\"]",
+            "EW201 aws_lambda_function.orders_api -> https://sqs.eu-west-1.amazonaws.com/222222222222/orders-jobs-staging [\"staging\"]",
+        ]
+    );
+    // The Google service's staging topic, named by resource name, with no input owning it.
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("identifier-policy-gcp");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let source = std::fs::read_to_string("src/rules/prod_setting_points_to_nonprod/bad-named-gcp/main.tf").unwrap();
+    let prod_only: String = source
+        .split("\n\n")
+        .filter(|block| !block.contains("\"acme-payments-staging\""))
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    std::fs::write(dir.join("main.tf"), prod_only).unwrap();
+    let (code, out, err) =
+        envwall(&["check", dir.to_str().unwrap(), "--policy", policy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let got: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {} -> {}", f["rule"].as_str().unwrap(), f["from"]["address"], f["to"]["endpoint"]))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            r#"EW201 "google_cloud_run_v2_service.api" -> "projects/acme-payments-staging/topics/orders""#,
+            // A bucket has no project in its URL: its own words place it.
+            r#"EW201 "google_cloud_run_v2_service.api" -> "acme-payments-exports-staging""#,
+            r#"EW201 "google_cloudfunctions2_function.settle" -> "projects/acme-payments-staging/topics/orders""#,
+        ]
+    );
+}

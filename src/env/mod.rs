@@ -1055,8 +1055,13 @@ fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
     }
 }
 
-/// The account field of an ARN.
+/// The account field of an ARN, or the account of an SQS queue URL.
 fn arn_account(value: &str) -> Option<&str> {
+    // An SQS queue URL carries its account as the first step of its path.
+    if let Some(rest) = value.strip_prefix("https://sqs.").and_then(|r| r.split_once('/')).map(|(_, p)| p) {
+        let account = rest.split('/').next()?;
+        return (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account);
+    }
     let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
     (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }

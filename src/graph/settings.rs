@@ -8,6 +8,13 @@
 //! Service Bus, Cloud SQL connection names, ...), else it becomes a host endpoint.
 //! A value unknown at plan time links to the resources its configuration
 //! references (the string does not exist yet, but where it will point does).
+//!
+//! A setting may also name a resource rather than a host: a queue's URL or ARN, a
+//! bucket's name or `s3://` / `gs://` URL, a Pub/Sub topic's `projects/P/topics/T`.
+//! Those match the resource that has that identity, by the whole identifier (a
+//! queue URL's host is every queue's; its path is the queue). An ARN or resource
+//! name no input owns is an id endpoint, placed by the policy's accounts and
+//! projects.
 
 use crate::hash::{FastMap, FastSet};
 
@@ -75,8 +82,125 @@ fn exports_hosts(kind: &str) -> bool {
         && !kind.starts_with("aws_apigatewayv2_integration")
 }
 
+/// Names that identify a resource of these types on their own (globally or in an
+/// account), at these paths.
+fn identity_names(kind: &str) -> &'static [&'static str] {
+    match kind {
+        "aws_s3_bucket" => &["bucket"],
+        "aws_dynamodb_table"
+        | "aws_kinesis_stream"
+        | "aws_secretsmanager_secret"
+        | "aws_ssm_parameter"
+        | "aws_kms_alias"
+        | "aws_cloudwatch_event_bus"
+        | "google_storage_bucket" => &["name"],
+        _ => &[],
+    }
+}
+
+/// Google resource names built from the project and the resource's name, known
+/// at plan time even when the id is not.
+fn google_name(r: &crate::model::Resource<'_>) -> Option<String> {
+    let (collection, key) = match r.address.kind.as_str() {
+        "google_pubsub_topic" => ("topics", "name"),
+        "google_pubsub_subscription" => ("subscriptions", "name"),
+        "google_secret_manager_secret" => ("secrets", "secret_id"),
+        "google_bigquery_dataset" => ("datasets", "dataset_id"),
+        "google_spanner_instance" => ("instances", "name"),
+        _ => return None,
+    };
+    let project = r.values.get("project").and_then(AttrValue::as_str)?;
+    let name = r.values.get(key).and_then(AttrValue::as_str)?;
+    Some(format!("projects/{project}/{collection}/{name}"))
+}
+
+/// The identities of every resource: ids, ARNs, URLs and self links that are
+/// distinctive, and the names of resources a name identifies.
+fn identities(graph: &Graph<'_, '_>) -> FastMap<String, Vec<NodeIndex>> {
+    let model = graph.model;
+    let mut out: FastMap<String, Vec<NodeIndex>> = FastMap::default();
+    let mut add = |key: String, n: NodeIndex| {
+        let owners = out.entry(key).or_default();
+        if !owners.contains(&n) {
+            owners.push(n);
+        }
+    };
+    for &n in &graph.resource_nodes {
+        let Node::Resource(i) = graph.inner[n] else { continue };
+        let r = &model.resources[i];
+        for attr in ["arn", "id", "url", "self_link"] {
+            if let Some(v) = r.values.get(attr).and_then(AttrValue::as_str)
+                && (v.starts_with("arn:")
+                    || v.starts_with("https://")
+                    || v.starts_with("projects/")
+                    || v.starts_with("/subscriptions/"))
+                && crate::graph::catalog::is_distinctive(v)
+            {
+                add(v.to_owned(), n);
+            }
+        }
+        for attr in identity_names(&r.address.kind) {
+            if let Some(v) = r.values.get(attr).and_then(AttrValue::as_str)
+                && v.len() >= 3
+                && v != "default"
+            {
+                add(v.to_owned(), n);
+            }
+        }
+        if let Some(name) = google_name(r) {
+            add(name, n);
+        }
+    }
+    // A data source that reads a resource another input manages names it too; the
+    // identity belongs to the resource.
+    for owners in out.values_mut() {
+        let managed =
+            |n: &NodeIndex| graph.resource(*n).is_some_and(|r| r.address.mode == crate::model::address::Mode::Managed);
+        if owners.len() > 1 && owners.iter().any(managed) {
+            owners.retain(managed);
+        }
+    }
+    out
+}
+
+/// The identities a setting's value may name: the value itself, a bucket named by
+/// its `s3://` or `gs://` URL, a bucket ARN with an object path.
+fn identity_forms(value: &str) -> Vec<&str> {
+    let value = value.trim();
+    let mut out = vec![value];
+    for scheme in ["s3://", "gs://"] {
+        if let Some(rest) = value.strip_prefix(scheme) {
+            out.push(rest.split('/').next().unwrap_or(rest));
+        }
+    }
+    if let Some(rest) = value.strip_prefix("arn:aws:s3:::")
+        && let Some((bucket, _)) = rest.split_once('/')
+    {
+        out.push(&value[..value.len() - rest.len() + bucket.len()]);
+    }
+    out
+}
+
+/// Whether a value names a resource by an identifier that carries its account or
+/// project: an ARN, a Google resource name.
+fn names_a_resource(value: &str) -> bool {
+    let v = value.trim();
+    (v.starts_with("arn:") && crate::graph::catalog::is_identity_shaped(v))
+        || (v.starts_with("projects/") && v.split('/').count() >= 4)
+        || is_queue_url(v)
+}
+
+/// `https://sqs.<region>.amazonaws.com/<account>/<queue>`: a queue by its URL.
+fn is_queue_url(v: &str) -> bool {
+    let Some(rest) = v.strip_prefix("https://sqs.") else { return false };
+    let mut steps = rest.split('/').skip(1);
+    let account = steps.next().unwrap_or("");
+    account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && steps.next().is_some_and(|q| !q.is_empty())
+}
+
 pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>) {
     let model = graph.model;
+    let ids = identities(graph);
     // host → owners
     let mut hosts: FastMap<String, Vec<NodeIndex>> = FastMap::default();
     for &n in &graph.resource_nodes {
@@ -114,9 +238,34 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
             continue;
         }
         for s in found {
-            let mut targets: Vec<(NodeIndex, Derivation, Option<String>, Option<String>)> = Vec::new();
+            let mut targets: Vec<Target> = Vec::new();
             match &s.value {
                 Some(value) => {
+                    // A resource named by its whole identifier.
+                    let named: Vec<NodeIndex> = identity_forms(value)
+                        .into_iter()
+                        .filter_map(|form| ids.get(form))
+                        .flatten()
+                        .copied()
+                        .filter(|&o| o != n)
+                        .collect();
+                    if !named.is_empty() {
+                        targets.extend(named.into_iter().map(|o| (o, Derivation::KnownValue, None, None)));
+                        push_edges(&mut edges, &mut seen, n, &s.path, targets);
+                        continue;
+                    }
+                    if names_a_resource(value) {
+                        let key = (EndpointKind::Id, value.trim().to_owned());
+                        let node = *endpoints.entry(key).or_insert_with(|| {
+                            graph.inner.add_node(Node::Endpoint(Endpoint {
+                                kind: EndpointKind::Id,
+                                value: value.trim().to_owned(),
+                            }))
+                        });
+                        targets.push((node, Derivation::KnownValue, None, None));
+                        push_edges(&mut edges, &mut seen, n, &s.path, targets);
+                        continue;
+                    }
                     let bare = endpoint_key(&s.key) || bare_attribute(&r.address.kind, &s.key);
                     for e in connstr::parse(value, bare) {
                         let address = Some(e.address());
@@ -155,32 +304,41 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
                     }
                 }
             }
-            for (to, derivation, endpoint, scheme) in targets {
-                if to == n || !seen.insert((n, to, s.path.clone())) {
-                    continue;
-                }
-                let ports = endpoint
-                    .as_deref()
-                    .and_then(|e| e.rsplit_once(':'))
-                    .and_then(|(_, p)| p.parse::<u32>().ok())
-                    .map(|p| vec![(p, p)])
-                    .unwrap_or_default();
-                let link = Link { via: n, protocol: scheme.unwrap_or_default(), ports, related: Vec::new(), endpoint };
-                edges.push((
-                    n,
-                    to,
-                    Edge {
-                        kind: EdgeKind::ConnectsTo,
-                        attribute: s.path.clone(),
-                        derivation,
-                        link: Some(Box::new(link)),
-                    },
-                ));
-            }
+            push_edges(&mut edges, &mut seen, n, &s.path, targets);
         }
     }
     for (from, to, edge) in edges {
         graph.inner.add_edge(from, to, edge);
+    }
+}
+
+/// A setting's target: the node, how it was found, the endpoint and scheme it names.
+type Target = (NodeIndex, Derivation, Option<String>, Option<String>);
+
+/// The `connects-to` edges from `n`'s setting at `path` to its targets, once each.
+fn push_edges(
+    edges: &mut Vec<(NodeIndex, NodeIndex, Edge)>,
+    seen: &mut FastSet<(NodeIndex, NodeIndex, String)>,
+    n: NodeIndex,
+    path: &str,
+    targets: Vec<Target>,
+) {
+    for (to, derivation, endpoint, scheme) in targets {
+        if to == n || !seen.insert((n, to, path.to_owned())) {
+            continue;
+        }
+        let ports = endpoint
+            .as_deref()
+            .and_then(|e| e.rsplit_once(':'))
+            .and_then(|(_, p)| p.parse::<u32>().ok())
+            .map(|p| vec![(p, p)])
+            .unwrap_or_default();
+        let link = Link { via: n, protocol: scheme.unwrap_or_default(), ports, related: Vec::new(), endpoint };
+        edges.push((
+            n,
+            to,
+            Edge { kind: EdgeKind::ConnectsTo, attribute: path.to_owned(), derivation, link: Some(Box::new(link)) },
+        ));
     }
 }
 

@@ -92,6 +92,19 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
         "aws_ssm_parameter" => &[(&["value"], Single), (&["insecure_value"], Single)],
         "aws_secretsmanager_secret_version" => &[(&["secret_string"], JsonObject)],
         "aws_sns_topic_subscription" => &[(&["endpoint"], Single)],
+        "aws_lambda_event_source_mapping" => &[(&["event_source_arn"], Single)],
+        "aws_cloudwatch_event_target" => &[(&["arn"], Single)],
+        "aws_s3_bucket_notification" => &[
+            (&["queue", "[]", "queue_arn"], Single),
+            (&["topic", "[]", "topic_arn"], Single),
+            (&["lambda_function", "[]", "lambda_function_arn"], Single),
+        ],
+        "aws_kinesis_firehose_delivery_stream" => &[
+            (&["extended_s3_configuration", "[]", "bucket_arn"], Single),
+            (&["kinesis_source_configuration", "[]", "kinesis_stream_arn"], Single),
+            (&["http_endpoint_configuration", "[]", "url"], Single),
+        ],
+        "aws_pipes_pipe" => &[(&["source"], Single), (&["target"], Single)],
         "aws_api_gateway_integration" => &[(&["uri"], Single)],
         "aws_apigatewayv2_integration" => &[(&["integration_uri"], Single)],
         "aws_cloudfront_distribution" => &[(&["origin", "[]", "domain_name"], Single)],
@@ -124,8 +137,28 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
             (&["template", "[]", "spec", "[]", "containers", "[]", "env", "[]"], Pairs("name", "value")),
             (&["template", "[]", "metadata", "[]", "annotations"], Map),
         ],
-        "google_cloudfunctions_function" => &[(&["environment_variables"], Map)],
-        "google_cloudfunctions2_function" => &[(&["service_config", "[]", "environment_variables"], Map)],
+        "google_cloudfunctions_function" => {
+            &[(&["environment_variables"], Map), (&["event_trigger", "[]", "resource"], Single)]
+        }
+        "google_cloudfunctions2_function" => &[
+            (&["service_config", "[]", "environment_variables"], Map),
+            (&["event_trigger", "[]", "pubsub_topic"], Single),
+        ],
+        // The wiring between services: what a subscription, trigger or target
+        // delivers to or reads from.
+        "google_pubsub_subscription" => &[
+            (&["push_config", "[]", "push_endpoint"], Single),
+            (&["bigquery_config", "[]", "table"], Single),
+            (&["cloud_storage_config", "[]", "bucket"], Single),
+        ],
+        "google_eventarc_trigger" => &[(&["transport", "[]", "pubsub", "[]", "topic"], Single)],
+        "azurerm_eventgrid_event_subscription" | "azurerm_eventgrid_system_topic_event_subscription" => &[
+            (&["webhook_endpoint", "[]", "url"], Single),
+            (&["service_bus_queue_endpoint_id"], Single),
+            (&["service_bus_topic_endpoint_id"], Single),
+            (&["eventhub_endpoint_id"], Single),
+            (&["azure_function_endpoint", "[]", "function_id"], Single),
+        ],
         "google_app_engine_standard_app_version" | "google_app_engine_flexible_app_version" => {
             &[(&["env_variables"], Map)]
         }
