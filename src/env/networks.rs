@@ -35,32 +35,6 @@ pub struct Owned {
     pub attribute: &'static str,
 }
 
-/// The attributes that hold addresses a resource owns: paths through blocks, the
-/// last key a string, a list of strings, or a comma-separated string.
-fn owned_attributes(kind: &str) -> &'static [&'static [&'static str]] {
-    match kind {
-        "aws_eip" | "aws_nat_gateway" => &[&["public_ip"]],
-        "aws_instance" => &[&["public_ip"], &["ipv6_addresses"]],
-        "aws_globalaccelerator_accelerator" => &[&["ip_sets", "ip_addresses"]],
-        "google_compute_address" | "google_compute_global_address" => &[&["address"]],
-        "google_compute_instance" => &[&["network_interface", "access_config", "nat_ip"]],
-        "azurerm_public_ip" => &[&["ip_address"]],
-        "azurerm_public_ip_prefix" => &[&["ip_prefix"]],
-        "azurerm_linux_web_app"
-        | "azurerm_windows_web_app"
-        | "azurerm_linux_function_app"
-        | "azurerm_windows_function_app"
-        | "azurerm_app_service"
-        | "azurerm_function_app" => &[
-            &["outbound_ip_address_list"],
-            &["possible_outbound_ip_address_list"],
-            &["outbound_ip_addresses"],
-            &["possible_outbound_ip_addresses"],
-        ],
-        _ => &[],
-    }
-}
-
 /// The strings at `path` through lists and blocks; a comma-separated string
 /// gives each of its parts.
 fn strings_at<'v>(values: &'v AttrValue<'_>, path: &[&str]) -> Vec<&'v str> {
@@ -125,7 +99,7 @@ impl Networks {
                     }
                 }
             }
-            for path in owned_attributes(&r.address.kind) {
+            for path in crate::graph::catalog::owned_address_attributes(&r.address.kind) {
                 for v in strings_at(&r.values, path) {
                     if let Some(net) = parse_range(v) {
                         nets.owned.insert(net.trunc(), (n, path[path.len() - 1]));

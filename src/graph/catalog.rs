@@ -147,6 +147,32 @@ pub(crate) fn is_distinctive(value: &str) -> bool {
     value.len() >= 6 && value.bytes().any(|b| b.is_ascii_digit() || b == b'/' || b == b':')
 }
 
+/// The attributes that hold addresses a resource owns: paths through blocks, the
+/// last key a string, a list of strings, or a comma-separated string.
+pub fn owned_address_attributes(kind: &str) -> &'static [&'static [&'static str]] {
+    match kind {
+        "aws_eip" | "aws_nat_gateway" => &[&["public_ip"]],
+        "aws_instance" => &[&["public_ip"], &["ipv6_addresses"]],
+        "aws_globalaccelerator_accelerator" => &[&["ip_sets", "ip_addresses"]],
+        "google_compute_address" | "google_compute_global_address" => &[&["address"]],
+        "google_compute_instance" => &[&["network_interface", "access_config", "nat_ip"]],
+        "azurerm_public_ip" => &[&["ip_address"]],
+        "azurerm_public_ip_prefix" => &[&["ip_prefix"]],
+        "azurerm_linux_web_app"
+        | "azurerm_windows_web_app"
+        | "azurerm_linux_function_app"
+        | "azurerm_windows_function_app"
+        | "azurerm_app_service"
+        | "azurerm_function_app" => &[
+            &["outbound_ip_address_list"],
+            &["possible_outbound_ip_address_list"],
+            &["outbound_ip_addresses"],
+            &["possible_outbound_ip_addresses"],
+        ],
+        _ => &[],
+    }
+}
+
 /// Whether a string is an IPv4/IPv6 CIDR or address.
 pub(crate) fn is_range(value: &str) -> bool {
     let (addr, len) = value.split_once('/').unwrap_or((value, "32"));

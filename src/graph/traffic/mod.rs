@@ -98,6 +98,18 @@ pub(super) fn add(
                 b.allowlist(node, node, r, &["api_server_access_profile", "authorized_ip_ranges"], "tcp");
             }
             "azurerm_storage_account" => b.allowlist(node, node, r, &["network_rules", "ip_rules"], "tcp"),
+            "aws_s3_bucket" => b.source_ip_policy(node, node, r, "policy"),
+            "aws_s3_bucket_policy" => {
+                let bucket = b.named(node, "bucket").first().copied().unwrap_or(node);
+                b.source_ip_policy(node, bucket, r, "policy");
+            }
+            "aws_opensearch_domain" | "aws_elasticsearch_domain" => {
+                b.source_ip_policy(node, node, r, "access_policies")
+            }
+            "aws_opensearch_domain_policy" | "aws_elasticsearch_domain_policy" => {
+                let domain = b.named(node, "domain_name").first().copied().unwrap_or(node);
+                b.source_ip_policy(node, domain, r, "access_policies");
+            }
             "azurerm_storage_account_network_rules" => {
                 let account = b.named(node, "storage_account_id").first().copied().unwrap_or(node);
                 b.allowlist(node, account, r, &["ip_rules"], "tcp");
@@ -403,6 +415,35 @@ impl Builder<'_, '_, '_> {
         }
     }
 
+    /// The addresses an IAM policy document at `attribute` allows by an
+    /// `aws:SourceIp` condition (an S3 bucket or OpenSearch domain policy), into
+    /// `target`. A policy built from a resource's address (`jsonencode` of an
+    /// elastic IP's `public_ip`) is that resource, known or not.
+    fn source_ip_policy(&mut self, rule: NodeIndex, target: NodeIndex, r: &Resource<'_>, attribute: &str) {
+        if let Some(text) = r.values.get(attribute).and_then(AttrValue::as_str) {
+            for range in source_ip_ranges(text) {
+                let from = self.endpoint(EndpointKind::Range, &range);
+                self.push(from, target, attribute, rule, "tcp", Vec::new());
+            }
+        }
+        let g = &self.graph.inner;
+        let model = self.graph.model;
+        let owners: Vec<(NodeIndex, Derivation)> = g
+            .edges_directed(rule, Direction::Outgoing)
+            .filter(|e| e.weight().kind == EdgeKind::References && attribute_is(&e.weight().attribute, attribute))
+            .filter(|e| match g[e.target()] {
+                Node::Resource(i) => {
+                    !super::catalog::owned_address_attributes(&model.resources[i].address.kind).is_empty()
+                }
+                Node::Endpoint(_) => false,
+            })
+            .map(|e| (e.target(), e.weight().derivation))
+            .collect();
+        for (from, derivation) in owners {
+            self.push_derived(from, target, attribute, rule, "tcp", Vec::new(), derivation);
+        }
+    }
+
     /// Generic peering: `local` names this side's network, `remote` the other's.
     fn peering(&mut self, node: NodeIndex, local: &str, remote: &str) {
         if let (Some(a), Some(b)) =
@@ -426,6 +467,42 @@ fn to_json(v: &AttrValue<'_>) -> serde_json::Value {
         }
         AttrValue::Sensitive(inner) => to_json(inner),
     }
+}
+
+/// The ranges an IAM policy document allows by `aws:SourceIp` in its `Allow`
+/// statements' `IpAddress` conditions.
+fn source_ip_ranges(text: &str) -> Vec<String> {
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) else { return Vec::new() };
+    let statements = match &doc["Statement"] {
+        serde_json::Value::Array(items) => items.iter().collect(),
+        serde_json::Value::Object(_) => vec![&doc["Statement"]],
+        _ => Vec::new(),
+    };
+    let mut out = Vec::new();
+    for st in statements {
+        if st["Effect"].as_str() != Some("Allow") {
+            continue;
+        }
+        let Some(conditions) = st["Condition"].as_object() else { continue };
+        for (operator, tests) in conditions {
+            if !operator.eq_ignore_ascii_case("IpAddress") && !operator.eq_ignore_ascii_case("ForAnyValue:IpAddress") {
+                continue;
+            }
+            let Some(tests) = tests.as_object() else { continue };
+            for (key, value) in tests {
+                if !key.eq_ignore_ascii_case("aws:SourceIp") {
+                    continue;
+                }
+                let values = match value {
+                    serde_json::Value::Array(items) => items.iter().filter_map(|v| v.as_str()).collect(),
+                    serde_json::Value::String(s) => vec![s.as_str()],
+                    _ => Vec::new(),
+                };
+                out.extend(values.into_iter().filter(|v| super::catalog::is_range(v)).map(str::to_owned));
+            }
+        }
+    }
+    out
 }
 
 /// Whether edge attribute `have` is the path `want` once its indexes are dropped:
@@ -509,6 +586,28 @@ mod tests {
         assert!(ports_within(&[(5432, 5432)], &[]));
         assert!(ports_within(&[(5432, 5432)], &[(5000, 6000)]));
         assert!(!ports_within(&[], &[(5000, 6000)]));
+    }
+
+    #[test]
+    fn source_ip_conditions_of_allow_statements() {
+        let policy = r#"{"Statement": [
+            {"Effect": "Allow", "Condition": {"IpAddress": {"aws:SourceIp": ["52.18.7.9/32", "not an address"]}}},
+            {"Effect": "Allow", "Condition": {"IpAddress": {"aws:sourceip": "34.120.5.6"}}},
+            {"Effect": "Deny", "Condition": {"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}},
+            {"Effect": "Allow", "Condition": {"NotIpAddress": {"aws:SourceIp": "10.1.0.0/16"}}}
+        ]}"#;
+        assert_eq!(source_ip_ranges(policy), ["52.18.7.9/32", "34.120.5.6"]);
+        let one = r#"{"Statement": {"Effect": "Allow", "Condition": {"IpAddress": {"aws:SourceIp": "1.2.3.4/32"}}}}"#;
+        assert_eq!(source_ip_ranges(one), ["1.2.3.4/32"]);
+        assert!(source_ip_ranges("not json").is_empty());
+    }
+
+    #[test]
+    fn nested_attribute_paths_without_indexes() {
+        let path = ["settings", "ip_configuration", "authorized_networks", "value"];
+        assert!(path_is("settings[0].ip_configuration[0].authorized_networks[1].value", &path));
+        assert!(!path_is("settings[0].ip_configuration[0].authorized_networks[1]", &path));
+        assert!(!path_is("settings[0].ip_configuration[0].authorized_networks[1].value.x", &path));
     }
 
     #[test]

@@ -1,7 +1,8 @@
 # EW101 bad case: production allowlists that admit addresses staging owns.
 # The staging NAT gateway's elastic IP is computed at apply; the production EKS
 # API and database group admit it by reference. A vendor's address, owned by
-# nothing here, stays the internet. The addresses of the staging egress stack
+# nothing here, stays the internet. The bucket and search domain policies admit
+# them by `aws:SourceIp`. The addresses of the staging egress stack
 # (staging-egress.json, its state) are known: a literal /32 of one is staging's.
 
 resource "aws_vpc" "staging" {
@@ -80,5 +81,44 @@ resource "aws_eks_cluster" "orders" {
     endpoint_public_access = true
     public_access_cidrs    = ["${aws_eip.staging_nat.public_ip}/32", "34.120.5.6/32"]
   }
+  tags = { Environment = "prod" }
+}
+
+resource "aws_s3_bucket" "exports" {
+  bucket = "orders-exports-prod"
+  tags   = { Environment = "prod" }
+}
+
+# The production bucket admits requests from the staging NAT address: EW101.
+resource "aws_s3_bucket_policy" "exports" {
+  bucket = aws_s3_bucket.exports.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "FromStagingNat"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::orders-exports-prod/*"
+      Condition = { IpAddress = { "aws:SourceIp" = "${aws_eip.staging_nat.public_ip}/32" } }
+    }]
+  })
+}
+
+# The production search domain admits the staging egress address and the
+# vendor's: EW101 for the first only.
+resource "aws_opensearch_domain" "orders" {
+  domain_name    = "orders-prod"
+  engine_version = "OpenSearch_2.13"
+  access_policies = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = "es:ESHttp*"
+      Resource  = "arn:aws:es:eu-west-1:111111111111:domain/orders-prod/*"
+      Condition = { IpAddress = { "aws:SourceIp" = ["52.18.7.9/32", "34.120.5.6/32"] } }
+    }]
+  })
   tags = { Environment = "prod" }
 }

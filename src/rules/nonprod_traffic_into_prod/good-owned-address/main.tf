@@ -80,3 +80,42 @@ resource "aws_eks_cluster" "orders" {
   }
   tags = { Environment = "prod" }
 }
+
+resource "aws_s3_bucket" "exports" {
+  bucket = "orders-exports-prod"
+  tags   = { Environment = "prod" }
+}
+
+# The production bucket admits requests from its own NAT address: no finding.
+resource "aws_s3_bucket_policy" "exports" {
+  bucket = aws_s3_bucket.exports.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "FromStagingNat"
+      Effect    = "Allow"
+      Principal = "*"
+      Action    = "s3:GetObject"
+      Resource  = "arn:aws:s3:::orders-exports-prod/*"
+      Condition = { IpAddress = { "aws:SourceIp" = "${aws_eip.prod_nat.public_ip}/32" } }
+    }]
+  })
+}
+
+# The production search domain admits the production egress address and the
+# vendor's: no finding.
+resource "aws_opensearch_domain" "orders" {
+  domain_name    = "orders-prod"
+  engine_version = "OpenSearch_2.13"
+  access_policies = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = "es:ESHttp*"
+      Resource  = "arn:aws:es:eu-west-1:111111111111:domain/orders-prod/*"
+      Condition = { IpAddress = { "aws:SourceIp" = ["52.18.7.9/32", "34.120.5.6/32"] } }
+    }]
+  })
+  tags = { Environment = "prod" }
+}
