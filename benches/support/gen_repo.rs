@@ -40,7 +40,12 @@
 //! one finding each, in turn: a production database rule whose `cidr_blocks` is a
 //! staging VPC's range (EW101); a staging Lambda whose connection string names a
 //! production database's host (EW202); a staging VPC peered with a production VPC
-//! found by `data "aws_vpc"` filtered on its `Name` and `Environment` tags (EW103).
+//! found by `data "aws_vpc"` filtered on its `Name` and `Environment` tags (EW103);
+//! a production database rule admitting the `/32` of a staging NAT gateway's
+//! elastic IP, written out (EW101: the address is staging's, not the internet's).
+//! Every app's `QUEUE_URL` names its own queue, and every network's NAT addresses
+//! are its own: links by identity and by owned address that must stay in their
+//! environment.
 //! Every other link stays inside its environment.
 //!
 //! The states hold exactly the requested number of resource instances (managed
@@ -85,7 +90,7 @@ pub struct RepoStats {
 }
 
 /// Changes whenever the generator writes something else for the same arguments.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 
 impl RepoStats {
     /// `name value` lines, read back by [`RepoStats::parse`].
@@ -743,6 +748,8 @@ enum Plant {
     ProdHost(usize),
     /// A peering with this production network, found by its tags.
     ProdPeering(usize),
+    /// A database rule admitting this staging network's NAT address.
+    StagingNat(usize),
 }
 
 struct App {
@@ -879,16 +886,20 @@ impl Plan {
         if prod_apps.is_empty() || staging_apps.is_empty() || prod_nets.is_empty() || staging_nets.is_empty() {
             return;
         }
-        let mut used = [0usize; 3];
+        let mut used = [0usize; 4];
         // Each peering joins its own pair of VPCs (a second peering of the same pair
         // gets no finding of its own).
         let mut peered: Vec<(usize, usize)> = Vec::new();
         for k in 0..(stacks / 10).max(3) {
-            let i = used[k % 3];
-            used[k % 3] += 1;
-            let (host, plant) = match k % 3 {
+            let i = used[k % 4];
+            used[k % 4] += 1;
+            let (host, plant) = match k % 4 {
                 0 => (prod_apps[i % prod_apps.len()], Plant::StagingRange(staging_nets[i % staging_nets.len()])),
                 1 => (staging_apps[i % staging_apps.len()], Plant::ProdHost(prod_apps[(i * 7 + 3) % prod_apps.len()])),
+                3 => {
+                    let host = prod_apps[(i * 3 + 1) % prod_apps.len()];
+                    (host, Plant::StagingNat(staging_nets[(i + 1) % staging_nets.len()]))
+                }
                 _ => {
                     let host = staging_apps[staging_apps.len() - 1 - i % staging_apps.len()];
                     let from = self.apps[host].net;
@@ -969,6 +980,8 @@ impl Ctx {
 /// What other stacks read of a network stack.
 struct NetOut {
     vpc_id: String,
+    /// The public addresses of its NAT gateways (their elastic IPs).
+    nat_ips: Vec<String>,
     cidr: String,
     private: Vec<String>,
     data: Vec<String>,
@@ -1137,6 +1150,7 @@ fn write_network(w: &mut Writer<'_>, net: &Net, rng: Rng) -> io::Result<NetOut> 
     w.state(&key, &c.state, serial, &lineage)?;
     Ok(NetOut {
         vpc_id: vpc.vpc_id,
+        nat_ips: vpc.nat_ips,
         cidr: net.cidr.clone(),
         private: vpc.private,
         data: vpc.data,
@@ -1153,6 +1167,7 @@ struct Vpc {
     private: Vec<String>,
     data: Vec<String>,
     route_tables: Vec<String>,
+    nat_ips: Vec<String>,
 }
 
 /// The state of `module.vpc`.
@@ -1221,6 +1236,7 @@ fn write_vpc_module(c: &mut Ctx, net: &Net, zones: &[String], octet: &str) -> Vp
     let private = subnets.pop().unwrap_or_default();
     let public = subnets.pop().unwrap_or_default();
     let mut nat_ids = Vec::new();
+    let mut nat_ips = Vec::new();
     if nat {
         let (mut eips, mut nats) = (Vec::new(), Vec::new());
         for (z, zone) in zones.iter().enumerate() {
@@ -1256,6 +1272,7 @@ fn write_vpc_module(c: &mut Ctx, net: &Net, zones: &[String], octet: &str) -> Vp
                 &tags(&format!("{}-{zone}", net.label)),
             ));
             nat_ids.push(id);
+            nat_ips.push(ip);
         }
         c.state.counted(m, "aws_eip", "nat", 0, eips, &[]);
         let deps = ["module.vpc.aws_eip.nat", "module.vpc.aws_internet_gateway.this", "module.vpc.aws_subnet.public"];
@@ -1363,7 +1380,7 @@ fn write_vpc_module(c: &mut Ctx, net: &Net, zones: &[String], octet: &str) -> Vp
     );
     let deps = ["aws_iam_role.flow_logs", "module.vpc.aws_cloudwatch_log_group.flow", "module.vpc.aws_vpc.this"];
     c.state.one(m, "aws_flow_log", "this", 0, a, &deps);
-    Vpc { vpc_id, attrs, public, private, data, route_tables }
+    Vpc { vpc_id, attrs, public, private, data, route_tables, nat_ips }
 }
 
 fn az_prefix(region: &str) -> String {
@@ -2073,6 +2090,20 @@ fn write_plant(
             c.state.one("", "aws_security_group_rule", &rule, 2, a, &["module.db.aws_security_group.this"]);
             fill(PLANT_RANGE, &[("RULE", &rule), ("CIDR", cidr)])
         }
+        Plant::StagingNat(t) => {
+            let cidr = format!("{}/32", nets[t].nat_ips.first().map_or("0.0.0.0", String::as_str));
+            let rule = format!("db_from_partner_sync{suffix}");
+            let (id, rule_id) = (format!("sgrule-{}", c.rng.digits(10)), c.rng.aws("sgr"));
+            let a = obj! {
+                "cidr_blocks" => strs(&[&cidr]), "description" => s("Partner sync"), "from_port" => n(5432),
+                "id" => s(id), "ipv6_cidr_blocks" => J::Null, "prefix_list_ids" => J::Null, "protocol" => s("tcp"),
+                "security_group_id" => s(&db.sg), "security_group_rule_id" => s(rule_id), "self" => b(false),
+                "source_security_group_id" => J::Null, "timeouts" => J::Null, "to_port" => n(5432),
+                "type" => s("ingress"),
+            };
+            c.state.one("", "aws_security_group_rule", &rule, 2, a, &["module.db.aws_security_group.this"]);
+            fill(PLANT_NAT, &[("RULE", &rule), ("CIDR", &cidr)])
+        }
         Plant::ProdHost(t) => {
             let target = &plan.apps[t];
             let resource = format!("replica_check{suffix}");
@@ -2719,6 +2750,19 @@ const PLANT_RANGE: &str = r#"
 resource "aws_security_group_rule" "{{RULE}}" {
   type              = "ingress"
   description       = "Nightly reporting export"
+  protocol          = "tcp"
+  from_port         = 5432
+  to_port           = 5432
+  cidr_blocks       = ["{{CIDR}}"]
+  security_group_id = module.db.security_group_id
+}
+"#;
+
+const PLANT_NAT: &str = r#"
+# The partner sync job connects through the NAT gateway it runs behind.
+resource "aws_security_group_rule" "{{RULE}}" {
+  type              = "ingress"
+  description       = "Partner sync"
   protocol          = "tcp"
   from_port         = 5432
   to_port           = 5432
