@@ -59,6 +59,10 @@ fn is_export(key: &str) -> bool {
             | "api_endpoint"
             | "vault_uri"
             | "primary_blob_endpoint"
+            | "primary_queue_endpoint"
+            | "primary_table_endpoint"
+            | "primary_file_endpoint"
+            | "primary_dfs_endpoint"
             | "bucket_regional_domain_name"
             | "bootstrap_brokers"
             | "bootstrap_brokers_tls"
@@ -80,6 +84,37 @@ fn exports_hosts(kind: &str) -> bool {
             | "aws_lambda_function"
     ) && !kind.starts_with("aws_api_gateway")
         && !kind.starts_with("aws_apigatewayv2_integration")
+}
+
+/// The host names Azure gives a resource from its name, known at plan time even
+/// when the attribute that will hold them is not (a new server's
+/// `fully_qualified_domain_name`).
+fn azure_hosts(r: &crate::model::Resource<'_>) -> Vec<String> {
+    let suffixes: &[&str] = match r.address.kind.as_str() {
+        "azurerm_servicebus_namespace" | "azurerm_eventhub_namespace" => &["servicebus.windows.net"],
+        "azurerm_key_vault" => &["vault.azure.net"],
+        "azurerm_storage_account" => &[
+            "blob.core.windows.net",
+            "queue.core.windows.net",
+            "table.core.windows.net",
+            "file.core.windows.net",
+            "dfs.core.windows.net",
+        ],
+        "azurerm_cosmosdb_account" => &["documents.azure.com"],
+        "azurerm_mssql_server" | "azurerm_sql_server" => &["database.windows.net"],
+        "azurerm_redis_cache" => &["redis.cache.windows.net"],
+        "azurerm_postgresql_flexible_server" | "azurerm_postgresql_server" => &["postgres.database.azure.com"],
+        "azurerm_mysql_flexible_server" | "azurerm_mysql_server" => &["mysql.database.azure.com"],
+        "azurerm_linux_web_app"
+        | "azurerm_windows_web_app"
+        | "azurerm_linux_function_app"
+        | "azurerm_windows_function_app" => &["azurewebsites.net"],
+        _ => return Vec::new(),
+    };
+    let Some(name) = r.values.get("name").and_then(AttrValue::as_str).filter(|n| !n.is_empty()) else {
+        return Vec::new();
+    };
+    suffixes.iter().map(|suffix| format!("{}.{suffix}", name.to_ascii_lowercase())).collect()
 }
 
 /// Names that identify a resource of these types on their own (globally or in an
@@ -219,6 +254,8 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
         if let Some(AttrValue::List(nodes)) = r.values.get("cache_nodes") {
             values.extend(nodes.iter().filter_map(|c| c.get("address").and_then(AttrValue::as_str)));
         }
+        let derived = azure_hosts(r);
+        values.extend(derived.iter().map(String::as_str));
         for v in values {
             for e in connstr::parse(v, true) {
                 let owners = hosts.entry(e.host).or_default();
