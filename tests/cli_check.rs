@@ -270,6 +270,8 @@ fn identifiers_no_input_owns_are_placed_by_the_policy() {
             // A bucket name carries no account: its own words place it.
             "EW201 aws_lambda_function.orders_api -> orders-uploads-staging-7f3a [\"staging\"]",
             "EW201 aws_lambda_function.orders_api -> https://sqs.eu-west-1.amazonaws.com/222222222222/orders-jobs-staging [\"staging\"]",
+            // The plan's own staging bucket, by the host its name gives it.
+            "EW201 aws_lambda_function.orders_api -> aws_s3_bucket.reports_staging [\"staging\"]",
         ]
     );
     // The Google service's staging topic, named by resource name, with no input owning it.

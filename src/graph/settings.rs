@@ -86,10 +86,20 @@ fn exports_hosts(kind: &str) -> bool {
         && !kind.starts_with("aws_apigatewayv2_integration")
 }
 
-/// The host names Azure gives a resource from its name, known at plan time even
+/// The host names a cloud gives a resource from its name, known at plan time even
 /// when the attribute that will hold them is not (a new server's
-/// `fully_qualified_domain_name`).
-fn azure_hosts(r: &crate::model::Resource<'_>) -> Vec<String> {
+/// `fully_qualified_domain_name`, a new bucket's domain names).
+fn derived_hosts(r: &crate::model::Resource<'_>) -> Vec<String> {
+    if r.address.kind == "aws_s3_bucket" {
+        let Some(bucket) = r.values.get("bucket").and_then(AttrValue::as_str).filter(|b| !b.is_empty()) else {
+            return Vec::new();
+        };
+        let mut hosts = vec![format!("{bucket}.s3.amazonaws.com")];
+        if let Some(region) = r.values.get("region").and_then(AttrValue::as_str).filter(|r| !r.is_empty()) {
+            hosts.push(format!("{bucket}.s3.{region}.amazonaws.com"));
+        }
+        return hosts;
+    }
     let suffixes: &[&str] = match r.address.kind.as_str() {
         "azurerm_servicebus_namespace" | "azurerm_eventhub_namespace" => &["servicebus.windows.net"],
         "azurerm_key_vault" => &["vault.azure.net"],
@@ -254,7 +264,7 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
         if let Some(AttrValue::List(nodes)) = r.values.get("cache_nodes") {
             values.extend(nodes.iter().filter_map(|c| c.get("address").and_then(AttrValue::as_str)));
         }
-        let derived = azure_hosts(r);
+        let derived = derived_hosts(r);
         values.extend(derived.iter().map(String::as_str));
         for v in values {
             for e in connstr::parse(v, true) {

@@ -105,6 +105,12 @@ fn catalog(kind: &str) -> &'static [(&'static [&'static str], Shape)] {
             (&["http_endpoint_configuration", "[]", "url"], Single),
         ],
         "aws_pipes_pipe" => &[(&["source"], Single), (&["target"], Single)],
+        "aws_dms_s3_endpoint" => &[(&["bucket_name"], Single)],
+        "aws_glue_crawler" => &[
+            (&["s3_target", "[]", "path"], Single),
+            (&["dynamodb_target", "[]", "path"], Single),
+            (&["catalog_target", "[]", "database_name"], Single),
+        ],
         "aws_api_gateway_integration" => &[(&["uri"], Single)],
         "aws_apigatewayv2_integration" => &[(&["integration_uri"], Single)],
         "aws_cloudfront_distribution" => &[(&["origin", "[]", "domain_name"], Single)],

@@ -1,9 +1,15 @@
 # EW201 bad case: a production function names staging resources by identifier,
-# not by host. The staging stack (staging.json, its state) owns the queue, the
-# topic, the bucket and the table; the production stack (prod.json) owns its own
-# queue. Queue URLs all share the host sqs.eu-west-1.amazonaws.com: the path is
+# not by host (and a new bucket by the host its name gives it). The staging stack
+# (staging.json, its state) owns the queue, the topic, the bucket and the table;
+# the production stack (prod.json) owns its own queue. Queue URLs all share the host sqs.eu-west-1.amazonaws.com: the path is
 # the queue. Traps, no finding: the production queue, the shared SQS host, and
 # a partner's topic in an account no policy names.
+
+# A staging bucket this plan creates: its host name is known from its name.
+resource "aws_s3_bucket" "reports_staging" {
+  bucket = "orders-reports-staging-2c9d"
+  tags   = { Environment = "staging" }
+}
 
 resource "aws_iam_role" "orders_api" {
   name = "orders-api-prod"
@@ -31,6 +37,7 @@ resource "aws_lambda_function" "orders_api" {
       AUDIT_QUEUE_URL   = "https://sqs.eu-west-1.amazonaws.com/111111111111/orders-audit-prod"
       SQS_ENDPOINT      = "https://sqs.eu-west-1.amazonaws.com"
       PARTNER_TOPIC_ARN = "arn:aws:sns:eu-west-1:999999999999:partner-events"
+      REPORTS_URL       = "https://orders-reports-staging-2c9d.s3.amazonaws.com/daily/"
     }
   }
 
