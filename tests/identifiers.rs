@@ -203,3 +203,86 @@ fn every_owned_address_form_is_its_owner_s() {
         ]
     );
 }
+
+/// The wiring between services: production notifications, delivery streams,
+/// migrations, crawlers and subscriptions into staging, by literal identifier and
+/// (the queue, whose ARN exists only after apply) by reference.
+const WIRING: &str = r#"
+resource "aws_sqs_queue" "staging" {
+  name = "orders-events-stg"
+  tags = { Environment = "staging" }
+}
+
+resource "aws_s3_bucket" "staging" {
+  bucket = "orders-lake-stg-5e1f"
+  tags   = { Environment = "staging" }
+}
+
+resource "azurerm_servicebus_namespace" "staging" {
+  name                = "sb-orders-stg"
+  resource_group_name = "rg-orders-stg"
+  location            = "westeurope"
+  sku                 = "Standard"
+  tags                = { environment = "staging" }
+}
+
+resource "aws_s3_bucket_notification" "prod" {
+  bucket = "orders-uploads-prod"
+  queue {
+    queue_arn = aws_sqs_queue.staging.arn
+    events    = ["s3:ObjectCreated:*"]
+  }
+}
+
+resource "aws_kinesis_firehose_delivery_stream" "prod" {
+  name        = "orders-clicks-prod"
+  destination = "extended_s3"
+  extended_s3_configuration {
+    role_arn   = "arn:aws:iam::111111111111:role/firehose-prod"
+    bucket_arn = "arn:aws:s3:::orders-lake-stg-5e1f"
+  }
+  tags = { Environment = "prod" }
+}
+
+resource "aws_dms_s3_endpoint" "prod" {
+  endpoint_id             = "orders-export-prod"
+  endpoint_type           = "target"
+  bucket_name             = "orders-lake-stg-5e1f"
+  service_access_role_arn = "arn:aws:iam::111111111111:role/dms-prod"
+  tags                    = { Environment = "prod" }
+}
+
+resource "aws_glue_crawler" "prod" {
+  name          = "orders-prod"
+  database_name = "orders_prod"
+  role          = "arn:aws:iam::111111111111:role/glue-prod"
+  s3_target {
+    path = "s3://orders-lake-stg-5e1f/raw/"
+  }
+  tags = { Environment = "prod" }
+}
+
+resource "azurerm_eventgrid_event_subscription" "prod" {
+  name  = "orders-prod"
+  scope = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-orders-prod"
+  webhook_endpoint {
+    url = "https://sb-orders-stg.servicebus.windows.net/orders/messages"
+  }
+}
+"#;
+
+#[test]
+fn every_wiring_resource_is_read_as_a_setting() {
+    let tree = Tree::new(&[("prod/main.tf", WIRING)]);
+    let got = findings(&["check", tree.path().join("prod").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        got,
+        [
+            "EW201 aws_dms_s3_endpoint.prod -> aws_s3_bucket.staging (bucket_name)",
+            "EW201 aws_glue_crawler.prod -> aws_s3_bucket.staging (s3_target[0].path)",
+            "EW201 aws_kinesis_firehose_delivery_stream.prod -> aws_s3_bucket.staging (extended_s3_configuration[0].bucket_arn)",
+            "EW201 aws_s3_bucket_notification.prod -> aws_sqs_queue.staging (queue[0].queue_arn)",
+            "EW201 azurerm_eventgrid_event_subscription.prod -> azurerm_servicebus_namespace.staging (webhook_endpoint[0].url)",
+        ]
+    );
+}

@@ -209,7 +209,7 @@ fn identities(graph: &Graph<'_, '_>) -> FastMap<String, Vec<NodeIndex>> {
 }
 
 /// The identities a setting's value may name: the value itself, a bucket named by
-/// its `s3://` or `gs://` URL, a bucket ARN with an object path.
+/// its `s3://` or `gs://` URL or by its ARN (with or without an object path).
 fn identity_forms(value: &str) -> Vec<&str> {
     let value = value.trim();
     let mut out = vec![value];
@@ -218,10 +218,11 @@ fn identity_forms(value: &str) -> Vec<&str> {
             out.push(rest.split('/').next().unwrap_or(rest));
         }
     }
-    if let Some(rest) = value.strip_prefix("arn:aws:s3:::")
-        && let Some((bucket, _)) = rest.split_once('/')
-    {
+    if let Some(rest) = value.strip_prefix("arn:aws:s3:::") {
+        let bucket = rest.split('/').next().unwrap_or(rest);
+        // The bucket's ARN, and its name (the ARN is unknown until a new bucket exists).
         out.push(&value[..value.len() - rest.len() + bucket.len()]);
+        out.push(bucket);
     }
     out
 }
