@@ -245,23 +245,15 @@ fn identifiers_no_input_owns_are_placed_by_the_policy() {
     let case = "src/rules/prod_setting_points_to_nonprod/bad-named/plan.json";
     let (code, out, err) = envwall(&["check", case, "--policy", policy.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1, "{err}");
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let got: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let end =
-                |e: &serde_json::Value| e["address"].as_str().or(e["endpoint"].as_str()).unwrap_or("?").to_owned();
-            format!(
-                "{} {} -> {} [{}]",
-                f["rule"].as_str().unwrap(),
-                end(&f["from"]),
-                end(&f["to"]),
-                f["to"]["environment"]
-            )
-        })
-        .collect();
+    let got = common::report_lines(&out, |f| {
+        format!(
+            "{} {} -> {} [{}]",
+            f["rule"].as_str().unwrap(),
+            common::end_name(&f["from"]),
+            common::end_name(&f["to"]),
+            f["to"]["environment"]
+        )
+    });
     assert_eq!(
         got,
         [
@@ -278,7 +270,9 @@ fn identifiers_no_input_owns_are_placed_by_the_policy() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("identifier-policy-gcp");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let source = std::fs::read_to_string("src/rules/prod_setting_points_to_nonprod/bad-named-gcp/main.tf").unwrap();
+    let source =
+        std::fs::read_to_string(common::root().join("src/rules/prod_setting_points_to_nonprod/bad-named-gcp/main.tf"))
+            .unwrap();
     let prod_only: String = source
         .split("\n\n")
         .filter(|block| !block.contains("\"acme-payments-staging\""))
@@ -288,13 +282,9 @@ fn identifiers_no_input_owns_are_placed_by_the_policy() {
     let (code, out, err) =
         envwall(&["check", dir.to_str().unwrap(), "--policy", policy.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1, "{err}");
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let got: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| format!("{} {} -> {}", f["rule"].as_str().unwrap(), f["from"]["address"], f["to"]["endpoint"]))
-        .collect();
+    let got = common::report_lines(&out, |f| {
+        format!("{} {} -> {}", f["rule"].as_str().unwrap(), f["from"]["address"], f["to"]["endpoint"])
+    });
     assert_eq!(
         got,
         [

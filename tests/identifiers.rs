@@ -7,26 +7,19 @@ mod common;
 
 use common::{Tree, envwall};
 
+/// The findings of a `check`, as `RULE FROM -> TO (ATTRIBUTE)`.
 fn findings(args: &[&str]) -> Vec<String> {
     let (code, out, err) = envwall(args);
     assert_ne!(code, 2, "{err}");
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            let end =
-                |e: &serde_json::Value| e["address"].as_str().or(e["endpoint"].as_str()).unwrap_or("?").to_owned();
-            format!(
-                "{} {} -> {} ({})",
-                f["rule"].as_str().unwrap(),
-                end(&f["from"]),
-                end(&f["to"]),
-                f["via"]["attribute"].as_str().unwrap_or("")
-            )
-        })
-        .collect()
+    common::report_lines(&out, |f| {
+        format!(
+            "{} {} -> {} ({})",
+            f["rule"].as_str().unwrap(),
+            common::end_name(&f["from"]),
+            common::end_name(&f["to"]),
+            f["via"]["attribute"].as_str().unwrap_or("")
+        )
+    })
 }
 
 const NAMED: &str = r#"resource "aws_dynamodb_table" "staging" {
@@ -186,13 +179,9 @@ fn every_owned_address_form_is_its_owner_s() {
     let state = tree.path().join("staging.tfstate");
     let (code, out, err) = envwall(&["check", dir.to_str().unwrap(), state.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, 1, "{err}");
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let got: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| format!("{} {} held by {}", f["rule"].as_str().unwrap(), f["from"]["endpoint"], f["from"]["holder"]))
-        .collect();
+    let got = common::report_lines(&out, |f| {
+        format!("{} {} held by {}", f["rule"].as_str().unwrap(), f["from"]["endpoint"], f["from"]["holder"])
+    });
     assert_eq!(
         got,
         [

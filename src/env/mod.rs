@@ -600,7 +600,7 @@ impl Matcher<'_, '_, '_> {
     fn identity_evidence(&self, value: &str, what: &str) -> Vec<Evidence> {
         let mut out = Vec::new();
         let envs = &self.policy.environments;
-        if let Some(account) = arn_account(value)
+        if let Some(account) = crate::vocab::ids::aws_account(value)
             && let Some(env) = envs.iter().position(|e| e.accounts.iter().any(|a| a == account))
         {
             out.push(self.evidence(
@@ -923,10 +923,11 @@ impl Classifier<'_, '_, '_, '_> {
                     // resource owns is that resource's; a public range nothing
                     // places is the internet.
                     let public = is_public(&net);
-                    evidence.extend(self.range_network_evidence(net, !public, own, stacks, done, visiting));
+                    let owners = self.networks.owners(net);
+                    evidence.extend(self.range_network_evidence(net, &owners, own, stacks, done, visiting));
                     // An address a resource owns is never the internet, even when
                     // the owner's environment is not known.
-                    internet = public && evidence.is_empty() && self.networks.owners(net).is_empty();
+                    internet = public && evidence.is_empty() && owners.is_empty();
                 }
             }
             Node::Endpoint(_) => {}
@@ -947,12 +948,13 @@ struct Resolved {
 }
 
 impl Classifier<'_, '_, '_, '_> {
-    /// A range is where the smallest input network holding it is; a range holding
-    /// networks is where they all are (if they agree, and `covering` asks).
+    /// A range is where the resources that own it are (`owners`), else where the
+    /// smallest input network holding it is; a private range holding networks is
+    /// where they all are (if they agree).
     fn range_network_evidence(
         &self,
         net: IpNet,
-        covering: bool,
+        owners: &[networks::Owned],
         own: &mut [Vec<Evidence>],
         stacks: &[Vec<Evidence>],
         done: &mut Vec<Option<Classification>>,
@@ -961,7 +963,6 @@ impl Classifier<'_, '_, '_, '_> {
         let mut out = Vec::new();
         let envs = &self.m.policy.environments;
         // An address a resource owns is that resource's, whatever network it is in.
-        let owners = self.networks.owners(net);
         if !owners.is_empty() {
             for owner in owners {
                 let c = self.resolve(owner.node, own, stacks, done, visiting);
@@ -999,7 +1000,9 @@ impl Classifier<'_, '_, '_, '_> {
             }
             return out;
         }
-        if !covering {
+        // A public range that holds networks (`0.0.0.0/0`) is the internet, not
+        // where they are.
+        if is_public(&net) {
             return out;
         }
         for (found, network) in self.networks.covered_by(net) {
@@ -1053,17 +1056,6 @@ fn decide(policy: &Policy, mut evidence: Vec<Evidence>) -> Classification {
         ambiguous: false,
         internet: false,
     }
-}
-
-/// The account field of an ARN, or the account of an SQS queue URL.
-fn arn_account(value: &str) -> Option<&str> {
-    // An SQS queue URL carries its account as the first step of its path.
-    if let Some(rest) = value.strip_prefix("https://sqs.").and_then(|r| r.split_once('/')).map(|(_, p)| p) {
-        let account = rest.split('/').next()?;
-        return (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account);
-    }
-    let account = value.strip_prefix("arn:")?.split(':').nth(3)?;
-    (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())).then_some(account)
 }
 
 /// The project in a Google id or self link (`projects/<p>/...`).

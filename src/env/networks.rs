@@ -35,23 +35,6 @@ pub struct Owned {
     pub attribute: &'static str,
 }
 
-/// The strings at `path` through lists and blocks; a comma-separated string
-/// gives each of its parts.
-fn strings_at<'v>(values: &'v AttrValue<'_>, path: &[&str]) -> Vec<&'v str> {
-    let mut at = vec![values];
-    for key in path {
-        at = at
-            .into_iter()
-            .flat_map(|v| match v.get(key).map(AttrValue::unwrap_sensitive) {
-                Some(AttrValue::List(items)) => items.iter().collect::<Vec<_>>(),
-                Some(other) => vec![other],
-                None => Vec::new(),
-            })
-            .collect();
-    }
-    at.into_iter().filter_map(AttrValue::as_str).flat_map(|s| s.split(',')).map(str::trim).collect()
-}
-
 /// The attributes that hold a network resource's own ranges.
 fn range_attributes(kind: &str) -> &'static [&'static str] {
     match kind {
@@ -100,7 +83,8 @@ impl Networks {
                 }
             }
             for path in crate::graph::catalog::owned_address_attributes(&r.address.kind) {
-                for v in strings_at(&r.values, path) {
+                // A string may list several, comma-separated (App Service outbound addresses).
+                for v in r.values.strings_at(path).into_iter().flat_map(|s| s.split(',')).map(str::trim) {
                     if let Some(net) = parse_range(v) {
                         nets.owned.insert(net.trunc(), (n, path[path.len() - 1]));
                     }

@@ -254,6 +254,14 @@ struct Candidate {
     contains: bool,
 }
 
+/// Of several owners of one identity, the managed resources: a data source that
+/// reads a resource another input manages has its id too; the id is the resource's.
+fn keep_managed<T>(owners: &mut Vec<T>, managed: impl Fn(&T) -> bool) {
+    if owners.len() > 1 && owners.iter().any(&managed) {
+        owners.retain(managed);
+    }
+}
+
 type ResourceKey<'m> = (InputId, &'m [ModuleStep], Mode, &'m str, &'m str);
 
 struct Builder<'m, 'a> {
@@ -313,13 +321,8 @@ impl<'m, 'a> Builder<'m, 'a> {
             let a = &r.address;
             self.by_resource.entry((r.input, &a.module, a.mode, &a.kind, &a.name)).or_default().push(i);
         }
-        // A data source that reads a resource another input manages has its id too;
-        // the id belongs to the resource.
         for owners in self.identities.values_mut() {
-            let managed = |&j: &usize| model.resources[j].address.mode == Mode::Managed;
-            if owners.len() > 1 && owners.iter().any(managed) {
-                owners.retain(managed);
-            }
+            keep_managed(owners, |&j| model.resources[j].address.mode == Mode::Managed);
         }
     }
 

@@ -16,12 +16,15 @@
 //! name no input owns is an id endpoint, placed by the policy's accounts and
 //! projects.
 
+use std::borrow::Cow;
+
 use crate::hash::{FastMap, FastSet};
 
 use petgraph::graph::NodeIndex;
 
 use super::{Edge, EdgeKind, Endpoint, EndpointKind, Graph, Link, Node};
 use crate::model::Derivation;
+use crate::model::address::Mode;
 use crate::model::value::{AttrValue, OwnedStep, PathStep, write_path};
 use crate::settings::settings;
 use crate::vocab::connstr::{self, endpoint_key};
@@ -161,10 +164,10 @@ fn google_name(r: &crate::model::Resource<'_>) -> Option<String> {
 
 /// The identities of every resource: ids, ARNs, URLs and self links that are
 /// distinctive, and the names of resources a name identifies.
-fn identities(graph: &Graph<'_, '_>) -> FastMap<String, Vec<NodeIndex>> {
+fn identities<'m>(graph: &Graph<'m, '_>) -> FastMap<Cow<'m, str>, Vec<NodeIndex>> {
     let model = graph.model;
-    let mut out: FastMap<String, Vec<NodeIndex>> = FastMap::default();
-    let mut add = |key: String, n: NodeIndex| {
+    let mut out: FastMap<Cow<'m, str>, Vec<NodeIndex>> = FastMap::default();
+    let mut add = |key: Cow<'m, str>, n: NodeIndex| {
         let owners = out.entry(key).or_default();
         if !owners.contains(&n) {
             owners.push(n);
@@ -181,7 +184,7 @@ fn identities(graph: &Graph<'_, '_>) -> FastMap<String, Vec<NodeIndex>> {
                     || v.starts_with("/subscriptions/"))
                 && crate::graph::catalog::is_distinctive(v)
             {
-                add(v.to_owned(), n);
+                add(Cow::Borrowed(v), n);
             }
         }
         for attr in identity_names(&r.address.kind) {
@@ -189,21 +192,15 @@ fn identities(graph: &Graph<'_, '_>) -> FastMap<String, Vec<NodeIndex>> {
                 && v.len() >= 3
                 && v != "default"
             {
-                add(v.to_owned(), n);
+                add(Cow::Borrowed(v), n);
             }
         }
         if let Some(name) = google_name(r) {
-            add(name, n);
+            add(Cow::Owned(name), n);
         }
     }
-    // A data source that reads a resource another input manages names it too; the
-    // identity belongs to the resource.
     for owners in out.values_mut() {
-        let managed =
-            |n: &NodeIndex| graph.resource(*n).is_some_and(|r| r.address.mode == crate::model::address::Mode::Managed);
-        if owners.len() > 1 && owners.iter().any(managed) {
-            owners.retain(managed);
-        }
+        super::keep_managed(owners, |&n| graph.resource(n).is_some_and(|r| r.address.mode == Mode::Managed));
     }
     out
 }
@@ -233,15 +230,7 @@ fn names_a_resource(value: &str) -> bool {
     let v = value.trim();
     (v.starts_with("arn:") && crate::graph::catalog::is_identity_shaped(v))
         || (v.starts_with("projects/") && v.split('/').count() >= 4)
-        || is_queue_url(v)
-}
-
-/// `https://sqs.<region>.amazonaws.com/<account>/<queue>`: a queue by its URL.
-fn is_queue_url(v: &str) -> bool {
-    let Some(rest) = v.strip_prefix("https://sqs.") else { return false };
-    let mut steps = rest.split('/').skip(1);
-    let account = steps.next().unwrap_or("");
-    account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()) && steps.next().is_some_and(|q| !q.is_empty())
+        || crate::vocab::ids::is_queue_url(v)
 }
 
 pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>) {

@@ -47,6 +47,24 @@ impl<'a> AttrValue<'a> {
         }
     }
 
+    /// The strings at `path`, through lists and blocks (`["settings",
+    /// "ip_configuration", "authorized_networks", "value"]` gives every authorized
+    /// network's value).
+    pub fn strings_at(&self, path: &[&str]) -> Vec<&str> {
+        let mut at = vec![self];
+        for key in path {
+            at = at
+                .into_iter()
+                .flat_map(|v| match v.get(key).map(AttrValue::unwrap_sensitive) {
+                    Some(AttrValue::List(items)) => items.iter().collect::<Vec<_>>(),
+                    Some(other) => vec![other],
+                    None => Vec::new(),
+                })
+                .collect();
+        }
+        at.into_iter().filter_map(AttrValue::as_str).collect()
+    }
+
     /// The value with any sensitive wrapper removed.
     pub fn unwrap_sensitive(&self) -> &AttrValue<'a> {
         match self {
@@ -355,91 +373,59 @@ impl OwnedStep {
 
 impl<'de: 'a, 'a> Deserialize<'de> for AttrValue<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor(std::marker::PhantomData))
+        de::DeserializeSeed::deserialize(ValueReader(Borrow, std::marker::PhantomData), deserializer)
     }
 }
 
 /// Reads a value whose strings are all its own, whatever it is read from: for
 /// a value whose text is dropped after (a slice of a file read piece by piece).
+#[derive(Clone, Copy)]
 pub struct Owned;
 
 impl<'de> de::DeserializeSeed<'de> for Owned {
     type Value = AttrValue<'static>;
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<AttrValue<'static>, D::Error> {
+        de::DeserializeSeed::deserialize(ValueReader(self, std::marker::PhantomData), deserializer)
+    }
+}
+
+/// Borrows the strings it can from the text read.
+#[derive(Clone, Copy)]
+struct Borrow;
+
+/// How a reader holds a string it could borrow from the text it reads: [`Borrow`]
+/// keeps the borrow, [`Owned`] copies it. Strings with escapes are owned either way.
+trait Strings<'de, 'a>: Copy {
+    fn borrowed(self, s: &'de str) -> InputStr<'a>;
+}
+
+impl<'de: 'a, 'a> Strings<'de, 'a> for Borrow {
+    #[inline]
+    fn borrowed(self, s: &'de str) -> InputStr<'a> {
+        InputStr::Borrowed(s)
+    }
+}
+
+impl<'de> Strings<'de, 'static> for Owned {
+    #[inline]
+    fn borrowed(self, s: &'de str) -> InputStr<'static> {
+        InputStr::Owned(SmolStr::new(s))
+    }
+}
+
+/// Reads a value tree, its strings held as `S` says.
+struct ValueReader<'a, S>(S, std::marker::PhantomData<&'a ()>);
+
+impl<'de, 'a, S: Strings<'de, 'a>> de::DeserializeSeed<'de> for ValueReader<'a, S> {
+    type Value = AttrValue<'a>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<AttrValue<'a>, D::Error> {
         deserializer.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for Owned {
-    type Value = AttrValue<'static>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(AttrValue::Null)
-    }
-    fn visit_none<E>(self) -> Result<Self::Value, E> {
-        Ok(AttrValue::Null)
-    }
-    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(AttrValue::Bool(v))
-    }
-    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
-        Ok(AttrValue::Int(v))
-    }
-    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(i64::try_from(v).map_or(AttrValue::Float(v as f64), AttrValue::Int))
-    }
-    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
-        Ok(AttrValue::Float(v))
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(AttrValue::String(InputStr::Owned(SmolStr::new(v))))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element_seed(Owned)? {
-            items.push(item);
-        }
-        Ok(AttrValue::List(items))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(key) = map.next_key_seed(OwnedText)? {
-            entries.push((key, map.next_value_seed(Owned)?));
-        }
-        Ok(AttrValue::Map(entries))
-    }
-}
-
-/// A string read as [`Owned`] reads them.
-struct OwnedText;
-
-impl<'de> de::DeserializeSeed<'de> for OwnedText {
-    type Value = InputStr<'static>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<InputStr<'static>, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl Visitor<'_> for OwnedText {
-    type Value = InputStr<'static>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(InputStr::Owned(SmolStr::new(v)))
-    }
-}
-
-struct ValueVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
+impl<'de, 'a, S: Strings<'de, 'a>> Visitor<'de> for ValueReader<'a, S> {
     type Value = AttrValue<'a>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -465,28 +451,54 @@ impl<'de: 'a, 'a> Visitor<'de> for ValueVisitor<'a> {
         Ok(AttrValue::Float(v))
     }
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(AttrValue::String(InputStr::Borrowed(v)))
+        Ok(AttrValue::String(self.0.borrowed(v)))
     }
     fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(AttrValue::String(InputStr::Owned(v.into())))
+        Ok(AttrValue::String(InputStr::Owned(SmolStr::new(v))))
     }
     fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
         Ok(AttrValue::String(InputStr::Owned(v.into())))
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element()? {
+        while let Some(item) = seq.next_element_seed(ValueReader(self.0, std::marker::PhantomData))? {
             items.push(item);
         }
         Ok(AttrValue::List(items))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(key) = map.next_key::<InputStr<'a>>()? {
-            let value = map.next_value()?;
-            entries.push((key, value));
+        while let Some(key) = map.next_key_seed(StrReader(self.0, std::marker::PhantomData))? {
+            entries.push((key, map.next_value_seed(ValueReader(self.0, std::marker::PhantomData))?));
         }
         Ok(AttrValue::Map(entries))
+    }
+}
+
+/// Reads a string, held as `S` says.
+struct StrReader<'a, S>(S, std::marker::PhantomData<&'a ()>);
+
+impl<'de, 'a, S: Strings<'de, 'a>> de::DeserializeSeed<'de> for StrReader<'a, S> {
+    type Value = InputStr<'a>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<InputStr<'a>, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de, 'a, S: Strings<'de, 'a>> Visitor<'de> for StrReader<'a, S> {
+    type Value = InputStr<'a>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<InputStr<'a>, E> {
+        Ok(self.0.borrowed(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<InputStr<'a>, E> {
+        Ok(InputStr::Owned(SmolStr::new(v)))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<InputStr<'a>, E> {
+        Ok(InputStr::Owned(v.into()))
     }
 }
 
@@ -637,28 +649,9 @@ impl<'a> From<Cow<'a, str>> for InputStr<'a> {
     }
 }
 
-/// Reads a string, borrowed from the input when it has no escapes.
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = InputStr<'de>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<InputStr<'de>, E> {
-        Ok(InputStr::Borrowed(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<InputStr<'de>, E> {
-        Ok(InputStr::Owned(SmolStr::new(v)))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<InputStr<'de>, E> {
-        Ok(InputStr::Owned(v.into()))
-    }
-}
-
 impl<'de: 'a, 'a> Deserialize<'de> for InputStr<'a> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(TextVisitor)
+        de::DeserializeSeed::deserialize(StrReader(Borrow, std::marker::PhantomData), deserializer)
     }
 }
 

@@ -174,3 +174,14 @@ pub fn skip(test: &str, why: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr(), "skipped: {test}: {why}; set ENVWALL_TEST_ALL=1 to require it");
 }
+
+/// The findings of a JSON report, one line each as `line` writes it.
+pub fn report_lines(out: &str, line: impl Fn(&serde_json::Value) -> String) -> Vec<String> {
+    let report: serde_json::Value = serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    report["findings"].as_array().expect("a findings list").iter().map(line).collect()
+}
+
+/// A report end as findings name it: its address, else its endpoint.
+pub fn end_name(e: &serde_json::Value) -> String {
+    e["address"].as_str().or(e["endpoint"].as_str()).unwrap_or("?").to_owned()
+}

@@ -49,14 +49,7 @@ impl Builder<'_, '_, '_> {
         // An address computed from a resource (a public IP, an app's outbound
         // address) is that resource, whatever its value turns out to be.
         for attribute in ["start_ip_address", "start_ip"] {
-            let owners: Vec<_> = self
-                .named_with(node, attribute)
-                .into_iter()
-                .filter(|&(n, _)| matches!(self.graph.inner[n], Node::Resource(_)))
-                .collect();
-            for (from, derivation) in owners {
-                self.push_derived(from, server, attribute, node, "tcp", Vec::new(), derivation);
-            }
+            self.push_computed(node, server, &[attribute], "tcp", |_| true);
         }
         let start = r.values.get("start_ip_address").or_else(|| r.values.get("start_ip")).and_then(AttrValue::as_str);
         let end = r.values.get("end_ip_address").or_else(|| r.values.get("end_ip")).and_then(AttrValue::as_str);

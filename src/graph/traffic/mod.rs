@@ -14,7 +14,6 @@
 
 use crate::hash::{FastMap, FastSet};
 
-use ipnet::IpNet;
 use petgraph::Direction;
 use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
@@ -379,21 +378,11 @@ impl Builder<'_, '_, '_> {
     /// resource (an elastic IP's `public_ip`, an app's outbound addresses) is that
     /// resource, known or not.
     fn allowlist(&mut self, rule: NodeIndex, target: NodeIndex, r: &Resource<'_>, path: &[&str], proto: &str) {
-        let mut values = vec![&r.values];
-        for key in path {
-            values = values
-                .into_iter()
-                .flat_map(|v| match v.get(key).map(AttrValue::unwrap_sensitive) {
-                    Some(AttrValue::List(items)) => items.iter().collect::<Vec<_>>(),
-                    Some(other) => vec![other],
-                    None => Vec::new(),
-                })
-                .collect();
-        }
         let attribute = path.join(".");
-        let ranges: Vec<String> = values
-            .iter()
-            .filter_map(|v| v.as_str())
+        let ranges: Vec<String> = r
+            .values
+            .strings_at(path)
+            .into_iter()
             .flat_map(|s| s.split(','))
             .map(str::trim)
             .filter(|s| super::catalog::is_range(s))
@@ -403,13 +392,29 @@ impl Builder<'_, '_, '_> {
             let from = self.endpoint(EndpointKind::Range, &cidr);
             self.push(from, target, &attribute, rule, proto, Vec::new());
         }
+        self.push_computed(rule, target, path, proto, |_| true);
+    }
+
+    /// Traffic into `target` from every resource that `rule`'s attribute at `path`
+    /// is computed from (by a known value or a configuration reference), among
+    /// those `keep` accepts.
+    pub(super) fn push_computed(
+        &mut self,
+        rule: NodeIndex,
+        target: NodeIndex,
+        path: &[&str],
+        proto: &str,
+        keep: impl Fn(&Resource<'_>) -> bool,
+    ) {
         let g = &self.graph.inner;
+        let model = self.graph.model;
         let computed: Vec<(NodeIndex, Derivation)> = g
             .edges_directed(rule, Direction::Outgoing)
             .filter(|e| e.weight().kind == EdgeKind::References && path_is(&e.weight().attribute, path))
-            .filter(|e| matches!(g[e.target()], Node::Resource(_)))
+            .filter(|e| matches!(g[e.target()], Node::Resource(i) if keep(&model.resources[i])))
             .map(|e| (e.target(), e.weight().derivation))
             .collect();
+        let attribute = path.join(".");
         for (from, derivation) in computed {
             self.push_derived(from, target, &attribute, rule, proto, Vec::new(), derivation);
         }
@@ -426,22 +431,10 @@ impl Builder<'_, '_, '_> {
                 self.push(from, target, attribute, rule, "tcp", Vec::new());
             }
         }
-        let g = &self.graph.inner;
-        let model = self.graph.model;
-        let owners: Vec<(NodeIndex, Derivation)> = g
-            .edges_directed(rule, Direction::Outgoing)
-            .filter(|e| e.weight().kind == EdgeKind::References && attribute_is(&e.weight().attribute, attribute))
-            .filter(|e| match g[e.target()] {
-                Node::Resource(i) => {
-                    !super::catalog::owned_address_attributes(&model.resources[i].address.kind).is_empty()
-                }
-                Node::Endpoint(_) => false,
-            })
-            .map(|e| (e.target(), e.weight().derivation))
-            .collect();
-        for (from, derivation) in owners {
-            self.push_derived(from, target, attribute, rule, "tcp", Vec::new(), derivation);
-        }
+        // Only addresses: a policy also names principals and the resource itself.
+        self.push_computed(rule, target, &[attribute], "tcp", |owner| {
+            !super::catalog::owned_address_attributes(&owner.address.kind).is_empty()
+        });
     }
 
     /// Generic peering: `local` names this side's network, `remote` the other's.
@@ -534,23 +527,6 @@ fn cover(start: &str, end: &str) -> Vec<String> {
         lo += size;
     }
     out
-}
-
-#[allow(dead_code)]
-fn is_public(net: &IpNet) -> bool {
-    match net {
-        IpNet::V4(n) => {
-            let a = n.network();
-            !(a.is_private()
-                || a.is_loopback()
-                || a.is_link_local()
-                || a.octets()[0] == 100 && (a.octets()[1] & 0xC0) == 64)
-        }
-        IpNet::V6(n) => {
-            let a = n.network();
-            !(a.is_loopback() || (a.segments()[0] & 0xfe00) == 0xfc00 || (a.segments()[0] & 0xffc0) == 0xfe80)
-        }
-    }
 }
 
 /// Whether range `inner` lies within range `outer`.
