@@ -275,3 +275,140 @@ fn every_wiring_resource_is_read_as_a_setting() {
         ]
     );
 }
+
+/// A provider confined to one account.
+fn aws_provider(account: &str) -> String {
+    format!("provider \"aws\" {{\n  region              = \"eu-west-1\"\n  allowed_account_ids = [\"{account}\"]\n}}\n")
+}
+
+const NEW_PROD: &str = r#"
+resource "aws_sqs_queue" "jobs" {
+  name = "orders-jobs"
+  tags = { Environment = "prod" }
+}
+resource "aws_sns_topic" "events" {
+  name = "orders-events"
+  tags = { Environment = "prod" }
+}
+resource "aws_sfn_state_machine" "settle" {
+  name     = "orders-settle"
+  role_arn = "arn:aws:iam::111111111111:role/sfn"
+  definition = "{}"
+  tags     = { Environment = "prod" }
+}
+"#;
+
+const NEW_STAGING: &str = r#"
+resource "aws_sqs_queue" "jobs" {
+  name = "orders-jobs"
+  tags = { Environment = "staging" }
+}
+resource "aws_lambda_function" "worker" {
+  function_name = "orders-worker-staging"
+  role          = "arn:aws:iam::222222222222:role/worker"
+  handler       = "worker.handler"
+  runtime       = "python3.12"
+  filename      = "app.zip"
+  environment {
+    variables = {
+      PROD_JOBS     = "https://sqs.eu-west-1.amazonaws.com/111111111111/orders-jobs"
+      OWN_JOBS      = "https://sqs.eu-west-1.amazonaws.com/222222222222/orders-jobs"
+      OTHER_JOBS    = "https://sqs.eu-west-1.amazonaws.com/333333333333/orders-jobs"
+      EVENTS        = "arn:aws:sns:eu-west-1:111111111111:orders-events"
+      SETTLE        = "arn:aws:states:eu-west-1:111111111111:stateMachine:orders-settle"
+      NOBODYS_TOPIC = "arn:aws:sns:eu-west-1:111111111111:orders-alerts"
+    }
+  }
+  tags = { Environment = "staging" }
+}
+"#;
+
+/// Resources a plan creates have no ARN or URL yet: a literal one names them by
+/// name, in the account their provider allows. A queue of the same name in another
+/// account, or in an account nothing places, is not them.
+#[test]
+fn a_literal_arn_names_a_resource_not_created_yet_in_its_account() {
+    let prod = Tree::new(&[("main.tf", NEW_PROD), ("providers.tf", &aws_provider("111111111111"))]);
+    let staging = Tree::new(&[("main.tf", NEW_STAGING), ("providers.tf", &aws_provider("222222222222"))]);
+    let args = ["check", prod.path().to_str().unwrap(), staging.path().to_str().unwrap(), "--format", "json"];
+    let got = findings(&args);
+    assert_eq!(
+        got,
+        [
+            "EW202 aws_lambda_function.worker -> aws_sns_topic.events (environment[0].variables.EVENTS)",
+            "EW202 aws_lambda_function.worker -> aws_sqs_queue.jobs (environment[0].variables.PROD_JOBS)",
+            "EW202 aws_lambda_function.worker -> aws_sfn_state_machine.settle (environment[0].variables.SETTLE)",
+        ]
+    );
+    // Without the accounts, two queues named `orders-jobs` are ambiguous: neither.
+    let prod = Tree::new(&[("main.tf", NEW_PROD)]);
+    let staging = Tree::new(&[("main.tf", NEW_STAGING)]);
+    let args = ["check", prod.path().to_str().unwrap(), staging.path().to_str().unwrap(), "--format", "json"];
+    let got = findings(&args);
+    assert_eq!(
+        got,
+        [
+            "EW202 aws_lambda_function.worker -> aws_sns_topic.events (environment[0].variables.EVENTS)",
+            "EW202 aws_lambda_function.worker -> aws_sfn_state_machine.settle (environment[0].variables.SETTLE)",
+        ]
+    );
+}
+
+const UNTAGGED_WIRING: &str = r#"
+resource "aws_lambda_function" "api" {
+  function_name = "orders-api-prod"
+  role          = "arn:aws:iam::111111111111:role/api"
+  handler       = "api.handler"
+  runtime       = "python3.12"
+  filename      = "app.zip"
+  tags          = { Environment = "prod" }
+}
+resource "aws_sqs_queue" "jobs" {
+  name = "orders-jobs-staging"
+  tags = { Environment = "staging" }
+}
+resource "aws_sqs_queue" "audit" {
+  name = "orders-audit-prod"
+  tags = { Environment = "prod" }
+}
+resource "aws_sns_topic" "events" {
+  name = "orders-events-staging"
+  tags = { Environment = "staging" }
+}
+resource "aws_cloudwatch_event_rule" "nightly" {
+  name                = "orders-nightly-prod"
+  schedule_expression = "rate(1 day)"
+  tags                = { Environment = "prod" }
+}
+
+# None of these has tags or a name of its own: each is its parent's.
+resource "aws_lambda_event_source_mapping" "jobs" {
+  function_name    = aws_lambda_function.api.arn
+  event_source_arn = aws_sqs_queue.jobs.arn
+}
+resource "aws_sns_topic_subscription" "audit" {
+  topic_arn = aws_sns_topic.events.arn
+  protocol  = "sqs"
+  endpoint  = aws_sqs_queue.audit.arn
+}
+resource "aws_cloudwatch_event_target" "nightly" {
+  rule = aws_cloudwatch_event_rule.nightly.name
+  arn  = aws_sqs_queue.jobs.arn
+}
+"#;
+
+/// Wiring between services rarely carries tags: an event source mapping is its
+/// function's, a subscription its topic's, an EventBridge target its rule's.
+#[test]
+fn wiring_without_an_environment_of_its_own_is_its_parent_s() {
+    let tree = Tree::new(&[("stack/main.tf", UNTAGGED_WIRING)]);
+    let got = findings(&["check", tree.path().join("stack").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(
+        got,
+        [
+            "EW201 aws_cloudwatch_event_target.nightly -> aws_sqs_queue.jobs (arn)",
+            "EW201 aws_lambda_event_source_mapping.jobs -> aws_sqs_queue.jobs (event_source_arn)",
+            "EW202 aws_sns_topic_subscription.audit -> aws_sqs_queue.audit (endpoint)",
+        ]
+    );
+}

@@ -42,7 +42,10 @@
 //! production database's host (EW202); a staging VPC peered with a production VPC
 //! found by `data "aws_vpc"` filtered on its `Name` and `Environment` tags (EW103);
 //! a production database rule admitting the `/32` of a staging NAT gateway's
-//! elastic IP, written out (EW101: the address is staging's, not the internet's).
+//! elastic IP, written out (EW101: the address is staging's, not the internet's);
+//! a staging Lambda naming a production app's queue by its literal URL (EW202:
+//! the URL's path is the queue, its host every queue's), beside a partner's topic
+//! ARN in an account no environment lists and the shared SQS host (no finding).
 //! Every app's `QUEUE_URL` names its own queue, and every network's NAT addresses
 //! are its own: links by identity and by owned address that must stay in their
 //! environment.
@@ -90,7 +93,7 @@ pub struct RepoStats {
 }
 
 /// Changes whenever the generator writes something else for the same arguments.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 impl RepoStats {
     /// `name value` lines, read back by [`RepoStats::parse`].
@@ -750,6 +753,8 @@ enum Plant {
     ProdPeering(usize),
     /// A database rule admitting this staging network's NAT address.
     StagingNat(usize),
+    /// A Lambda naming this production app's first queue by its literal URL.
+    ProdQueue(usize),
 }
 
 struct App {
@@ -886,19 +891,23 @@ impl Plan {
         if prod_apps.is_empty() || staging_apps.is_empty() || prod_nets.is_empty() || staging_nets.is_empty() {
             return;
         }
-        let mut used = [0usize; 4];
+        let mut used = [0usize; 5];
         // Each peering joins its own pair of VPCs (a second peering of the same pair
         // gets no finding of its own).
         let mut peered: Vec<(usize, usize)> = Vec::new();
         for k in 0..(stacks / 10).max(3) {
-            let i = used[k % 4];
-            used[k % 4] += 1;
-            let (host, plant) = match k % 4 {
+            let i = used[k % 5];
+            used[k % 5] += 1;
+            let (host, plant) = match k % 5 {
                 0 => (prod_apps[i % prod_apps.len()], Plant::StagingRange(staging_nets[i % staging_nets.len()])),
                 1 => (staging_apps[i % staging_apps.len()], Plant::ProdHost(prod_apps[(i * 7 + 3) % prod_apps.len()])),
                 3 => {
                     let host = prod_apps[(i * 3 + 1) % prod_apps.len()];
                     (host, Plant::StagingNat(staging_nets[(i + 1) % staging_nets.len()]))
+                }
+                4 => {
+                    let host = staging_apps[(i * 5 + 2) % staging_apps.len()];
+                    (host, Plant::ProdQueue(prod_apps[(i * 3 + 2) % prod_apps.len()]))
                 }
                 _ => {
                     let host = staging_apps[staging_apps.len() - 1 - i % staging_apps.len()];
@@ -2127,6 +2136,45 @@ fn write_plant(
             let function = format!("${{local.name}}-replica-check{tail}");
             fill(PLANT_HOST, &[("RESOURCE", &resource), ("FUNCTION", &function), ("URL_TAIL", &url_tail)])
         }
+        Plant::ProdQueue(t) => {
+            let target = &plan.apps[t];
+            let region = plan.nets[target.net].region;
+            let queue_url = format!(
+                "https://sqs.{region}.amazonaws.com/{}/{}-{}-events",
+                target.env.account(),
+                target.name(),
+                COMPONENTS[0]
+            );
+            let resource = format!("order_mirror{suffix}");
+            let tail = suffix.replace('_', "-");
+            let function = format!("{name}-order-mirror{tail}");
+            let vars = kv(&[
+                ("MIRROR_QUEUE_URL", &queue_url),
+                ("PARTNER_TOPIC_ARN", PARTNER_TOPIC_ARN),
+                ("SQS_ENDPOINT", &format!("https://sqs.{region}.amazonaws.com")),
+            ]);
+            let lambda = Lambda {
+                name: &function,
+                role: &api.role_arn,
+                handler: "order_mirror.handler",
+                memory: 128,
+                timeout: 30,
+                filename: "build/order-mirror.zip".to_owned(),
+                vars,
+                vpc: None,
+            };
+            let a = lambda_function(c, &lambda, own);
+            c.state.one("", "aws_lambda_function", &resource, 0, a, &["module.service.aws_iam_role.this"]);
+            let function = format!("${{local.name}}-order-mirror{tail}");
+            let values = [
+                ("RESOURCE", resource.as_str()),
+                ("FUNCTION", function.as_str()),
+                ("QUEUE_URL", queue_url.as_str()),
+                ("PARTNER_TOPIC_ARN", PARTNER_TOPIC_ARN),
+                ("REGION", region),
+            ];
+            fill(PLANT_QUEUE, &values)
+        }
         Plant::ProdPeering(t) => {
             let target = &plan.nets[t];
             let found = &nets[t];
@@ -2785,6 +2833,32 @@ resource "aws_lambda_function" "{{RESOURCE}}" {
   environment {
     variables = {
       PRIMARY_DATABASE_URL = "postgresql://readonly:${var.db_password}@{{URL_TAIL}}"
+    }
+  }
+
+  tags = local.tags
+}
+"#;
+
+/// A partner's topic, in an account no environment lists: no finding.
+const PARTNER_TOPIC_ARN: &str = "arn:aws:sns:eu-west-1:999999999999:partner-order-events";
+
+const PLANT_QUEUE: &str = r#"
+# Mirrors orders into the analytics pipeline.
+resource "aws_lambda_function" "{{RESOURCE}}" {
+  function_name = "{{FUNCTION}}"
+  role          = module.service["api"].role_arn
+  runtime       = "python3.12"
+  handler       = "order_mirror.handler"
+  filename      = "build/order-mirror.zip"
+  memory_size   = 128
+  timeout       = 30
+
+  environment {
+    variables = {
+      MIRROR_QUEUE_URL  = "{{QUEUE_URL}}"
+      PARTNER_TOPIC_ARN = "{{PARTNER_TOPIC_ARN}}"
+      SQS_ENDPOINT      = "https://sqs.{{REGION}}.amazonaws.com"
     }
   }
 

@@ -49,6 +49,9 @@ pub(crate) const NAMED_CONTAINERS: &[(&str, &[&str])] = &[
     ("google_compute_subnetwork", &["name"]),
     ("google_project", &["project_id"]),
     ("azurerm_network_security_group", &["name"]),
+    ("aws_cloudwatch_event_rule", &["name"]),
+    ("aws_s3_bucket", &["bucket"]),
+    ("google_pubsub_topic", &["name"]),
 ];
 
 /// Top-level attributes that identify a resource itself.
@@ -111,6 +114,29 @@ pub(crate) fn is_owned_child(key: &str) -> bool {
 /// The containment rule for an attribute key, if it is one.
 pub(crate) fn containment(key: &str) -> Option<By> {
     CONTAINMENT.iter().find(|(k, _)| *k == key).map(|(_, by)| *by)
+}
+
+/// Wiring between services that is part of the resource one of its top-level
+/// attributes names: a Lambda event source mapping or permission is its
+/// function's, a subscription its topic's, an EventBridge target its rule's, a
+/// bucket notification its bucket's. They carry no environment of their own.
+const PARTS_OF: &[(&str, &str, By)] = &[
+    ("aws_lambda_event_source_mapping", "function_name", By::Identity),
+    ("aws_lambda_permission", "function_name", By::Identity),
+    ("aws_lambda_function_event_invoke_config", "function_name", By::Identity),
+    ("aws_sns_topic_subscription", "topic_arn", By::Identity),
+    ("aws_cloudwatch_event_target", "rule", By::Name(&["aws_cloudwatch_event_rule"])),
+    ("aws_s3_bucket_notification", "bucket", By::Name(&["aws_s3_bucket"])),
+    ("google_pubsub_subscription", "topic", By::Name(&["google_pubsub_topic"])),
+    ("azurerm_eventgrid_event_subscription", "scope", By::Identity),
+];
+
+/// The containment rule for a resource's attribute at `path`: the wiring parts
+/// above at their top-level attribute, else by the path's last key.
+pub(crate) fn containment_at(kind: &str, top_level: Option<&str>, last_key: &str) -> Option<By> {
+    top_level
+        .and_then(|attr| PARTS_OF.iter().find(|(k, a, _)| *k == kind && *a == attr).map(|(_, _, by)| *by))
+        .or_else(|| containment(last_key))
 }
 
 /// Whether a value looks like the identity of a cloud object (an AWS network id,

@@ -407,7 +407,8 @@ impl<'m, 'a> Builder<'m, 'a> {
                 return;
             }
             let key = path.last_key().unwrap_or("");
-            let containment = catalog::containment(key);
+            let top_level = if path.0.len() == 1 { Some(key) } else { None };
+            let containment = catalog::containment_at(&r.address.kind, top_level, key);
             let contains = containment.is_some();
             // Most leaves link nowhere: their path is written only for those that do.
             let known = |to| Candidate {
@@ -465,15 +466,15 @@ impl<'m, 'a> Builder<'m, 'a> {
             if known {
                 continue;
             }
-            let contains = steps
-                .iter()
-                .rev()
-                .find_map(|s| match s {
-                    PathStep::Key(k) => Some(*k),
-                    PathStep::Index(_) => None,
-                })
-                .and_then(catalog::containment)
-                .is_some();
+            let last_key = steps.iter().rev().find_map(|s| match s {
+                PathStep::Key(k) => Some(*k),
+                PathStep::Index(_) => None,
+            });
+            let top_level = match steps.as_slice() {
+                [PathStep::Key(k)] => Some(*k),
+                _ => None,
+            };
+            let contains = last_key.and_then(|key| catalog::containment_at(&r.address.kind, top_level, key)).is_some();
             // A value known at plan time that the configuration takes from a resource
             // (`cidr_ipv4 = aws_vpc.staging.cidr_block`): link the resource, not a
             // detached endpoint.

@@ -162,6 +162,138 @@ fn google_name(r: &crate::model::Resource<'_>) -> Option<String> {
     Some(format!("projects/{project}/{collection}/{name}"))
 }
 
+/// The part of an AWS ARN that a resource's name gives it (`sqs:orders`,
+/// `lambda:function:api`), for resources whose ARN is not known yet: a queue, a
+/// topic or a function the plan creates. The account and region are left out; they
+/// are the resource's stack's.
+fn pending_arn(r: &crate::model::Resource<'_>) -> Option<String> {
+    let (service, prefix, attr) = match r.address.kind.as_str() {
+        "aws_sqs_queue" => ("sqs", "", "name"),
+        "aws_sns_topic" => ("sns", "", "name"),
+        "aws_dynamodb_table" => ("dynamodb", "table/", "name"),
+        "aws_kinesis_stream" => ("kinesis", "stream/", "name"),
+        "aws_kinesis_firehose_delivery_stream" => ("firehose", "deliverystream/", "name"),
+        "aws_lambda_function" => ("lambda", "function:", "function_name"),
+        "aws_sfn_state_machine" => ("states", "stateMachine:", "name"),
+        "aws_cloudwatch_event_bus" => ("events", "event-bus/", "name"),
+        "aws_ecr_repository" => ("ecr", "repository/", "name"),
+        "aws_kms_alias" => ("kms", "", "name"),
+        "aws_secretsmanager_secret" => ("secretsmanager", "secret:", "name"),
+        "aws_ssm_parameter" => ("ssm", "parameter", "name"),
+        _ => return None,
+    };
+    if r.values.get("arn").and_then(AttrValue::as_str).is_some() {
+        return None;
+    }
+    let name = r.values.get(attr).and_then(AttrValue::as_str).filter(|n| !n.is_empty())?;
+    let slash = if service == "ssm" && !name.starts_with('/') { "/" } else { "" };
+    Some(format!("{service}:{prefix}{slash}{name}"))
+}
+
+/// The key [`pending_arn`] gives the resource a literal ARN or queue URL names,
+/// and the account the literal carries.
+fn pending_key(value: &str) -> Option<(String, &str)> {
+    let value = value.trim();
+    let account = crate::vocab::ids::aws_account(value)?;
+    if crate::vocab::ids::is_queue_url(value) {
+        let name = value.split('/').nth(4)?;
+        return Some((format!("sqs:{name}"), account));
+    }
+    let mut parts = value.splitn(6, ':');
+    let (service, resource) = (parts.nth(2)?, parts.nth(2)?);
+    let resource = match service {
+        // A function's ARN may carry a version or alias.
+        "lambda" => resource.splitn(3, ':').take(2).collect::<Vec<_>>().join(":"),
+        // A secret's ARN ends in `-` and six random characters.
+        "secretsmanager" => match resource.rsplit_once('-') {
+            Some((name, random)) if random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric()) => {
+                name.to_owned()
+            }
+            _ => resource.to_owned(),
+        },
+        _ => resource.to_owned(),
+    };
+    Some((format!("{service}:{resource}"), account))
+}
+
+/// Resources whose ARN is not known yet, by [`pending_arn`], each with the AWS
+/// accounts it may be in (empty when none is known).
+#[derive(Default)]
+struct Pending<'m> {
+    by_key: FastMap<String, Vec<(NodeIndex, Vec<&'m str>)>>,
+}
+
+impl Pending<'_> {
+    /// The resources a literal ARN or queue URL names by name: those in its
+    /// account, else the only one whose account is not known. Ambiguous names
+    /// match nothing (the literal is then placed by its account).
+    fn matching(&self, value: &str) -> Vec<NodeIndex> {
+        let Some((key, account)) = pending_key(value) else { return Vec::new() };
+        let Some(candidates) = self.by_key.get(&key) else { return Vec::new() };
+        let same: Vec<NodeIndex> =
+            candidates.iter().filter(|(_, accounts)| accounts.contains(&account)).map(|(n, _)| *n).collect();
+        if !same.is_empty() {
+            return same;
+        }
+        let unplaced: Vec<NodeIndex> =
+            candidates.iter().filter(|(_, accounts)| accounts.is_empty()).map(|(n, _)| *n).collect();
+        if unplaced.len() == 1 { unplaced } else { Vec::new() }
+    }
+}
+
+/// The managed resources whose ARN is not known yet, with their accounts: their
+/// provider configuration's (its only allowed account, the role it assumes), else
+/// those of the known ARNs and caller identity of their input.
+fn pending<'m>(graph: &Graph<'m, '_>) -> Pending<'m> {
+    let model = graph.model;
+    let mut by_input: FastMap<crate::model::InputId, Vec<&'m str>> = FastMap::default();
+    let mut found: Vec<(String, NodeIndex, usize)> = Vec::new();
+    for &n in &graph.resource_nodes {
+        let Node::Resource(i) = graph.inner[n] else { continue };
+        let r = &model.resources[i];
+        let account = match r.address.mode {
+            Mode::Data if r.address.kind == "aws_caller_identity" => {
+                r.values.get("account_id").and_then(AttrValue::as_str)
+            }
+            _ => r.values.get("arn").and_then(AttrValue::as_str).and_then(crate::vocab::ids::aws_account),
+        };
+        if let Some(account) = account {
+            let accounts = by_input.entry(r.input).or_default();
+            if !accounts.contains(&account) {
+                accounts.push(account);
+            }
+        }
+        if r.address.mode == Mode::Managed
+            && let Some(key) = pending_arn(r)
+        {
+            found.push((key, n, i));
+        }
+    }
+    let mut out = Pending::default();
+    for (key, n, i) in found {
+        let r = &model.resources[i];
+        let accounts = match provider_account(model, r) {
+            Some(account) => vec![account],
+            None => by_input.get(&r.input).cloned().unwrap_or_default(),
+        };
+        out.by_key.entry(key).or_default().push((n, accounts));
+    }
+    out
+}
+
+/// The AWS account a resource's provider configuration names: its only allowed
+/// account, else the account of the role it assumes.
+fn provider_account<'m>(model: &'m crate::model::Model<'_>, r: &crate::model::Resource<'_>) -> Option<&'m str> {
+    let p = model.inputs[r.input].providers.get(r.provider_config?)?;
+    if let Some(AttrValue::List(ids)) = p.settings.get("allowed_account_ids")
+        && let [only] = ids.as_slice()
+    {
+        return only.as_str();
+    }
+    let role = p.settings.at(&[PathStep::Key("assume_role"), PathStep::Index(0), PathStep::Key("role_arn")])?;
+    role.as_str().and_then(crate::vocab::ids::aws_account)
+}
+
 /// The identities of every resource: ids, ARNs, URLs and self links that are
 /// distinctive, and the names of resources a name identifies.
 fn identities<'m>(graph: &Graph<'m, '_>) -> FastMap<Cow<'m, str>, Vec<NodeIndex>> {
@@ -236,6 +368,7 @@ fn names_a_resource(value: &str) -> bool {
 pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>) {
     let model = graph.model;
     let ids = identities(graph);
+    let pending = pending(graph);
     // host → owners
     let mut hosts: FastMap<String, Vec<NodeIndex>> = FastMap::default();
     for &n in &graph.resource_nodes {
@@ -286,6 +419,12 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
                         .copied()
                         .filter(|&o| o != n)
                         .collect();
+                    // Else one the plan creates, whose ARN or URL is not known yet.
+                    let named = if named.is_empty() {
+                        pending.matching(value).into_iter().filter(|&o| o != n).collect()
+                    } else {
+                        named
+                    };
                     if !named.is_empty() {
                         targets.extend(named.into_iter().map(|o| (o, Derivation::KnownValue, None, None)));
                         push_edges(&mut edges, &mut seen, n, &s.path, targets);
@@ -391,4 +530,35 @@ fn path_within(path: &str, attribute: &[OwnedStep]) -> bool {
     let mut prefix = String::new();
     let _ = write_path(&mut prefix, &steps);
     path.strip_prefix(&prefix).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_arns_and_queue_urls_name_resources_by_name() {
+        let key = |v| pending_key(v).map(|(k, a)| format!("{k} {a}"));
+        assert_eq!(
+            key("https://sqs.eu-west-1.amazonaws.com/111111111111/jobs").as_deref(),
+            Some("sqs:jobs 111111111111")
+        );
+        assert_eq!(key("arn:aws:sqs:eu-west-1:111111111111:jobs").as_deref(), Some("sqs:jobs 111111111111"));
+        assert_eq!(
+            key("arn:aws:lambda:eu-west-1:111111111111:function:api:live").as_deref(),
+            Some("lambda:function:api 111111111111")
+        );
+        assert_eq!(
+            key("arn:aws:secretsmanager:eu-west-1:111111111111:secret:orders/db-a1B2c3").as_deref(),
+            Some("secretsmanager:secret:orders/db 111111111111")
+        );
+        assert_eq!(
+            key("arn:aws:dynamodb:eu-west-1:111111111111:table/orders").as_deref(),
+            Some("dynamodb:table/orders 111111111111")
+        );
+        // No account: a bucket ARN, a managed policy, the shared SQS host.
+        assert_eq!(key("arn:aws:s3:::bucket"), None);
+        assert_eq!(key("arn:aws:iam::aws:policy/ReadOnlyAccess"), None);
+        assert_eq!(key("https://sqs.eu-west-1.amazonaws.com"), None);
+    }
 }

@@ -89,12 +89,18 @@ pub(crate) fn env_name(ctx: &Context<'_, '_, '_, '_>, e: &super::End) -> String 
     e.environment.map_or_else(|| e.tier.as_str().to_owned(), |env| ctx.envs.name(env).to_owned())
 }
 
+/// The rule, and the network ACLs that admit what it lets through (a rule open to
+/// a wide range behind an ACL that allows part of it).
 fn describe_via(graph: &Graph<'_, '_>, link: &Link, attribute: &str) -> String {
-    if attribute.is_empty() {
-        graph.short_name(link.via)
-    } else {
-        format!("{} ({attribute})", graph.short_name(link.via))
+    let mut out = graph.short_name(link.via);
+    if !attribute.is_empty() {
+        out.push_str(&format!(" ({attribute})"));
     }
+    if !link.related.is_empty() {
+        let acls: Vec<String> = link.related.iter().map(|&r| graph.short_name(r)).collect();
+        out.push_str(&format!(" with {}", acls.join(", ")));
+    }
+    out
 }
 
 /// `tcp/5432`, `all traffic`.

@@ -153,8 +153,8 @@ pub(super) fn add(
     b.google_firewalls(&firewalls);
     b.azure_nsg_rules(&nsg_rules);
     b.transit_gateways(&attachments);
+    b.network_acls();
     let Builder { graph, edges, endpoints, .. } = b;
-    let edges: Vec<NewEdge> = edges.into_iter().filter(|e| !denied_by_network_acl(graph, e)).collect();
     for e in edges {
         let edge =
             Edge { kind: e.kind, attribute: e.attribute, derivation: e.derivation, link: Some(Box::new(e.link)) };
@@ -163,11 +163,11 @@ pub(super) fn add(
     endpoints
 }
 
-/// Whether an AWS security-group edge between a range and a group is denied by the
-/// network ACLs of every subnet the group's workloads are in.
-fn denied_by_network_acl(graph: &Graph<'_, '_>, e: &NewEdge) -> bool {
+/// For an AWS security-group edge between a range and a group: the group, the
+/// range, and whether the edge is ingress.
+fn group_range_edge(graph: &Graph<'_, '_>, e: &NewEdge) -> Option<(NodeIndex, String, bool)> {
     if e.kind != EdgeKind::AllowsTraffic {
-        return false;
+        return None;
     }
     let aws_group = |n: NodeIndex| {
         graph
@@ -179,13 +179,9 @@ fn denied_by_network_acl(graph: &Graph<'_, '_>, e: &NewEdge) -> bool {
         _ => None,
     };
     match (range(e.from), range(e.to)) {
-        (Some(r), None) if aws_group(e.to) => {
-            super::nacl::denied(graph, e.to, &r, true, &e.link.protocol, &e.link.ports)
-        }
-        (None, Some(r)) if aws_group(e.from) => {
-            super::nacl::denied(graph, e.from, &r, false, &e.link.protocol, &e.link.ports)
-        }
-        _ => false,
+        (Some(r), None) if aws_group(e.to) => Some((e.to, r, true)),
+        (None, Some(r)) if aws_group(e.from) => Some((e.from, r, false)),
+        _ => None,
     }
 }
 
@@ -328,6 +324,43 @@ impl Builder<'_, '_, '_> {
                 link,
             });
         }
+    }
+
+    /// AWS network ACLs: security-group edges whose traffic every workload's subnet
+    /// denies are dropped; narrower ranges an ACL admits before it denies them are
+    /// edges of their own, through the same rule (a group open to the world behind an ACL that
+    /// allows one NAT address admits that address).
+    fn network_acls(&mut self) {
+        let edges = std::mem::take(&mut self.edges);
+        let mut kept = Vec::with_capacity(edges.len());
+        for e in edges {
+            let Some((group, range, ingress)) = group_range_edge(self.graph, &e) else {
+                kept.push(e);
+                continue;
+            };
+            let narrowed = super::nacl::narrowed(self.graph, group, &range, ingress, &e.link.protocol, &e.link.ports);
+            let mut more = Vec::with_capacity(narrowed.len());
+            for (inner, acl) in narrowed {
+                let node = self.endpoint(EndpointKind::Range, &inner.to_string());
+                let (from, to) = if ingress { (node, group) } else { (group, node) };
+                let mut link = e.link.clone();
+                link.related.push(acl);
+                more.push(NewEdge {
+                    from,
+                    to,
+                    kind: e.kind,
+                    attribute: e.attribute.clone(),
+                    derivation: e.derivation,
+                    link,
+                });
+            }
+            // The range as a whole may be denied while parts of it are admitted first.
+            if !super::nacl::denied(self.graph, group, &range, ingress, &e.link.protocol, &e.link.ports) {
+                kept.push(e);
+            }
+            kept.extend(more);
+        }
+        self.edges = kept;
     }
 
     fn endpoint(&mut self, kind: EndpointKind, value: &str) -> NodeIndex {
