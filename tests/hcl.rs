@@ -459,6 +459,70 @@ resource "aws_security_group" "sg" {
     );
 }
 
+/// Inside `try` and `can`, an attribute a variable's, a local's or `each.value`'s
+/// object lacks is the error they catch; an attribute a resource's configuration
+/// does not set is still the provider's to compute.
+#[test]
+fn try_catches_missing_attributes_of_complete_objects_only() {
+    let extra = r#"
+variable "settings" {
+  type    = any
+  default = { a = 1 }
+}
+locals {
+  obj = { a = 1 }
+}
+resource "aws_eks_cluster" "main" {
+  name = "main"
+  vpc_config {
+    subnet_ids = ["subnet-1"]
+  }
+}
+"#;
+    assert_eq!(eval_with(extra, "try(var.settings.b, null)"), serde_json::Value::Null);
+    assert_eq!(eval_with(extra, "try(var.settings.a, null)"), 1);
+    assert_eq!(eval_with(extra, r#"try(local.obj.b, "fallback")"#), "fallback");
+    assert_eq!(eval_with(extra, "can(local.obj.b)"), false);
+    assert_eq!(eval_with(extra, "local.obj.b"), "(unknown)");
+    assert_eq!(
+        eval_with(extra, r#"try(aws_eks_cluster.main.vpc_config[0].cluster_security_group_id, "")"#),
+        "(unknown)"
+    );
+    assert_eq!(eval_with(extra, r#"try(aws_eks_cluster.main.arn, "")"#), "(unknown)");
+}
+
+/// A `dynamic` block whose `for_each` is guarded by `try` on a missing attribute
+/// is not expanded (terraform-aws-lambda's event source mappings).
+#[test]
+fn a_dynamic_block_guarded_by_try_on_a_missing_attribute_is_empty() {
+    let tree = Tree::new(&[(
+        "main.tf",
+        r#"
+variable "mappings" {
+  type    = any
+  default = { sqs = { batch_size = 10 } }
+}
+resource "aws_lambda_event_source_mapping" "this" {
+  for_each         = var.mappings
+  function_name    = "f"
+  event_source_arn = "arn:aws:sqs:eu-west-1:111111111111:q"
+  batch_size       = try(each.value.batch_size, null)
+  dynamic "scaling_config" {
+    for_each = try([each.value.scaling_config], [])
+    content {
+      maximum_concurrency = scaling_config.value["maximum_concurrency"]
+    }
+  }
+}
+"#,
+    )]);
+    let l = load(tree.path(), &Options::default());
+    let mapping = value(&l, "aws_lambda_event_source_mapping.this[\"sqs\"]");
+    assert_eq!(mapping["batch_size"], 10);
+    assert_eq!(mapping["scaling_config"], serde_json::json!([]));
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+}
+
 #[test]
 fn dynamic_blocks_expand_with_their_iterator() {
     let tree = Tree::new(&[(

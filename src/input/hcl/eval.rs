@@ -12,7 +12,8 @@
 //! one interpolation is that value, not its string; `try` and `can` are lazy; an
 //! unknown condition makes the result unknown. Reading an attribute that is not in an
 //! object gives an unknown rather than an error, because a resource's object only
-//! holds what its configuration sets and the rest comes from the provider.
+//! holds what its configuration sets and the rest comes from the provider; inside
+//! `try` and `can` it is the error they catch, except in what a resource holds.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -58,6 +59,9 @@ pub(crate) struct Eval<'w, 't> {
     /// Whether only the names bound here may be read: a template `templatefile`
     /// renders sees its variables and nothing of the module.
     pub isolated: bool,
+    /// How many `try` and `can` arguments are being evaluated: there, reading an
+    /// attribute an object does not have is the error they catch (see [`get_attr`]).
+    pub trying: u32,
 }
 
 impl Eval<'_, '_> {
@@ -154,6 +158,24 @@ impl Eval<'_, '_> {
         Err(EvalError::new(format!("`{name}` is not defined here"), span))
     }
 
+    /// `f` as an argument of `try` or `can`.
+    fn trying<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> T {
+        self.trying += 1;
+        let out = f(self);
+        self.trying -= 1;
+        out
+    }
+
+    /// Traversal operators applied to what a resource's configuration holds: an
+    /// attribute it does not set is the provider's to compute, unknown even inside
+    /// `try` (`try(aws_eks_cluster.x.vpc_config[0].cluster_security_group_id, "")`).
+    pub fn resource_operators(&mut self, v: EvalValue, ops: &[Op]) -> Result<EvalValue> {
+        let trying = std::mem::replace(&mut self.trying, 0);
+        let out = self.operators(v, ops);
+        self.trying = trying;
+        out
+    }
+
     /// Looks a bound name up (for-expression variables, `each`, `count`, iterators).
     pub fn bound(&self, name: &str) -> Option<&EvalValue> {
         self.scope.iter().rev().chain(self.base.iter().rev()).find(|(n, _)| n == name).map(|(_, v)| v)
@@ -164,7 +186,12 @@ impl Eval<'_, '_> {
         for (i, op) in ops.iter().enumerate() {
             let (current, sensitive) = v.into_unmarked();
             v = match &op.kind {
-                OpKind::GetAttr(name) => get_attr(current, name),
+                OpKind::GetAttr(name) => match current {
+                    EvalValue::Map(m) if self.trying > 0 && m.get(name.as_str()).is_none() => {
+                        return Err(EvalError::new(format!("the object has no attribute `{name}`"), op.span.get()));
+                    }
+                    current => get_attr(current, name),
+                },
                 OpKind::LegacyIndex(n) => index(current, &EvalValue::num(*n as f64), None)?,
                 OpKind::Index(e) => {
                     let key = self.expr(e)?;
@@ -268,7 +295,7 @@ impl Eval<'_, '_> {
         match name {
             "try" => {
                 for arg in call.args.iter() {
-                    if let Ok(v) = self.expr(arg) {
+                    if let Ok(v) = self.trying(|ev| ev.expr(arg)) {
                         return Ok(v);
                     }
                 }
@@ -278,7 +305,7 @@ impl Eval<'_, '_> {
                 let Some(arg) = call.args.first() else {
                     return Err(EvalError::new("can: one argument expected", span.get()));
                 };
-                return Ok(match self.expr(arg) {
+                return Ok(match self.trying(|ev| ev.expr(arg)) {
                     Ok(v) if v.has_unknown() => EvalValue::Unknown(v.all_origins()),
                     Ok(_) => EvalValue::Bool(true),
                     Err(_) => EvalValue::Bool(false),
@@ -389,6 +416,7 @@ impl Eval<'_, '_> {
             base: &base,
             scope: Vec::new(),
             isolated: true,
+            trying: 0,
         };
         let rendered = inner.expr(&template).map_err(|e| err(format!("{path}: {}", e.message)))?;
         let (rendered, marked) = rendered.into_unmarked();
@@ -624,7 +652,10 @@ struct Rendering {
 /// would make a terabyte. Past it, the template is unknown with a warning.
 pub(crate) const MAX_TEMPLATE_BYTES: usize = 64 << 20;
 
-/// `v.name`: missing attributes are unknown (see the module docs).
+/// `v.name`: missing attributes are unknown (see the module docs), except in the
+/// arguments of `try` and `can` ([`Eval::operators`]), where a variable's, a local's
+/// or an `each.value`'s object is complete and a missing attribute is the error
+/// they are written to catch (`try(each.value.timeout, null)`).
 pub(crate) fn get_attr(v: EvalValue, name: &str) -> EvalValue {
     match v {
         EvalValue::Map(mut m) => m.remove(name).unwrap_or_else(EvalValue::unknown),

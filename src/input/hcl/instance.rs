@@ -454,7 +454,7 @@ impl<'t> World<'t> {
     }
 
     fn evaluator<'e>(&'e self, instance: usize, file: FileId, base: &'e [(String, EvalValue)]) -> Eval<'e, 't> {
-        Eval { world: self, instance, file, base, scope: Vec::new(), isolated: false }
+        Eval { world: self, instance, file, base, scope: Vec::new(), isolated: false, trying: 0 }
     }
 
     /// Evaluates an expression; an error becomes a warning and an unknown value.
@@ -1230,7 +1230,7 @@ impl<'t> World<'t> {
                     } else {
                         EvalValue::List(Vec::new())
                     };
-                    return ev.operators(empty, ops).map(Some);
+                    return ev.resource_operators(empty, ops).map(Some);
                 }
                 let origin = Origin { address: self.address(instance, r, 0), attribute };
                 self.record(origin.clone());
@@ -1238,7 +1238,7 @@ impl<'t> World<'t> {
             }
             let rest = if indexed && repeats { &ops[1..] } else { ops };
             let v = read(0, rest.first().and_then(Op::attr).cloned());
-            return ev.operators(v, &rest[after_attr(rest)..]).map(Some);
+            return ev.resource_operators(v, &rest[after_attr(rest)..]).map(Some);
         }
         let index = match ops.first().map(|o| &o.kind) {
             Some(OpKind::Index(k)) => Some(ev.expr(k)?),
@@ -1256,7 +1256,7 @@ impl<'t> World<'t> {
                 });
             };
             let v = read(i, attr_at(1));
-            return ev.operators(v, &ops[1 + after_attr(&ops[1..])..]).map(Some);
+            return ev.resource_operators(v, &ops[1 + after_attr(&ops[1..])..]).map(Some);
         }
         // The whole collection (a splat, a for-expression, an unknown key).
         let attribute = match ops.first().map(|o| &o.kind) {
@@ -1287,7 +1287,7 @@ impl<'t> World<'t> {
             return Ok(Some(EvalValue::Unknown(origins)));
         }
         let whole = if map.is_empty() { EvalValue::List(list) } else { EvalValue::Map(map) };
-        ev.operators(whole, ops).map(Some)
+        ev.resource_operators(whole, ops).map(Some)
     }
 }
 
