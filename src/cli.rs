@@ -81,6 +81,10 @@ pub struct AnalysisArgs {
     /// Print no warnings (what could not be read or worked out).
     #[arg(long, short)]
     pub quiet: bool,
+    /// The `terraform` or `tofu` that renders a binary planfile input (`show -json`)
+    /// [default: `terraform`, else `tofu`, on PATH].
+    #[arg(long, value_name = "PATH")]
+    pub terraform: Option<PathBuf>,
 }
 
 /// `envwall check`.
@@ -100,6 +104,28 @@ pub struct CheckArgs {
     /// Report only links this plan adds (for CI gates), not those that exist already.
     #[arg(long)]
     pub only_changes: bool,
+    /// Baselines and links, for CI.
+    #[command(flatten)]
+    pub ci: CiArgs,
+}
+
+/// What CI pipelines use: baselines, links to the repository.
+#[derive(Debug, clap::Args)]
+pub struct CiArgs {
+    /// Accept the findings of this baseline file: they stay in the report, marked
+    /// `baseline`, and never fail the run.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write this run's findings to a baseline file (to accept them from now on).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Fail the run (exit 1) when baseline entries no longer match a finding.
+    #[arg(long, requires = "baseline")]
+    pub fail_on_stale: bool,
+    /// Base URL of the repository's files, for links in `--format markdown`
+    /// (`https://github.com/org/repo/blob/SHA`).
+    #[arg(long, value_name = "URL")]
+    pub link_base: Option<String>,
 }
 
 /// Formats of `envwall check`.
@@ -111,6 +137,14 @@ pub enum CheckFormat {
     Json,
     /// SARIF 2.1.0, for code scanning.
     Sarif,
+    /// JUnit XML, for GitLab, Jenkins and Azure DevOps test reports.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+    /// Markdown, for a job summary or a pull-request comment.
+    Markdown,
+    /// The GitLab Code Quality report.
+    Gitlab,
 }
 
 /// `envwall audit`.
@@ -142,6 +176,9 @@ pub struct AuditArgs {
     /// calls and that have no backend, provider settings, variable files or state.
     #[arg(long)]
     pub include_modules: bool,
+    /// Baselines and links, for CI.
+    #[command(flatten)]
+    pub ci: CiArgs,
 }
 
 /// `audit --format` values.
@@ -155,6 +192,14 @@ pub enum AuditFormat {
     Sarif,
     /// One self-contained page with the environment graph drawn.
     Html,
+    /// JUnit XML, for GitLab, Jenkins and Azure DevOps test reports.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+    /// Markdown, for a job summary or a pull-request comment.
+    Markdown,
+    /// The GitLab Code Quality report.
+    Gitlab,
 }
 
 /// `--fail-on` values.
@@ -352,7 +397,9 @@ fn analyse<R>(
         None => None,
     };
     let timer = Timings::new();
-    let sources = input::read_sources(&args.inputs)?;
+    let planfiles = args.inputs.iter().any(|p| input::is_planfile(p));
+    let terraform = if planfiles { input::find_terraform(args.terraform.as_deref()) } else { None };
+    let sources = input::read_sources_with(&args.inputs, terraform.as_deref())?;
     timer.lap("read");
     let mut hcl_options = input::hcl::Options::from_env();
     for pair in &args.vars {
@@ -446,14 +493,20 @@ fn check(args: &CheckArgs, today: crate::policy::Date) -> Result<ExitCode, Error
             filter,
             today,
         );
+        let mut report = report;
+        let stale = baseline(&args.ci, &mut report)?;
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
         let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
-        let code = if failed { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        let code = if failed || stale { ExitCode::from(1) } else { ExitCode::SUCCESS };
         let written = write_output(args.output.as_ref(), |w| match args.format {
             CheckFormat::Pretty => report::pretty::write(w, &report, color, wrap),
             CheckFormat::Json => report::json::write(w, &report),
             CheckFormat::Sarif => report::sarif::write(w, &report, &sarif_root()),
+            CheckFormat::Junit => report::junit::write(w, &report, &sarif_root()),
+            CheckFormat::Github => report::github::write(w, &report, &sarif_root()),
+            CheckFormat::Markdown => report::markdown::write(w, &report, &sarif_root(), args.ci.link_base.as_deref()),
+            CheckFormat::Gitlab => report::gitlab::write(w, &report, &sarif_root()),
         });
         a.timer.lap("report");
         finished(written, code)
@@ -531,6 +584,7 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     );
     let mut report = report;
     report.errors = stacks.iter().zip(&errors).filter_map(|(s, e)| Some((s.name.clone(), e.clone()?))).collect();
+    let stale = baseline(&args.ci, &mut report)?;
     let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -541,7 +595,7 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     // Stacks that could not be read fail the run, once everything else is reported.
     let code = if !report.errors.is_empty() {
         ExitCode::from(2)
-    } else if failed {
+    } else if failed || stale {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -554,6 +608,10 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
         AuditFormat::Json => audit::summary::write_json(w, &report, &summaries, &matrix),
         AuditFormat::Sarif => report::sarif::write(w, &report, &sarif_root()),
         AuditFormat::Html => audit::html::write(w, &title, &report, &summaries, &matrix),
+        AuditFormat::Junit => report::junit::write(w, &report, &sarif_root()),
+        AuditFormat::Github => report::github::write(w, &report, &sarif_root()),
+        AuditFormat::Markdown => report::markdown::write(w, &report, &sarif_root(), args.ci.link_base.as_deref()),
+        AuditFormat::Gitlab => report::gitlab::write(w, &report, &sarif_root()),
     });
     timer.lap("report");
     if !report.errors.is_empty() {
@@ -564,6 +622,36 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
         );
     }
     finished(written, code)
+}
+
+/// Applies `--baseline` and writes `--write-baseline`; whether stale baseline
+/// entries fail the run (`--fail-on-stale`).
+fn baseline(args: &CiArgs, report: &mut crate::findings::Report) -> Result<bool, Error> {
+    let usage = |message: String| Error::Usage {
+        message,
+        help: Some("write a baseline with --write-baseline FILE (docs/ci.md)".to_owned()),
+    };
+    let previous = args.baseline.as_deref().map(crate::baseline::read).transpose().map_err(usage)?;
+    if let Some(b) = &previous {
+        crate::baseline::apply(report, b);
+    }
+    if let Some(path) = &args.write_baseline {
+        let written = crate::baseline::of(report, previous.as_ref());
+        crate::baseline::write(path, &written).map_err(|message| Error::Usage { message, help: None })?;
+        eprintln!("envwall: wrote {} finding(s) to the baseline {}", written.findings.len(), path.display());
+    }
+    let stale = &report.baseline_stale;
+    if !stale.is_empty() {
+        eprintln!(
+            "envwall: {} baseline entr{} match no finding any more (fixed, or changed); rewrite the baseline with --write-baseline:",
+            stale.len(),
+            if stale.len() == 1 { "y" } else { "ies" }
+        );
+        for e in stale {
+            eprintln!("  {} {} {} -> {} via {}", e.fingerprint, e.rule, e.from, e.to, e.via);
+        }
+    }
+    Ok(args.fail_on_stale && !stale.is_empty())
 }
 
 /// The exit code of a run whose report was written (or not): the run's own code

@@ -36,6 +36,9 @@ pub struct Report {
     /// `stacks[].error`; SARIF notifications).
     #[serde(skip)]
     pub errors: Vec<(String, String)>,
+    /// Entries of the `--baseline` file that match no finding any more.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub baseline_stale: Vec<crate::baseline::Entry>,
 }
 
 /// A source file a finding points into.
@@ -71,6 +74,24 @@ pub struct Summary {
     pub suppressed: usize,
     /// Unsuppressed findings per severity (critical, high, medium, low, info).
     pub by_severity: SeverityCounts,
+}
+
+impl Summary {
+    /// The counts of `findings`, among `resources` resources.
+    pub fn of(findings: &[ReportFinding], resources: usize) -> Summary {
+        let mut by_severity = SeverityCounts::default();
+        for f in findings.iter().filter(|f| f.suppressed.is_none()) {
+            match f.severity {
+                Severity::Critical => by_severity.critical += 1,
+                Severity::High => by_severity.high += 1,
+                Severity::Medium => by_severity.medium += 1,
+                Severity::Low => by_severity.low += 1,
+                Severity::Info => by_severity.info += 1,
+            }
+        }
+        let suppressed = findings.iter().filter(|f| f.suppressed.is_some()).count();
+        Summary { resources, findings: findings.len() - suppressed, suppressed, by_severity }
+    }
 }
 
 /// Counts per severity.
@@ -270,6 +291,7 @@ pub fn report(
 ) -> Report {
     // Ends name their stack when there are several inputs, and always in an audit.
     let several = graph.model.inputs.len() > 1 || graph.model.inputs.iter().any(|i| i.name.is_some());
+    let stacks = Stacks { several, keys: stack_keys(&graph.model.inputs) };
     let findings: Vec<Finding> =
         findings.into_iter().filter(|f| !filter.only_changes || f.status == crate::rules::Status::Added).collect();
     let locations = locate_all(graph, locator, &findings);
@@ -281,7 +303,7 @@ pub fn report(
             apply_exceptions(graph, policy, &mut f, today);
             apply_inline(graph, &mut f);
             let labels = source_labels(graph, envs, locator, &f, &mut files);
-            let mut r = resolve(graph, envs, locator, &locations, &workloads, several, f);
+            let mut r = resolve(graph, envs, locator, &locations, &workloads, &stacks, f);
             r.labels = labels;
             r
         })
@@ -308,19 +330,8 @@ pub fn report(
                 &b.to.endpoint,
             ))
     });
-    let mut by_severity = SeverityCounts::default();
-    for f in out.iter().filter(|f| f.suppressed.is_none()) {
-        match f.severity {
-            Severity::Critical => by_severity.critical += 1,
-            Severity::High => by_severity.high += 1,
-            Severity::Medium => by_severity.medium += 1,
-            Severity::Low => by_severity.low += 1,
-            Severity::Info => by_severity.info += 1,
-        }
-    }
-    let suppressed = out.iter().filter(|f| f.suppressed.is_some()).count();
     let resources = graph.model.resources.iter().filter(|r| !r.is_unread_module()).count();
-    let summary = Summary { resources, findings: out.len() - suppressed, suppressed, by_severity };
+    let summary = Summary::of(&out, resources);
     let files = files
         .order
         .into_iter()
@@ -331,7 +342,7 @@ pub fn report(
         })
         .collect();
     let policy_files = policy.files.iter().map(|p| p.display().to_string()).collect();
-    Report { version: 1, findings: out, summary, policy_files, files, errors: Vec::new() }
+    Report { version: 1, findings: out, summary, policy_files, files, errors: Vec::new(), baseline_stale: Vec::new() }
 }
 
 /// Model file index → report file index, in first-use order.
@@ -451,9 +462,10 @@ fn resolve(
     locator: &dyn Locator,
     locations: &Locations,
     workloads: &Workloads,
-    several: bool,
+    stacks: &Stacks,
     f: Finding,
 ) -> ReportFinding {
+    let several = stacks.several;
     let rule = crate::rules::rule(f.rule);
     let protects = |n: NodeIndex| -> Vec<String> {
         workloads
@@ -524,13 +536,19 @@ fn resolve(
     let via_address = via.map_or_else(|| graph.node_name(f.via.node), |r| r.address.to_string());
     let via_stack = via.filter(|_| several).map(|r| graph.model.inputs[r.input].label());
     let (from, to) = (end(&f.from), end(&f.to));
+    // The stack of each end, by a key that does not move with the inputs' paths.
+    let key = |e: &End| match e.node.map(|n| &graph.inner[n]) {
+        Some(Node::Resource(i)) => stacks.keys[graph.model.resources[*i].input].as_str(),
+        _ => "",
+    };
     let fingerprint = fingerprint(&[
         f.rule,
         from.address.as_deref().or(from.endpoint.as_deref()).unwrap_or(""),
         to.address.as_deref().or(to.endpoint.as_deref()).unwrap_or(""),
         &via_address,
         f.via.attribute.as_deref().unwrap_or(""),
-        from.stack.as_deref().unwrap_or(""),
+        key(&f.from),
+        key(&f.to),
     ]);
     let (protocol, ports) = f.traffic.map_or((None, None), |(p, q)| (Some(p), Some(q)));
     ReportFinding {
@@ -577,6 +595,50 @@ fn locate_all(graph: &Graph<'_, '_>, locator: &dyn Locator, findings: &[Finding]
         }
     }
     out
+}
+
+/// Whether ends name their stacks, and each input's key in fingerprints.
+struct Stacks {
+    several: bool,
+    keys: Vec<String>,
+}
+
+/// Each input's key in fingerprints, the same wherever the inputs are: an audited
+/// stack's name (relative to the audited directory); else, with several inputs,
+/// the input's directory relative to the directory all of them are in (a plan and
+/// the state it becomes have the same key), or its path relative to it when two
+/// inputs share a directory; nothing for a single input.
+fn stack_keys(inputs: &[crate::model::Input<'_>]) -> Vec<String> {
+    use std::path::{Component, Path};
+    if inputs.len() < 2 && inputs.iter().all(|i| i.name.is_none()) {
+        return vec![String::new(); inputs.len()];
+    }
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let parts = |p: &Path| -> Vec<String> {
+        crate::vocab::paths::normalize(&cwd.join(p))
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(x) => Some(x.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect()
+    };
+    let relative = |paths: &[Vec<String>]| -> Vec<String> {
+        let common = paths.first().map_or(0, |first| {
+            (0..first.len()).take_while(|&k| paths.iter().all(|p| p.get(k) == first.get(k))).count()
+        });
+        paths.iter().map(|p| p[common.min(p.len())..].join("/")).collect()
+    };
+    let files: Vec<Vec<String>> = inputs.iter().map(|i| parts(&i.path)).collect();
+    let dirs: Vec<Vec<String>> = inputs
+        .iter()
+        .zip(&files)
+        .map(|(i, f)| if i.path.is_dir() { f.clone() } else { f[..f.len().saturating_sub(1)].to_vec() })
+        .collect();
+    let by_dir = relative(&dirs);
+    let unique = by_dir.iter().collect::<std::collections::BTreeSet<_>>().len() == by_dir.len();
+    let by_path = if unique { by_dir } else { relative(&files) };
+    inputs.iter().zip(by_path).map(|(i, key)| i.name.clone().unwrap_or(key)).collect()
 }
 
 /// FNV-1a over the parts, as 16 hex digits.

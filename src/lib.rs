@@ -22,6 +22,7 @@
 //!   ranges, connection strings, what of a value may be shown), and uses none.
 
 pub mod audit;
+pub mod baseline;
 pub mod cli;
 pub mod env;
 pub mod findings;

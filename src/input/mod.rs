@@ -84,6 +84,20 @@ pub enum InputError {
         /// The file.
         path: PathBuf,
     },
+    /// `terraform show -json` (or `tofu`) could not render a binary planfile.
+    #[error("{tool} show -json {} failed: {detail}", path.display())]
+    #[diagnostic(
+        code(envwall::input::plan_render),
+        help("run `terraform init` in the planfile's directory first, or render it yourself: `terraform show -json {} > plan.json`, then pass plan.json", path.display())
+    )]
+    PlanRender {
+        /// The planfile.
+        path: PathBuf,
+        /// The program that was run.
+        tool: String,
+        /// What it said.
+        detail: String,
+    },
     /// A plan file written by Terraform before 0.12.
     #[error("{} is a plan file from Terraform 0.11 or earlier", path.display())]
     #[diagnostic(
@@ -341,12 +355,63 @@ fn at_pointer(pointer: &str) -> String {
 /// Reads every path and lowers all of them into one model.
 /// The same file or directory given twice (by any path to it) is read once.
 pub fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, InputError> {
+    read_sources_with(paths, None)
+}
+
+/// Reads inputs as [`read_sources`] does; a binary planfile is rendered with
+/// `terraform` (`show -json`, run in the planfile's directory) when `terraform` is
+/// given.
+pub fn read_sources_with(paths: &[PathBuf], terraform: Option<&Path>) -> Result<Vec<Source>, InputError> {
     let mut seen = FastSet::default();
     paths
         .iter()
         .filter(|p| seen.insert(std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf())))
-        .map(|p| Source::read(p))
+        .map(|p| match terraform {
+            Some(tool) if is_planfile(p) => render_planfile(p, tool),
+            _ => Source::read(p),
+        })
         .collect()
+}
+
+/// Whether `path` is a binary planfile (a ZIP archive, as `terraform plan -out`
+/// writes).
+pub fn is_planfile(path: &Path) -> bool {
+    path.is_file() && read::head(path, 4).is_some_and(|head| head.starts_with(b"PK\x03\x04"))
+}
+
+/// The program that renders planfiles: `explicit`, else `terraform`, else `tofu`
+/// on `PATH`.
+pub fn find_terraform(explicit: Option<&Path>) -> Option<PathBuf> {
+    match explicit {
+        Some(p) => Some(p.to_owned()),
+        None => which::which("terraform").or_else(|_| which::which("tofu")).ok(),
+    }
+}
+
+/// `TOOL show -json PLANFILE` in the planfile's directory (where its configuration
+/// and providers are), read as the planfile's JSON rendering.
+pub fn render_planfile(path: &Path, tool: &Path) -> Result<Source, InputError> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(PathBuf::from).unwrap_or_else(|| path.to_owned());
+    let tool_name = tool.file_name().map_or_else(|| tool.display().to_string(), |n| n.to_string_lossy().into_owned());
+    eprintln!("envwall: rendering {} with `{} show -json` in {}", path.display(), tool.display(), dir.display());
+    let failed = |detail: String| InputError::PlanRender { path: path.to_owned(), tool: tool_name.clone(), detail };
+    let out = std::process::Command::new(tool)
+        .arg("show")
+        .arg("-json")
+        .arg(&name)
+        .current_dir(dir)
+        .env("TF_IN_AUTOMATION", "1")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| failed(format!("cannot run {}: {e}", tool.display())))?;
+    if !out.status.success() {
+        let said = String::from_utf8_lossy(&out.stderr);
+        let said = said.split_whitespace().collect::<Vec<_>>().join(" ");
+        let code = out.status.code().map_or_else(|| "a signal".to_owned(), |c| format!("exit {c}"));
+        return Err(failed(format!("{code}: {}", if said.is_empty() { "no message" } else { &said })));
+    }
+    Source::from_bytes(path, out.stdout)
 }
 
 /// Lowers already-read sources into one model that borrows from them, with no

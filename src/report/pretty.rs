@@ -187,26 +187,7 @@ pub fn write(w: &mut dyn Write, report: &Report, color: bool, width: Option<usiz
         w.write_all(out.as_bytes())?;
         writeln!(w)?;
     }
-    let s = &report.summary;
-    let counts: Vec<String> = [
-        (s.by_severity.critical, "critical"),
-        (s.by_severity.high, "high"),
-        (s.by_severity.medium, "medium"),
-        (s.by_severity.low, "low"),
-        (s.by_severity.info, "info"),
-    ]
-    .iter()
-    .filter(|(n, _)| *n > 0)
-    .map(|(n, l)| format!("{n} {l}"))
-    .collect();
-    let findings = match s.findings {
-        0 => "no cross-environment findings".to_owned(),
-        1 => format!("1 finding ({})", counts.join(", ")),
-        n => format!("{n} findings ({})", counts.join(", ")),
-    };
-    let suppressed = if s.suppressed > 0 { format!(", {} suppressed", s.suppressed) } else { String::new() };
-    let resources = if s.resources == 1 { "1 resource".to_owned() } else { format!("{} resources", s.resources) };
-    writeln!(w, "envwall: {findings}{suppressed} in {resources}")?;
+    writeln!(w, "envwall: {}", super::headline(&report.summary))?;
     let policy = match report.policy_files.as_slice() {
         [] => "the built-in policy".to_owned(),
         files => format!("the built-in policy and {}", clean(&files.join(", "))),

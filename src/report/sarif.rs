@@ -63,6 +63,23 @@ impl Root {
         }
     }
 
+    /// A file the report names, relative to the root with `/` between its parts
+    /// (as CI annotations and code-quality reports name files), or absolute when
+    /// it is outside the root.
+    pub fn relative(&self, file: &str) -> String {
+        let absolute = crate::vocab::paths::normalize(&self.cwd.join(file));
+        let path = absolute.strip_prefix(&self.dir).unwrap_or(&absolute);
+        let parts: Vec<String> = path
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(p) => Some(p.to_string_lossy().into_owned()),
+                _ => None,
+            })
+            .collect();
+        let joined = parts.join("/");
+        if path.is_absolute() { format!("/{joined}") } else { joined }
+    }
+
     /// `file:///…/` for `originalUriBaseIds`.
     fn base_uri(&self) -> String {
         let mut uri = format!("file://{}", uri_path(&self.dir));
@@ -129,10 +146,10 @@ fn result(f: &ReportFinding, rule_index: usize, root: &Root) -> Value {
     }
     if let Some(s) = &f.suppressed {
         // SARIF's `inSource` is a comment in the analysed source; `external` is
-        // anything else (a policy exception).
+        // anything else (a policy exception, a baseline entry).
         let kind = match s.kind {
             SuppressionKind::Inline => "inSource",
-            SuppressionKind::Exception => "external",
+            SuppressionKind::Exception | SuppressionKind::Baseline => "external",
         };
         r["suppressions"] =
             json!([{ "kind": kind, "justification": format!("{} `{}`: {}", s.kind, s.name, s.reason) }]);

@@ -216,6 +216,8 @@ pub enum SuppressionKind {
     Exception,
     /// An `envwall:ignore` comment in the source.
     Inline,
+    /// An entry of the `--baseline` file.
+    Baseline,
 }
 
 impl SuppressionKind {
@@ -224,6 +226,7 @@ impl SuppressionKind {
         match self {
             SuppressionKind::Exception => "exception",
             SuppressionKind::Inline => "inline",
+            SuppressionKind::Baseline => "baseline",
         }
     }
 }
