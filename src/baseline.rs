@@ -77,9 +77,8 @@ impl Entry {
 /// Reads a baseline file; the error says what is wrong and where.
 pub fn read(path: &Path) -> Result<Baseline, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let baseline: Baseline = serde_json::from_str(&text).map_err(|e| {
-        format!("{}:{}:{}: not an envwall baseline: {e}", path.display(), e.line(), e.column())
-    })?;
+    let baseline: Baseline = serde_json::from_str(&text)
+        .map_err(|e| format!("{}:{}:{}: not an envwall baseline: {e}", path.display(), e.line(), e.column()))?;
     if baseline.envwall_baseline != VERSION {
         return Err(format!(
             "{}: baseline format {} is not one this envwall reads (it reads {VERSION})",

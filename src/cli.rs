@@ -498,11 +498,12 @@ fn check(args: &CheckArgs, today: crate::policy::Date) -> Result<ExitCode, Error
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
         let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
-        let code = if failed || stale { ExitCode::from(1) } else { ExitCode::SUCCESS };
+        let status: u8 = if failed || stale { 1 } else { 0 };
+        let code = ExitCode::from(status);
         let written = write_output(args.output.as_ref(), |w| match args.format {
             CheckFormat::Pretty => report::pretty::write(w, &report, color, wrap),
             CheckFormat::Json => report::json::write(w, &report),
-            CheckFormat::Sarif => report::sarif::write(w, &report, &sarif_root()),
+            CheckFormat::Sarif => report::sarif::write(w, &report, &sarif_root(), status),
             CheckFormat::Junit => report::junit::write(w, &report, &sarif_root()),
             CheckFormat::Github => report::github::write(w, &report, &sarif_root()),
             CheckFormat::Markdown => report::markdown::write(w, &report, &sarif_root(), args.ci.link_base.as_deref()),
@@ -593,20 +594,21 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
         format!("envwall audit of {}", dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", "));
     let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
     // Stacks that could not be read fail the run, once everything else is reported.
-    let code = if !report.errors.is_empty() {
-        ExitCode::from(2)
+    let status: u8 = if !report.errors.is_empty() {
+        2
     } else if failed || stale {
-        ExitCode::from(1)
+        1
     } else {
-        ExitCode::SUCCESS
+        0
     };
+    let code = ExitCode::from(status);
     let written = write_output(args.output.as_ref(), |w| match args.format {
         AuditFormat::Pretty => {
             report::pretty::write(w, &report, color, wrap)?;
             audit::summary::write_text(w, &summaries, &matrix)
         }
         AuditFormat::Json => audit::summary::write_json(w, &report, &summaries, &matrix),
-        AuditFormat::Sarif => report::sarif::write(w, &report, &sarif_root()),
+        AuditFormat::Sarif => report::sarif::write(w, &report, &sarif_root(), status),
         AuditFormat::Html => audit::html::write(w, &title, &report, &summaries, &matrix),
         AuditFormat::Junit => report::junit::write(w, &report, &sarif_root()),
         AuditFormat::Github => report::github::write(w, &report, &sarif_root()),

@@ -82,7 +82,7 @@ fn reports(report: &Report) {
     let root = crate::report::sarif::Root { dir: PathBuf::from("/"), cwd: PathBuf::from("/") };
     let _ = crate::report::json::write(&mut sink(), report);
     let _ = crate::report::pretty::write(&mut sink(), report, false, Some(100));
-    let _ = crate::report::sarif::write(&mut sink(), report, &root);
+    let _ = crate::report::sarif::write(&mut sink(), report, &root, 0);
 }
 
 /// A directory of this process's own, for the configuration being evaluated.

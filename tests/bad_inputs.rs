@@ -7,8 +7,16 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+/// `envwall graph` with no `terraform` or `tofu` on `PATH`: a binary planfile is
+/// refused, not rendered (tests/planfile.rs renders them).
 fn envwall_graph(path: &Path) -> (i32, String) {
-    let out = Command::cargo_bin("envwall").unwrap().args(["graph", "--format", "json"]).arg(path).output().unwrap();
+    let out = Command::cargo_bin("envwall")
+        .unwrap()
+        .env("PATH", "")
+        .args(["graph", "--format", "json"])
+        .arg(path)
+        .output()
+        .unwrap();
     let code = out.status.code().expect("exited, not killed by a signal");
     assert!(out.stdout.is_empty(), "{}: no partial output on error", path.display());
     (code, String::from_utf8_lossy(&out.stderr).into_owned())

@@ -42,7 +42,8 @@ pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> 
                 properties.push(format!("endColumn={end_column}"));
             }
         }
-        properties.push(format!("title={}", escape_property(&format!("{} {} ({})", f.rule, f.name, f.severity.as_str()))));
+        properties
+            .push(format!("title={}", escape_property(&format!("{} {} ({})", f.rule, f.name, f.severity.as_str()))));
         let message =
             format!("{}\nfrom: {}\nto: {}\nvia: {}", f.message, end_text(&f.from), end_text(&f.to), via_text(f));
         writeln!(w, "::{} {}::{}", command(f.severity), properties.join(","), escape_data(&message))?;

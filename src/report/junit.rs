@@ -36,7 +36,8 @@ fn escape(text: &str) -> String {
 /// The body of a finding's `failure`: the message, both ends, the rule's resource
 /// and where it is written.
 fn details(f: &ReportFinding, root: &Root) -> String {
-    let mut out = format!("{}\nfrom: {}\nto:   {}\nvia:  {}", f.message, end_text(&f.from), end_text(&f.to), via_text(f));
+    let mut out =
+        format!("{}\nfrom: {}\nto:   {}\nvia:  {}", f.message, end_text(&f.from), end_text(&f.to), via_text(f));
     if let Some(loc) = &f.location {
         let _ = write!(out, "\nat:   {}:{}:{}", root.relative(&loc.file), loc.line, loc.column);
     }

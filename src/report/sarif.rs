@@ -157,8 +157,14 @@ fn result(f: &ReportFinding, rule_index: usize, root: &Root) -> Value {
     r
 }
 
-/// Writes the SARIF log, naming files relative to `root`.
-pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> {
+/// Where a rule's documentation is on the web: its section of `docs/rules.md`.
+pub fn help_uri(code: &str, name: &str) -> String {
+    format!("https://github.com/envwall/envwall/blob/main/docs/rules.md#{}-{name}", code.to_ascii_lowercase())
+}
+
+/// Writes the SARIF log, naming files relative to `root`; `exit_code` is the
+/// run's.
+pub fn write(w: &mut dyn Write, report: &Report, root: &Root, exit_code: u8) -> io::Result<()> {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -168,6 +174,7 @@ pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> 
                 "shortDescription": { "text": r.summary },
                 "fullDescription": { "text": one_line(section(r.docs, "## What it does")) },
                 "help": { "text": r.docs, "markdown": r.docs },
+                "helpUri": help_uri(r.code, r.name),
                 "defaultConfiguration": { "level": level(r.severity) },
                 "properties": {
                     "tags": ["security", "network", "environment-isolation"],
@@ -201,6 +208,7 @@ pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> 
     // The run itself: whether it analysed everything, and the policy it used.
     log["runs"][0]["invocations"] = json!([{
         "executionSuccessful": report.errors.is_empty(),
+        "exitCode": exit_code,
         "properties": { "policyFiles": report.policy_files },
     }]);
     if !report.errors.is_empty() {

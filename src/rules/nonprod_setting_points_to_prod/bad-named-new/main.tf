@@ -2,9 +2,9 @@
 # production plan creates, by literal queue URL and ARNs. Their URLs and ARNs are
 # unknown until apply; their names are known, and the plan's account is known from
 # the role that already exists (existing.tfstate). staging.json is
-# `terraform show -json` of the state of staging/. Traps, no finding: the staging
-# function's own queue, a partner's queue in an account no input or policy names
-# (333...), and the shared SQS host.
+# `terraform show -json` of the state of staging/; staging/plan.json is its plan
+# before apply. Traps, no finding: the staging function's own queue, a partner's
+# queue in an account no input or policy names (333...), and the shared SQS host.
 
 resource "aws_sqs_queue" "jobs" {
   name = "orders-jobs-prod"
