@@ -47,6 +47,27 @@ pub enum Command {
     Init(InitArgs),
     /// List the rules, or print one rule's documentation.
     Rules(RulesArgs),
+    /// Print a shell completion script (`envwall completions bash > /etc/bash_completion.d/envwall`).
+    Completions(CompletionsArgs),
+    /// Write the man pages (`envwall man --dir /usr/local/share/man/man1`), or print envwall(1).
+    Man(ManArgs),
+}
+
+/// `envwall completions`.
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `envwall man`.
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// Write envwall.1 and a page per command (envwall-check.1, ...) into this
+    /// directory [default: print envwall.1].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Inputs and how to place them in environments; shared by the analysing commands.
@@ -85,6 +106,11 @@ pub struct AnalysisArgs {
     /// [default: `terraform`, else `tofu`, on PATH].
     #[arg(long, value_name = "PATH")]
     pub terraform: Option<PathBuf>,
+    /// Analyse the directory of each Terraform file given (`.tf`, `.tf.json`,
+    /// `.tofu`, `.tfvars`), once each: the files a commit changes, as pre-commit
+    /// passes them, become the stacks they belong to.
+    #[arg(long)]
+    pub dirs_of_files: bool,
 }
 
 /// `envwall check`.
@@ -364,6 +390,14 @@ fn run_here(cli: Cli) -> Result<ExitCode, Error> {
         Command::Explain(args) => explain(&args),
         Command::Init(args) => init(&args),
         Command::Rules(args) => rules_command(&args),
+        Command::Completions(args) => {
+            use clap::CommandFactory as _;
+            let mut command = Cli::command();
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(args.shell, &mut command, "envwall", &mut out);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man(args) => man(&args),
     }
 }
 
@@ -397,9 +431,10 @@ fn analyse<R>(
         None => None,
     };
     let timer = Timings::new();
-    let planfiles = args.inputs.iter().any(|p| input::is_planfile(p));
+    let inputs = if args.dirs_of_files { dirs_of_files(&args.inputs) } else { args.inputs.clone() };
+    let planfiles = inputs.iter().any(|p| input::is_planfile(p));
     let terraform = if planfiles { input::find_terraform(args.terraform.as_deref()) } else { None };
-    let sources = input::read_sources_with(&args.inputs, terraform.as_deref())?;
+    let sources = input::read_sources_with(&inputs, terraform.as_deref())?;
     timer.lap("read");
     let mut hcl_options = input::hcl::Options::from_env();
     for pair in &args.vars {
@@ -430,7 +465,7 @@ fn analyse<R>(
             });
         }
     }
-    let read = args.inputs.iter().chain(&args.var_files).chain(&policy.files).cloned();
+    let read = inputs.iter().chain(&args.var_files).chain(&policy.files).cloned();
     refuse_output_over_input(output, read.chain(model.files.iter().map(|f| f.path.clone())))?;
     if !args.quiet {
         report::warnings::write(&mut std::io::stderr().lock(), &model)
@@ -451,6 +486,26 @@ fn analyse<R>(
     std::mem::forget(graph);
     std::mem::forget(model);
     result
+}
+
+/// Each Terraform file's directory, once, in the order given; other inputs as they are.
+fn dirs_of_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
+    let terraform_file = |p: &std::path::Path| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        [".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"].iter().any(|ext| name.ends_with(ext))
+    };
+    let mut out: Vec<PathBuf> = Vec::new();
+    for p in inputs {
+        let p = if terraform_file(p) {
+            p.parent().filter(|d| !d.as_os_str().is_empty()).map_or_else(|| PathBuf::from("."), |d| d.to_owned())
+        } else {
+            p.clone()
+        };
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
 }
 
 /// Stage times on standard error when `ENVWALL_TIMINGS` is set.
@@ -768,6 +823,35 @@ fn init(args: &InitArgs) -> Result<ExitCode, Error> {
     };
     write().map_err(|source| Error::Output { target: args.path.display().to_string(), source })?;
     eprintln!("wrote {}; declare your environments' accounts, ranges and domains in it", args.path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The man pages, from the same definitions as `--help`.
+fn man(args: &ManArgs) -> Result<ExitCode, Error> {
+    use clap::CommandFactory as _;
+    let command = Cli::command();
+    let io = |target: String| move |source| Error::Output { target, source };
+    let Some(dir) = &args.dir else {
+        clap_mangen::Man::new(command).render(&mut std::io::stdout().lock()).map_err(io("standard output".into()))?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir.display().to_string()))?;
+    let mut pages = vec![("envwall".to_owned(), command.clone())];
+    for sub in command.get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("envwall-{}", sub.get_name());
+        let page = sub.clone().display_name(name.clone()).bin_name(format!("envwall {}", sub.get_name()));
+        pages.push((name, page));
+    }
+    for (name, page) in pages {
+        let path = dir.join(format!("{name}.1"));
+        let mut text = Vec::new();
+        clap_mangen::Man::new(page)
+            .title(name.to_uppercase())
+            .render(&mut text)
+            .map_err(io(path.display().to_string()))?;
+        std::fs::write(&path, text).map_err(io(path.display().to_string()))?;
+        eprintln!("envwall: wrote {}", path.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 
