@@ -206,7 +206,7 @@ fn a_directory_without_terraform_files_is_an_error_that_says_what_to_pass() {
     assert_eq!(code, 2);
     let err = common::flat(&err);
     assert!(
-        err.contains("no .tf or .tf.json files in this directory; to read plan.json, pass the file itself"),
+        err.contains("no .tf, .tf.json or .tofu files in this directory; to read plan.json, pass the file itself"),
         "{err}"
     );
 }
@@ -227,4 +227,49 @@ fn a_link_an_override_file_makes_points_into_the_override_file() {
         f["location"],
         serde_json::json!({"file": "fixtures/source/overrides/override.tf", "line": 7, "column": 5, "end_line": 7, "end_column": 40})
     );
+}
+
+/// OpenTofu's files: `.tofu` and `.tofu.json` are read, and a `.tofu` file replaces
+/// the `.tf` file of the same name (OpenTofu reads only the `.tofu` one), in a
+/// root module, in the modules it calls and in `audit`.
+#[test]
+fn opentofu_files_are_read_and_replace_the_tf_files_of_their_name() {
+    let group = "resource \"aws_security_group\" \"db\" {\n  name = \"ledger-db-prod\"\n  tags = { Environment = \"prod\" }\n}\n";
+    let rule = |name: &str, cidr: &str| {
+        format!(
+            "resource \"aws_security_group_rule\" \"{name}\" {{\n  type = \"ingress\"\n  from_port = 5432\n  to_port = 5432\n  protocol = \"tcp\"\n  cidr_blocks = [{cidr}]\n  security_group_id = aws_security_group.db.id\n}}\n"
+        )
+    };
+    let main_tf = format!("{group}{}", rule("terraform_only", "\"10.20.0.0/16\""));
+    let network = format!(
+        "resource \"aws_vpc\" \"staging\" {{\n  cidr_block = \"10.20.0.0/16\"\n  tags = {{ Environment = \"staging\" }}\n}}\n{}",
+        rule("tofu_only", "aws_vpc.staging.cidr_block")
+    );
+    let json = r#"{"resource": {"aws_security_group_rule": {"tofu_json": {"type": "ingress", "from_port": 6379, "to_port": 6379, "protocol": "tcp", "cidr_blocks": ["10.20.0.0/16"], "security_group_id": "${aws_security_group.db.id}"}}}}"#;
+    let tree = common::Tree::new(&[
+        ("live/prod/main.tf", main_tf.as_str()),
+        ("live/prod/main.tofu", group),
+        ("live/prod/network.tofu", network.as_str()),
+        ("live/prod/cache.tofu.json", json),
+    ]);
+    let dir = tree.path().join("live/prod");
+    let vias = |out: &str| -> Vec<String> {
+        let report: serde_json::Value = serde_json::from_str(out).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["via"]["address"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let (code, out, err) = envwall(&["check", dir.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(vias(&out), ["aws_security_group_rule.tofu_json", "aws_security_group_rule.tofu_only"]);
+    let (code, out, err) = envwall(&["audit", tree.path().to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(vias(&out), ["aws_security_group_rule.tofu_json", "aws_security_group_rule.tofu_only"]);
+    // One `.tofu` file on its own.
+    let (code, out, err) = envwall(&["check", dir.join("network.tofu").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["summary"]["resources"], 2);
 }

@@ -382,7 +382,7 @@ fn matters(path: &Path) -> bool {
 }
 
 fn is_tf(name: &str) -> bool {
-    name.ends_with(".tf") || name.ends_with(".tf.json")
+    crate::input::hcl::is_configuration_file(name)
 }
 
 /// `path` made absolute without resolving links: the directory as the user sees it.

@@ -50,7 +50,7 @@ const HEAD: usize = 4096;
 
 /// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
 fn is_terraform_source(path: &Path) -> bool {
-    path.is_dir() || path.extension().is_some_and(|x| x == "tf") || path.to_string_lossy().ends_with(".tf.json")
+    path.is_dir() || crate::input::hcl::is_configuration_file(&path.to_string_lossy())
 }
 
 impl Source {

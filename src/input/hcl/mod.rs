@@ -79,12 +79,21 @@ pub struct RemoteState {
     pub outputs: EvalValue,
 }
 
+/// Whether a file name is a Terraform or OpenTofu configuration file (`.tf`,
+/// `.tf.json`, `.tofu`, `.tofu.json`).
+pub fn is_configuration_file(name: &str) -> bool {
+    parse::terraform_name(name).is_some()
+}
+
 /// The backend a root module declares (`terraform { backend "s3" { ... } }`), with
 /// its constant string settings.
 pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String, String>)> {
     let entries = std::fs::read_dir(dir).ok()?;
-    let mut files: Vec<PathBuf> =
-        entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "tf")).collect();
+    let mut files: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tf" || x == "tofu"))
+        .collect();
     files.sort();
     for file in files {
         let Some(text) = super::read::text_if_readable(&file, super::read::FileKind::Source) else { continue };

@@ -26,7 +26,11 @@ use super::parse::File;
 
 /// Whether a file name is an override file's.
 pub(crate) fn is_override(name: &str) -> bool {
-    let stem = name.strip_suffix(".tf.json").or_else(|| name.strip_suffix(".tf"));
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .or_else(|| name.strip_suffix(".tofu.json"))
+        .or_else(|| name.strip_suffix(".tofu"));
     stem.is_some_and(|s| s == "override" || s.ends_with("_override"))
 }
 

@@ -90,7 +90,7 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
         return Err(InputError::Invalid {
             path: root.to_owned(),
             pointer: String::new(),
-            message: format!("no .tf or .tf.json files in this directory{hint}"),
+            message: format!("no .tf, .tf.json or .tofu files in this directory{hint}"),
         });
     }
     let downloaded = downloaded_modules(&root_dir, &mut tree.warnings);
@@ -225,16 +225,41 @@ fn canonical(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
-/// The `.tf` and `.tf.json` files directly in `dir`, sorted.
+/// The name a Terraform or OpenTofu configuration file has in Terraform's terms:
+/// `main.tofu` is `main.tf`, `main.tofu.json` is `main.tf.json`; `None` for any
+/// other file.
+pub(crate) fn terraform_name(name: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if name.ends_with(".tf") || name.ends_with(".tf.json") {
+        return Some(std::borrow::Cow::Borrowed(name));
+    }
+    let (stem, ext) = name
+        .strip_suffix(".tofu")
+        .map(|s| (s, ".tf"))
+        .or_else(|| name.strip_suffix(".tofu.json").map(|s| (s, ".tf.json")))?;
+    Some(std::borrow::Cow::Owned(format!("{stem}{ext}")))
+}
+
+/// The `.tf`, `.tf.json`, `.tofu` and `.tofu.json` files directly in `dir`, sorted;
+/// a `.tofu` file replaces the `.tf` file of the same name, as OpenTofu reads them.
 fn module_files(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, InputError> {
     let entries = std::fs::read_dir(dir).map_err(|source| InputError::Io { path: dir.to_owned(), source })?;
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .map(|e| e.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
     let mut files = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|source| InputError::Io { path: dir.to_owned(), source })?;
         let path = entry.path();
         let name = entry.file_name().to_string_lossy().into_owned();
-        if !(name.ends_with(".tf") || name.ends_with(".tf.json")) {
-            continue;
+        let Some(as_terraform) = terraform_name(&name) else { continue };
+        // `main.tf` beside `main.tofu`: OpenTofu reads the `.tofu` one only.
+        if as_terraform == name {
+            let tofu = name
+                .strip_suffix(".tf.json")
+                .map_or_else(|| format!("{}.tofu", name.trim_end_matches(".tf")), |stem| format!("{stem}.tofu.json"));
+            if names.contains(&tofu) {
+                continue;
+            }
         }
         if let Some(why) = super::unreadable(&path) {
             warnings.push(format!("{}: {why}; the module is read without it", path.display()));
@@ -243,7 +268,10 @@ fn module_files(dir: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, 
         files.push(path);
     }
     // Override files come last, each in name order: they apply to the others.
-    files.sort_by_key(|p| (p.file_name().is_some_and(|n| overrides::is_override(&n.to_string_lossy())), p.clone()));
+    files.sort_by_key(|p| {
+        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        (overrides::is_override(&name), p.clone())
+    });
     Ok(files)
 }
 
