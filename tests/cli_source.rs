@@ -273,3 +273,85 @@ fn opentofu_files_are_read_and_replace_the_tf_files_of_their_name() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap()["summary"]["resources"], 2);
 }
+
+const DB_MODULE: &str = r#"
+variable "environment" {}
+variable "allowed_cidr" {}
+resource "aws_security_group" "db" {
+  name = "ledger-db-${var.environment}"
+  tags = { Environment = var.environment }
+}
+resource "aws_security_group_rule" "allowed" {
+  type              = "ingress"
+  from_port         = 5432
+  to_port           = 5432
+  protocol          = "tcp"
+  cidr_blocks       = [var.allowed_cidr]
+  security_group_id = aws_security_group.db.id
+}
+"#;
+
+const NET_MODULE: &str = r#"
+variable "environment" {}
+variable "cidr" {}
+resource "aws_vpc" "this" {
+  cidr_block = var.cidr
+  tags       = { Environment = var.environment }
+}
+"#;
+
+/// `check` on a Terragrunt unit, by its directory or its `terragrunt.hcl`: the
+/// module it takes, read with the unit's inputs; a unit whose module is remote is
+/// listed with no resources and a warning.
+#[test]
+fn check_reads_a_terragrunt_unit_by_its_directory_or_file() {
+    let unit = |source: &str, inputs: &str| {
+        format!("terraform {{\n  source = \"{source}\"\n}}\n\ninputs = {{\n{inputs}\n}}\n")
+    };
+    let db = unit("../../../modules//db", "  environment = \"prod\"\n  allowed_cidr = \"10.20.0.0/16\"");
+    let net = unit("../../../modules//net", "  environment = \"staging\"\n  cidr = \"10.20.0.0/16\"");
+    let remote = unit("git::https://github.com/acme/modules.git//app?ref=v1.2.0", "  environment = \"prod\"");
+    let tree = common::Tree::new(&[
+        ("modules/db/main.tf", DB_MODULE),
+        ("modules/net/main.tf", NET_MODULE),
+        ("live/prod/db/terragrunt.hcl", db.as_str()),
+        ("live/staging/net/terragrunt.hcl", net.as_str()),
+        ("live/prod/app/terragrunt.hcl", remote.as_str()),
+    ]);
+    let live = tree.path().join("live");
+    let findings = |args: &[&str]| -> (i32, Vec<String>, String) {
+        let (code, out, err) = envwall(args);
+        let lines = common::report_lines(&out, |f| {
+            format!(
+                "{} {} -> {}",
+                f["rule"].as_str().unwrap(),
+                common::end_name(&f["from"]),
+                common::end_name(&f["to"])
+            )
+        });
+        (code, lines, err)
+    };
+    let (prod_db, staging_net) = (live.join("prod/db"), live.join("staging/net"));
+    let want = ["EW101 10.20.0.0/16 -> aws_security_group.db"];
+    let (code, got, err) =
+        findings(&["check", prod_db.to_str().unwrap(), staging_net.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((code, got), (1, want.map(str::to_owned).to_vec()), "{err}");
+    let (code, got, err) = findings(&[
+        "check",
+        prod_db.join("terragrunt.hcl").to_str().unwrap(),
+        staging_net.join("terragrunt.hcl").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!((code, got), (1, want.map(str::to_owned).to_vec()), "{err}");
+    let app = live.join("prod/app");
+    let (code, got, err) = findings(&["check", app.to_str().unwrap(), "--format", "json"]);
+    assert_eq!((code, got.len()), (0, 0), "{err}");
+    assert!(
+        common::flat(&err).contains(&format!(
+            "{}: the unit's module is not read: its module source `git::https://github.com/acme/modules.git//app?ref=v1.2.0` is not a local path, and envwall does not fetch modules; it is listed with no resources",
+            app.join("terragrunt.hcl").display()
+        )),
+        "{err}"
+    );
+}

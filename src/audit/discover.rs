@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::hash::FastSet;
+use crate::input::hcl::terragrunt::{
+    UnitSource as TerragruntSource, is_local, module_dir, unit_source as terragrunt_source,
+};
 use crate::input::place;
 
 /// One stack.
@@ -410,15 +413,6 @@ fn identity(path: &Path) -> PathBuf {
 }
 
 /// Whether a module source is a local path.
-fn is_local(source: &str) -> bool {
-    source.starts_with("./") || source.starts_with("../")
-}
-
-/// A module source's directory: `../modules//vpc` is `../modules/vpc`.
-fn module_dir(source: &str) -> PathBuf {
-    PathBuf::from(source.replace("//", "/"))
-}
-
 /// `terraform.tfstate.d/<workspace>/terraform.tfstate`.
 fn workspace_states(dir: &Path) -> Vec<(PathBuf, Option<String>)> {
     let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
@@ -453,29 +447,6 @@ fn json_kind(path: &Path) -> Option<JsonKind> {
     } else {
         Some(JsonKind::State)
     }
-}
-
-/// Where a Terragrunt unit's module is.
-enum TerragruntSource {
-    /// A local directory (`../../modules//vpc`).
-    Local(PathBuf),
-    /// Anything else (`git::…`, `tfr:///…`), which is not fetched.
-    Remote(String),
-}
-
-/// A Terragrunt unit's `terraform { source }`.
-fn terragrunt_source(file: &Path) -> Option<TerragruntSource> {
-    let text = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source)?;
-    let body = hcl_edit::parser::parse_body(&text).ok()?;
-    let block = body.get_blocks("terraform").next()?;
-    let source = match &block.body.get_attribute("source")?.value {
-        hcl_edit::expr::Expression::String(s) => s.value().clone(),
-        other => return Some(TerragruntSource::Remote(other.to_string().trim().to_owned())),
-    };
-    if !is_local(&source) {
-        return Some(TerragruntSource::Remote(source));
-    }
-    Some(TerragruntSource::Local(crate::input::hcl::normalize(&file.parent()?.join(module_dir(&source)))))
 }
 
 pub use crate::input::hcl::normalize;

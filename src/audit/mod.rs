@@ -129,27 +129,8 @@ fn load_stack<'a>(
         }
     }
     if part.inputs.is_empty() && stack.terragrunt.is_some() {
-        // A unit whose module is not read is still a stack: its inputs say where
-        // it is.
-        part.inputs.push(crate::model::Input {
-            path: stack.dir.clone(),
-            place: std::path::PathBuf::new(),
-            kind: crate::model::InputKind::Source,
-            terraform_version: None,
-            variables: options.inputs.iter().map(|(k, v)| (k.clone().into(), v.clone().into_model())).collect(),
-            providers: Vec::new(),
-            name: None,
-            workspace: None,
-        });
-        let why = match &stack.remote_source {
-            Some(s) => format!("its module source `{s}` is not a local path, and envwall does not fetch modules"),
-            None => "it names no module source (`terraform { source }`)".to_owned(),
-        };
         let file = stack.terragrunt.as_deref().unwrap_or(&stack.dir);
-        part.warnings.push(crate::model::Warning::about(
-            0,
-            format!("{}: the unit's module is not read: {why}; it is listed with no resources", file.display()),
-        ));
+        hcl::terragrunt::unread_unit(&mut part, &stack.dir, &options, stack.remote_source.as_deref(), file);
     }
     for input in &mut part.inputs {
         input.name = Some(stack.name.clone());

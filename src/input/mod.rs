@@ -453,6 +453,9 @@ pub fn load_with<'a>(sources: &'a [Source], options: &hcl::Options) -> Result<Mo
 pub fn load_one<'a>(source: &'a Source, options: &hcl::Options, model: &mut Model<'a>) -> Result<(), InputError> {
     let path = source.path.as_path();
     if source.is_terraform_source() {
+        if let Some(unit) = hcl::terragrunt::unit_file(path) {
+            return hcl::terragrunt::load_unit(&unit, options, model);
+        }
         return hcl::load(path, options, model);
     }
     let id = model.inputs.len();

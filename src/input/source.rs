@@ -50,7 +50,9 @@ const HEAD: usize = 4096;
 
 /// Whether `path` is Terraform source: a directory, a `.tf` file, or a `.tf.json`.
 fn is_terraform_source(path: &Path) -> bool {
-    path.is_dir() || crate::input::hcl::is_configuration_file(&path.to_string_lossy())
+    path.is_dir()
+        || crate::input::hcl::is_configuration_file(&path.to_string_lossy())
+        || path.file_name().is_some_and(|n| n == crate::input::hcl::terragrunt::UNIT_FILE)
 }
 
 impl Source {

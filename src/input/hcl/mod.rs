@@ -18,6 +18,7 @@ mod native;
 pub mod number;
 mod overrides;
 mod parse;
+pub mod terragrunt;
 pub mod value;
 use std::ops::Range;
 use std::path::{Path, PathBuf};

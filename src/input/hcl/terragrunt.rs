@@ -1,0 +1,113 @@
+//! Terragrunt units (`terragrunt.hcl`) as inputs: the module a unit takes
+//! (`terraform { source }`) read with the unit's `inputs` as its variables, or,
+//! when the source is not a local path (envwall does not fetch modules), the unit
+//! listed with its inputs and no resources, with a warning that says why. Shared by
+//! `check` (a unit's directory or its `terragrunt.hcl`) and `audit`.
+
+use std::path::{Path, PathBuf};
+
+use super::Options;
+use crate::input::InputError;
+use crate::model::{Input, InputKind, Model, Warning};
+
+/// The unit file's name.
+pub const UNIT_FILE: &str = "terragrunt.hcl";
+
+/// Where a unit's module is.
+pub enum UnitSource {
+    /// A local directory (`../../modules//vpc`).
+    Local(PathBuf),
+    /// Anything else (`git::…`, `tfr:///…`, an expression), which is not fetched.
+    Remote(String),
+}
+
+/// Whether a module source is a local path.
+pub fn is_local(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../")
+}
+
+/// A module source's directory: `../modules//vpc` is `../modules/vpc`.
+pub fn module_dir(source: &str) -> PathBuf {
+    PathBuf::from(source.replace("//", "/"))
+}
+
+/// A unit's `terraform { source }`, `None` when it has none (or the file cannot be read).
+pub fn unit_source(file: &Path) -> Option<UnitSource> {
+    let text = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source)?;
+    let body = hcl_edit::parser::parse_body(&text).ok()?;
+    let block = body.get_blocks("terraform").next()?;
+    let source = match &block.body.get_attribute("source")?.value {
+        hcl_edit::expr::Expression::String(s) => s.value().clone(),
+        other => return Some(UnitSource::Remote(other.to_string().trim().to_owned())),
+    };
+    if !is_local(&source) {
+        return Some(UnitSource::Remote(source));
+    }
+    Some(UnitSource::Local(super::normalize(&file.parent()?.join(module_dir(&source)))))
+}
+
+/// The unit file an input names: the `terragrunt.hcl` itself, or a directory that
+/// holds one and no Terraform or OpenTofu files of its own.
+pub fn unit_file(path: &Path) -> Option<PathBuf> {
+    if path.file_name().is_some_and(|n| n == UNIT_FILE) {
+        return Some(path.to_owned());
+    }
+    if !path.is_dir() || !path.join(UNIT_FILE).is_file() {
+        return None;
+    }
+    let own_configuration = std::fs::read_dir(path)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .any(|e| super::is_configuration_file(&e.file_name().to_string_lossy()));
+    (!own_configuration).then(|| path.join(UNIT_FILE))
+}
+
+/// Loads the unit `file` into `model`: its module with its inputs, or the unit
+/// alone (see [`unread_unit`]). The input is named by the unit's directory.
+pub fn load_unit(file: &Path, options: &Options, model: &mut Model<'_>) -> Result<(), InputError> {
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_owned();
+    let mut options = options.clone();
+    options.inputs.extend(super::terragrunt_inputs(file)?);
+    match unit_source(file) {
+        Some(UnitSource::Local(module)) => {
+            let first = model.inputs.len();
+            super::load(&module, &options, model)?;
+            for input in &mut model.inputs[first..] {
+                input.path.clone_from(&dir);
+            }
+        }
+        other => {
+            let remote = match other {
+                Some(UnitSource::Remote(s)) => Some(s),
+                _ => None,
+            };
+            unread_unit(model, &dir, &options, remote.as_deref(), file);
+        }
+    }
+    Ok(())
+}
+
+/// A unit whose module is not read is still an input: its inputs say where it
+/// is. The warning says why it has no resources.
+pub fn unread_unit(model: &mut Model<'_>, dir: &Path, options: &Options, remote: Option<&str>, file: &Path) {
+    let id = model.inputs.len();
+    model.inputs.push(Input {
+        path: dir.to_owned(),
+        place: PathBuf::new(),
+        kind: InputKind::Source,
+        terraform_version: None,
+        variables: options.inputs.iter().map(|(k, v)| (k.clone().into(), v.clone().into_model())).collect(),
+        providers: Vec::new(),
+        name: None,
+        workspace: None,
+    });
+    let why = match remote {
+        Some(s) => format!("its module source `{s}` is not a local path, and envwall does not fetch modules"),
+        None => "it names no module source (`terraform { source }`)".to_owned(),
+    };
+    model.warnings.push(Warning::about(
+        id,
+        format!("{}: the unit's module is not read: {why}; it is listed with no resources", file.display()),
+    ));
+}
