@@ -355,3 +355,28 @@ fn check_reads_a_terragrunt_unit_by_its_directory_or_file() {
         "{err}"
     );
 }
+
+/// A unit's environment from the locals of the `env.hcl` (else `region.hcl`,
+/// `account.hcl`) above it, nearest first, when its path names none.
+#[test]
+fn a_terragrunt_unit_s_environment_comes_from_its_env_hcl() {
+    let module = "resource \"aws_sqs_queue\" \"jobs\" {\n  name = \"jobs\"\n}\n";
+    let unit = "terraform {\n  source = \"../../../../modules//queue\"\n}\n";
+    let tree = common::Tree::new(&[
+        ("modules/queue/main.tf", module),
+        ("accounts/a1/account.hcl", "locals {\n  account_name = \"non-prod\"\n}\n"),
+        ("accounts/a1/eu/env.hcl", "locals {\n  environment = \"qa\"\n  region = \"eu-west-1\"\n}\n"),
+        ("accounts/a1/eu/queue/terragrunt.hcl", unit),
+        ("accounts/a2/account.hcl", "locals {\n  account_name = \"production\"\n}\n"),
+        ("accounts/a2/eu/queue/terragrunt.hcl", unit),
+    ]);
+    let env_of = |unit: &str| -> String {
+        let dir = tree.path().join(unit);
+        let (code, out, err) = envwall(&["graph", dir.to_str().unwrap(), "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        let graph: Value = serde_json::from_str(&out).unwrap();
+        graph["nodes"][0]["environment"].as_str().unwrap_or("none").to_owned()
+    };
+    assert_eq!(env_of("accounts/a1/eu/queue"), "test");
+    assert_eq!(env_of("accounts/a2/eu/queue"), "production");
+}

@@ -132,7 +132,9 @@ fn load_stack<'a>(
         let file = stack.terragrunt.as_deref().unwrap_or(&stack.dir);
         hcl::terragrunt::unread_unit(&mut part, &stack.dir, &options, stack.remote_source.as_deref(), file);
     }
+    let labels = stack.terragrunt.as_deref().map(hcl::terragrunt::env_labels).unwrap_or_default();
     for input in &mut part.inputs {
+        input.labels.clone_from(&labels);
         input.name = Some(stack.name.clone());
         input.place.clone_from(&stack.place);
         input.workspace.clone_from(&stack.workspace);

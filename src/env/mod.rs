@@ -462,6 +462,21 @@ impl Matcher<'_, '_, '_> {
                 out.push(self.evidence(Strength::Stack, env, format!("workspace `{ws}` (word `{word}`)")));
             }
         }
+        // The nearest declaration that names an environment (a unit's `env.hcl`
+        // before its `account.hcl`).
+        if let Some(found) = model.inputs[input].labels.iter().find_map(|(what, value)| {
+            let words = self.words(value);
+            (!words.is_empty()).then(|| {
+                words
+                    .into_iter()
+                    .map(|(env, word)| {
+                        self.evidence(Strength::Stack, env, format!("{what} = \"{value}\" (word `{word}`)"))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        }) {
+            out.extend(found);
+        }
         for (name, value) in &model.inputs[input].variables {
             if ENV_VARIABLES.contains(&name.as_ref())
                 && let Some(v) = value.as_str()

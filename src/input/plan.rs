@@ -93,6 +93,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
         providers,
         name: None,
         workspace: None,
+        labels: Vec::new(),
     });
     Ok(())
 }

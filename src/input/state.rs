@@ -73,6 +73,7 @@ fn input<'a>(path: &Path, kind: InputKind, terraform_version: Option<String>) ->
         providers: Vec::new(),
         name: None,
         workspace: None,
+        labels: Vec::new(),
     }
 }
 

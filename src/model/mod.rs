@@ -166,6 +166,9 @@ pub struct Input<'a> {
     pub name: Option<String>,
     /// The workspace the input belongs to, when known per input (audit).
     pub workspace: Option<String>,
+    /// Environment names its configuration declares outside its module, with where:
+    /// a Terragrunt unit's `env.hcl` local (`local environment in live/qa/env.hcl`, `qa`).
+    pub labels: Vec<(String, String)>,
 }
 
 impl Input<'_> {

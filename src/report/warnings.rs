@@ -89,6 +89,7 @@ mod tests {
             providers: Vec::new(),
             name: Some(name.to_owned()),
             workspace: None,
+            labels: Vec::new(),
         }
     }
 

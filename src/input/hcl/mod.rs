@@ -316,6 +316,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
         providers,
         name: None,
         workspace: None,
+        labels: Vec::new(),
     });
     for dir in tree.dirs {
         for file in dir.files {

@@ -63,6 +63,52 @@ pub fn unit_file(path: &Path) -> Option<PathBuf> {
     (!own_configuration).then(|| path.join(UNIT_FILE))
 }
 
+/// The files whose locals say a unit's environment, as Terragrunt layouts keep
+/// them in the unit's parent directories.
+const ENV_FILES: [&str; 3] = ["env.hcl", "region.hcl", "account.hcl"];
+
+/// The locals that conventionally name an environment.
+const ENV_LOCALS: [&str; 4] = ["environment", "env", "stage", "account_name"];
+
+/// The environment names the unit's parent folders declare: the conventional
+/// locals (`environment`, `env`, `stage`, `account_name`) of the nearest
+/// `env.hcl`, `region.hcl` and `account.hcl` above it (as
+/// `read_terragrunt_config(find_in_parent_folders("env.hcl"))` reads them),
+/// nearest first, each with where it is written. The search stops at the
+/// repository's root.
+pub fn env_labels(file: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut found = [false; ENV_FILES.len()];
+    let mut dir = file.parent().map(Path::to_owned);
+    while let Some(d) = dir {
+        for (k, name) in ENV_FILES.iter().enumerate() {
+            let path = d.join(name);
+            if found[k] || !path.is_file() {
+                continue;
+            }
+            found[k] = true;
+            let Some(text) = crate::input::read::text_if_readable(&path, crate::input::read::FileKind::Source) else {
+                continue;
+            };
+            let Ok(body) = hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}')) else { continue };
+            for locals in body.get_blocks("locals") {
+                for key in ENV_LOCALS {
+                    if let Some(hcl_edit::expr::Expression::String(s)) =
+                        locals.body.get_attribute(key).map(|a| &a.value)
+                    {
+                        out.push((format!("local `{key}` in {}", path.display()), s.value().clone()));
+                    }
+                }
+            }
+        }
+        if d.join(".git").exists() {
+            break;
+        }
+        dir = d.parent().map(Path::to_owned);
+    }
+    out
+}
+
 /// Loads the unit `file` into `model`: its module with its inputs, or the unit
 /// alone (see [`unread_unit`]). The input is named by the unit's directory.
 pub fn load_unit(file: &Path, options: &Options, model: &mut Model<'_>) -> Result<(), InputError> {
@@ -75,6 +121,7 @@ pub fn load_unit(file: &Path, options: &Options, model: &mut Model<'_>) -> Resul
             super::load(&module, &options, model)?;
             for input in &mut model.inputs[first..] {
                 input.path.clone_from(&dir);
+                input.labels = env_labels(file);
             }
         }
         other => {
@@ -83,6 +130,9 @@ pub fn load_unit(file: &Path, options: &Options, model: &mut Model<'_>) -> Resul
                 _ => None,
             };
             unread_unit(model, &dir, &options, remote.as_deref(), file);
+            if let Some(input) = model.inputs.last_mut() {
+                input.labels = env_labels(file);
+            }
         }
     }
     Ok(())
@@ -101,6 +151,7 @@ pub fn unread_unit(model: &mut Model<'_>, dir: &Path, options: &Options, remote:
         providers: Vec::new(),
         name: None,
         workspace: None,
+        labels: Vec::new(),
     });
     let why = match remote {
         Some(s) => format!("its module source `{s}` is not a local path, and envwall does not fetch modules"),
