@@ -549,7 +549,7 @@ fn check(args: &CheckArgs, today: crate::policy::Date) -> Result<ExitCode, Error
             today,
         );
         let mut report = report;
-        let stale = baseline(&args.ci, &mut report)?;
+        let stale = baseline(&args.ci, &mut report, !args.only_changes)?;
         let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };
         let failed = threshold(args.fail_on).is_some_and(|t| crate::findings::fails(&report, t));
@@ -640,7 +640,7 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     );
     let mut report = report;
     report.errors = stacks.iter().zip(&errors).filter_map(|(s, e)| Some((s.name.clone(), e.clone()?))).collect();
-    let stale = baseline(&args.ci, &mut report)?;
+    let stale = baseline(&args.ci, &mut report, true)?;
     let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
@@ -682,8 +682,9 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
 }
 
 /// Applies `--baseline` and writes `--write-baseline`; whether stale baseline
-/// entries fail the run (`--fail-on-stale`).
-fn baseline(args: &CiArgs, report: &mut crate::findings::Report) -> Result<bool, Error> {
+/// entries fail the run (`--fail-on-stale`). With `complete` false (the report
+/// leaves findings out, `--only-changes`), no entry is judged stale.
+fn baseline(args: &CiArgs, report: &mut crate::findings::Report, complete: bool) -> Result<bool, Error> {
     let usage = |message: String| Error::Usage {
         message,
         help: Some("write a baseline with --write-baseline FILE (docs/ci.md)".to_owned()),
@@ -691,6 +692,9 @@ fn baseline(args: &CiArgs, report: &mut crate::findings::Report) -> Result<bool,
     let previous = args.baseline.as_deref().map(crate::baseline::read).transpose().map_err(usage)?;
     if let Some(b) = &previous {
         crate::baseline::apply(report, b);
+        if !complete {
+            report.baseline_stale.clear();
+        }
     }
     if let Some(path) = &args.write_baseline {
         let written = crate::baseline::of(report, previous.as_ref());

@@ -272,3 +272,34 @@ fn fingerprints_are_the_same_when_a_plan_becomes_state_and_the_inputs_move() {
     assert_eq!(before.len(), 5, "{before:?}");
     assert_eq!(before, after);
 }
+
+/// With `--only-changes` the report leaves out the links that exist already: the
+/// baseline entries for them are not stale.
+#[test]
+fn only_changes_judges_no_baseline_entry_stale() {
+    let scratch = Scratch::new("only-changes");
+    let baseline = scratch.file("baseline.json");
+    // Two links that exist already (states), accepted.
+    let states = [
+        "fixtures/audit/repo/staging/network/terraform.tfstate",
+        "fixtures/audit/repo/prod/app/terraform.tfstate",
+        "fixtures/audit/repo/prod/network/terraform.tfstate",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["check"];
+        args.extend_from_slice(&states);
+        args.extend_from_slice(extra);
+        envwall(&args)
+    };
+    let (code, _, err) = run(&["--write-baseline", &baseline, "-q"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("wrote 2 finding(s)"), "{err}");
+    let (code, out, err) = run(&["--only-changes", "--baseline", &baseline, "--fail-on-stale", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(json(&out).get("baseline_stale").is_none(), "{out}");
+    // Without --only-changes, entries for links that are gone are stale.
+    let (code, out, err) =
+        envwall(&["check", states[0], "--baseline", &baseline, "--fail-on-stale", "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(json(&out)["baseline_stale"].as_array().unwrap().len(), 2);
+}
