@@ -380,3 +380,22 @@ fn the_audit_writes_sarif_too() {
     assert_eq!(sarif["version"], "2.1.0");
     assert_eq!(sarif["runs"][0]["results"].as_array().unwrap().len(), 5);
 }
+
+/// A parent `terragrunt.hcl` that only sets `remote_state` and `generate` is the
+/// root configuration units include, not a unit: only the leaf units are stacks.
+#[test]
+fn a_terragrunt_root_configuration_is_not_a_stack() {
+    let root = "remote_state {\n  backend = \"s3\"\n  config = {\n    bucket = \"acme-tfstate\"\n    key    = \"${path_relative_to_include()}/terraform.tfstate\"\n  }\n}\n\ngenerate \"provider\" {\n  path      = \"provider.tf\"\n  if_exists = \"overwrite\"\n  contents  = \"provider \\\"aws\\\" {}\"\n}\n";
+    let unit = "include \"root\" {\n  path = find_in_parent_folders()\n}\n\nterraform {\n  source = \"git::https://github.com/acme/modules.git//vpc?ref=v1.0.0\"\n}\n";
+    let tree = common::Tree::new(&[
+        ("live/terragrunt.hcl", root),
+        ("live/prod/vpc/terragrunt.hcl", unit),
+        ("live/qa/vpc/terragrunt.hcl", unit),
+    ]);
+    let (code, out, err) =
+        common::envwall(&["audit", tree.path().join("live").to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let stacks: Vec<&str> = report["stacks"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(stacks, ["prod/vpc", "qa/vpc"]);
+}

@@ -325,7 +325,7 @@ fn walk(
             files.root_files = true;
         } else if is_tf(&name) {
             files.tf.push(path.to_owned());
-        } else if name == "terragrunt.hcl" {
+        } else if name == "terragrunt.hcl" && !crate::input::hcl::terragrunt::is_root_config(path) {
             files.terragrunt = true;
         } else if name.ends_with(".tfstate") {
             files.states.push((path.to_owned(), None));

@@ -46,6 +46,23 @@ pub fn unit_source(file: &Path) -> Option<UnitSource> {
     Some(UnitSource::Local(super::normalize(&file.parent()?.join(module_dir(&source)))))
 }
 
+/// Whether a `terragrunt.hcl` is a root configuration that units include, not a
+/// unit: it sets `remote_state` or `generate` and takes no module, passes no
+/// inputs, includes nothing and depends on nothing.
+pub fn is_root_config(file: &Path) -> bool {
+    let Some(text) = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source) else {
+        return false;
+    };
+    let Ok(body) = hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}')) else { return false };
+    let sets_up = body.get_blocks("remote_state").next().is_some()
+        || body.get_blocks("generate").next().is_some()
+        || body.get_attribute("remote_state").is_some();
+    let unit = body.get_blocks("terraform").next().is_some()
+        || body.get_attribute("inputs").is_some()
+        || ["include", "dependency", "dependencies"].iter().any(|b| body.get_blocks(b).next().is_some());
+    sets_up && !unit
+}
+
 /// The unit file an input names: the `terragrunt.hcl` itself, or a directory that
 /// holds one and no Terraform or OpenTofu files of its own.
 pub fn unit_file(path: &Path) -> Option<PathBuf> {
