@@ -29,6 +29,11 @@ pub struct Cli {
     /// the configuration reads, 4M for policy].
     #[arg(long, global = true, value_name = "SIZE", value_parser = crate::input::read::parse_size)]
     pub max_file_size: Option<u64>,
+    /// Read a remote module source from a local checkout: `PREFIX=DIR` maps every
+    /// Terragrunt unit source that starts with PREFIX (`git::git@github.com:acme/modules.git`)
+    /// to DIR, its `//subdir` followed and its `?ref=` dropped. Repeatable.
+    #[arg(long, global = true, value_name = "PREFIX=DIR")]
+    pub module_source: Vec<String>,
 }
 
 /// The subcommands.
@@ -378,6 +383,21 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
 
 fn run_here(cli: Cli) -> Result<ExitCode, Error> {
     crate::input::read::set_max_file_size(cli.max_file_size);
+    let mut mappings = Vec::new();
+    for pair in &cli.module_source {
+        match pair.split_once('=') {
+            Some((prefix, dir)) if !prefix.is_empty() && !dir.is_empty() => {
+                mappings.push((prefix.to_owned(), PathBuf::from(dir)));
+            }
+            _ => {
+                return Err(Error::Usage {
+                    message: format!("--module-source {pair}: expected PREFIX=DIR"),
+                    help: Some("for example --module-source git::git@github.com:acme/modules.git=../modules".into()),
+                });
+            }
+        }
+    }
+    crate::input::hcl::terragrunt::set_module_sources(mappings);
     // Before any work: a run must not quietly take another day than the one asked for.
     let today = crate::policy::Date::today().map_err(|message| Error::Usage {
         message,

@@ -380,3 +380,63 @@ fn a_terragrunt_unit_s_environment_comes_from_its_env_hcl() {
     assert_eq!(env_of("accounts/a1/eu/queue"), "test");
     assert_eq!(env_of("accounts/a2/eu/queue"), "production");
 }
+
+/// `--module-source PREFIX=DIR` reads a unit's remote module from a local checkout,
+/// in `check` and in `audit`; a bad mapping is a usage error.
+#[test]
+fn module_source_maps_a_remote_unit_source_to_a_checkout() {
+    let unit = |env: &str, cidr: &str| {
+        format!(
+            "terraform {{\n  source = \"git::git@github.com:acme/modules.git//db?ref=v1.2.0\"\n}}\n\ninputs = {{\n  environment  = \"{env}\"\n  allowed_cidr = \"{cidr}\"\n}}\n"
+        )
+    };
+    let net = "terraform {\n  source = \"git::git@github.com:acme/modules.git//net?ref=v1.2.0\"\n}\n\ninputs = {\n  environment = \"staging\"\n  cidr        = \"10.20.0.0/16\"\n}\n";
+    let prod = unit("prod", "10.20.0.0/16");
+    let tree = common::Tree::new(&[
+        ("checkout/modules/db/main.tf", DB_MODULE),
+        ("checkout/modules/net/main.tf", NET_MODULE),
+        ("live/live/prod/db/terragrunt.hcl", prod.as_str()),
+        ("live/live/staging/net/terragrunt.hcl", net),
+    ]);
+    let mapping = format!("git::git@github.com:acme/modules.git={}", tree.path().join("checkout/modules").display());
+    let live = tree.path().join("live/live");
+    let (code, out, err) = envwall(&[
+        "check",
+        live.join("prod/db").to_str().unwrap(),
+        live.join("staging/net").to_str().unwrap(),
+        "--module-source",
+        &mapping,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let lines = |out: &str| {
+        common::report_lines(out, |f| {
+            format!(
+                "{} {} -> {}",
+                f["rule"].as_str().unwrap(),
+                common::end_name(&f["from"]),
+                common::end_name(&f["to"])
+            )
+        })
+    };
+    assert_eq!(lines(&out), ["EW101 10.20.0.0/16 -> aws_security_group.db"]);
+    let (code, out, err) = envwall(&[
+        "audit",
+        tree.path().join("live").to_str().unwrap(),
+        "--module-source",
+        &mapping,
+        "--format",
+        "json",
+        "-q",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(lines(&out), ["EW101 10.20.0.0/16 -> aws_security_group.db"]);
+    // Without the mapping: no resources, and a warning naming the source.
+    let (code, _, err) = envwall(&["check", live.join("prod/db").to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("git::git@github.com:acme/modules.git//db?ref=v1.2.0` is not a local path"), "{err}");
+    let (code, _, err) = envwall(&["check", live.join("prod/db").to_str().unwrap(), "--module-source", "no-equals"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--module-source no-equals: expected PREFIX=DIR"), "{err}");
+}

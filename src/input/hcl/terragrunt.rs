@@ -31,8 +31,44 @@ pub fn module_dir(source: &str) -> PathBuf {
     PathBuf::from(source.replace("//", "/"))
 }
 
-/// A unit's `terraform { source }`, `None` when it has none (or the file cannot be read).
+/// `--module-source PREFIX=DIR`: remote module sources that are local checkouts
+/// in this run, set once before anything is read.
+static MODULE_SOURCES: std::sync::OnceLock<Vec<(String, PathBuf)>> = std::sync::OnceLock::new();
+
+/// Sets the run's `--module-source` mappings (the first call wins).
+pub fn set_module_sources(mappings: Vec<(String, PathBuf)>) {
+    let _ = MODULE_SOURCES.set(mappings);
+}
+
+/// The local checkout a remote source maps to: the longest `--module-source`
+/// prefix it starts with (at a `/`, `//` or `?` boundary), its `?ref=` dropped and
+/// its `//subdir` followed (`git::…/modules.git//vpc?ref=v1` with
+/// `git::…/modules.git=../modules` is `../modules/vpc`).
+pub fn mapped_source(source: &str, mappings: &[(String, PathBuf)]) -> Option<PathBuf> {
+    let without_query = source.split('?').next().unwrap_or(source);
+    let (prefix, dir) = mappings
+        .iter()
+        .filter(|(prefix, _)| {
+            without_query.strip_prefix(prefix.as_str()).is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+        })
+        .max_by_key(|(prefix, _)| prefix.len())?;
+    let rest = without_query[prefix.len()..].trim_start_matches('/');
+    Some(super::normalize(&dir.join(module_dir(rest))))
+}
+
+/// A unit's `terraform { source }`, `None` when it has none (or the file cannot be
+/// read); a remote source that `--module-source` maps is the local checkout.
 pub fn unit_source(file: &Path) -> Option<UnitSource> {
+    match read_unit_source(file)? {
+        UnitSource::Remote(s) => match mapped_source(&s, MODULE_SOURCES.get().map_or(&[], Vec::as_slice)) {
+            Some(dir) => Some(UnitSource::Local(dir)),
+            None => Some(UnitSource::Remote(s)),
+        },
+        local => Some(local),
+    }
+}
+
+fn read_unit_source(file: &Path) -> Option<UnitSource> {
     let text = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source)?;
     let body = hcl_edit::parser::parse_body(&text).ok()?;
     let block = body.get_blocks("terraform").next()?;
@@ -78,6 +114,28 @@ pub fn unit_file(path: &Path) -> Option<PathBuf> {
         .flatten()
         .any(|e| super::is_configuration_file(&e.file_name().to_string_lossy()));
     (!own_configuration).then(|| path.join(UNIT_FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_sources_map_to_local_checkouts() {
+        let m = vec![
+            ("git::git@github.com:acme/modules.git".to_owned(), PathBuf::from("/src/modules")),
+            ("git::git@github.com:acme/modules.git//net".to_owned(), PathBuf::from("/src/net")),
+            ("tfr:///terraform-aws-modules/vpc/aws".to_owned(), PathBuf::from("/src/vpc")),
+        ];
+        let map = |s| mapped_source(s, &m);
+        assert_eq!(map("git::git@github.com:acme/modules.git//mysql?ref=v0.8.0"), Some("/src/modules/mysql".into()));
+        assert_eq!(map("git::git@github.com:acme/modules.git//net/vpc?ref=v1"), Some("/src/net/vpc".into()));
+        assert_eq!(map("git::git@github.com:acme/modules.git?ref=v1"), Some("/src/modules".into()));
+        assert_eq!(map("tfr:///terraform-aws-modules/vpc/aws?version=5.0.0"), Some("/src/vpc".into()));
+        // A prefix that stops inside a name maps nothing.
+        assert_eq!(map("git::git@github.com:acme/modules.git-old//x"), None);
+        assert_eq!(map("git::https://github.com/other/modules.git//x"), None);
+    }
 }
 
 /// The files whose locals say a unit's environment, as Terragrunt layouts keep
