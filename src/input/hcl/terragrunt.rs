@@ -116,28 +116,6 @@ pub fn unit_file(path: &Path) -> Option<PathBuf> {
     (!own_configuration).then(|| path.join(UNIT_FILE))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn module_sources_map_to_local_checkouts() {
-        let m = vec![
-            ("git::git@github.com:acme/modules.git".to_owned(), PathBuf::from("/src/modules")),
-            ("git::git@github.com:acme/modules.git//net".to_owned(), PathBuf::from("/src/net")),
-            ("tfr:///terraform-aws-modules/vpc/aws".to_owned(), PathBuf::from("/src/vpc")),
-        ];
-        let map = |s| mapped_source(s, &m);
-        assert_eq!(map("git::git@github.com:acme/modules.git//mysql?ref=v0.8.0"), Some("/src/modules/mysql".into()));
-        assert_eq!(map("git::git@github.com:acme/modules.git//net/vpc?ref=v1"), Some("/src/net/vpc".into()));
-        assert_eq!(map("git::git@github.com:acme/modules.git?ref=v1"), Some("/src/modules".into()));
-        assert_eq!(map("tfr:///terraform-aws-modules/vpc/aws?version=5.0.0"), Some("/src/vpc".into()));
-        // A prefix that stops inside a name maps nothing.
-        assert_eq!(map("git::git@github.com:acme/modules.git-old//x"), None);
-        assert_eq!(map("git::https://github.com/other/modules.git//x"), None);
-    }
-}
-
 /// The files whose locals say a unit's environment, as Terragrunt layouts keep
 /// them in the unit's parent directories.
 const ENV_FILES: [&str; 3] = ["env.hcl", "region.hcl", "account.hcl"];
@@ -236,4 +214,26 @@ pub fn unread_unit(model: &mut Model<'_>, dir: &Path, options: &Options, remote:
         id,
         format!("{}: the unit's module is not read: {why}; it is listed with no resources", file.display()),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn module_sources_map_to_local_checkouts() {
+        let m = vec![
+            ("git::git@github.com:acme/modules.git".to_owned(), PathBuf::from("/src/modules")),
+            ("git::git@github.com:acme/modules.git//net".to_owned(), PathBuf::from("/src/net")),
+            ("tfr:///terraform-aws-modules/vpc/aws".to_owned(), PathBuf::from("/src/vpc")),
+        ];
+        let map = |s| mapped_source(s, &m);
+        assert_eq!(map("git::git@github.com:acme/modules.git//mysql?ref=v0.8.0"), Some("/src/modules/mysql".into()));
+        assert_eq!(map("git::git@github.com:acme/modules.git//net/vpc?ref=v1"), Some("/src/net/vpc".into()));
+        assert_eq!(map("git::git@github.com:acme/modules.git?ref=v1"), Some("/src/modules".into()));
+        assert_eq!(map("tfr:///terraform-aws-modules/vpc/aws?version=5.0.0"), Some("/src/vpc".into()));
+        // A prefix that stops inside a name maps nothing.
+        assert_eq!(map("git::git@github.com:acme/modules.git-old//x"), None);
+        assert_eq!(map("git::https://github.com/other/modules.git//x"), None);
+    }
 }
