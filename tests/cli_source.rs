@@ -440,3 +440,35 @@ fn module_source_maps_a_remote_unit_source_to_a_checkout() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--module-source no-equals: expected PREFIX=DIR"), "{err}");
 }
+
+/// A unit whose remote module Terragrunt has downloaded is read from its
+/// `.terragrunt-cache` working directory, whatever its source expression.
+#[test]
+fn a_unit_s_downloaded_module_is_read_from_the_terragrunt_cache() {
+    let unit = "include \"envcommon\" {\n  path   = \"${dirname(find_in_parent_folders(\"root.hcl\"))}/_envcommon/db.hcl\"\n  expose = true\n}\n\nterraform {\n  source = \"${include.envcommon.locals.base_source_url}?ref=v0.8.0\"\n}\n\ninputs = {\n  environment  = \"prod\"\n  allowed_cidr = \"10.20.0.0/16\"\n}\n";
+    let staging = "resource \"aws_vpc\" \"staging\" {\n  cidr_block = \"10.20.0.0/16\"\n  tags       = { Environment = \"staging\" }\n}\n";
+    let tree = common::Tree::new(&[
+        ("live/prod/db/terragrunt.hcl", unit),
+        ("live/prod/db/.terragrunt-cache/Xh3k/qZ9d/db/main.tf", DB_MODULE),
+        ("live/prod/db/.terragrunt-cache/Xh3k/qZ9d/db/terragrunt.hcl", unit),
+        ("live/prod/db/.terragrunt-cache/Xh3k/qZ9d/net/main.tf", NET_MODULE),
+        ("live/staging/network/main.tf", staging),
+    ]);
+    let (code, out, err) = envwall(&[
+        "check",
+        tree.path().join("live/prod/db").to_str().unwrap(),
+        tree.path().join("live/staging/network").to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    let lines = common::report_lines(&out, |f| {
+        format!("{} {} -> {}", f["rule"].as_str().unwrap(), common::end_name(&f["from"]), common::end_name(&f["to"]))
+    });
+    assert_eq!(lines, ["EW101 10.20.0.0/16 -> aws_security_group.db"]);
+    let (code, out, err) = envwall(&["audit", tree.path().join("live").to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(code, 1, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let stacks: Vec<&str> = report["stacks"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(stacks, ["prod/db", "staging/network"]);
+}

@@ -57,15 +57,48 @@ pub fn mapped_source(source: &str, mappings: &[(String, PathBuf)]) -> Option<Pat
 }
 
 /// A unit's `terraform { source }`, `None` when it has none (or the file cannot be
-/// read); a remote source that `--module-source` maps is the local checkout.
+/// read). A remote source is read from the unit's `.terragrunt-cache` when
+/// Terragrunt has downloaded it, else from the checkout `--module-source` maps it
+/// to.
 pub fn unit_source(file: &Path) -> Option<UnitSource> {
     match read_unit_source(file)? {
-        UnitSource::Remote(s) => match mapped_source(&s, MODULE_SOURCES.get().map_or(&[], Vec::as_slice)) {
-            Some(dir) => Some(UnitSource::Local(dir)),
-            None => Some(UnitSource::Remote(s)),
-        },
+        UnitSource::Remote(s) => {
+            let cached = file.parent().and_then(cached_module);
+            match cached.or_else(|| mapped_source(&s, MODULE_SOURCES.get().map_or(&[], Vec::as_slice))) {
+                Some(dir) => Some(UnitSource::Local(dir)),
+                None => Some(UnitSource::Remote(s)),
+            }
+        }
         local => Some(local),
     }
+}
+
+/// The working directory Terragrunt prepared for a unit in its
+/// `.terragrunt-cache`: the downloaded module's directory, where Terragrunt
+/// copies the unit's `terragrunt.hcl` beside the module's `.tf` files
+/// (`.terragrunt-cache/<hash>/<hash>/<subdir>`). The most recently changed one
+/// when there are several.
+fn cached_module(unit_dir: &Path) -> Option<PathBuf> {
+    let cache = unit_dir.join(".terragrunt-cache");
+    if !cache.is_dir() {
+        return None;
+    }
+    walkdir::WalkDir::new(&cache)
+        .max_depth(6)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_dir() && e.file_name() != ".terraform")
+        .filter(|e| {
+            let dir = e.path();
+            dir.join(UNIT_FILE).is_file()
+                && std::fs::read_dir(dir)
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .any(|f| super::is_configuration_file(&f.file_name().to_string_lossy()))
+        })
+        .max_by_key(|e| e.metadata().ok().and_then(|m| m.modified().ok()))
+        .map(|e| e.path().to_owned())
 }
 
 fn read_unit_source(file: &Path) -> Option<UnitSource> {
