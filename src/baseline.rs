@@ -49,26 +49,22 @@ pub struct Entry {
     pub reason: String,
 }
 
+/// An end as a baseline names it: `STACK:ADDRESS`, or the address or endpoint.
 fn end_name(e: &ReportEnd) -> String {
-    let name = e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("");
     match &e.stack {
-        Some(stack) => format!("{stack}:{name}"),
-        None => name.to_owned(),
+        Some(stack) => format!("{stack}:{}", e.name()),
+        None => e.name().to_owned(),
     }
 }
 
 impl Entry {
     fn of(f: &ReportFinding) -> Entry {
-        let via = match &f.via.attribute {
-            Some(a) => format!("{} ({a})", f.via.address),
-            None => f.via.address.clone(),
-        };
         Entry {
             fingerprint: f.fingerprint.clone(),
             rule: f.rule.to_owned(),
             from: end_name(&f.from),
             to: end_name(&f.to),
-            via,
+            via: f.via_text(),
             reason: String::new(),
         }
     }

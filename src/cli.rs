@@ -512,7 +512,7 @@ fn analyse<R>(
 fn dirs_of_files(inputs: &[PathBuf]) -> Vec<PathBuf> {
     let terraform_file = |p: &std::path::Path| {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        [".tf", ".tf.json", ".tofu", ".tofu.json", ".tfvars", ".tfvars.json"].iter().any(|ext| name.ends_with(ext))
+        input::hcl::is_configuration_file(&name) || name.ends_with(".tfvars") || name.ends_with(".tfvars.json")
     };
     let mut out: Vec<PathBuf> = Vec::new();
     for p in inputs {

@@ -76,6 +76,23 @@ pub struct Summary {
     pub by_severity: SeverityCounts,
 }
 
+impl ReportEnd {
+    /// Its address, else its endpoint.
+    pub fn name(&self) -> &str {
+        self.address.as_deref().or(self.endpoint.as_deref()).unwrap_or("?")
+    }
+}
+
+impl ReportFinding {
+    /// What creates the link: `aws_security_group_rule.x (cidr_blocks)`.
+    pub fn via_text(&self) -> String {
+        match &self.via.attribute {
+            Some(a) => format!("{} ({a})", self.via.address),
+            None => self.via.address.clone(),
+        }
+    }
+}
+
 impl Summary {
     /// The counts of `findings`, among `resources` resources.
     pub fn of(findings: &[ReportFinding], resources: usize) -> Summary {

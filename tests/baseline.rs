@@ -6,31 +6,13 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::Scratch;
+
+use std::path::Path;
 
 use common::{Tree, envwall};
 
 const INCIDENT: [&str; 2] = ["fixtures/incident/prod/plan.json", "fixtures/incident/staging/terraform.tfstate"];
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("envwall-baseline-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-    fn file(&self, name: &str) -> String {
-        self.0.join(name).display().to_string()
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn json(out: &str) -> serde_json::Value {
     serde_json::from_str(out).unwrap_or_else(|e| panic!("{e}: {out}"))

@@ -5,6 +5,8 @@
 
 mod common;
 
+use common::Scratch;
+
 use std::path::{Path, PathBuf};
 
 use common::{Tree, envwall};
@@ -20,23 +22,6 @@ fn check(format: &str, extra: &[&str]) -> (i32, String, String) {
 }
 
 /// A scratch directory, removed afterwards.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("envwall-ci-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Copies the incident's inputs into `dir` (`prod/plan.json`, `staging/terraform.tfstate`).
 fn incident_in(dir: &Path) -> [PathBuf; 2] {
     let prod = dir.join("prod/plan.json");

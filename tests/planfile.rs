@@ -5,7 +5,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use common::Scratch;
+
+use std::path::Path;
 
 /// `envwall ARGS` with `PATH` set to `path`.
 fn envwall_with_path(args: &[&str], path: &str) -> (i32, String, String) {
@@ -19,23 +21,6 @@ fn envwall_with_path(args: &[&str], path: &str) -> (i32, String, String) {
         .output()
         .unwrap();
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
-}
-
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir = std::env::temp_dir().join(format!("envwall-planfile-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Scratch(dir)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// A planfile's first bytes: a ZIP archive, as `terraform plan -out` writes.

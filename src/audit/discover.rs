@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::hash::FastSet;
+use crate::hash::{FastMap, FastSet};
 use crate::input::hcl::terragrunt::{
     UnitSource as TerragruntSource, is_local, module_dir, unit_source as terragrunt_source,
 };
@@ -132,6 +132,8 @@ pub fn discover(
     let mut called: FastSet<PathBuf> = FastSet::default();
     let mut reads_remote: FastSet<PathBuf> = FastSet::default();
     let mut configures_root: FastSet<PathBuf> = FastSet::default();
+    // Each unit's module source, read once (it may mean a walk of its cache).
+    let mut unit_sources: FastMap<PathBuf, TerragruntSource> = FastMap::default();
     for (id, files) in &dirs {
         for tf in &files.tf {
             // A file that does not parse: loading the stack meets the same error and reports it.
@@ -148,9 +150,12 @@ pub fn discover(
             }
         }
         if files.terragrunt
-            && let Some(TerragruntSource::Local(dir)) = terragrunt_source(&files.dir.join("terragrunt.hcl"))
+            && let Some(source) = terragrunt_source(&files.dir.join("terragrunt.hcl"))
         {
-            called.insert(identity(&dir));
+            if let TerragruntSource::Local(dir) = &source {
+                called.insert(identity(dir));
+            }
+            unit_sources.insert(id.clone(), source);
         }
     }
     let searched: FastSet<PathBuf> = dirs.keys().cloned().collect();
@@ -184,7 +189,7 @@ pub fn discover(
         let is_module = called.contains(id) || library;
         let mut remote_source = None;
         let source = if files.terragrunt {
-            match terragrunt_source(&files.dir.join("terragrunt.hcl")) {
+            match unit_sources.remove(id) {
                 Some(TerragruntSource::Local(dir)) => Some(dir),
                 Some(TerragruntSource::Remote(s)) => {
                     remote_source = Some(s);

@@ -22,29 +22,53 @@ struct Entry {
     range: Option<ipnet::IpNet>,
 }
 
-/// Whether traffic from (ingress) or to (egress) `range` over `protocol`/`ports`
-/// is denied for every workload the group protects. Unknown placement never denies.
-pub(crate) fn denied(
+/// What the network ACLs of a group's workloads make of the traffic a rule lets
+/// from (ingress) or to (egress) a range.
+#[derive(Debug, Default)]
+pub(crate) struct Verdict {
+    /// Every workload's every subnet denies the range (first match, or the
+    /// implicit final deny). Unknown placement never denies.
+    pub denied: bool,
+    /// The ranges narrower than the rule's that an ACL admits before anything
+    /// denies them, with that ACL: a group open to `0.0.0.0/0` behind an ACL that
+    /// allows one NAT address admits that address.
+    pub narrowed: Vec<(ipnet::IpNet, NodeIndex)>,
+}
+
+/// The [`Verdict`] of the ACLs of `group`'s workloads' subnets, each ACL's entries
+/// read once.
+pub(crate) fn verdict(
     graph: &Graph<'_, '_>,
     group: NodeIndex,
     range: &str,
     ingress: bool,
     protocol: &str,
     ports: &[(u32, u32)],
-) -> bool {
-    let Some(range) = parse_range(range) else { return false };
+) -> Verdict {
+    let mut out = Verdict::default();
+    let Some(range) = parse_range(range) else { return out };
     let workloads = graph.protected_by(group);
-    if workloads.is_empty() {
-        return false;
-    }
-    workloads.iter().all(|&w| {
+    let mut denied = !workloads.is_empty();
+    for w in workloads {
         let subnets = subnets_of(graph, w);
-        !subnets.is_empty()
-            && subnets.iter().all(|&s| {
-                let acls = acls_of(graph, s);
-                !acls.is_empty() && acls.iter().any(|&acl| denies(graph, acl, range, ingress, protocol, ports))
-            })
-    })
+        denied &= !subnets.is_empty();
+        for s in subnets {
+            let acls = acls_of(graph, s);
+            let mut subnet_denies = false;
+            for acl in acls {
+                let entries: Vec<Entry> = entries(graph, acl).into_iter().filter(|e| e.egress != ingress).collect();
+                subnet_denies |= denies(&entries, range, protocol, ports);
+                for inner in admitted_within(&entries, range, protocol, ports) {
+                    if !out.narrowed.contains(&(inner, acl)) {
+                        out.narrowed.push((inner, acl));
+                    }
+                }
+            }
+            denied &= subnet_denies;
+        }
+    }
+    out.denied = denied;
+    out
 }
 
 /// The subnets a workload is placed in: directly (`subnet_id`, `subnet_ids`,
@@ -131,15 +155,10 @@ fn entries(graph: &Graph<'_, '_>, acl: NodeIndex) -> Vec<Entry> {
     out
 }
 
-fn denies(
-    graph: &Graph<'_, '_>,
-    acl: NodeIndex,
-    range: ipnet::IpNet,
-    ingress: bool,
-    protocol: &str,
-    ports: &[(u32, u32)],
-) -> bool {
-    for e in entries(graph, acl).iter().filter(|e| e.egress != ingress) {
+/// Whether entries (of one direction, in rule order) deny `range`: the first that
+/// holds all of it decides, and the implicit final deny.
+fn denies(entries: &[Entry], range: ipnet::IpNet, protocol: &str, ports: &[(u32, u32)]) -> bool {
+    for e in entries {
         let Some(rule_range) = e.range else { continue };
         if !rule_range.contains(&range) {
             continue;
@@ -155,35 +174,16 @@ fn denies(
     true // the implicit final deny
 }
 
-/// The address ranges narrower than `range` that the network ACLs of a group's
-/// workloads admit first, with the ACL that admits each: a security group open to
-/// a wide range (`0.0.0.0/0`) behind an ACL that allows one address (a NAT
-/// gateway's `/32`) admits that address. Unknown placement narrows nothing.
-pub(crate) fn narrowed(
-    graph: &Graph<'_, '_>,
-    group: NodeIndex,
-    range: &str,
-    ingress: bool,
-    protocol: &str,
-    ports: &[(u32, u32)],
-) -> Vec<(ipnet::IpNet, NodeIndex)> {
-    let mut out: Vec<(ipnet::IpNet, NodeIndex)> = Vec::new();
-    let Some(range) = parse_range(range) else { return out };
-    for w in graph.protected_by(group) {
-        for s in subnets_of(graph, w) {
-            for acl in acls_of(graph, s) {
-                let entries = entries(graph, acl);
-                let matching: Vec<&Entry> =
-                    entries.iter().filter(|e| e.egress != ingress && matches(e, protocol, ports)).collect();
-                for (k, e) in matching.iter().enumerate() {
-                    let Some(inner) = e.range else { continue };
-                    let shadowed = matching[..k].iter().any(|d| d.range.is_some_and(|d| d.contains(&inner)));
-                    if e.allow && inner != range && range.contains(&inner) && !shadowed && !out.contains(&(inner, acl))
-                    {
-                        out.push((inner, acl));
-                    }
-                }
-            }
+/// The ranges strictly inside `range` that entries (of one direction, in rule
+/// order) allow before any earlier entry decides them.
+fn admitted_within(entries: &[Entry], range: ipnet::IpNet, protocol: &str, ports: &[(u32, u32)]) -> Vec<ipnet::IpNet> {
+    let matching: Vec<&Entry> = entries.iter().filter(|e| matches(e, protocol, ports)).collect();
+    let mut out = Vec::new();
+    for (k, e) in matching.iter().enumerate() {
+        let Some(inner) = e.range else { continue };
+        let shadowed = matching[..k].iter().any(|d| d.range.is_some_and(|d| d.contains(&inner)));
+        if e.allow && inner != range && range.contains(&inner) && !shadowed {
+            out.push(inner);
         }
     }
     out

@@ -7,7 +7,7 @@
 use std::io::{self, Write};
 
 use super::sarif::Root;
-use super::{end_text, headline, open_findings, via_text};
+use super::{end_text, headline, open_findings};
 use crate::findings::Report;
 use crate::policy::Severity;
 
@@ -45,7 +45,7 @@ pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> 
         properties
             .push(format!("title={}", escape_property(&format!("{} {} ({})", f.rule, f.name, f.severity.as_str()))));
         let message =
-            format!("{}\nfrom: {}\nto: {}\nvia: {}", f.message, end_text(&f.from), end_text(&f.to), via_text(f));
+            format!("{}\nfrom: {}\nto: {}\nvia: {}", f.message, end_text(&f.from), end_text(&f.to), f.via_text());
         writeln!(w, "::{} {}::{}", command(f.severity), properties.join(","), escape_data(&message))?;
     }
     writeln!(w, "envwall: {}", headline(&report.summary))

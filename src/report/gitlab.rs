@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::sarif::Root;
-use super::{end_text, open_findings, via_text};
+use super::{end_text, open_findings};
 use crate::findings::Report;
 use crate::policy::Severity;
 
@@ -35,7 +35,7 @@ pub fn write(w: &mut dyn Write, report: &Report, root: &Root) -> io::Result<()> 
             };
             json!({
                 "type": "issue",
-                "description": format!("{}: {} (from {}, to {}, via {})", f.rule, f.message, end_text(&f.from), end_text(&f.to), via_text(f)),
+                "description": format!("{}: {} (from {}, to {}, via {})", f.rule, f.message, end_text(&f.from), end_text(&f.to), f.via_text()),
                 "check_name": format!("{} {}", f.rule, f.name),
                 "fingerprint": f.fingerprint,
                 "severity": severity(f.severity),

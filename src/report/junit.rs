@@ -9,8 +9,8 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::end_text;
 use super::sarif::Root;
-use super::{end_text, via_text};
 use crate::findings::{Report, ReportFinding};
 use crate::rules::RULES;
 
@@ -37,7 +37,7 @@ fn escape(text: &str) -> String {
 /// and where it is written.
 fn details(f: &ReportFinding, root: &Root) -> String {
     let mut out =
-        format!("{}\nfrom: {}\nto:   {}\nvia:  {}", f.message, end_text(&f.from), end_text(&f.to), via_text(f));
+        format!("{}\nfrom: {}\nto:   {}\nvia:  {}", f.message, end_text(&f.from), end_text(&f.to), f.via_text());
     if let Some(loc) = &f.location {
         let _ = write!(out, "\nat:   {}:{}:{}", root.relative(&loc.file), loc.line, loc.column);
     }

@@ -45,32 +45,16 @@ fn location(f: &ReportFinding, root: &Root, link_base: Option<&str>) -> String {
     let text = code(&format!("{path}:{}", loc.line));
     match link_base {
         Some(base) if !path.starts_with('/') => {
-            let url = format!("{}/{}#L{}", base.trim_end_matches('/'), url_path(&path), loc.line);
+            let url = format!(
+                "{}/{}#L{}",
+                base.trim_end_matches('/'),
+                super::sarif::uri_path(std::path::Path::new(&path)),
+                loc.line
+            );
             format!("[{text}]({url})")
         }
         _ => text,
     }
-}
-
-/// A relative path in a URL: each part percent-encoded.
-fn url_path(path: &str) -> String {
-    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const PART: &AsciiSet = &CONTROLS
-        .add(b' ')
-        .add(b'"')
-        .add(b'#')
-        .add(b'%')
-        .add(b'<')
-        .add(b'>')
-        .add(b'?')
-        .add(b'`')
-        .add(b'{')
-        .add(b'}')
-        .add(b'(')
-        .add(b')')
-        .add(b'[')
-        .add(b']');
-    path.split('/').map(|p| utf8_percent_encode(p, PART).to_string()).collect::<Vec<_>>().join("/")
 }
 
 /// Code: an address, a path. Backticks cannot be escaped in a code span and become
@@ -81,11 +65,10 @@ fn code(text: &str) -> String {
 
 /// An end: `` `aws_sqs_queue.jobs` in `staging.json` (staging) ``.
 fn end_cell(e: &ReportEnd) -> String {
-    let name = e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?");
     let env = e.environment.clone().unwrap_or_else(|| e.tier.as_str().to_owned());
     match &e.stack {
-        Some(stack) => format!("{} in {} ({})", code(name), code(stack), escape(&env)),
-        None => format!("{} ({})", code(name), escape(&env)),
+        Some(stack) => format!("{} in {} ({})", code(e.name()), code(stack), escape(&env)),
+        None => format!("{} ({})", code(e.name()), escape(&env)),
     }
 }
 

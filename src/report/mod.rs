@@ -41,19 +41,11 @@ pub(crate) fn headline(s: &Summary) -> String {
 /// An end as one line: `aws_sqs_queue.jobs (staging)`, with its stack when there
 /// are several.
 pub(crate) fn end_text(e: &ReportEnd) -> String {
-    let name = e.address.as_deref().or(e.endpoint.as_deref()).unwrap_or("?");
+    let name = e.name();
     let env = e.environment.clone().unwrap_or_else(|| e.tier.as_str().to_owned());
     match &e.stack {
         Some(stack) => format!("{name} in {stack} ({env})"),
         None => format!("{name} ({env})"),
-    }
-}
-
-/// What creates the link: `aws_security_group_rule.x (cidr_blocks)`.
-pub(crate) fn via_text(f: &ReportFinding) -> String {
-    match &f.via.attribute {
-        Some(a) => format!("{} ({a})", f.via.address),
-        None => f.via.address.clone(),
     }
 }
 

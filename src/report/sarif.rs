@@ -91,11 +91,25 @@ impl Root {
 }
 
 /// A path as the path of a URI: `/` between its parts, each percent-encoded
-/// (spaces, non-ASCII characters, `%`, `#`, `?`).
-fn uri_path(path: &std::path::Path) -> String {
+/// (spaces, non-ASCII characters, `%`, `#`, `?`, and the brackets and
+/// parentheses that end a Markdown link).
+pub(crate) fn uri_path(path: &std::path::Path) -> String {
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
-    const SEGMENT: &AsciiSet =
-        &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}');
+    const SEGMENT: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'"')
+        .add(b'#')
+        .add(b'%')
+        .add(b'<')
+        .add(b'>')
+        .add(b'?')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'(')
+        .add(b')')
+        .add(b'[')
+        .add(b']');
     let mut out = String::new();
     for c in path.components() {
         match c {

@@ -123,6 +123,36 @@ impl Drop for Tree {
     }
 }
 
+/// An empty directory of its own for one test, removed afterwards.
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(name: &str) -> Scratch {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("envwall-scratch-{}-{n}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+
+    /// A path inside it.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+
+    /// A path inside it, as a string (for command lines).
+    pub fn file(&self, name: &str) -> String {
+        self.path(name).display().to_string()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A miette report as one line: wrapped lines joined, frame characters dropped.
 pub fn flat(report: &str) -> String {
     report.split_whitespace().filter(|w| !matches!(*w, "│" | "×" | "·")).collect::<Vec<_>>().join(" ")

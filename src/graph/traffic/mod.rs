@@ -338,9 +338,9 @@ impl Builder<'_, '_, '_> {
                 kept.push(e);
                 continue;
             };
-            let narrowed = super::nacl::narrowed(self.graph, group, &range, ingress, &e.link.protocol, &e.link.ports);
-            let mut more = Vec::with_capacity(narrowed.len());
-            for (inner, acl) in narrowed {
+            let verdict = super::nacl::verdict(self.graph, group, &range, ingress, &e.link.protocol, &e.link.ports);
+            let mut more = Vec::with_capacity(verdict.narrowed.len());
+            for (inner, acl) in verdict.narrowed {
                 let node = self.endpoint(EndpointKind::Range, &inner.to_string());
                 let (from, to) = if ingress { (node, group) } else { (group, node) };
                 let mut link = e.link.clone();
@@ -355,7 +355,7 @@ impl Builder<'_, '_, '_> {
                 });
             }
             // The range as a whole may be denied while parts of it are admitted first.
-            if !super::nacl::denied(self.graph, group, &range, ingress, &e.link.protocol, &e.link.ports) {
+            if !verdict.denied {
                 kept.push(e);
             }
             kept.extend(more);
