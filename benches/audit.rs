@@ -209,7 +209,7 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
     let stacks = audit::discover(&dirs, &[], false).expect("stacks").stacks;
     let files = audit::read(&stacks);
     lap.lap();
-    let audit::Loaded { model, stack_of, errors } =
+    let audit::Loaded { model, stack_of, errors, dependencies } =
         audit::load(&stacks, &files, &input::hcl::Options::from_env(), &audit::Progress::hidden());
     assert!(errors.iter().all(Option::is_none), "{errors:?}");
     lap.lap();
@@ -229,7 +229,7 @@ fn audit(dir: &Path) -> ([usize; 4], Vec<Duration>) {
         findings::Filter::default(),
         policy::Date::now(),
     );
-    let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
+    let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &dependencies, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     audit::summary::write_json(&mut std::io::sink(), &report, &summaries, &matrix).expect("writes");
     lap.lap();

@@ -613,7 +613,7 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     let files = audit::read(&stacks);
     timer.lap("discover");
     let progress = audit::Progress::for_terminal();
-    let audit::Loaded { mut model, stack_of, errors } =
+    let audit::Loaded { mut model, stack_of, errors, dependencies } =
         audit::load(&stacks, &files, &input::hcl::Options::from_env(), &progress);
     model.warnings.extend(discovery.warnings.into_iter().map(|message| crate::model::Warning { input: None, message }));
     timer.lap("load");
@@ -661,7 +661,7 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
     let mut report = report;
     report.errors = stacks.iter().zip(&errors).filter_map(|(s, e)| Some((s.name.clone(), e.clone()?))).collect();
     let stale = baseline(&args.ci, &mut report, true)?;
-    let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &graph, &envs, &report);
+    let summaries = audit::summary::stacks(&stacks, &stack_of, &errors, &dependencies, &graph, &envs, &report);
     let matrix = audit::summary::matrix(&graph, &envs);
     let color = args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     let wrap = if args.output.is_none() { report::terminal::width(&std::io::stdout()) } else { None };

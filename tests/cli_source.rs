@@ -349,7 +349,7 @@ fn check_reads_a_terragrunt_unit_by_its_directory_or_file() {
     assert_eq!((code, got.len()), (0, 0), "{err}");
     assert!(
         common::flat(&err).contains(&format!(
-            "{}: the unit's module is not read: its module source `git::https://github.com/acme/modules.git//app?ref=v1.2.0` is not a local path, and envwall does not fetch modules; it is listed with no resources",
+            "{}: the unit's module is not read: its module source `git::https://github.com/acme/modules.git//app?ref=v1.2.0` is not a local path, and envwall does not fetch modules (run `terragrunt init` to fill .terragrunt-cache, or map the source to a checkout with --module-source); it is listed with no resources",
             app.join("terragrunt.hcl").display()
         )),
         "{err}"

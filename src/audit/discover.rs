@@ -37,9 +37,6 @@ pub struct Stack {
     pub source: Option<PathBuf>,
     /// A Terragrunt unit's file, whose `inputs` set the module's variables.
     pub terragrunt: Option<PathBuf>,
-    /// A Terragrunt unit's `terraform { source }` when it is not a local path, so
-    /// not read.
-    pub remote_source: Option<String>,
     /// State files, with the workspace each belongs to (`None`: the default one).
     pub states: Vec<(PathBuf, Option<String>)>,
     /// Plan JSON files.
@@ -187,15 +184,10 @@ pub fn discover(
             modules.push(files.name.clone());
         }
         let is_module = called.contains(id) || library;
-        let mut remote_source = None;
         let source = if files.terragrunt {
             match unit_sources.remove(id) {
                 Some(TerragruntSource::Local(dir)) => Some(dir),
-                Some(TerragruntSource::Remote(s)) => {
-                    remote_source = Some(s);
-                    None
-                }
-                None => None,
+                _ => None,
             }
         } else if !files.tf.is_empty() && !is_module {
             Some(files.dir.clone())
@@ -229,7 +221,6 @@ pub fn discover(
                 place: stack_place.clone(),
                 source: source.clone(),
                 terragrunt: files.terragrunt.then(|| files.dir.join("terragrunt.hcl")),
-                remote_source: remote_source.clone(),
                 states: states.iter().filter(|(_, w)| *w == workspace).cloned().collect(),
                 plans: if workspace.is_none() { std::mem::take(&mut files.plans) } else { Vec::new() },
                 reads_remote_state: source.as_deref().is_some_and(reads_remote_state),

@@ -10,6 +10,8 @@
 //! need nothing here: the graph joins them across inputs.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use super::{Stack, StackFiles};
 use crate::hash::FastMap;
@@ -123,6 +125,74 @@ fn state_outputs(state: &input::Source) -> Map {
         .collect()
 }
 
+/// What a Terragrunt unit's `dependency` blocks read: each producing unit's
+/// outputs, from its state when the audit has one, else from its source (worked
+/// out once per unit, when a dependency first asks).
+pub(crate) struct UnitOutputs {
+    /// Units with state: their outputs, by directory (absolute, normalised).
+    states: FastMap<PathBuf, EvalValue>,
+    /// Units without: their source's outputs, once worked out.
+    sources: Mutex<FastMap<PathBuf, Option<EvalValue>>>,
+}
+
+impl UnitOutputs {
+    pub(crate) fn new(stacks: &[Stack], files: &[Result<StackFiles, crate::input::InputError>]) -> UnitOutputs {
+        let mut states = FastMap::default();
+        for (stack, files) in stacks.iter().zip(files) {
+            let Ok(files) = files else { continue };
+            if stack.terragrunt.is_none() || files.states.is_empty() {
+                continue;
+            }
+            let mut outputs = Map::new();
+            for state in &files.states {
+                outputs.extend(state_outputs(state));
+            }
+            states.insert(unit_key(&stack.dir), EvalValue::Map(outputs));
+        }
+        UnitOutputs { states, sources: Mutex::default() }
+    }
+
+    /// The outputs of the unit at `dir`, when they can be read.
+    pub(crate) fn outputs(&self, dir: &Path) -> Option<EvalValue> {
+        let key = unit_key(dir);
+        if let Some(v) = self.states.get(&key) {
+            return Some(v.clone());
+        }
+        if let Some(v) = self.sources.lock().ok()?.get(&key) {
+            return v.clone();
+        }
+        // Worked out without the lock: units may read each other's.
+        let v = hcl::terragrunt::source_outputs(dir);
+        self.sources.lock().ok()?.insert(key, v.clone());
+        v
+    }
+}
+
+/// A unit's directory as dependencies name it: absolute and normalised.
+pub(crate) fn unit_key(dir: &Path) -> PathBuf {
+    let abs = if dir.is_absolute() { dir.to_owned() } else { std::env::current_dir().unwrap_or_default().join(dir) };
+    super::discover::normalize(&abs)
+}
+
+/// Gives each reference through a Terragrunt dependency the input of the
+/// producing unit, so that the graph finds the resource it names there.
+pub(crate) fn dependencies(model: &mut Model<'_>, stacks: &[Stack], stack_of: &[usize]) {
+    let mut input_of: FastMap<PathBuf, usize> = FastMap::default();
+    for (input, &s) in stack_of.iter().enumerate() {
+        input_of.entry(unit_key(&stacks[s].dir)).or_insert(input);
+    }
+    for r in &mut model.resources {
+        for reference in &mut r.references {
+            if let Some(through) = &reference.through
+                && through.input.is_none()
+            {
+                let input = input_of.get(&through.unit).copied();
+                reference.through = Some(std::sync::Arc::new(crate::model::Through { input, ..(**through).clone() }));
+            }
+        }
+    }
+}
+
 /// Gives each data source that looks up a resource of another stack that
 /// resource's values, when exactly one matches.
 pub(crate) fn data_sources(model: &mut Model<'_>, stack_of: &[usize]) {
@@ -203,7 +273,7 @@ fn known_through(model: &mut Model<'_>, fills: &[(usize, usize)]) {
         fills.iter().map(|&(d, _)| ((model.resources[d].input, &model.resources[d].address), d)).collect();
     let mut updates: Vec<(usize, Vec<crate::model::value::OwnedStep>, AttrValue<'static>)> = Vec::new();
     for (i, r) in model.resources.iter().enumerate() {
-        for reference in &r.references {
+        for reference in r.references.iter().filter(|x| x.through.is_none()) {
             let Some(&d) = filled.get(&(r.input, &reference.target)) else { continue };
             let Some(attr) = &reference.target_attribute else { continue };
             let Some(value) = model.resources[d].values.get(attr).and_then(AttrValue::as_str) else { continue };

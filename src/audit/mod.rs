@@ -50,6 +50,9 @@ pub struct Loaded<'a> {
     pub stack_of: Vec<usize>,
     /// Why each stack could not be analysed, when it could not.
     pub errors: Vec<Option<String>>,
+    /// The units each Terragrunt unit depends on (`dependency` blocks and
+    /// `dependencies { paths }`), by directory, absolute.
+    pub dependencies: Vec<Vec<PathBuf>>,
 }
 
 /// Loads every stack, in parallel, into one model. A stack that cannot be read
@@ -62,11 +65,12 @@ pub fn load<'a>(
     progress: &Progress,
 ) -> Loaded<'a> {
     let producers = link::remote_state_producers(stacks, files);
+    let units = link::UnitOutputs::new(stacks, files);
     let indexes: Vec<usize> = (0..stacks.len()).collect();
     let parts = crate::parallel::map(
         &indexes,
         |&i| match &files[i] {
-            Ok(f) => load_stack(&stacks[i], f, options, &producers),
+            Ok(f) => load_stack(&stacks[i], f, options, &producers, &units),
             Err(e) => Err(e.to_string()),
         },
         |n| progress.update(n, stacks.len()),
@@ -75,36 +79,61 @@ pub fn load<'a>(
     let mut model = Model::default();
     let mut stack_of = Vec::new();
     let mut errors = Vec::with_capacity(stacks.len());
+    let mut dependencies = Vec::with_capacity(stacks.len());
     for (i, part) in parts.into_iter().enumerate() {
         match part {
-            Ok(part) => {
+            Ok((part, depends_on)) => {
                 stack_of.extend(std::iter::repeat_n(i, part.inputs.len()));
                 model.append(part);
                 errors.push(None);
+                dependencies.push(depends_on);
             }
-            Err(e) => errors.push(Some(e)),
+            Err(e) => {
+                errors.push(Some(e));
+                dependencies.push(Vec::new());
+            }
         }
     }
     link::data_sources(&mut model, &stack_of);
-    Loaded { model, stack_of, errors }
+    link::dependencies(&mut model, stacks, &stack_of);
+    Loaded { model, stack_of, errors, dependencies }
 }
 
-/// One stack's source and state, merged; an error is the user's message.
+/// One stack's source and state, merged, and the units it depends on; an error
+/// is the user's message.
 fn load_stack<'a>(
     stack: &Stack,
     files: &'a StackFiles,
     options: &hcl::Options,
     producers: &std::sync::Arc<[hcl::RemoteState]>,
-) -> Result<Model<'a>, String> {
+    units: &link::UnitOutputs,
+) -> Result<(Model<'a>, Vec<PathBuf>), String> {
     let error = |e: InputError| e.to_string();
     let mut part = Model::default();
     let mut options = options.clone();
     options.workspace = stack.workspace.clone().or(options.workspace);
     options.remote_states = std::sync::Arc::clone(producers);
-    if let Some(tg) = &stack.terragrunt {
-        options.inputs.extend(hcl::terragrunt_inputs(tg).map_err(error)?);
+    let mut source = stack.source.clone();
+    let mut labels = Vec::new();
+    let mut depends_on = Vec::new();
+    let mut unread = None;
+    if let Some(file) = &stack.terragrunt {
+        let unit = hcl::terragrunt::evaluate_unit(file, &|d| units.outputs(&d.dir)).map_err(error)?;
+        options = hcl::terragrunt::unit_options(&unit.config, &options);
+        part.warnings.extend(unit.config.warnings.iter().map(|w| crate::model::Warning::about(0, w.clone())));
+        labels = hcl::terragrunt::unit_labels(file, &unit.config);
+        depends_on.extend(unit.config.dependencies.iter().map(|d| d.dir.clone()));
+        depends_on.extend(unit.config.dependency_paths.iter().cloned());
+        depends_on.dedup();
+        source = match unit.source {
+            Some(hcl::terragrunt::UnitSource::Local(dir)) if dir.is_dir() => Some(dir),
+            other => {
+                unread = Some(other);
+                None
+            }
+        };
     }
-    match &stack.source {
+    match &source {
         Some(dir) => {
             hcl::load(dir, &options, &mut part).map_err(error)?;
             for (state, (path, _)) in files.states.iter().zip(&stack.states) {
@@ -128,21 +157,21 @@ fn load_stack<'a>(
             }
         }
     }
-    if part.inputs.is_empty() && stack.terragrunt.is_some() {
-        let file = stack.terragrunt.as_deref().unwrap_or(&stack.dir);
-        hcl::terragrunt::unread_unit(&mut part, &stack.dir, &options, stack.remote_source.as_deref(), file);
+    if part.inputs.is_empty()
+        && let (Some(file), Some(unread)) = (&stack.terragrunt, unread)
+    {
+        hcl::terragrunt::unread_unit(&mut part, &stack.dir, &options, unread.as_ref(), file);
     }
-    let labels = stack.terragrunt.as_deref().map(hcl::terragrunt::env_labels).unwrap_or_default();
     for input in &mut part.inputs {
         input.labels.clone_from(&labels);
         input.name = Some(stack.name.clone());
         input.place.clone_from(&stack.place);
         input.workspace.clone_from(&stack.workspace);
-        if stack.source.is_some() {
+        if source.is_some() {
             input.path.clone_from(&stack.dir);
         }
     }
-    Ok(part)
+    Ok((part, depends_on))
 }
 
 /// A progress line on standard error, shown only on a terminal outside CI.

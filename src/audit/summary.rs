@@ -50,6 +50,11 @@ pub struct StackSummary {
     /// Why the stack could not be analysed; its other fields are then what was
     /// found before the error.
     pub error: Option<String>,
+    /// The stacks a Terragrunt unit depends on (`dependency` blocks and
+    /// `dependencies { paths }`), by name; a directory that is no stack of the
+    /// audit by its path.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
 }
 
 /// Links between environments.
@@ -112,6 +117,7 @@ pub fn stacks(
     stacks: &[Stack],
     stack_of: &[usize],
     errors: &[Option<String>],
+    dependencies: &[Vec<std::path::PathBuf>],
     graph: &Graph<'_, '_>,
     envs: &Environments<'_>,
     report: &Report,
@@ -134,6 +140,8 @@ pub fn stacks(
         };
         *tiers[s].entry(name).or_default() += 1;
     }
+    let by_dir: crate::hash::FastMap<std::path::PathBuf, &str> =
+        stacks.iter().map(|s| (super::link::unit_key(&s.dir), s.name.as_str())).collect();
     let by_name: crate::hash::FastMap<&str, usize> =
         stacks.iter().enumerate().map(|(i, s)| (s.name.as_str(), i)).collect();
     let mut inputs_of: Vec<Vec<usize>> = vec![Vec::new(); stacks.len()];
@@ -174,6 +182,12 @@ pub fn stacks(
                 read,
                 findings: findings[s],
                 error: errors.get(s).cloned().flatten(),
+                depends_on: dependencies
+                    .get(s)
+                    .into_iter()
+                    .flatten()
+                    .map(|d| by_dir.get(d).map_or_else(|| d.display().to_string(), |n| (*n).to_owned()))
+                    .collect(),
             }
         })
         .collect()
@@ -339,6 +353,9 @@ pub fn write_text(w: &mut dyn std::io::Write, stacks: &[StackSummary], matrix: &
             (_, Some(why)) if s.environment.is_some() => writeln!(w, "  {:<width$}  because {}", "", clean(why))?,
             (_, Some(why)) => writeln!(w, "  {:<width$}  {}", "", clean(why))?,
             (_, None) => {}
+        }
+        if !s.depends_on.is_empty() {
+            writeln!(w, "  {:<width$}  depends on {}", "", clean(&s.depends_on.join(", ")))?;
         }
     }
     writeln!(w, "\nenvironment matrix (from → to: links by kind; * joins production and non-production)")?;

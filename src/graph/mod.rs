@@ -93,6 +93,9 @@ pub struct Link {
     pub related: Vec<NodeIndex>,
     /// For a setting: the host and port it names (`db.stg.example.com:5432`).
     pub endpoint: Option<String>,
+    /// For a setting whose value is another stack's output: the Terragrunt
+    /// dependency it comes through.
+    pub through: Option<std::sync::Arc<crate::model::Through>>,
 }
 
 impl Link {
@@ -449,7 +452,8 @@ impl<'m, 'a> Builder<'m, 'a> {
         });
         // 2. Configuration references, where no known value already made the link.
         for reference in &r.references {
-            let Some(&j) = self.by_address.get(&(r.input, &reference.target)) else { continue };
+            let Some(input) = reference.target_input(r.input) else { continue };
+            let Some(&j) = self.by_address.get(&(input, &reference.target)) else { continue };
             // Another stack's outputs pass through `terraform_remote_state`: the values
             // it gives make the links, the data source itself is no end.
             if reference.target.mode == Mode::Data && reference.target.kind == "terraform_remote_state" {

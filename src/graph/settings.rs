@@ -426,7 +426,7 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
                         named
                     };
                     if !named.is_empty() {
-                        targets.extend(named.into_iter().map(|o| (o, Derivation::KnownValue, None, None)));
+                        targets.extend(named.into_iter().map(Target::known));
                         push_edges(&mut edges, &mut seen, n, &s.path, targets);
                         continue;
                     }
@@ -438,7 +438,7 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
                                 value: value.trim().to_owned(),
                             }))
                         });
-                        targets.push((node, Derivation::KnownValue, None, None));
+                        targets.push(Target::known(node));
                         push_edges(&mut edges, &mut seen, n, &s.path, targets);
                         continue;
                     }
@@ -458,13 +458,13 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
                                     value: e.host.clone(),
                                 }))
                             });
-                            targets.push((node, Derivation::KnownValue, address, scheme));
+                            targets.push(Target { endpoint: address, scheme, ..Target::known(node) });
                         } else {
-                            targets.extend(
-                                owners
-                                    .into_iter()
-                                    .map(|o| (o, Derivation::KnownValue, address.clone(), scheme.clone())),
-                            );
+                            targets.extend(owners.into_iter().map(|o| Target {
+                                endpoint: address.clone(),
+                                scheme: scheme.clone(),
+                                ..Target::known(o)
+                            }));
                         }
                     }
                 }
@@ -474,8 +474,13 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
                         if !path_within(&s.path, &reference.attribute) {
                             continue;
                         }
-                        if let Some(&j) = graph.by_address(r.input, &reference.target) {
-                            targets.push((graph.resource_nodes[j], reference.derivation, None, None));
+                        let Some(input) = reference.target_input(r.input) else { continue };
+                        if let Some(&j) = graph.by_address(input, &reference.target) {
+                            targets.push(Target {
+                                derivation: reference.derivation,
+                                through: reference.through.clone(),
+                                ..Target::known(graph.resource_nodes[j])
+                            });
                         }
                     }
                 }
@@ -488,8 +493,26 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
     }
 }
 
-/// A setting's target: the node, how it was found, the endpoint and scheme it names.
-type Target = (NodeIndex, Derivation, Option<String>, Option<String>);
+/// A setting's target.
+struct Target {
+    /// The node.
+    node: NodeIndex,
+    /// How it was found.
+    derivation: Derivation,
+    /// The endpoint the setting names (`db.stg.example.com:5432`).
+    endpoint: Option<String>,
+    /// The scheme it names (`postgres`).
+    scheme: Option<String>,
+    /// The Terragrunt dependency the value comes through.
+    through: Option<std::sync::Arc<crate::model::Through>>,
+}
+
+impl Target {
+    /// A node a known value names.
+    fn known(node: NodeIndex) -> Target {
+        Target { node, derivation: Derivation::KnownValue, endpoint: None, scheme: None, through: None }
+    }
+}
 
 /// The `connects-to` edges from `n`'s setting at `path` to its targets, once each.
 fn push_edges(
@@ -499,7 +522,7 @@ fn push_edges(
     path: &str,
     targets: Vec<Target>,
 ) {
-    for (to, derivation, endpoint, scheme) in targets {
+    for Target { node: to, derivation, endpoint, scheme, through } in targets {
         if to == n || !seen.insert((n, to, path.to_owned())) {
             continue;
         }
@@ -509,7 +532,7 @@ fn push_edges(
             .and_then(|(_, p)| p.parse::<u32>().ok())
             .map(|p| vec![(p, p)])
             .unwrap_or_default();
-        let link = Link { via: n, protocol: scheme.unwrap_or_default(), ports, related: Vec::new(), endpoint };
+        let link = Link { via: n, protocol: scheme.unwrap_or_default(), ports, related: Vec::new(), endpoint, through };
         edges.push((
             n,
             to,

@@ -144,6 +144,18 @@ pub enum InputError {
         /// The parser's message.
         message: String,
     },
+    /// A state OpenTofu has encrypted (`encrypted_data`): its resources are not readable.
+    #[error("{} is a state OpenTofu has encrypted; envwall cannot read its resources", path.display())]
+    #[diagnostic(
+        code(envwall::input::encrypted_state),
+        help(
+            "decrypt it with OpenTofu: `tofu show -json > state.json` in the stack's directory, with its encryption settings, then pass state.json"
+        )
+    )]
+    EncryptedState {
+        /// The file.
+        path: PathBuf,
+    },
     /// Valid JSON that no Terraform command writes.
     #[error("{} is JSON but not Terraform plan or state output ({found})", path.display())]
     #[diagnostic(
@@ -506,6 +518,9 @@ fn detect(path: &Path, doc: &RawDoc<'_>) -> Result<InputKind, InputError> {
         if doc.values.is_some() || only_versions {
             return Ok(InputKind::ShowState);
         }
+    }
+    if doc.keys.iter().any(|k| &**k == "encrypted_data") && doc.keys.iter().any(|k| &**k == "encryption_version") {
+        return Err(InputError::EncryptedState { path: path.to_owned() });
     }
     let found = if doc.keys.is_empty() {
         "an empty object".to_owned()

@@ -62,6 +62,7 @@ pub(crate) fn lower<'a>(path: &Path, id: InputId, doc: RawDoc<'a>, model: &mut M
                     target: t.address.into(),
                     target_attribute: t.attribute.map(Into::into),
                     derivation: t.derivation,
+                    through: None,
                 })
                 .collect();
             for (attribute, locals) in found.through_locals {

@@ -328,12 +328,41 @@ pub struct Reference {
     /// The attribute path in the referencing resource (`ingress`, `vpc_id`,
     /// `environment[0].variables`).
     pub attribute: std::sync::Arc<[OwnedStep]>,
-    /// The referenced instance, in the same input.
+    /// The referenced instance, in the same input unless `through` says otherwise.
     pub target: std::sync::Arc<Address>,
     /// The attribute of the target that is read (`id`, `arn`), when known.
     pub target_attribute: Option<smol_str::SmolStr>,
     /// How the link was found.
     pub derivation: Derivation,
+    /// When the target is another stack's: the Terragrunt dependency whose
+    /// outputs lead there.
+    pub through: Option<std::sync::Arc<Through>>,
+}
+
+impl Reference {
+    /// The input that holds the target, `own` being the referencing resource's;
+    /// `None` when the target is another stack's and that stack is not loaded.
+    pub fn target_input(&self, own: usize) -> Option<usize> {
+        match &self.through {
+            None => Some(own),
+            Some(t) => t.input,
+        }
+    }
+}
+
+/// A Terragrunt `dependency` block whose outputs a value comes from: the
+/// producing unit's resources are another stack's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Through {
+    /// The block's name (`dependency "db"`).
+    pub dependency: smol_str::SmolStr,
+    /// The producing unit's directory, absolute and normalised.
+    pub unit: PathBuf,
+    /// Whether the block has `mock_outputs`, which Terragrunt gives before the
+    /// producer is applied and envwall never follows.
+    pub mocked: bool,
+    /// The producing unit's input, once the stacks are loaded together.
+    pub input: Option<usize>,
 }
 
 /// How an edge between two resources was established, strongest first.

@@ -32,7 +32,26 @@ pub(crate) fn crossing_settings(
         t.label = link.endpoint.clone();
         let mut finding = finding(code, f, t, link, &e.weight().attribute, message);
         finding.traffic = None;
+        if let Some(through) = &link.through {
+            finding.notes.push(through_note(ctx, through));
+        }
         out.push(finding);
     }
     out
+}
+
+/// How a value reaches another stack: the Terragrunt dependency it is an output of.
+fn through_note(ctx: &Context<'_, '_, '_, '_>, through: &crate::model::Through) -> String {
+    let unit = through
+        .input
+        .and_then(|i| ctx.graph.model.inputs[i].name.clone())
+        .unwrap_or_else(|| through.unit.display().to_string());
+    let mut note =
+        format!("the value is an output of unit `{unit}`, through Terragrunt `dependency \"{}\"`", through.dependency);
+    if through.mocked {
+        note.push_str(
+            "; the block's `mock_outputs`, which Terragrunt gives before that unit is applied, are not followed",
+        );
+    }
+    note
 }

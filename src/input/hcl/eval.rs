@@ -347,6 +347,16 @@ impl Eval<'_, '_> {
                 _ => return Err(EvalError::new("only a list can be expanded with `...`", span.get())),
             }
         }
+        if let Some(host) = self.world.host
+            && !functions::exists(name)
+        {
+            if args.iter().any(EvalValue::has_unknown) {
+                return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));
+            }
+            if let Some(result) = host.call(name, &args) {
+                return result.map_err(|message| EvalError::new(format!("{name}: {message}"), span.get()));
+            }
+        }
         if !functions::exists(name) {
             self.world.unsupported_function(name, self.file, span.get());
             return Ok(unknown_from(&args.iter().collect::<Vec<_>>()));

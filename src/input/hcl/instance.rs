@@ -298,6 +298,20 @@ pub(crate) struct World<'t> {
     /// whether running out has been said.
     total: std::cell::Cell<u64>,
     total_said: std::cell::Cell<bool>,
+    /// The names and functions a language built on HCL adds (Terragrunt's
+    /// `include`, `dependency`, `find_in_parent_folders`), when evaluating one.
+    pub host: Option<&'t dyn Host>,
+}
+
+/// What a language built on HCL adds to Terraform's expressions: root names and
+/// functions. Terraform's own come first only where the host has none of that
+/// name.
+pub(crate) trait Host {
+    /// The value of the root name `name` (`include`), when the host has it.
+    fn root(&self, name: &str) -> Option<EvalValue>;
+    /// The result of the function `name`, when the host has it: `Err` says what
+    /// is wrong with the arguments. Never called with unknown arguments.
+    fn call(&self, name: &str, args: &[EvalValue]) -> Option<Result<EvalValue, String>>;
 }
 
 /// The most steps one evaluation may take: a local, an output, a variable, a
@@ -361,6 +375,7 @@ impl<'t> World<'t> {
             budget: std::cell::Cell::new(Budget::FULL),
             total: std::cell::Cell::new(MAX_TOTAL_STEPS),
             total_said: std::cell::Cell::new(false),
+            host: None,
         }
     }
 
@@ -693,6 +708,13 @@ impl<'t> World<'t> {
         Some(found.outputs.clone())
     }
 
+    /// The root module's locals, by name.
+    pub fn root_locals(&self) -> Map {
+        let Some(config) = self.config(0) else { return Map::new() };
+        let names: Vec<&str> = config.locals.keys().copied().collect();
+        names.into_iter().map(|n| (n.to_owned(), self.local(0, n, None).unwrap_or(EvalValue::unknown()))).collect()
+    }
+
     /// The root module's outputs.
     pub fn root_outputs(&self) -> EvalValue {
         let Some(config) = self.config(0) else { return EvalValue::Map(Map::new()) };
@@ -755,7 +777,7 @@ impl<'t> World<'t> {
 
     /// An output of a module that was not read: unknown, from the module.
     fn unread_output(&self, module: Arc<Address>, output: Option<SmolStr>) -> EvalValue {
-        let origin = Origin { address: module, attribute: output };
+        let origin = Origin { address: module, attribute: output, through: None };
         self.record(origin.clone());
         EvalValue::Unknown(Origins::one(origin))
     }
@@ -1047,6 +1069,9 @@ impl<'t> World<'t> {
         }
         let instance = ev.instance;
         let attr = |i: usize| ops.get(i).and_then(|o| Some((o.attr()?.as_str(), o.span.get())));
+        if let Some(v) = self.host.and_then(|h| h.root(name)) {
+            return ev.operators(v, ops).map(Some);
+        }
         let value = match name {
             "var" | "local" => {
                 let Some((n, span)) = attr(0) else { return Ok(None) };
@@ -1194,7 +1219,7 @@ impl<'t> World<'t> {
         // attribute (unknown, from this instance, when only the provider knows it);
         // else the object of its configured values.
         let read = |i: usize, attribute: Option<SmolStr>| {
-            let origin = Origin { address: self.address(instance, r, i), attribute };
+            let origin = Origin { address: self.address(instance, r, i), attribute, through: None };
             self.record(origin.clone());
             let body = self.body(instance, r, i);
             match (&origin.attribute, body) {
@@ -1232,7 +1257,7 @@ impl<'t> World<'t> {
                     };
                     return ev.resource_operators(empty, ops).map(Some);
                 }
-                let origin = Origin { address: self.address(instance, r, 0), attribute };
+                let origin = Origin { address: self.address(instance, r, 0), attribute, through: None };
                 self.record(origin.clone());
                 return Ok(Some(EvalValue::Unknown(Origins::one(origin))));
             }
@@ -1282,7 +1307,7 @@ impl<'t> World<'t> {
             let mut origins = key.all_origins();
             for i in 0..instances.len() {
                 let address = self.address(instance, r, i);
-                origins = origins.union(&Origins::one(Origin { address, attribute: attr_at(1) }));
+                origins = origins.union(&Origins::one(Origin { address, attribute: attr_at(1), through: None }));
             }
             return Ok(Some(EvalValue::Unknown(origins)));
         }
@@ -1292,7 +1317,7 @@ impl<'t> World<'t> {
 }
 
 /// `path` relative to `base` (`modules/net`, `../shared/net`, `.`), lexically.
-fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
+pub(crate) fn relative_to(path: &std::path::Path, base: &std::path::Path) -> String {
     let (path, base) = (normalize(path), normalize(base));
     fn parts(p: &std::path::Path) -> Vec<std::path::Component<'_>> {
         p.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect()

@@ -57,6 +57,9 @@ pub struct Options {
     /// Root variable values set from outside as values (a Terragrunt unit's
     /// `inputs`), ranked like `TF_VAR_*`.
     pub inputs: Vec<(String, EvalValue)>,
+    /// Files written into the root module's directory before it is read (a
+    /// Terragrunt unit's `generate` blocks).
+    pub generated: Vec<terragrunt::config::Generated>,
     /// Other stacks' states that `terraform_remote_state` data sources may read,
     /// shared by every stack of an audit.
     pub remote_states: Arc<[RemoteState]>,
@@ -124,25 +127,54 @@ pub fn backend(dir: &Path) -> Option<(String, std::collections::BTreeMap<String,
 
 /// The root outputs of the root module at `dir`, as far as its source decides them.
 pub fn root_outputs(dir: &Path, options: &Options) -> Result<EvalValue, InputError> {
-    let mut tree = parse::read_tree(dir)?;
-    let var_dir = read_var_files(&mut tree, options)?;
+    let (tree, var_dir) = read_root(dir, options)?;
     Ok(world(&tree, var_dir, options).root_outputs())
 }
 
-/// A Terragrunt unit's `inputs = { ... }`, evaluated as far as constants go
-/// (Terragrunt functions such as `find_in_parent_folders` are unknown).
-pub fn terragrunt_inputs(path: &Path) -> Result<Vec<(String, EvalValue)>, InputError> {
-    let (file, warnings) = parse::parse_file_as_hcl(path)?;
-    let root = path.parent().map(Path::to_owned).unwrap_or_default();
-    let mut tree =
-        Tree { dirs: vec![parse::Dir { path: root, files: vec![file] }], calls: FastMap::default(), warnings };
-    tree.warnings.clear();
-    let world = World::new(&tree, FastMap::default(), "default".into());
-    let Some(attr) = tree.dirs[0].files[0].body.get_attribute("inputs") else { return Ok(Vec::new()) };
-    Ok(match world.eval_setting(0, (0, 0), &attr.value) {
-        EvalValue::Map(m) => m.into_iter().map(|(k, v)| (k.into(), v)).collect(),
-        _ => Vec::new(),
-    })
+/// Reads the root module at `path` with what `options` add to it (generated
+/// files, variable files); the index of the variable files' directory. A root
+/// module call whose `source` is an expression is read from the source its
+/// variables and locals give (OpenTofu's early evaluation), when they give one.
+fn read_root(path: &Path, options: &Options) -> Result<(Tree, usize), InputError> {
+    let read = |early: &FastMap<String, String>| -> Result<(Tree, usize), InputError> {
+        let mut tree = parse::read_tree(path, early)?;
+        parse::add_generated(&mut tree, &options.generated)?;
+        let var_dir = read_var_files(&mut tree, options)?;
+        Ok((tree, var_dir))
+    };
+    let (tree, var_dir) = read(&FastMap::default())?;
+    let early = early_sources(&tree, var_dir, options);
+    if early.is_empty() { Ok((tree, var_dir)) } else { read(&early) }
+}
+
+/// The root module calls whose `source` is an expression that the variables and
+/// locals decide, with the source they give (`./modules/${var.tier}`).
+fn early_sources(tree: &Tree, var_dir: usize, options: &Options) -> FastMap<String, String> {
+    let expressions: Vec<((usize, usize), &str, &ir::Expr)> = tree.dirs[0]
+        .files
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, f)| {
+            f.body.get_blocks("module").filter_map(move |b| {
+                let source = b.body.get_attribute("source")?;
+                let literal = matches!(&source.value.kind, ir::Kind::String(_))
+                    || matches!(&source.value.kind, ir::Kind::Template(e) if e.iter().all(|x| matches!(x, ir::Element::Literal(_))));
+                let name = b.labels.first()?;
+                (!literal).then_some(((0, fi), &**name, &source.value))
+            })
+        })
+        .collect();
+    if expressions.is_empty() {
+        return FastMap::default();
+    }
+    let world = world(tree, var_dir, options);
+    expressions
+        .into_iter()
+        .filter_map(|(file, name, expr)| {
+            let value = world.eval_setting(0, file, expr);
+            value.to_text().map(|s| (name.to_owned(), s.into_owned()))
+        })
+        .collect()
 }
 
 impl Options {
@@ -209,8 +241,7 @@ pub fn file_facts(path: &Path) -> Result<FileFacts, InputError> {
 
 /// Reads the root module at `path` into `model`.
 pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Result<(), InputError> {
-    let mut tree = parse::read_tree(path)?;
-    let var_dir = read_var_files(&mut tree, options)?;
+    let (mut tree, var_dir) = read_root(path, options)?;
     let input = model.inputs.len();
     model.warnings.extend(tree.warnings.drain(..).map(|m| Warning::about(input, m)));
     let first_file = model.files.len();
@@ -265,7 +296,10 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
             let mut seen: FastSet<usize> = FastSet::default();
             for o in origins {
                 let target = key(&o.address);
-                let known = existing.contains(&target) || (split && by_value.contains(&o.address));
+                // Another stack's resource, through a Terragrunt dependency, is
+                // found once the stacks are loaded together.
+                let known =
+                    o.through.is_some() || existing.contains(&target) || (split && by_value.contains(&o.address));
                 if target == key(&l.address) || !known || !seen.insert(target) {
                     continue;
                 }
@@ -274,6 +308,7 @@ pub(crate) fn load(path: &Path, options: &Options, model: &mut Model<'_>) -> Res
                     target: o.address,
                     target_attribute: o.attribute,
                     derivation: Derivation::ConfigReference,
+                    through: o.through,
                 });
             }
         }

@@ -66,7 +66,9 @@ pub(crate) struct Tree {
 
 /// Reads the root module at `root` (a directory, or a single file) and, level by
 /// level, every module it calls.
-pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
+/// `early` gives root module calls' sources that are expressions (OpenTofu's
+/// early evaluation), by call name, as worked out from the variables and locals.
+pub(crate) fn read_tree(root: &Path, early: &FastMap<String, String>) -> Result<Tree, InputError> {
     let mut tree = Tree { dirs: Vec::new(), calls: FastMap::default(), warnings: Vec::new() };
     let (root_dir, root_files) = if root.is_dir() {
         (root.to_owned(), module_files(root, &mut tree.warnings)?)
@@ -124,12 +126,23 @@ pub(crate) fn read_tree(root: &Path) -> Result<Tree, InputError> {
                 parsed_files.push(file);
             }
             overrides::apply(&mut parsed_files)?;
-            for call in module_calls(&parsed_files) {
+            for mut call in module_calls(&parsed_files) {
+                if base == 0
+                    && let Some(source) = early.get(&call.name)
+                {
+                    call.source.clone_from(source);
+                    call.expression = false;
+                }
                 for key in &keys {
                     let call_key = if key.is_empty() { call.name.clone() } else { format!("{key}.{}", call.name) };
                     let target = resolve_source(&dir, &call, &call_key, &downloaded);
                     let Some(target) = target else {
-                        if is_remote_source(&call.source) {
+                        if call.expression {
+                            tree.warnings.push(format!(
+                                "{}: module `{call_key}`: source `{}` is an expression whose value is not known here (OpenTofu evaluates variables and locals in a root module's sources; Terraform refuses any expression). Its resources are not analysed; its outputs are unknown values of this stack",
+                                call.at, call.source
+                            ));
+                        } else if is_remote_source(&call.source) {
                             missing.push(format!("`{call_key}` (source `{}`, {})", call.source, call.at));
                         } else {
                             tree.warnings.push(format!(
@@ -339,6 +352,47 @@ pub(crate) fn parse_file_as_hcl(path: &Path) -> Result<(File, Vec<String>), Inpu
     parse_text(path, text)
 }
 
+/// Adds the files a Terragrunt unit's `generate` blocks write to the root
+/// module, as Terragrunt writes them into its working directory: a file of the
+/// same name is replaced, unless `if_exists` is `skip` or `error` (then it
+/// stays, and for `error` the warning says that Terragrunt stops there).
+pub(crate) fn add_generated(
+    tree: &mut Tree,
+    generated: &[super::terragrunt::config::Generated],
+) -> Result<(), InputError> {
+    for g in generated {
+        if g.path.contains(['/', '\\']) || terraform_name(&g.path).is_none() || g.path.ends_with(".json") {
+            continue;
+        }
+        let root = &mut tree.dirs[0];
+        let path = root.path.join(&g.path);
+        let existing = root.files.iter().position(|f| f.path.file_name().is_some_and(|n| *n == *g.path));
+        if existing.is_some() {
+            match g.if_exists.as_str() {
+                "skip" => continue,
+                "error" => {
+                    tree.warnings.push(format!(
+                        "{}: a `generate` block writes this file, which the module has, with if_exists = \"error\": Terragrunt stops here; the module's own file is read",
+                        path.display()
+                    ));
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        let (file, warnings) = parse_text(&path, g.contents.clone())?;
+        tree.warnings.extend(warnings);
+        match existing {
+            Some(i) => root.files[i] = file,
+            None => {
+                root.files.push(file);
+                root.files.sort_by(|a, b| a.path.file_name().cmp(&b.path.file_name()));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Reads a `.tfvars` or `.tfvars.json` file: a body of attributes.
 pub(crate) fn parse_var_file(path: &Path) -> Result<(File, Vec<String>), InputError> {
     let text = read_text(path, FileKind::Variables)?;
@@ -492,6 +546,8 @@ pub(crate) use crate::model::line_column;
 pub(crate) struct Call {
     pub name: String,
     pub source: String,
+    /// Whether `source` is an expression, as written, rather than a string.
+    pub expression: bool,
     /// The file the call is written in.
     file: PathBuf,
     /// Where: `path:line:column`.
@@ -503,16 +559,26 @@ pub(crate) fn module_calls(files: &[File]) -> Vec<Call> {
     for file in files {
         for block in file.body.get_blocks("module") {
             let Some(name) = block.labels.first() else { continue };
-            let source = match block.body.get_attribute("source").map(|a| &a.value.kind) {
-                Some(ir::Kind::String(s)) => s.to_string(),
-                Some(ir::Kind::Template(elements)) => elements
+            let attr = block.body.get_attribute("source");
+            let literal = |elements: &[ir::Element]| -> Option<String> {
+                elements
                     .iter()
-                    .filter_map(|e| match e {
+                    .map(|e| match e {
                         ir::Element::Literal(l) => Some(&**l),
                         _ => None,
                     })
-                    .collect(),
-                _ => String::new(),
+                    .collect()
+            };
+            let (source, expression) = match attr.map(|a| &a.value.kind) {
+                Some(ir::Kind::String(s)) => (s.to_string(), false),
+                Some(ir::Kind::Template(elements)) if literal(elements).is_some() => {
+                    (literal(elements).unwrap_or_default(), false)
+                }
+                Some(_) => {
+                    let written = attr.and_then(|a| a.value.span.get()).and_then(|r| file.text.get(r));
+                    (written.unwrap_or_default().to_owned(), true)
+                }
+                None => (String::new(), false),
             };
             let at = match block.span.get() {
                 Some(span) => {
@@ -521,7 +587,7 @@ pub(crate) fn module_calls(files: &[File]) -> Vec<Call> {
                 }
                 None => file.path.display().to_string(),
             };
-            out.push(Call { name: name.to_string(), source, file: file.path.clone(), at });
+            out.push(Call { name: name.to_string(), source, expression, file: file.path.clone(), at });
         }
     }
     out

@@ -29,6 +29,9 @@ pub struct Origin {
     pub address: Arc<Address>,
     /// The attribute read (`id`), when the expression names one.
     pub attribute: Option<SmolStr>,
+    /// When the instance is another stack's: the Terragrunt dependency whose
+    /// outputs lead there.
+    pub through: Option<Arc<crate::model::Through>>,
 }
 
 /// Where an unknown value comes from; empty when it is not known (a function lost
@@ -148,6 +151,22 @@ impl EvalValue {
             }
         });
         complete.then_some(out)
+    }
+
+    /// The value with every unknown's origins marked as another stack's,
+    /// reached through the Terragrunt dependency `through`.
+    pub fn through(self, through: &Arc<crate::model::Through>) -> EvalValue {
+        match self {
+            EvalValue::Unknown(o) => {
+                EvalValue::Unknown(Origins(o.0.map(|all| {
+                    all.iter().map(|x| Origin { through: Some(Arc::clone(through)), ..x.clone() }).collect()
+                })))
+            }
+            EvalValue::List(items) => EvalValue::List(items.into_iter().map(|v| v.through(through)).collect()),
+            EvalValue::Map(m) => EvalValue::Map(m.into_iter().map(|(k, v)| (k, v.through(through))).collect()),
+            EvalValue::Sensitive(v) => EvalValue::Sensitive(Box::new(v.through(through))),
+            v => v,
+        }
     }
 
     /// The union of the origins of every unknown in the value.

@@ -4,9 +4,12 @@
 //! listed with its inputs and no resources, with a warning that says why. Shared by
 //! `check` (a unit's directory or its `terragrunt.hcl`) and `audit`.
 
+pub mod config;
+
 use std::path::{Path, PathBuf};
 
 use super::Options;
+use super::value::EvalValue;
 use crate::input::InputError;
 use crate::model::{Input, InputKind, Model, Warning};
 
@@ -14,11 +17,28 @@ use crate::model::{Input, InputKind, Model, Warning};
 pub const UNIT_FILE: &str = "terragrunt.hcl";
 
 /// Where a unit's module is.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum UnitSource {
-    /// A local directory (`../../modules//vpc`).
+    /// A local directory (`../../modules//vpc`), or a remote module's local copy.
     Local(PathBuf),
-    /// Anything else (`git::…`, `tfr:///…`, an expression), which is not fetched.
+    /// A remote module (`git::…`, `tfr:///…`) that is not here: envwall does not
+    /// fetch modules.
     Remote(String),
+    /// An expression whose value is not known here, as written.
+    Unknown(String),
+}
+
+impl UnitSource {
+    /// Why a unit with this source has no resources, when it has none.
+    fn why_unread(&self) -> String {
+        match self {
+            UnitSource::Local(dir) => format!("its module directory {} cannot be read", dir.display()),
+            UnitSource::Remote(s) => format!(
+                "its module source `{s}` is not a local path, and envwall does not fetch modules (run `terragrunt init` to fill .terragrunt-cache, or map the source to a checkout with --module-source)"
+            ),
+            UnitSource::Unknown(s) => format!("its module source `{s}` is not known here"),
+        }
+    }
 }
 
 /// Whether a module source is a local path.
@@ -56,21 +76,54 @@ pub fn mapped_source(source: &str, mappings: &[(String, PathBuf)]) -> Option<Pat
     Some(super::normalize(&dir.join(module_dir(rest))))
 }
 
-/// A unit's `terraform { source }`, `None` when it has none (or the file cannot be
-/// read). A remote source is read from the unit's `.terragrunt-cache` when
-/// Terragrunt has downloaded it, else from the checkout `--module-source` maps it
-/// to.
-pub fn unit_source(file: &Path) -> Option<UnitSource> {
-    match read_unit_source(file)? {
-        UnitSource::Remote(s) => {
-            let cached = file.parent().and_then(cached_module);
-            match cached.or_else(|| mapped_source(&s, MODULE_SOURCES.get().map_or(&[], Vec::as_slice))) {
-                Some(dir) => Some(UnitSource::Local(dir)),
-                None => Some(UnitSource::Remote(s)),
-            }
+/// A unit's configuration and where its module is (`None`: it names none).
+pub struct EvaluatedUnit {
+    /// The configuration, merged with its includes.
+    pub config: config::Unit,
+    /// Its module.
+    pub source: Option<UnitSource>,
+}
+
+/// Evaluates the unit `file` (see [`config::evaluate`]) and finds its module: a
+/// local path is read where it is; a remote source from the unit's
+/// `.terragrunt-cache` when Terragrunt has downloaded it, else from the checkout
+/// `--module-source` maps it to.
+pub fn evaluate_unit(
+    file: &Path,
+    outputs: &dyn Fn(&config::Dependency) -> Option<EvalValue>,
+) -> Result<EvaluatedUnit, InputError> {
+    let config = config::evaluate(file, outputs)?;
+    let unit_dir = file.parent().unwrap_or(Path::new("."));
+    let source = config.source.as_ref().map(|source| match source {
+        config::Source::Known(s) if is_local(s) || Path::new(s).is_absolute() => {
+            UnitSource::Local(super::normalize(&unit_dir.join(module_dir(s))))
         }
-        local => Some(local),
-    }
+        config::Source::Known(s) => {
+            let local =
+                cached_module(unit_dir).or_else(|| mapped_source(s, MODULE_SOURCES.get().map_or(&[], Vec::as_slice)));
+            local.map_or_else(|| UnitSource::Remote(s.clone()), UnitSource::Local)
+        }
+        // What Terragrunt downloaded is there whatever the expression says.
+        config::Source::Unknown(s) => {
+            cached_module(unit_dir).map_or_else(|| UnitSource::Unknown(s.clone()), UnitSource::Local)
+        }
+    });
+    Ok(EvaluatedUnit { config, source })
+}
+
+/// A unit's module (`None` when it names none, or the unit cannot be read).
+pub fn unit_source(file: &Path) -> Option<UnitSource> {
+    evaluate_unit(file, &|_| None).ok()?.source
+}
+
+/// The outputs of the unit at `dir` as its source decides them: its module's
+/// outputs with the unit's inputs. `None` when the unit or its module cannot be
+/// read.
+pub fn source_outputs(dir: &Path) -> Option<EvalValue> {
+    let unit = evaluate_unit(&dir.join(UNIT_FILE), &|_| None).ok()?;
+    let Some(UnitSource::Local(module)) = unit.source else { return None };
+    let options = Options { inputs: unit.config.inputs, ..Options::default() };
+    super::root_outputs(&module, &options).ok()
 }
 
 /// The working directory Terragrunt prepared for a unit in its
@@ -99,20 +152,6 @@ fn cached_module(unit_dir: &Path) -> Option<PathBuf> {
         })
         .max_by_key(|e| e.metadata().ok().and_then(|m| m.modified().ok()))
         .map(|e| e.path().to_owned())
-}
-
-fn read_unit_source(file: &Path) -> Option<UnitSource> {
-    let text = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source)?;
-    let body = hcl_edit::parser::parse_body(&text).ok()?;
-    let block = body.get_blocks("terraform").next()?;
-    let source = match &block.body.get_attribute("source")?.value {
-        hcl_edit::expr::Expression::String(s) => s.value().clone(),
-        other => return Some(UnitSource::Remote(other.to_string().trim().to_owned())),
-    };
-    if !is_local(&source) {
-        return Some(UnitSource::Remote(source));
-    }
-    Some(UnitSource::Local(super::normalize(&file.parent()?.join(module_dir(&source)))))
 }
 
 /// Whether a `terragrunt.hcl` is a root configuration that units include, not a
@@ -153,16 +192,12 @@ pub fn unit_file(path: &Path) -> Option<PathBuf> {
 /// them in the unit's parent directories.
 const ENV_FILES: [&str; 3] = ["env.hcl", "region.hcl", "account.hcl"];
 
-/// The locals that conventionally name an environment.
-const ENV_LOCALS: [&str; 4] = ["environment", "env", "stage", "account_name"];
-
-/// The environment names the unit's parent folders declare: the conventional
-/// locals (`environment`, `env`, `stage`, `account_name`) of the nearest
-/// `env.hcl`, `region.hcl` and `account.hcl` above it (as
-/// `read_terragrunt_config(find_in_parent_folders("env.hcl"))` reads them),
-/// nearest first, each with where it is written. The search stops at the
-/// repository's root.
-pub fn env_labels(file: &Path) -> Vec<(String, String)> {
+/// The environment names the unit's parent folders declare, for a unit whose
+/// configuration reads none of them: the conventional locals (`environment`,
+/// `env`, `stage`, `account_name`) of the nearest `env.hcl`, `region.hcl` and
+/// `account.hcl` above it, nearest first, each with where it is written. The
+/// search stops at the repository's root.
+pub fn parent_labels(file: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut found = [false; ENV_FILES.len()];
     let mut dir = file.parent().map(Path::to_owned);
@@ -178,7 +213,7 @@ pub fn env_labels(file: &Path) -> Vec<(String, String)> {
             };
             let Ok(body) = hcl_edit::parser::parse_body(text.trim_start_matches('\u{feff}')) else { continue };
             for locals in body.get_blocks("locals") {
-                for key in ENV_LOCALS {
+                for key in config::ENV_LOCALS {
                     if let Some(hcl_edit::expr::Expression::String(s)) =
                         locals.body.get_attribute(key).map(|a| &a.value)
                     {
@@ -195,38 +230,45 @@ pub fn env_labels(file: &Path) -> Vec<(String, String)> {
     out
 }
 
+/// The environment names a unit declares: those of the configurations it reads,
+/// else those of its parent folders' conventional files.
+pub fn unit_labels(file: &Path, unit: &config::Unit) -> Vec<(String, String)> {
+    if unit.labels.is_empty() { parent_labels(file) } else { unit.labels.clone() }
+}
+
+/// The options a unit's module is read with: the unit's inputs as its root
+/// variables (ranked like `TF_VAR_*`), and the files its `generate` blocks write.
+pub fn unit_options(unit: &config::Unit, options: &Options) -> Options {
+    let mut options = options.clone();
+    options.inputs.extend(unit.inputs.iter().cloned());
+    options.generated.clone_from(&unit.generated);
+    options
+}
+
 /// Loads the unit `file` into `model`: its module with its inputs, or the unit
-/// alone (see [`unread_unit`]). The input is named by the unit's directory.
+/// alone (see [`unread_unit`]). The input is named by the unit's directory. A
+/// dependency's outputs are read from the producing unit's source.
 pub fn load_unit(file: &Path, options: &Options, model: &mut Model<'_>) -> Result<(), InputError> {
     let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_owned();
-    let mut options = options.clone();
-    options.inputs.extend(super::terragrunt_inputs(file)?);
-    match unit_source(file) {
-        Some(UnitSource::Local(module)) => {
-            let first = model.inputs.len();
-            super::load(&module, &options, model)?;
-            for input in &mut model.inputs[first..] {
-                input.path.clone_from(&dir);
-                input.labels = env_labels(file);
-            }
-        }
-        other => {
-            let remote = match other {
-                Some(UnitSource::Remote(s)) => Some(s),
-                _ => None,
-            };
-            unread_unit(model, &dir, &options, remote.as_deref(), file);
-            if let Some(input) = model.inputs.last_mut() {
-                input.labels = env_labels(file);
-            }
-        }
+    let unit = evaluate_unit(file, &|d| source_outputs(&d.dir))?;
+    let options = unit_options(&unit.config, options);
+    let first = model.inputs.len();
+    model.warnings.extend(unit.config.warnings.iter().map(|w| Warning::about(first, w.clone())));
+    match &unit.source {
+        Some(UnitSource::Local(module)) if module.is_dir() => super::load(module, &options, model)?,
+        other => unread_unit(model, &dir, &options, other.as_ref(), file),
+    }
+    let labels = unit_labels(file, &unit.config);
+    for input in &mut model.inputs[first..] {
+        input.path.clone_from(&dir);
+        input.labels.clone_from(&labels);
     }
     Ok(())
 }
 
 /// A unit whose module is not read is still an input: its inputs say where it
 /// is. The warning says why it has no resources.
-pub fn unread_unit(model: &mut Model<'_>, dir: &Path, options: &Options, remote: Option<&str>, file: &Path) {
+pub fn unread_unit(model: &mut Model<'_>, dir: &Path, options: &Options, source: Option<&UnitSource>, file: &Path) {
     let id = model.inputs.len();
     model.inputs.push(Input {
         path: dir.to_owned(),
@@ -239,8 +281,8 @@ pub fn unread_unit(model: &mut Model<'_>, dir: &Path, options: &Options, remote:
         workspace: None,
         labels: Vec::new(),
     });
-    let why = match remote {
-        Some(s) => format!("its module source `{s}` is not a local path, and envwall does not fetch modules"),
+    let why = match source {
+        Some(s) => s.why_unread(),
         None => "it names no module source (`terraform { source }`)".to_owned(),
     };
     model.warnings.push(Warning::about(
