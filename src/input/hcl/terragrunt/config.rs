@@ -625,23 +625,30 @@ impl Host for TerragruntHost<'_> {
     }
 }
 
-/// `find_in_parent_folders(name, fallback)`: the first `name` (by default
-/// `terragrunt.hcl`) in the directories above the unit's, absolute.
+/// `find_in_parent_folders(name, fallback)`: the first `name` in the
+/// directories above the unit's, absolute. Without a name, Terragrunt looks for
+/// `terragrunt.hcl`; since the root configuration is now `root.hcl` by
+/// convention, envwall then looks for that.
 fn find_in_parent_folders(
     ctx: &Context,
     name: Option<String>,
     fallback: Option<&EvalValue>,
 ) -> Result<EvalValue, String> {
-    let name = name.unwrap_or_else(|| super::UNIT_FILE.to_owned());
-    for dir in ctx.dir.ancestors().skip(1) {
-        let candidate = dir.join(&name);
-        if candidate.exists() {
-            return Ok(EvalValue::str(normalize(&candidate).display().to_string()));
+    let names = match &name {
+        Some(n) => vec![n.as_str()],
+        None => vec![super::UNIT_FILE, "root.hcl"],
+    };
+    for name in &names {
+        for dir in ctx.dir.ancestors().skip(1) {
+            let candidate = dir.join(name);
+            if candidate.exists() {
+                return Ok(EvalValue::str(normalize(&candidate).display().to_string()));
+            }
         }
     }
     match fallback {
         Some(v) => Ok(v.clone()),
-        None => Err(format!("no {name} in any folder above {}", shown(&ctx.dir))),
+        None => Err(format!("no {} in any folder above {}", names.join(" or "), shown(&ctx.dir))),
     }
 }
 
