@@ -316,6 +316,8 @@ fn the_live_fixture_finds_staging_wired_to_the_production_database() {
     let (_, pretty, _) = envwall(&["audit", "fixtures/terragrunt/live", "--module-source", MODULES]);
     let stage_app = pretty.lines().skip_while(|l| !l.starts_with("  non-prod/eu-west-1/stage/app ")).nth(2).unwrap();
     assert_eq!(stage_app.trim(), "depends on prod/eu-west-1/prod/postgres, non-prod/eu-west-1/stage/vpc");
+    let (_, html, _) = envwall(&["audit", "fixtures/terragrunt/live", "--module-source", MODULES, "--format", "html", "-q"]);
+    assert_eq!(html.matches("<br>depends on prod/eu-west-1/prod/postgres, non-prod/eu-west-1/stage/vpc</td>").count(), 1);
     // Where each unit declares its environment: the env.hcl its configuration reads.
     let qa = &report["stacks"][0]["evidence"];
     assert_eq!(
@@ -440,4 +442,21 @@ fn a_module_under_the_repository_root_is_read() {
     assert_eq!(err, "");
     let report: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(report["summary"]["resources"], 1);
+}
+
+/// `find_in_parent_folders()` without a name finds a parent `terragrunt.hcl`,
+/// else the `root.hcl` that has replaced it.
+#[test]
+fn an_unnamed_parent_folder_search_finds_the_root_configuration() {
+    let tree = Tree::new(&[
+        ("live/root.hcl", "inputs = {\n  from = \"root.hcl\"\n}\n"),
+        ("live/prod/app/terragrunt.hcl", "include {\n  path = find_in_parent_folders()\n}\n"),
+        ("other/terragrunt.hcl", "inputs = {\n  from = \"terragrunt.hcl\"\n}\n"),
+        ("other/root.hcl", "inputs = {\n  from = \"root.hcl\"\n}\n"),
+        ("other/prod/app/terragrunt.hcl", "include {\n  path = find_in_parent_folders()\n}\n"),
+    ]);
+    for (unit, from) in [("live/prod/app", "\"root.hcl\""), ("other/prod/app", "\"terragrunt.hcl\"")] {
+        let got = inputs(&evaluate(&tree.path().join(unit).join("terragrunt.hcl")));
+        assert_eq!(got.get("from").map(String::as_str), Some(from), "{unit}");
+    }
 }

@@ -105,6 +105,8 @@ struct StackRow<'a> {
     pending_removal: usize,
     read: String,
     findings: usize,
+    /// The units a Terragrunt unit depends on, joined.
+    depends_on: String,
 }
 
 /// Writes the page.
@@ -295,5 +297,6 @@ fn stack_row(s: &StackSummary) -> StackRow<'_> {
         pending_removal: s.pending_removal,
         read: s.read.join(" + "),
         findings: s.findings,
+        depends_on: s.depends_on.join(", "),
     }
 }
