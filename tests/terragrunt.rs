@@ -460,3 +460,47 @@ fn an_unnamed_parent_folder_search_finds_the_root_configuration() {
         assert_eq!(got.get("from").map(String::as_str), Some(from), "{unit}");
     }
 }
+
+/// A producer with state: its outputs are the state's, and the consumer's
+/// setting links to the producer's database by the host name they share.
+#[test]
+fn a_dependency_s_outputs_come_from_the_producer_s_state() {
+    let module = "variable \"name\" {}\nresource \"aws_db_instance\" \"this\" {\n  identifier     = var.name\n  engine         = \"postgres\"\n  instance_class = \"db.t4g.small\"\n}\noutput \"address\" {\n  value = aws_db_instance.this.address\n}\n";
+    let app = "variable \"db_host\" {}\nresource \"aws_lambda_function\" \"api\" {\n  function_name = \"orders-api-staging\"\n  role          = \"arn:aws:iam::222222222222:role/api\"\n  environment {\n    variables = { DB_HOST = var.db_host }\n  }\n}\n";
+    let state = r#"{"version": 4, "terraform_version": "1.11.4", "serial": 3, "lineage": "db", "outputs": {"address": {"value": "orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com", "type": "string"}},
+      "resources": [{"mode": "managed", "type": "aws_db_instance", "name": "this", "provider": "provider[\"registry.terraform.io/hashicorp/aws\"]",
+        "instances": [{"schema_version": 2, "attributes": {"id": "db-ABC", "identifier": "orders-prod", "engine": "postgres", "address": "orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com", "port": 5432}}]}]}"#;
+    let tree = Tree::new(&[
+        ("modules/db/main.tf", module),
+        ("modules/app/main.tf", app),
+        ("live/prod/db/terragrunt.hcl", "terraform {\n  source = \"../../../modules//db\"\n}\ninputs = {\n  name = \"orders-prod\"\n}\n"),
+        ("live/prod/db/terraform.tfstate", state),
+        (
+            "live/staging/app/terragrunt.hcl",
+            "terraform {\n  source = \"../../../modules//app\"\n}\ndependency \"db\" {\n  config_path = \"../../prod/db\"\n}\ninputs = {\n  db_host = dependency.db.outputs.address\n}\n",
+        ),
+    ]);
+    let (code, out, err) = envwall(&["audit", tree.path().join("live").to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let findings: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{} -> {}:{} {}",
+                f["rule"].as_str().unwrap(),
+                f["from"]["stack"].as_str().unwrap(),
+                f["from"]["address"].as_str().unwrap(),
+                f["to"]["stack"].as_str().unwrap(),
+                f["to"]["address"].as_str().unwrap(),
+                f["to"]["endpoint"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        ["EW202 staging/app:aws_lambda_function.api -> prod/db:aws_db_instance.this orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com"]
+    );
+}
