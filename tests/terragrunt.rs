@@ -316,8 +316,12 @@ fn the_live_fixture_finds_staging_wired_to_the_production_database() {
     let (_, pretty, _) = envwall(&["audit", "fixtures/terragrunt/live", "--module-source", MODULES]);
     let stage_app = pretty.lines().skip_while(|l| !l.starts_with("  non-prod/eu-west-1/stage/app ")).nth(2).unwrap();
     assert_eq!(stage_app.trim(), "depends on prod/eu-west-1/prod/postgres, non-prod/eu-west-1/stage/vpc");
-    let (_, html, _) = envwall(&["audit", "fixtures/terragrunt/live", "--module-source", MODULES, "--format", "html", "-q"]);
-    assert_eq!(html.matches("<br>depends on prod/eu-west-1/prod/postgres, non-prod/eu-west-1/stage/vpc</td>").count(), 1);
+    let (_, html, _) =
+        envwall(&["audit", "fixtures/terragrunt/live", "--module-source", MODULES, "--format", "html", "-q"]);
+    assert_eq!(
+        html.matches("<br>depends on prod/eu-west-1/prod/postgres, non-prod/eu-west-1/stage/vpc</td>").count(),
+        1
+    );
     // Where each unit declares its environment: the env.hcl its configuration reads.
     let qa = &report["stacks"][0]["evidence"];
     assert_eq!(
@@ -473,7 +477,10 @@ fn a_dependency_s_outputs_come_from_the_producer_s_state() {
     let tree = Tree::new(&[
         ("modules/db/main.tf", module),
         ("modules/app/main.tf", app),
-        ("live/prod/db/terragrunt.hcl", "terraform {\n  source = \"../../../modules//db\"\n}\ninputs = {\n  name = \"orders-prod\"\n}\n"),
+        (
+            "live/prod/db/terragrunt.hcl",
+            "terraform {\n  source = \"../../../modules//db\"\n}\ninputs = {\n  name = \"orders-prod\"\n}\n",
+        ),
         ("live/prod/db/terraform.tfstate", state),
         (
             "live/staging/app/terragrunt.hcl",
@@ -501,6 +508,8 @@ fn a_dependency_s_outputs_come_from_the_producer_s_state() {
         .collect();
     assert_eq!(
         findings,
-        ["EW202 staging/app:aws_lambda_function.api -> prod/db:aws_db_instance.this orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com"]
+        [
+            "EW202 staging/app:aws_lambda_function.api -> prod/db:aws_db_instance.this orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com"
+        ]
     );
 }
