@@ -43,7 +43,7 @@ fn sarif_parses_and_carries_rule_metadata_and_locations() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
-    assert_eq!(ids, ["EW101", "EW102", "EW103", "EW104", "EW201", "EW202", "EW301"]);
+    assert_eq!(ids, ["EW101", "EW102", "EW103", "EW104", "EW201", "EW202", "EW301", "EW401", "EW402"]);
     for r in rules {
         assert!(r["fullDescription"]["text"].as_str().unwrap().len() > 80, "{r}");
         assert!(r["help"]["markdown"].as_str().unwrap().contains("## How to fix"));

@@ -99,6 +99,8 @@ fn rules_lists_and_documents() {
         "EW201  prod-setting-points-to-nonprod   critical a production app setting or connection string targets a non-production endpoint",
         "EW202  nonprod-setting-points-to-prod   high     a non-production app is configured with a production endpoint",
         "EW301  environment-label-conflict       medium   a resource's own label contradicts where it is placed",
+        "EW401  nonprod-principal-can-access-prod critical a non-production principal may act on a production resource",
+        "EW402  prod-principal-can-access-nonprod high     a production principal may act on a non-production resource",
     ];
     assert_eq!(out.lines().collect::<Vec<_>>(), want);
     let (code, out, _) = envwall(&["rules", "ew301"]);

@@ -86,6 +86,8 @@ pub struct MatrixCell {
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     // In the order of their names: the matrix is sorted by them.
+    /// A policy that lets one act on the other.
+    Access,
     /// A network peering.
     Peering,
     /// A setting that points one at the other.
@@ -99,6 +101,7 @@ impl LinkKind {
     pub fn as_str(self) -> &'static str {
         match self {
             LinkKind::Traffic => "traffic",
+            LinkKind::Access => "access",
             LinkKind::Peering => "peering",
             LinkKind::Setting => "setting",
         }
@@ -262,6 +265,7 @@ pub fn matrix(graph: &Graph<'_, '_>, envs: &Environments<'_>) -> Matrix {
             EdgeKind::AllowsTraffic => LinkKind::Traffic,
             EdgeKind::Peers => LinkKind::Peering,
             EdgeKind::ConnectsTo => LinkKind::Setting,
+            EdgeKind::Grants => LinkKind::Access,
             EdgeKind::References | EdgeKind::Contains => continue,
         };
         if let Some(link) = &e.weight().link

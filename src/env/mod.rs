@@ -565,6 +565,15 @@ impl Matcher<'_, '_, '_> {
                     for (env, word) in self.words(&e.value) {
                         out.push(self.evidence(Strength::Name, env, format!("word `{word}` in id `{}`", e.value)));
                     }
+                } else if let Some((_, name)) = e.value.split_once(":role/").or_else(|| e.value.split_once(":user/")) {
+                    // An IAM role or user no input owns: its name (and path) says where.
+                    for (env, word) in self.words(name) {
+                        out.push(self.evidence(
+                            Strength::Name,
+                            env,
+                            format!("word `{word}` in IAM name `{}`", e.value),
+                        ));
+                    }
                 }
             }
             EndpointKind::Host => {

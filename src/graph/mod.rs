@@ -10,6 +10,7 @@
 //! resolved from configuration, then from state `depends_on`. Each edge keeps its
 //! attribute path and [`Derivation`]. The graph knows edge kinds, not rules.
 
+pub mod access;
 pub mod catalog;
 mod nacl;
 mod settings;
@@ -96,6 +97,8 @@ pub struct Link {
     /// For a setting whose value is another stack's output: the Terragrunt
     /// dependency it comes through.
     pub through: Option<std::sync::Arc<crate::model::Through>>,
+    /// For a grant: what it allows.
+    pub access: Option<Box<access::Access>>,
 }
 
 impl Link {
@@ -125,6 +128,8 @@ pub enum EdgeKind {
     Peers,
     /// An application setting of `from` points at `to` (a connection string, a URL).
     ConnectsTo,
+    /// A policy lets `from` (a principal) act on `to`.
+    Grants,
 }
 
 impl EdgeKind {
@@ -136,6 +141,7 @@ impl EdgeKind {
             EdgeKind::AllowsTraffic => "allows-traffic",
             EdgeKind::Peers => "peers",
             EdgeKind::ConnectsTo => "connects-to",
+            EdgeKind::Grants => "grants",
         }
     }
 }
@@ -360,7 +366,8 @@ impl<'m, 'a> Builder<'m, 'a> {
             addresses: self.by_address,
         };
         let endpoints = traffic::add(&mut graph, self.endpoints);
-        settings::add(&mut graph, endpoints);
+        let endpoints = settings::add(&mut graph, endpoints);
+        access::add(&mut graph, &endpoints);
         graph
     }
 

@@ -365,7 +365,10 @@ fn names_a_resource(value: &str) -> bool {
         || crate::vocab::ids::is_queue_url(v)
 }
 
-pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>) {
+pub(super) fn add(
+    graph: &mut Graph<'_, '_>,
+    mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>,
+) -> crate::hash::FastMap<(EndpointKind, String), NodeIndex> {
     let model = graph.model;
     let ids = identities(graph);
     let pending = pending(graph);
@@ -491,6 +494,7 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, mut endpoints: crate::hash::FastMap
     for (from, to, edge) in edges {
         graph.inner.add_edge(from, to, edge);
     }
+    endpoints
 }
 
 /// A setting's target.
@@ -532,7 +536,15 @@ fn push_edges(
             .and_then(|(_, p)| p.parse::<u32>().ok())
             .map(|p| vec![(p, p)])
             .unwrap_or_default();
-        let link = Link { via: n, protocol: scheme.unwrap_or_default(), ports, related: Vec::new(), endpoint, through };
+        let link = Link {
+            via: n,
+            protocol: scheme.unwrap_or_default(),
+            ports,
+            related: Vec::new(),
+            endpoint,
+            through,
+            access: None,
+        };
         edges.push((
             n,
             to,

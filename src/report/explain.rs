@@ -141,6 +141,7 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
                 EdgeKind::AllowsTraffic => "traffic-to",
                 EdgeKind::Peers => "peers-with",
                 EdgeKind::ConnectsTo => "connects-to",
+                EdgeKind::Grants => "may-act-on",
             };
             link(e.target(), kind, e.weight())
         })
@@ -162,6 +163,7 @@ fn explanation(graph: &Graph<'_, '_>, envs: &Environments<'_>, findings: &[Findi
                 EdgeKind::AllowsTraffic => "traffic-from",
                 EdgeKind::Peers => "peers-with",
                 EdgeKind::ConnectsTo => "connected-from",
+                EdgeKind::Grants => "acted-on-by",
             };
             Some(link(e.source(), kind, e.weight()))
         })

@@ -193,6 +193,11 @@ pub fn write_dot(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environments<'
                 attrs.push("penwidth=2".to_owned());
                 attrs.push("style=dashed".to_owned());
             }
+            EdgeKind::Grants => {
+                attrs.push("color=\"#1f618d\"".to_owned());
+                attrs.push("penwidth=2".to_owned());
+                attrs.push("style=bold".to_owned());
+            }
             EdgeKind::References if matches!(edge.derivation, Derivation::InferredKey | Derivation::Dependency) => {
                 attrs.push("style=dotted".to_owned());
             }
@@ -248,6 +253,7 @@ pub fn write_mermaid(w: &mut dyn Write, graph: &Graph<'_, '_>, envs: &Environmen
             EdgeKind::AllowsTraffic => "==>",
             EdgeKind::Peers => "<==>",
             EdgeKind::ConnectsTo => "--o",
+            EdgeKind::Grants => "--x",
         };
         if edge.attribute.is_empty() {
             writeln!(w, "  n{} {arrow} n{}", e.source().index(), e.target().index())?;

@@ -6,10 +6,13 @@
 //! it; [`RULES`] lists them all, once. Rules never re-derive an environment: they
 //! read the classification and its evidence.
 
+mod access;
 pub mod cross_env_network_peering;
 pub mod environment_label_conflict;
+pub mod nonprod_principal_can_access_prod;
 pub mod nonprod_setting_points_to_prod;
 pub mod nonprod_traffic_into_prod;
+pub mod prod_principal_can_access_nonprod;
 pub mod prod_setting_points_to_nonprod;
 pub mod prod_traffic_into_nonprod;
 pub mod rule_range_spans_environments;
@@ -58,6 +61,8 @@ pub static RULES: &[&Rule] = &[
     &prod_setting_points_to_nonprod::RULE,
     &nonprod_setting_points_to_prod::RULE,
     &environment_label_conflict::RULE,
+    &nonprod_principal_can_access_prod::RULE,
+    &prod_principal_can_access_nonprod::RULE,
 ];
 
 /// The rules as a Markdown table (code, name, default severity, what it flags),

@@ -33,7 +33,7 @@ pub fn edges(paths: &[PathBuf]) -> BTreeSet<String> {
                 EdgeKind::References => (e.source(), e.target()),
                 EdgeKind::Contains => (e.target(), e.source()),
                 // Traffic and peering edges are the rules' business (tests/rules.rs).
-                EdgeKind::AllowsTraffic | EdgeKind::Peers | EdgeKind::ConnectsTo => return None,
+                EdgeKind::AllowsTraffic | EdgeKind::Peers | EdgeKind::ConnectsTo | EdgeKind::Grants => return None,
             };
             let attribute = if e.weight().attribute.is_empty() { "-" } else { &e.weight().attribute };
             Some(format!(

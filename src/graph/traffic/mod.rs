@@ -285,8 +285,15 @@ impl Builder<'_, '_, '_> {
         }
         let key = (from, to, via, attribute.to_owned(), protocol.to_owned(), ports.clone());
         if self.traffic_seen.insert(key) {
-            let link =
-                Link { via, protocol: protocol.to_owned(), ports, related: Vec::new(), endpoint: None, through: None };
+            let link = Link {
+                via,
+                protocol: protocol.to_owned(),
+                ports,
+                related: Vec::new(),
+                endpoint: None,
+                through: None,
+                access: None,
+            };
             self.edges.push(NewEdge {
                 from,
                 to,
@@ -315,7 +322,15 @@ impl Builder<'_, '_, '_> {
             return;
         }
         if self.peers_seen.insert((a.min(b), a.max(b))) {
-            let link = Link { via, protocol: String::new(), ports: Vec::new(), related, endpoint: None, through: None };
+            let link = Link {
+                via,
+                protocol: String::new(),
+                ports: Vec::new(),
+                related,
+                endpoint: None,
+                through: None,
+                access: None,
+            };
             self.edges.push(NewEdge {
                 from: a,
                 to: b,
