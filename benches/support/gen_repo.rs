@@ -48,7 +48,9 @@
 //! ARN in an account no environment lists and the shared SQS host (no finding).
 //! Every app's `QUEUE_URL` names its own queue, and every network's NAT addresses
 //! are its own: links by identity and by owned address that must stay in their
-//! environment.
+//! environment. Last, a production deploy role whose trust policy admits a staging
+//! app's role (EW401), beside its own app's role and the organisation narrowed by
+//! `aws:PrincipalOrgID` (no finding).
 //! Every other link stays inside its environment.
 //!
 //! The states hold exactly the requested number of resource instances (managed
@@ -93,7 +95,7 @@ pub struct RepoStats {
 }
 
 /// Changes whenever the generator writes something else for the same arguments.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 impl RepoStats {
     /// `name value` lines, read back by [`RepoStats::parse`].
@@ -755,6 +757,8 @@ enum Plant {
     StagingNat(usize),
     /// A Lambda naming this production app's first queue by its literal URL.
     ProdQueue(usize),
+    /// A deploy role trusting this staging app's API role.
+    StagingRole(usize),
 }
 
 struct App {
@@ -891,14 +895,14 @@ impl Plan {
         if prod_apps.is_empty() || staging_apps.is_empty() || prod_nets.is_empty() || staging_nets.is_empty() {
             return;
         }
-        let mut used = [0usize; 5];
+        let mut used = [0usize; 6];
         // Each peering joins its own pair of VPCs (a second peering of the same pair
         // gets no finding of its own).
         let mut peered: Vec<(usize, usize)> = Vec::new();
         for k in 0..(stacks / 10).max(3) {
-            let i = used[k % 5];
-            used[k % 5] += 1;
-            let (host, plant) = match k % 5 {
+            let i = used[k % 6];
+            used[k % 6] += 1;
+            let (host, plant) = match k % 6 {
                 0 => (prod_apps[i % prod_apps.len()], Plant::StagingRange(staging_nets[i % staging_nets.len()])),
                 1 => (staging_apps[i % staging_apps.len()], Plant::ProdHost(prod_apps[(i * 7 + 3) % prod_apps.len()])),
                 3 => {
@@ -908,6 +912,10 @@ impl Plan {
                 4 => {
                     let host = staging_apps[(i * 5 + 2) % staging_apps.len()];
                     (host, Plant::ProdQueue(prod_apps[(i * 3 + 2) % prod_apps.len()]))
+                }
+                5 => {
+                    let host = prod_apps[(i * 5 + 4) % prod_apps.len()];
+                    (host, Plant::StagingRole(staging_apps[(i * 3 + 1) % staging_apps.len()]))
                 }
                 _ => {
                     let host = staging_apps[staging_apps.len() - 1 - i % staging_apps.len()];
@@ -2175,6 +2183,27 @@ fn write_plant(
             ];
             fill(PLANT_QUEUE, &values)
         }
+        Plant::StagingRole(t) => {
+            let target = &plan.apps[t];
+            let resource = format!("deploy_bridge{suffix}");
+            let tail = suffix.replace('_', "-");
+            let role = format!("{name}-deploy-bridge{tail}");
+            let staging = format!("arn:aws:iam::{}:role/{}-api", target.env.account(), target.name());
+            let trust = format!(
+                r#"{{"Statement":[{{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{{"AWS":"{staging}"}}}},{{"Action":"sts:AssumeRole","Effect":"Allow","Principal":{{"AWS":"{}"}}}},{{"Action":"sts:AssumeRole","Condition":{{"StringEquals":{{"aws:PrincipalOrgID":"{ORG_ID}"}}}},"Effect":"Allow","Principal":{{"AWS":"*"}}}}],"Version":"2012-10-17"}}"#,
+                api.role_arn
+            );
+            let a = iam_role(c, &role, &trust, own);
+            c.state.one("", "aws_iam_role", &resource, 0, a, &["module.service.aws_iam_role.this"]);
+            let role = format!("${{local.name}}-deploy-bridge{tail}");
+            let values = [
+                ("RESOURCE", resource.as_str()),
+                ("ROLE", role.as_str()),
+                ("STAGING_ROLE_ARN", staging.as_str()),
+                ("ORG_ID", ORG_ID),
+            ];
+            fill(PLANT_ROLE, &values)
+        }
         Plant::ProdPeering(t) => {
             let target = &plan.nets[t];
             let found = &nets[t];
@@ -2836,6 +2865,38 @@ resource "aws_lambda_function" "{{RESOURCE}}" {
     }
   }
 
+  tags = local.tags
+}
+"#;
+
+/// The organisation every account is in.
+const ORG_ID: &str = "o-a1b2c3d4e5";
+
+const PLANT_ROLE: &str = r#"
+# The release pipeline of the staging app promotes builds here.
+resource "aws_iam_role" "{{RESOURCE}}" {
+  name = "{{ROLE}}"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "{{STAGING_ROLE_ARN}}" }
+        Action    = "sts:AssumeRole"
+      },
+      {
+        Effect    = "Allow"
+        Principal = { AWS = module.service["api"].role_arn }
+        Action    = "sts:AssumeRole"
+      },
+      {
+        Effect    = "Allow"
+        Principal = { AWS = "*" }
+        Action    = "sts:AssumeRole"
+        Condition = { StringEquals = { "aws:PrincipalOrgID" = "{{ORG_ID}}" } }
+      },
+    ]
+  })
   tags = local.tags
 }
 "#;
