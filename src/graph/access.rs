@@ -108,8 +108,12 @@ struct Grant {
 }
 
 /// Adds every `grants` edge; `endpoints` are the id endpoints made so far.
-pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: &FastMap<(EndpointKind, String), NodeIndex>) {
-    let index = Index::new(graph);
+pub(super) fn add<'m>(
+    graph: &mut Graph<'m, '_>,
+    endpoints: &FastMap<(EndpointKind, String), NodeIndex>,
+    identities: super::settings::Identities<'m>,
+) {
+    let index = Index::new(graph, identities);
     let mut grants = Vec::new();
     let mut reserved =
         Reserved { existing: endpoints, base: graph.inner.node_count(), new: Vec::new(), at: FastMap::default() };
@@ -166,15 +170,18 @@ pub(super) fn add(graph: &mut Graph<'_, '_>, endpoints: &FastMap<(EndpointKind, 
 }
 
 /// What principals and resources are known by.
-struct Index {
+struct Index<'m> {
+    /// Every resource's distinctive identities (ARNs, URLs, ids, names), as
+    /// settings match them.
+    identities: super::settings::Identities<'m>,
     /// ARNs, ids, emails and names of resources, by value.
     ids: FastMap<String, Vec<NodeIndex>>,
     /// IAM roles and users by name (a role the plan creates has no ARN yet).
     iam_names: FastMap<String, Vec<NodeIndex>>,
 }
 
-impl Index {
-    fn new(graph: &Graph<'_, '_>) -> Index {
+impl<'m> Index<'m> {
+    fn new(graph: &Graph<'m, '_>, identities: super::settings::Identities<'m>) -> Index<'m> {
         let mut ids: FastMap<String, Vec<NodeIndex>> = FastMap::default();
         let mut iam_names: FastMap<String, Vec<NodeIndex>> = FastMap::default();
         for &n in &graph.resource_nodes {
@@ -247,14 +254,14 @@ impl Index {
                 }
             }
         }
-        Index { ids, iam_names }
+        Index { identities, ids, iam_names }
     }
 }
 
 /// The grants of one resource, being found.
 struct Found<'f, 'g, 'm, 'a> {
     graph: &'g Graph<'m, 'a>,
-    index: &'f Index,
+    index: &'f Index<'m>,
     /// Id endpoints, existing or to be added ([`Reserved`]).
     endpoints: &'f mut Reserved<'g>,
     out: &'f mut Vec<Grant>,
@@ -280,19 +287,24 @@ impl Found<'_, '_, '_, '_> {
         self.r.values.get(k).and_then(AttrValue::as_str).filter(|v| !v.is_empty())
     }
 
-    /// The node an attribute of the holder links to (a `references` edge made
-    /// from it), else the holder itself.
+    /// The node an attribute of the holder names: the resource a `references`
+    /// edge made from it leads to, else the one whose identity (name, ARN, URL)
+    /// is its value; else the holder itself.
     fn linked(&self, attribute: Option<&str>) -> NodeIndex {
         let Some(attribute) = attribute else { return self.via };
-        self.graph
-            .inner
-            .edges_directed(self.via, petgraph::Direction::Outgoing)
-            .find(|e| {
-                e.weight().kind == EdgeKind::References
-                    && (e.weight().attribute == attribute || e.weight().attribute.starts_with(&format!("{attribute}[")))
-                    && matches!(self.graph.inner[e.target()], Node::Resource(_))
-            })
-            .map_or(self.via, |e| e.target())
+        let by_edge = self.graph.inner.edges_directed(self.via, petgraph::Direction::Outgoing).find(|e| {
+            e.weight().kind == EdgeKind::References
+                && (e.weight().attribute == attribute || e.weight().attribute.starts_with(&format!("{attribute}[")))
+                && matches!(self.graph.inner[e.target()], Node::Resource(_))
+        });
+        if let Some(e) = by_edge {
+            return e.target();
+        }
+        let by_identity = self
+            .graph_text(attribute)
+            .and_then(|v| self.index.identities.get(v))
+            .and_then(|owners| owners.iter().copied().find(|&o| o != self.via));
+        by_identity.unwrap_or(self.via)
     }
 
     /// The resources the holder's configuration references under `attribute`, by

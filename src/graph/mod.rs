@@ -366,8 +366,8 @@ impl<'m, 'a> Builder<'m, 'a> {
             addresses: self.by_address,
         };
         let endpoints = traffic::add(&mut graph, self.endpoints);
-        let endpoints = settings::add(&mut graph, endpoints);
-        access::add(&mut graph, &endpoints);
+        let (endpoints, identities) = settings::add(&mut graph, endpoints);
+        access::add(&mut graph, &endpoints, identities);
         graph
     }
 

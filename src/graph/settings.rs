@@ -296,7 +296,7 @@ fn provider_account<'m>(model: &'m crate::model::Model<'_>, r: &crate::model::Re
 
 /// The identities of every resource: ids, ARNs, URLs and self links that are
 /// distinctive, and the names of resources a name identifies.
-fn identities<'m>(graph: &Graph<'m, '_>) -> FastMap<Cow<'m, str>, Vec<NodeIndex>> {
+fn identities<'m>(graph: &Graph<'m, '_>) -> Identities<'m> {
     let model = graph.model;
     let mut out: FastMap<Cow<'m, str>, Vec<NodeIndex>> = FastMap::default();
     let mut add = |key: Cow<'m, str>, n: NodeIndex| {
@@ -365,10 +365,12 @@ fn names_a_resource(value: &str) -> bool {
         || crate::vocab::ids::is_queue_url(v)
 }
 
-pub(super) fn add(
-    graph: &mut Graph<'_, '_>,
+/// Adds the `connects-to` edges; gives back the endpoints, now with those the
+/// settings name, and every resource's identities (see [`identities`]).
+pub(super) fn add<'m>(
+    graph: &mut Graph<'m, '_>,
     mut endpoints: crate::hash::FastMap<(EndpointKind, String), NodeIndex>,
-) -> crate::hash::FastMap<(EndpointKind, String), NodeIndex> {
+) -> (crate::hash::FastMap<(EndpointKind, String), NodeIndex>, Identities<'m>) {
     let model = graph.model;
     let ids = identities(graph);
     let pending = pending(graph);
@@ -494,8 +496,11 @@ pub(super) fn add(
     for (from, to, edge) in edges {
         graph.inner.add_edge(from, to, edge);
     }
-    endpoints
+    (endpoints, ids)
 }
+
+/// Resources by their distinctive identities.
+pub(super) type Identities<'m> = FastMap<Cow<'m, str>, Vec<NodeIndex>>;
 
 /// A setting's target.
 struct Target {
