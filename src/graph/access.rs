@@ -134,7 +134,13 @@ pub(super) fn add<'m>(
             found.azure_role_assignment();
         } else if kind == "azurerm_key_vault_access_policy" || kind == "azurerm_key_vault" {
             found.key_vault_access();
-        } else if matches!(kind, "kubernetes_role_binding" | "kubernetes_role_binding_v1") {
+        } else if matches!(
+            kind,
+            "kubernetes_role_binding"
+                | "kubernetes_role_binding_v1"
+                | "kubernetes_cluster_role_binding"
+                | "kubernetes_cluster_role_binding_v1"
+        ) {
             found.role_binding();
         }
     }
@@ -537,6 +543,11 @@ impl Found<'_, '_, '_, '_> {
                                 out.push(n);
                             }
                         }
+                        for vpce in condition("aws:SourceVpce") {
+                            if let Some(n) = self.resource_with("aws_vpc_endpoint", "id", vpce) {
+                                out.push(n);
+                            }
+                        }
                         out
                     }
                     "AWS" => self.aws_principal(p).into_iter().collect(),
@@ -847,6 +858,9 @@ impl Found<'_, '_, '_, '_> {
 
     // ---- Kubernetes ----
 
+    /// A role binding: its subjects may act in its namespace. A cluster role
+    /// binding has none: its subjects may act on the cluster, which is where the
+    /// binding is.
     fn role_binding(&mut self) {
         let meta = |k: &str| {
             self.r
@@ -854,10 +868,15 @@ impl Found<'_, '_, '_, '_> {
                 .at(&[PathStep::Key("metadata"), PathStep::Index(0), PathStep::Key(k)])
                 .and_then(AttrValue::as_str)
         };
-        let Some(namespace) = meta("namespace").map(str::to_owned) else { return };
+        let cluster = self.r.address.kind.contains("cluster");
+        let namespace = match meta("namespace") {
+            _ if cluster => String::new(),
+            Some(ns) => ns.to_owned(),
+            None => return,
+        };
         let target = match self.index.ids.get(&format!("k8s:namespace:{namespace}/{namespace}")) {
-            Some(owners) => owners[0],
-            None => self.via,
+            Some(owners) if !cluster => owners[0],
+            _ => self.via,
         };
         let role = self
             .r
@@ -877,7 +896,7 @@ impl Found<'_, '_, '_, '_> {
             else {
                 continue;
             };
-            let ns = ns.unwrap_or(&namespace);
+            let Some(ns) = ns.or((!cluster).then_some(namespace.as_str())) else { continue };
             if ns == namespace {
                 continue;
             }

@@ -133,7 +133,12 @@ const PARTS_OF: &[(&str, &str, By)] = &[
 
 /// The containment rule for a resource's attribute at `path`: the wiring parts
 /// above at their top-level attribute, else by the path's last key.
-pub(crate) fn containment_at(kind: &str, top_level: Option<&str>, last_key: &str) -> Option<By> {
+pub(crate) fn containment_at(kind: &str, first: &str, top_level: Option<&str>, last_key: &str) -> Option<By> {
+    // A role binding's subjects name accounts of other namespaces: where they are,
+    // not where the binding is.
+    if first == "subject" {
+        return None;
+    }
     top_level
         .and_then(|attr| PARTS_OF.iter().find(|(k, a, _)| *k == kind && *a == attr).map(|(_, _, by)| *by))
         .or_else(|| containment(last_key))

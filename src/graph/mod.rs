@@ -418,7 +418,7 @@ impl<'m, 'a> Builder<'m, 'a> {
             }
             let key = path.last_key().unwrap_or("");
             let top_level = if path.0.len() == 1 { Some(key) } else { None };
-            let containment = catalog::containment_at(&r.address.kind, top_level, key);
+            let containment = catalog::containment_at(&r.address.kind, first, top_level, key);
             let contains = containment.is_some();
             // Most leaves link nowhere: their path is written only for those that do.
             let known = |to| Candidate {
@@ -485,7 +485,12 @@ impl<'m, 'a> Builder<'m, 'a> {
                 [PathStep::Key(k)] => Some(*k),
                 _ => None,
             };
-            let contains = last_key.and_then(|key| catalog::containment_at(&r.address.kind, top_level, key)).is_some();
+            let first = match steps.first() {
+                Some(PathStep::Key(k)) => *k,
+                _ => "",
+            };
+            let contains =
+                last_key.and_then(|key| catalog::containment_at(&r.address.kind, first, top_level, key)).is_some();
             // A value known at plan time that the configuration takes from a resource
             // (`cidr_ipv4 = aws_vpc.staging.cidr_block`): link the resource, not a
             // detached endpoint.

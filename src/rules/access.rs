@@ -32,6 +32,14 @@ pub(crate) fn crossing_access(ctx: &Context<'_, '_, '_, '_>, from: Tier, to: Tie
         );
         let mut finding = finding(code, f, t, link, &e.weight().attribute, message);
         finding.traffic = None;
+        let acts_as =
+            |a: &String| a.ends_with("iam.serviceAccountUser") || a.ends_with("iam.serviceAccountTokenCreator");
+        if access.actions.iter().any(acts_as) {
+            finding.notes.push(format!(
+                "the role lets the principal act as {}, with everything it may do",
+                ctx.graph.short_name(e.target())
+            ));
+        }
         if !access.conditions.is_empty() {
             finding.notes.push(format!("narrowed by {}", access.conditions.join("; ")));
         }

@@ -31,6 +31,20 @@ RESOURCES = [
                    "member": "serviceAccount:reporting@acme-payments-qa.iam.gserviceaccount.com", "condition": []},
         "computed": ["id", "etag"],
     },
+    # Google: a development CI account may mint tokens for production's deployer.
+    {
+        "address": "google_service_account.deployer_prod",
+        "values": {"account_id": "deployer-prod", "project": "acme-payments-prod", "display_name": "Deployer",
+                   "description": None, "disabled": False, "timeouts": None},
+        "computed": ["id", "email", "member", "name", "unique_id"],
+    },
+    {
+        "address": "google_service_account_iam_member.dev_impersonates_deployer",
+        "values": {"role": "roles/iam.serviceAccountTokenCreator",
+                   "member": "serviceAccount:ci-dev@acme-payments-dev.iam.gserviceaccount.com", "condition": []},
+        "refs": {"service_account_id": "google_service_account.deployer_prod.name"},
+        "computed": ["id", "etag"],
+    },
     # Azure: a staging identity may read production's resource group and its vault's secrets.
     group("prod", "Production"),
     {
@@ -73,6 +87,14 @@ RESOURCES = [
         "values": {"metadata": [{"name": "worker-access", "namespace": "payments-prod", "labels": None, "annotations": None,
                                  "generate_name": ""}],
                    "role_ref": [{"api_group": "rbac.authorization.k8s.io", "kind": "Role", "name": "payments-editor"}],
+                   "subject": [{"kind": "ServiceAccount", "name": "worker", "namespace": "payments-staging", "api_group": ""}]},
+        "computed": ["id"],
+    },
+    # Kubernetes: the same account is a cluster administrator of production's cluster.
+    {
+        "address": "kubernetes_cluster_role_binding_v1.prod_admins",
+        "values": {"metadata": [{"name": "payments-prod-admins", "labels": None, "annotations": None, "generate_name": ""}],
+                   "role_ref": [{"api_group": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"}],
                    "subject": [{"kind": "ServiceAccount", "name": "worker", "namespace": "payments-staging", "api_group": ""}]},
         "computed": ["id"],
     },

@@ -27,6 +27,19 @@ resource "google_project_iam_member" "qa_reporting" {
   member  = "serviceAccount:reporting@acme-payments-qa.iam.gserviceaccount.com"
 }
 
+# Google: a development CI account may mint tokens for production's deployer.
+resource "google_service_account" "deployer_prod" {
+  account_id   = "deployer-prod"
+  project      = "acme-payments-prod"
+  display_name = "Deployer"
+}
+
+resource "google_service_account_iam_member" "dev_impersonates_deployer" {
+  service_account_id = google_service_account.deployer_prod.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = "serviceAccount:ci-dev@acme-payments-dev.iam.gserviceaccount.com"
+}
+
 # Azure: a staging identity may read production's resource group and its vault's secrets.
 resource "azurerm_resource_group" "prod" {
   name     = "rg-orders-prod"
@@ -94,6 +107,23 @@ resource "kubernetes_role_binding_v1" "staging_worker_in_prod" {
     api_group = "rbac.authorization.k8s.io"
     kind      = "Role"
     name      = "payments-editor"
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = "worker"
+    namespace = "payments-staging"
+  }
+}
+
+# Kubernetes: the same account is a cluster administrator of production's cluster.
+resource "kubernetes_cluster_role_binding_v1" "prod_admins" {
+  metadata {
+    name = "payments-prod-admins"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "cluster-admin"
   }
   subject {
     kind      = "ServiceAccount"
