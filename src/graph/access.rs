@@ -306,6 +306,15 @@ impl Found<'_, '_, '_, '_> {
         if let Some(e) = by_edge {
             return e.target();
         }
+        // Wiring that is part of what it names (a permission in its function).
+        let container = self.graph.inner.edges_directed(self.via, petgraph::Direction::Incoming).find(|e| {
+            e.weight().kind == EdgeKind::Contains
+                && e.weight().attribute == attribute
+                && matches!(self.graph.inner[e.source()], Node::Resource(_))
+        });
+        if let Some(e) = container {
+            return e.source();
+        }
         let by_identity = self
             .graph_text(attribute)
             .and_then(|v| self.index.identities.get(v))

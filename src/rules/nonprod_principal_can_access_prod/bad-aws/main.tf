@@ -114,3 +114,21 @@ resource "aws_sqs_queue_policy" "events_prod" {
     }]
   })
 }
+
+# Production's order function may be invoked by staging's events topic.
+resource "aws_lambda_function" "orders_prod" {
+  function_name = "orders-prod"
+  role          = aws_iam_role.deploy_prod.arn
+  runtime       = "python3.12"
+  handler       = "app.handler"
+  filename      = "app.zip"
+  tags          = { Environment = "prod" }
+}
+
+resource "aws_lambda_permission" "from_staging_events" {
+  statement_id  = "AllowStagingEvents"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.orders_prod.function_name
+  principal     = "sns.amazonaws.com"
+  source_arn    = aws_sns_topic.events_staging.arn
+}
