@@ -28,6 +28,17 @@ fn inputs(unit: &config::Unit) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Each finding of a JSON audit report as `CODE FROM_STACK:FROM -> TO_STACK:TO`.
+fn stack_findings(report: &Value) -> Vec<String> {
+    let end = |e: &Value| format!("{}:{}", e["stack"].as_str().unwrap(), e["address"].as_str().unwrap());
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {} -> {}", f["rule"].as_str().unwrap(), end(&f["from"]), end(&f["to"])))
+        .collect()
+}
+
 fn evaluate(path: &Path) -> config::Unit {
     config::evaluate(path, &|_| None).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
@@ -256,21 +267,7 @@ fn the_live_fixture_finds_staging_wired_to_the_production_database() {
     assert_eq!(code, 1, "{err}");
     assert_eq!(err, "", "no warnings");
     let report: Value = serde_json::from_str(&out).unwrap();
-    let findings: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{} -> {}:{}",
-                f["rule"].as_str().unwrap(),
-                f["from"]["stack"].as_str().unwrap(),
-                f["from"]["address"].as_str().unwrap(),
-                f["to"]["stack"].as_str().unwrap(),
-                f["to"]["address"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let findings = stack_findings(&report);
     assert_eq!(
         findings,
         [
@@ -490,26 +487,7 @@ fn a_dependency_s_outputs_come_from_the_producer_s_state() {
     let (code, out, err) = envwall(&["audit", tree.path().join("live").to_str().unwrap(), "--format", "json", "-q"]);
     assert_eq!(code, 1, "{err}");
     let report: Value = serde_json::from_str(&out).unwrap();
-    let findings: Vec<String> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}:{} -> {}:{} {}",
-                f["rule"].as_str().unwrap(),
-                f["from"]["stack"].as_str().unwrap(),
-                f["from"]["address"].as_str().unwrap(),
-                f["to"]["stack"].as_str().unwrap(),
-                f["to"]["address"].as_str().unwrap(),
-                f["to"]["endpoint"].as_str().unwrap_or("-"),
-            )
-        })
-        .collect();
-    assert_eq!(
-        findings,
-        [
-            "EW202 staging/app:aws_lambda_function.api -> prod/db:aws_db_instance.this orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com"
-        ]
-    );
+    let findings = stack_findings(&report);
+    assert_eq!(report["findings"][0]["to"]["endpoint"], "orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com");
+    assert_eq!(findings, ["EW202 staging/app:aws_lambda_function.api -> prod/db:aws_db_instance.this"]);
 }

@@ -366,6 +366,13 @@ impl Found<'_, '_, '_, '_> {
         self.out.push(Grant { principal, target, via: self.via, attribute, derivation, access });
     }
 
+    /// One grant of `access` on `target` to each principal found.
+    fn push_all(&mut self, principals: Vec<(NodeIndex, String, Derivation)>, target: NodeIndex, access: &Access) {
+        for (p, attribute, derivation) in principals {
+            self.push(p, target, attribute, derivation, access.clone());
+        }
+    }
+
     // ---- AWS ----
 
     fn aws_policy(&mut self, holder: &Holder) {
@@ -662,9 +669,7 @@ impl Found<'_, '_, '_, '_> {
                 }
             }
         }
-        for (p, attribute, derivation) in principals {
-            self.push(p, target, attribute, derivation, access(conditions.clone()));
-        }
+        self.push_all(principals, target, &access(conditions));
     }
 
     // ---- Google ----
@@ -746,15 +751,11 @@ impl Found<'_, '_, '_, '_> {
             }
         }
         let conditions = self.google_condition();
-        for (p, attr, derivation) in principals {
-            self.push(
-                p,
-                target,
-                attr,
-                derivation,
-                Access { actions: vec![role.clone()], statement: None, conditions: conditions.clone() },
-            );
-        }
+        self.push_all(
+            principals,
+            target,
+            &Access { actions: vec![role.clone()], statement: None, conditions: conditions.clone() },
+        );
     }
 
     fn google_condition(&self) -> Vec<String> {
@@ -777,15 +778,11 @@ impl Found<'_, '_, '_, '_> {
             for m in b.get("members").and_then(|m| m.as_array()).into_iter().flatten().filter_map(|m| m.as_str()) {
                 self.google_member(m, "policy_data", &mut principals);
             }
-            for (p, attr, derivation) in principals {
-                self.push(
-                    p,
-                    target,
-                    attr,
-                    derivation,
-                    Access { actions: vec![role.clone()], statement: None, conditions: Vec::new() },
-                );
-            }
+            self.push_all(
+                principals,
+                target,
+                &Access { actions: vec![role.clone()], statement: None, conditions: Vec::new() },
+            );
         }
     }
 
@@ -820,15 +817,11 @@ impl Found<'_, '_, '_, '_> {
             .to_owned();
         let mut principals = Vec::new();
         self.azure_principal("principal_id", &mut principals);
-        for (p, attr, derivation) in principals {
-            self.push(
-                p,
-                target,
-                attr,
-                derivation,
-                Access { actions: vec![role.clone()], statement: None, conditions: Vec::new() },
-            );
-        }
+        self.push_all(
+            principals,
+            target,
+            &Access { actions: vec![role.clone()], statement: None, conditions: Vec::new() },
+        );
     }
 
     /// Key Vault access policies: a standalone one's `object_id` on its vault, or
@@ -860,9 +853,7 @@ impl Found<'_, '_, '_, '_> {
             }
         }
         let access = Access { actions: summarise(&permissions), statement: None, conditions: Vec::new() };
-        for (p, attr, derivation) in principals {
-            self.push(p, target, attr, derivation, access.clone());
-        }
+        self.push_all(principals, target, &access);
     }
 
     // ---- Kubernetes ----
@@ -916,18 +907,10 @@ impl Found<'_, '_, '_, '_> {
                 .or_else(|| self.index.ids.get(&format!("k8s:namespace:{ns}/{ns}")))
                 .and_then(|o| o.first().copied());
             if let Some(p) = found {
-                principals.push((p, format!("subject[{k}]")));
+                principals.push((p, format!("subject[{k}]"), Derivation::KnownValue));
             }
         }
-        for (p, attr) in principals {
-            self.push(
-                p,
-                target,
-                attr,
-                Derivation::KnownValue,
-                Access { actions: vec![role.clone()], statement: None, conditions: Vec::new() },
-            );
-        }
+        self.push_all(principals, target, &Access { actions: vec![role], statement: None, conditions: Vec::new() });
     }
 }
 
