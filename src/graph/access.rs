@@ -262,6 +262,11 @@ impl<'m> Index<'m> {
         }
         Index { identities, ids, iam_names }
     }
+
+    /// The first resource known by `id`.
+    fn first(&self, id: &str) -> Option<NodeIndex> {
+        self.ids.get(id).and_then(|owners| owners.first().copied())
+    }
 }
 
 /// The grants of one resource, being found.
@@ -707,10 +712,10 @@ impl Found<'_, '_, '_, '_> {
                 && let Some(project) = self.graph_text("project")
             {
                 let id = format!("projects/{project}");
-                if let Some(owners) = self.index.ids.get(&id) {
-                    return owners[0];
-                }
-                return self.endpoint(id);
+                return match self.index.first(&id) {
+                    Some(owner) => owner,
+                    None => self.endpoint(id),
+                };
             }
         }
         self.via
@@ -805,8 +810,8 @@ impl Found<'_, '_, '_, '_> {
         if target == self.via
             && let Some(scope) = self.graph_text("scope").map(str::to_owned)
         {
-            target = match self.index.ids.get(&scope) {
-                Some(owners) => owners[0],
+            target = match self.index.first(&scope) {
+                Some(owner) => owner,
                 None => self.endpoint(scope),
             };
         }
@@ -874,8 +879,8 @@ impl Found<'_, '_, '_, '_> {
             Some(ns) => ns.to_owned(),
             None => return,
         };
-        let target = match self.index.ids.get(&format!("k8s:namespace:{namespace}/{namespace}")) {
-            Some(owners) if !cluster => owners[0],
+        let target = match self.index.first(&format!("k8s:namespace:{namespace}/{namespace}")) {
+            Some(owner) if !cluster => owner,
             _ => self.via,
         };
         let role = self
