@@ -148,3 +148,42 @@ fn an_inline_suppression_accepts_a_grant() {
     assert_eq!(report["findings"][0]["suppressed"]["kind"], "inline");
     assert_eq!(report["summary"]["findings"], 0);
 }
+
+/// Google groups, users and domains are placed by the policy's domains only:
+/// nothing else says where a person or a group works.
+#[test]
+fn google_groups_and_users_are_placed_only_by_the_policy_s_domains() {
+    let main = r#"
+resource "google_project_iam_binding" "viewers" {
+  project = "acme-payments-prod"
+  role    = "roles/viewer"
+  members = ["group:oncall@staging.acme.example", "user:alice@prod.acme.example", "group:payments-staging-oncall@example.com"]
+}
+"#;
+    let policy = "environment \"staging\" {\n  tier    = \"non-production\"\n  domains = [\"staging.acme.example\"]\n}\n\nenvironment \"production\" {\n  tier    = \"production\"\n  domains = [\"prod.acme.example\"]\n}\n";
+    let tree = Tree::new(&[("stack/main.tf", main), ("policy.hcl", policy)]);
+    let stack = tree.path().join("stack");
+    let (code, out, err) = envwall(&["check", stack.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "without the policy nothing places them: {err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["findings"], serde_json::json!([]));
+    let policy = tree.path().join("policy.hcl");
+    let (code, out, err) =
+        envwall(&["check", stack.to_str().unwrap(), "--policy", policy.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let found: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} -> {}",
+                f["rule"].as_str().unwrap(),
+                common::end_name(&f["from"]),
+                common::end_name(&f["to"])
+            )
+        })
+        .collect();
+    assert_eq!(found, ["EW401 group:oncall@staging.acme.example -> projects/acme-payments-prod"]);
+}

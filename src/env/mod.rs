@@ -561,7 +561,20 @@ impl Matcher<'_, '_, '_> {
             }
             EndpointKind::Id => {
                 out.extend(self.identity_evidence(&e.value, "id"));
-                if e.value.starts_with("/subscriptions/") || e.value.contains("projects/") {
+                // A Google group, user or domain member: only the policy's domains place it.
+                let member_domain = ["group:", "user:", "domain:"].iter().find_map(|p| {
+                    let rest = e.value.strip_prefix(p)?;
+                    Some(rest.rsplit_once('@').map_or(rest, |(_, d)| d))
+                });
+                if let Some(domain) = member_domain {
+                    if let Some((env, d)) = self.domain_of(domain) {
+                        out.push(self.evidence(
+                            Strength::Inventory,
+                            env,
+                            format!("member `{}` is in policy domain {d}", e.value),
+                        ));
+                    }
+                } else if e.value.starts_with("/subscriptions/") || e.value.contains("projects/") {
                     for (env, word) in self.words(&e.value) {
                         out.push(self.evidence(Strength::Name, env, format!("word `{word}` in id `{}`", e.value)));
                     }

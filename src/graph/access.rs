@@ -722,6 +722,11 @@ impl Found<'_, '_, '_, '_> {
     }
 
     fn google_member(&mut self, member: &str, attribute: &str, out: &mut Vec<(NodeIndex, String, Derivation)>) {
+        if ["group:", "user:", "domain:"].iter().any(|p| member.starts_with(p)) {
+            // Placed only by the policy's domains.
+            out.push((self.endpoint(member.to_owned()), attribute.to_owned(), Derivation::KnownValue));
+            return;
+        }
         let Some(email) = member.strip_prefix("serviceAccount:") else { return };
         if let Some(owners) = self.index.ids.get(email) {
             out.extend(owners.iter().map(|&o| (o, attribute.to_owned(), Derivation::KnownValue)));
