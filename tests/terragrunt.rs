@@ -491,3 +491,35 @@ fn a_dependency_s_outputs_come_from_the_producer_s_state() {
     assert_eq!(report["findings"][0]["to"]["endpoint"], "orders-prod.c9akciq32.eu-west-1.rds.amazonaws.com");
     assert_eq!(findings, ["EW202 staging/app:aws_lambda_function.api -> prod/db:aws_db_instance.this"]);
 }
+
+/// A root `terragrunt.hcl` in the older layout (extra arguments, generated
+/// provider, shared inputs, no module) is what units include, not a unit; a
+/// dependency named twice is listed once.
+#[test]
+fn an_older_root_configuration_is_not_a_unit() {
+    let root = "terraform {\n  extra_arguments \"vars\" {\n    commands = get_terraform_commands_that_need_vars()\n  }\n}\ngenerate \"providers\" {\n  path      = \"providers.tf\"\n  if_exists = \"overwrite\"\n  contents  = \"provider \\\"aws\\\" {}\\n\"\n}\nremote_state {\n  backend = \"s3\"\n  config  = { bucket = \"acme-tfstate\", key = \"${path_relative_to_include()}/terraform.tfstate\" }\n}\ninputs = {\n  environment = \"prod\"\n}\n";
+    let unit = |deps: &str| {
+        format!(
+            "terraform {{\n  source = \"git::https://example.com/modules.git//x?ref=v1\"\n}}\ninclude {{\n  path = find_in_parent_folders()\n}}\n{deps}"
+        )
+    };
+    let app = unit("dependencies {\n  paths = [\"../vpc\"]\n}\ndependency \"vpc\" {\n  config_path = \"../vpc\"\n}\n");
+    let tree = Tree::new(&[
+        ("acme-prod/terragrunt.hcl", root),
+        ("acme-prod/eu-west-1/vpc/terragrunt.hcl", &unit("")),
+        ("acme-prod/eu-west-1/app/terragrunt.hcl", &app),
+    ]);
+    let (code, out, err) = envwall(&["audit", tree.path().to_str().unwrap(), "--format", "json", "-q"]);
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let stacks: Vec<String> = report["stacks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| format!("{} {} {}", s["name"].as_str().unwrap(), s["environment"].as_str().unwrap(), s["depends_on"]))
+        .collect();
+    assert_eq!(
+        stacks,
+        ["acme-prod/eu-west-1/app production [\"acme-prod/eu-west-1/vpc\"]", "acme-prod/eu-west-1/vpc production null"]
+    );
+}

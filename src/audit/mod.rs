@@ -122,9 +122,11 @@ fn load_stack<'a>(
         options = hcl::terragrunt::unit_options(&unit.config, &options);
         part.warnings.extend(unit.config.warnings.iter().map(|w| crate::model::Warning::about(0, w.clone())));
         labels = hcl::terragrunt::unit_labels(file, &unit.config);
-        depends_on.extend(unit.config.dependencies.iter().map(|d| d.dir.clone()));
-        depends_on.extend(unit.config.dependency_paths.iter().cloned());
-        depends_on.dedup();
+        for dir in unit.config.dependencies.iter().map(|d| &d.dir).chain(&unit.config.dependency_paths) {
+            if !depends_on.contains(dir) {
+                depends_on.push(dir.clone());
+            }
+        }
         source = match unit.source {
             Some(hcl::terragrunt::UnitSource::Local(dir)) if dir.is_dir() => Some(dir),
             other => {

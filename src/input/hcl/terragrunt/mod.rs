@@ -155,8 +155,9 @@ fn cached_module(unit_dir: &Path) -> Option<PathBuf> {
 }
 
 /// Whether a `terragrunt.hcl` is a root configuration that units include, not a
-/// unit: it sets `remote_state` or `generate` and takes no module, passes no
-/// inputs, includes nothing and depends on nothing.
+/// unit: it sets `remote_state` or `generate`, takes no module (a `terraform`
+/// block of `extra_arguments` alone names none), includes nothing and depends on
+/// nothing. Its `inputs` are the ones every unit shares.
 pub fn is_root_config(file: &Path) -> bool {
     let Some(text) = crate::input::read::text_if_readable(file, crate::input::read::FileKind::Source) else {
         return false;
@@ -165,8 +166,7 @@ pub fn is_root_config(file: &Path) -> bool {
     let sets_up = body.get_blocks("remote_state").next().is_some()
         || body.get_blocks("generate").next().is_some()
         || body.get_attribute("remote_state").is_some();
-    let unit = body.get_blocks("terraform").next().is_some()
-        || body.get_attribute("inputs").is_some()
+    let unit = body.get_blocks("terraform").any(|t| t.body.get_attribute("source").is_some())
         || ["include", "dependency", "dependencies"].iter().any(|b| body.get_blocks(b).next().is_some());
     sets_up && !unit
 }
