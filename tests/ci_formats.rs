@@ -282,3 +282,75 @@ fn sarif_file_uris_are_valid_for_relative_absolute_spaced_and_non_ascii_paths() 
         assert!(uri.is_ascii() && !uri.contains(' '), "{uri}");
     }
 }
+
+/// The SARIF Multitool (`@microsoft/sarif-multitool` on npm): the program
+/// `ENVWALL_SARIF_MULTITOOL` names, else `sarif-multitool` on `PATH`.
+fn multitool(test: &str) -> Option<String> {
+    let named = std::env::var("ENVWALL_SARIF_MULTITOOL").ok().filter(|p| Path::new(p).is_file());
+    let runs = |c: &str| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if let Some(path) = named.filter(|p| runs(p)) {
+        return Some(path);
+    }
+    if runs("sarif-multitool") {
+        return Some("sarif-multitool".to_owned());
+    }
+    common::skip(
+        test,
+        "needs the SARIF Multitool (`npm install @microsoft/sarif-multitool`, then ENVWALL_SARIF_MULTITOOL=<its Sarif.Multitool>)",
+    );
+    None
+}
+
+/// The Multitool's errors and warnings for a SARIF log, rule kinds `Sarif` and
+/// `Gh` (GitHub's ingestion rules), as `RULE: message` lines.
+fn multitool_complaints(multitool: &str, sarif: &str, dir: &Path) -> Vec<String> {
+    let (input, output) = (dir.join("in.sarif"), dir.join("validation.sarif"));
+    std::fs::write(&input, sarif).unwrap();
+    let run = std::process::Command::new(multitool)
+        .args(["validate", input.to_str().unwrap(), "--rule-kind", "Sarif;Gh", "--level", "Error;Warning"])
+        .args(["--output", output.to_str().unwrap(), "--log", "ForceOverwrite"])
+        .env("DOTNET_SYSTEM_GLOBALIZATION_INVARIANT", "1")
+        .output()
+        .unwrap();
+    assert!(output.is_file(), "the Multitool wrote nothing: {}", String::from_utf8_lossy(&run.stdout));
+    let log: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    log["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["results"].as_array().cloned().unwrap_or_default())
+        .map(|r| format!("{}: {}", r["ruleId"].as_str().unwrap_or("?"), r["message"]))
+        .collect()
+}
+
+/// The official validator finds no error or warning, Sarif and Gh rules alike,
+/// for inputs given by relative, absolute, spaced and non-ASCII paths (and it does
+/// find SARIF1004 in a log that names an absolute path without a scheme).
+#[test]
+fn sarif_passes_the_multitool_for_every_kind_of_input_path() {
+    let test = "sarif_passes_the_multitool_for_every_kind_of_input_path";
+    let Some(multitool) = multitool(test) else { return };
+    let scratch = Scratch::new("multitool");
+    let (_, relative, _) = check("sarif", &[]);
+    assert_eq!(multitool_complaints(&multitool, &relative, &scratch.0), Vec::<String>::new());
+    let [prod, staging] = incident_in(&scratch.0.join("déjà vu"));
+    let (code, absolute, err) =
+        envwall(&["check", prod.to_str().unwrap(), staging.to_str().unwrap(), "--format", "sarif"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(multitool_complaints(&multitool, &absolute, &scratch.0), Vec::<String>::new());
+    let (code, clean, err) = envwall(&["check", "fixtures/incident/staging/terraform.tfstate", "--format", "sarif"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(multitool_complaints(&multitool, &clean, &scratch.0), Vec::<String>::new());
+    // The validator is awake: a location without a scheme is SARIF1004.
+    let mut broken: serde_json::Value = serde_json::from_str(&absolute).unwrap();
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] =
+        serde_json::json!({ "uri": "/déjà vu/prod/plan.json" });
+    let complaints = multitool_complaints(&multitool, &broken.to_string(), &scratch.0);
+    assert!(complaints.iter().any(|c| c.starts_with("SARIF1004")), "{complaints:?}");
+}
