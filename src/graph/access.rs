@@ -126,6 +126,10 @@ pub(super) fn add<'m>(
             found.aws_policy(&holder);
         } else if kind == "aws_lambda_permission" {
             found.lambda_permission();
+        } else if kind == "aws_iam_role_policy" {
+            found.identity_policy("role");
+        } else if kind == "aws_iam_user_policy" {
+            found.identity_policy("user");
         } else if kind.starts_with("google_") && (kind.ends_with("_iam_member") || kind.ends_with("_iam_binding")) {
             found.google_binding();
         } else if kind.starts_with("google_") && kind.ends_with("_iam_policy") {
@@ -289,6 +293,8 @@ struct Statement {
     principals: Vec<(String, String)>,
     not_principal: bool,
     actions: Vec<String>,
+    /// What it applies to (`Resource`), for an identity policy.
+    resources: Vec<String>,
     /// (operator, key, values)
     conditions: Vec<(String, String, Vec<String>)>,
 }
@@ -472,6 +478,7 @@ impl Found<'_, '_, '_, '_> {
                 principals,
                 not_principal,
                 actions: text_list("actions"),
+                resources: text_list("resources"),
                 conditions,
             });
         }
@@ -626,6 +633,95 @@ impl Found<'_, '_, '_, '_> {
                 r.address.kind == kind && r.values.get(attribute).and_then(AttrValue::as_str) == Some(value)
             })
         })
+    }
+
+    /// An identity policy (`aws_iam_role_policy`, `aws_iam_user_policy`): the role
+    /// or user it is attached to may act on the resources its `Allow` statements
+    /// name by ARN (a pattern with `*` inside names none), or, when the policy is
+    /// known only after apply, on the resources its configuration names, directly
+    /// or in a `data.aws_iam_policy_document`'s `resources`.
+    fn identity_policy(&mut self, principal_attribute: &str) {
+        let mut principal = self.linked(Some(principal_attribute));
+        if principal == self.via {
+            let by_name = self.graph_text(principal_attribute).and_then(|n| self.index.iam_names.get(n));
+            match by_name.map(Vec::as_slice) {
+                Some([only]) => principal = *only,
+                _ => return,
+            }
+        }
+        match self.r.values.get("policy").map(AttrValue::unwrap_sensitive) {
+            Some(AttrValue::String(text)) => {
+                if let Some(statements) = parse_policy(text) {
+                    self.identity_statements(principal, &statements);
+                }
+            }
+            Some(AttrValue::Null) | None => {}
+            Some(_) => {
+                for (j, path) in self.referenced("policy") {
+                    let t = &self.graph.model.resources[j];
+                    if t.address.kind == "aws_iam_policy_document" {
+                        self.identity_document(principal, j);
+                        continue;
+                    }
+                    let node = self.graph.resource_nodes[j];
+                    if node != principal && !is_principal_kind(&t.address.kind) {
+                        let access = Access { actions: Vec::new(), statement: None, conditions: Vec::new() };
+                        self.push(principal, node, path, Derivation::ConfigReference, access);
+                    }
+                }
+            }
+        }
+    }
+
+    /// What an identity policy's known statements let `principal` act on.
+    fn identity_statements(&mut self, principal: NodeIndex, statements: &[Statement]) {
+        for s in statements.iter().filter(|s| s.allow) {
+            let access = Access {
+                actions: summarise(&s.actions),
+                statement: Some(s.label.clone()),
+                conditions: condition_texts(&s.conditions),
+            };
+            for resource in &s.resources {
+                let named = resource.trim_end_matches("/*");
+                if named.contains('*') {
+                    continue;
+                }
+                let targets: Vec<NodeIndex> = super::settings::identity_forms(named)
+                    .into_iter()
+                    .find_map(|form| self.index.identities.get(form))
+                    .cloned()
+                    .unwrap_or_default();
+                for target in targets {
+                    self.push(principal, target, "policy".to_owned(), Derivation::KnownValue, access.clone());
+                }
+            }
+        }
+    }
+
+    /// An identity policy made from a policy document: its `json` when known,
+    /// else the resources its statements reference.
+    fn identity_document(&mut self, principal: NodeIndex, j: usize) {
+        let doc = &self.graph.model.resources[j];
+        if let Some(statements) = doc.values.get("json").and_then(AttrValue::as_str).and_then(parse_policy) {
+            self.identity_statements(principal, &statements);
+            return;
+        }
+        let targets: Vec<(NodeIndex, String)> = doc
+            .references
+            .iter()
+            .filter_map(|reference| {
+                let mut p = String::new();
+                let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(OwnedStep::as_step).collect();
+                let _ = write_path(&mut p, &steps);
+                let input = reference.target_input(doc.input)?;
+                let &t = self.graph.by_address(input, &reference.target)?;
+                p.contains("resources").then(|| (self.graph.resource_nodes[t], p))
+            })
+            .collect();
+        for (target, path) in targets {
+            let access = Access { actions: Vec::new(), statement: None, conditions: Vec::new() };
+            self.push(principal, target, format!("policy ({path})"), Derivation::ConfigReference, access);
+        }
     }
 
     fn lambda_permission(&mut self) {
@@ -1019,6 +1115,7 @@ fn parse_policy(text: &str) -> Option<Vec<Statement>> {
             principals,
             not_principal,
             actions: list(s.get("Action")),
+            resources: list(s.get("Resource")),
             conditions,
         });
     }

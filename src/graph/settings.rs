@@ -339,7 +339,7 @@ fn identities<'m>(graph: &Graph<'m, '_>) -> Identities<'m> {
 
 /// The identities a setting's value may name: the value itself, a bucket named by
 /// its `s3://` or `gs://` URL or by its ARN (with or without an object path).
-fn identity_forms(value: &str) -> Vec<&str> {
+pub(super) fn identity_forms(value: &str) -> Vec<&str> {
     let value = value.trim();
     let mut out = vec![value];
     for scheme in ["s3://", "gs://"] {

@@ -132,3 +132,17 @@ resource "aws_lambda_permission" "from_staging_events" {
   principal     = "sns.amazonaws.com"
   source_arn    = aws_sns_topic.events_staging.arn
 }
+
+# Staging's CI role's own policy lets it read production's orders bucket.
+resource "aws_iam_role_policy" "ci_staging_reads_orders" {
+  name = "read-orders"
+  role = aws_iam_role.ci_staging.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = ["s3:GetObject"]
+      Resource = "${aws_s3_bucket.orders_prod.arn}/*"
+    }]
+  })
+}
