@@ -218,6 +218,12 @@ impl<'m> Index<'m> {
                         add(&format!("{id}@{project}.iam.gserviceaccount.com"));
                     }
                 }
+                // What `aws:SourceVpc` and `aws:SourceVpce` name.
+                "aws_vpc" | "aws_vpc_endpoint" => {
+                    if let Some(id) = text("id") {
+                        add(id);
+                    }
+                }
                 "google_project" => {
                     if let Some(p) = text("project_id") {
                         add(&format!("projects/{p}"));
@@ -299,7 +305,7 @@ struct Statement {
     conditions: Vec<(String, String, Vec<String>)>,
 }
 
-impl Found<'_, '_, '_, '_> {
+impl<'m, 'a> Found<'_, '_, 'm, 'a> {
     fn graph_text(&self, k: &str) -> Option<&str> {
         self.r.values.get(k).and_then(AttrValue::as_str).filter(|v| !v.is_empty())
     }
@@ -337,29 +343,45 @@ impl Found<'_, '_, '_, '_> {
     /// an attribute that names them (an ARN, an id, a name), not an address or
     /// range (`aws:SourceIp` is traffic, which the traffic rules read).
     fn referenced(&self, attribute: &str) -> Vec<(usize, String)> {
-        let mut out = Vec::new();
-        for reference in &self.r.references {
-            let mut path = String::new();
-            let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(OwnedStep::as_step).collect();
-            let _ = write_path(&mut path, &steps);
-            if !(path == attribute
-                || path.starts_with(&format!("{attribute}."))
-                || path.starts_with(&format!("{attribute}[")))
-            {
-                continue;
-            }
-            let names = reference.target_attribute.as_deref().is_none_or(|a| {
-                matches!(
-                    a,
-                    "arn" | "id" | "name" | "email" | "member" | "principal_id" | "object_id" | "unique_id" | "json"
-                )
-            });
-            let Some(input) = reference.target_input(self.r.input) else { continue };
-            if let Some(&j) = self.graph.by_address(input, &reference.target).filter(|_| names) {
-                out.push((j, path));
-            }
-        }
-        out
+        self.resolved(self.r)
+            .into_iter()
+            .filter(|(_, path, reference)| {
+                let under =
+                    path == attribute || path.strip_prefix(attribute).is_some_and(|rest| rest.starts_with(['.', '[']));
+                let names = reference.target_attribute.as_deref().is_none_or(|a| {
+                    matches!(
+                        a,
+                        "arn"
+                            | "id"
+                            | "name"
+                            | "email"
+                            | "member"
+                            | "principal_id"
+                            | "object_id"
+                            | "unique_id"
+                            | "json"
+                    )
+                });
+                under && names
+            })
+            .map(|(j, path, _)| (j, path))
+            .collect()
+    }
+
+    /// Each reference of `r` whose target the graph has: the target's resource
+    /// index, the referencing attribute's path, and the reference.
+    fn resolved(&self, r: &'m Resource<'a>) -> Vec<(usize, String, &'m crate::model::Reference)> {
+        r.references
+            .iter()
+            .filter_map(|reference| {
+                let input = reference.target_input(r.input)?;
+                let &j = self.graph.by_address(input, &reference.target)?;
+                let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(OwnedStep::as_step).collect();
+                let mut path = String::new();
+                let _ = write_path(&mut path, &steps);
+                Some((j, path, reference))
+            })
+            .collect()
     }
 
     fn endpoint(&mut self, value: String) -> NodeIndex {
@@ -484,19 +506,11 @@ impl Found<'_, '_, '_, '_> {
         }
         self.statements(&statements, target, path);
         // Principals only known after apply: those the statements reference.
-        let doc_node_refs: Vec<(usize, String)> = doc
-            .references
-            .iter()
-            .filter_map(|reference| {
-                let mut p = String::new();
-                let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(OwnedStep::as_step).collect();
-                let _ = write_path(&mut p, &steps);
-                if !p.contains("principals") {
-                    return None;
-                }
-                let input = reference.target_input(doc.input)?;
-                self.graph.by_address(input, &reference.target).map(|&t| (t, p))
-            })
+        let doc_node_refs: Vec<(usize, String)> = self
+            .resolved(doc)
+            .into_iter()
+            .filter(|(_, p, _)| p.contains("principals"))
+            .map(|(t, p, _)| (t, p))
             .collect();
         for (t, p) in doc_node_refs {
             if !is_principal_kind(&self.graph.model.resources[t].address.kind) {
@@ -567,12 +581,12 @@ impl Found<'_, '_, '_, '_> {
                             out.push(self.endpoint(format!("arn:aws:iam::{account}:root")));
                         }
                         for vpc in condition("aws:SourceVpc") {
-                            if let Some(n) = self.resource_with("aws_vpc", "id", vpc) {
+                            if let Some(n) = self.index.first(vpc) {
                                 out.push(n);
                             }
                         }
                         for vpce in condition("aws:SourceVpce") {
-                            if let Some(n) = self.resource_with("aws_vpc_endpoint", "id", vpce) {
+                            if let Some(n) = self.index.first(vpce) {
                                 out.push(n);
                             }
                         }
@@ -625,14 +639,6 @@ impl Found<'_, '_, '_, '_> {
             return Some(*only);
         }
         Some(self.endpoint(p.to_owned()))
-    }
-
-    fn resource_with(&self, kind: &str, attribute: &str, value: &str) -> Option<NodeIndex> {
-        self.graph.resource_nodes.iter().copied().find(|&n| {
-            self.graph.resource(n).is_some_and(|r| {
-                r.address.kind == kind && r.values.get(attribute).and_then(AttrValue::as_str) == Some(value)
-            })
-        })
     }
 
     /// An identity policy (`aws_iam_role_policy`, `aws_iam_user_policy`): the role
@@ -706,17 +712,11 @@ impl Found<'_, '_, '_, '_> {
             self.identity_statements(principal, &statements);
             return;
         }
-        let targets: Vec<(NodeIndex, String)> = doc
-            .references
-            .iter()
-            .filter_map(|reference| {
-                let mut p = String::new();
-                let steps: Vec<PathStep<'_>> = reference.attribute.iter().map(OwnedStep::as_step).collect();
-                let _ = write_path(&mut p, &steps);
-                let input = reference.target_input(doc.input)?;
-                let &t = self.graph.by_address(input, &reference.target)?;
-                p.contains("resources").then(|| (self.graph.resource_nodes[t], p))
-            })
+        let targets: Vec<(NodeIndex, String)> = self
+            .resolved(doc)
+            .into_iter()
+            .filter(|(_, p, _)| p.contains("resources"))
+            .map(|(t, p, _)| (self.graph.resource_nodes[t], p))
             .collect();
         for (target, path) in targets {
             let access = Access { actions: Vec::new(), statement: None, conditions: Vec::new() };

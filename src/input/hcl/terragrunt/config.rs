@@ -110,9 +110,11 @@ pub fn evaluate(file: &Path, outputs: &dyn Fn(&Dependency) -> Option<EvalValue>)
     };
     let first = evaluate_file(file, &ctx, &EvalValue::unknown())?;
     let merged = Merged::of(&first);
+    // Their `config_path` may read locals and includes, never outputs: the first
+    // pass knows them.
     let dependencies = merged.dependencies(&ctx, &mut Vec::new());
     if dependencies.is_empty() {
-        return Ok(merged.into_unit(&ctx, first, dependencies));
+        return Ok(merged.into_unit(&ctx, first));
     }
     // Again, with the producers' outputs where `dependency.NAME.outputs` is read.
     let mut root = Map::new();
@@ -130,8 +132,7 @@ pub fn evaluate(file: &Path, outputs: &dyn Fn(&Dependency) -> Option<EvalValue>)
     }
     ctx.reads.borrow_mut().clear();
     let second = evaluate_file(file, &ctx, &EvalValue::Map(root))?;
-    let merged = Merged::of(&second);
-    Ok(merged.into_unit(&ctx, second, dependencies))
+    Ok(Merged::of(&second).into_unit(&ctx, second))
 }
 
 /// Where an evaluation is: what Terragrunt's functions answer.
@@ -429,11 +430,10 @@ impl Merged {
         out
     }
 
-    fn into_unit(self, ctx: &Context, file: FileConfig, dependencies: Vec<Dependency>) -> Unit {
+    fn into_unit(self, ctx: &Context, file: FileConfig) -> Unit {
         let mut warnings = Vec::new();
         collect_warnings(&file, &mut warnings);
-        // Said once, by the pass that reads the producers' outputs.
-        self.dependencies(ctx, &mut warnings);
+        let dependencies = self.dependencies(ctx, &mut warnings);
         let source = self.source.map(|(value, written)| match value.to_text() {
             Some(s) => Source::Known(s.into_owned()),
             None => Source::Unknown(written),
