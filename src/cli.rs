@@ -599,13 +599,17 @@ fn audit(args: &AuditArgs, today: crate::policy::Date) -> Result<ExitCode, Error
         .map_err(|e| Error::Usage { message: e.to_string(), help: None })?;
     let stacks = discovery.stacks;
     if stacks.is_empty() {
+        // What discovery met may be why (a Terragrunt stack not generated yet).
+        for w in &discovery.warnings {
+            eprintln!("warning: {w}");
+        }
         return Err(Error::Usage {
             message: format!(
                 "no Terraform stacks under {}",
                 dirs.iter().map(|d| d.display().to_string()).collect::<Vec<_>>().join(", ")
             ),
             help: Some(
-                "a stack is a directory of .tf files, a terragrunt.hcl unit, or a directory holding terraform.tfstate"
+                "a stack is a directory of .tf files, a terragrunt.hcl unit (a Terragrunt stack's once `terragrunt stack generate` has written them), or a directory holding terraform.tfstate"
                     .into(),
             ),
         });

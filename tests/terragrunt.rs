@@ -551,3 +551,46 @@ fn an_older_root_configuration_is_not_a_unit() {
         ["acme-prod/eu-west-1/app production [\"acme-prod/eu-west-1/vpc\"]", "acme-prod/eu-west-1/vpc production null"]
     );
 }
+
+/// A Terragrunt stack: the units `terragrunt stack generate` writes into
+/// `.terragrunt-stack/` are stacks, with the `values` the stack gave them; a
+/// stack not generated yet is said to be, with what to run.
+#[test]
+fn units_a_terragrunt_stack_generated_are_audited_with_their_values() {
+    let stack = "unit \"service\" {\n  source = \"../../catalog/units/service\"\n  path   = \"service\"\n  values = {\n    name = \"orders-prod\"\n  }\n}\n";
+    let unit =
+        "terraform {\n  source = \"${get_repo_root()}/modules//service\"\n}\ninputs = {\n  name = values.name\n}\n";
+    let tree = Tree::new(&[
+        (".git/HEAD", "ref: refs/heads/main\n"),
+        (
+            "modules/service/main.tf",
+            "variable \"name\" {}\nresource \"aws_sqs_queue\" \"this\" {\n  name = var.name\n}\n",
+        ),
+        ("live/prod/orders/terragrunt.stack.hcl", stack),
+        ("live/prod/orders/.terragrunt-stack/service/terragrunt.hcl", unit),
+        ("live/prod/orders/.terragrunt-stack/service/terragrunt.values.hcl", "name = \"orders-prod\"\n"),
+        ("live/staging/orders/terragrunt.stack.hcl", stack),
+    ]);
+    let (code, out, err) = envwall(&["audit", tree.path().join("live").to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("warning: ")).collect::<Vec<_>>(),
+        [format!(
+            "warning: {}: a Terragrunt stack: envwall reads the units `terragrunt stack generate` writes into .terragrunt-stack/, and none are there; run it, then audit again",
+            tree.path().join("live/staging/orders/terragrunt.stack.hcl").display()
+        )]
+    );
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let stack = &report["stacks"][0];
+    assert_eq!(report["stacks"].as_array().unwrap().len(), 1);
+    assert_eq!(stack["name"], "prod/orders/.terragrunt-stack/service");
+    assert_eq!(stack["environment"], "production");
+    assert_eq!(stack["resources"], 1);
+    let unit = tree.path().join("live/prod/orders/.terragrunt-stack/service");
+    let (code, out, err) = envwall(&["explain", "aws_sqs_queue.this", unit.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines().any(|l| l.trim() == "* name         production   word `prod` in name \"orders-prod\""),
+        "{out}"
+    );
+}

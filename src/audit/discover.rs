@@ -8,7 +8,9 @@
 //! -json` output) and plan JSON found beside it. Symbolic links are followed (a
 //! loop is reported, not followed twice); a directory reached twice is one
 //! directory. Directories Terraform and tools keep for themselves (`.terraform`,
-//! `.terragrunt-cache`, `.git`, any hidden one, `node_modules`) are not searched.
+//! `.terragrunt-cache`, `.git`, any hidden one but `.terragrunt-stack`, where
+//! `terragrunt stack generate` writes a stack's units, `node_modules`) are not
+//! searched.
 //! Only regular files are read. Stacks are named by their path relative to the
 //! common root of the audited directories, so every name is unique.
 
@@ -294,7 +296,8 @@ fn walk(
         let name = entry.file_name().to_string_lossy().into_owned();
         let path = entry.path();
         if entry.file_type().is_dir() {
-            if entry.depth() > 0 && (name.starts_with('.') || name == "node_modules") {
+            // The units `terragrunt stack generate` writes are stacks like any.
+            if entry.depth() > 0 && (name.starts_with('.') && name != ".terragrunt-stack" || name == "node_modules") {
                 entries.skip_current_dir();
                 continue;
             }
@@ -323,6 +326,11 @@ fn walk(
             files.tf.push(path.to_owned());
         } else if name == "terragrunt.hcl" && !crate::input::hcl::terragrunt::is_root_config(path) {
             files.terragrunt = true;
+        } else if name == "terragrunt.stack.hcl" && !parent.join(".terragrunt-stack").is_dir() {
+            warnings.push(format!(
+                "{}: a Terragrunt stack: envwall reads the units `terragrunt stack generate` writes into .terragrunt-stack/, and none are there; run it, then audit again",
+                shown(root, path)
+            ));
         } else if name.ends_with(".tfstate") {
             files.states.push((path.to_owned(), None));
         } else if name.ends_with(".json") && !name.ends_with(".tfvars.json") {

@@ -32,6 +32,9 @@ use crate::input::InputError;
 use crate::model::Through;
 use crate::vocab::paths::normalize;
 
+/// The values a Terragrunt stack writes beside each unit it generates.
+const VALUES_FILE: &str = "terragrunt.values.hcl";
+
 /// How deep `read_terragrunt_config` may nest: a file that reads itself stops here.
 const MAX_DEPTH: usize = 8;
 
@@ -107,6 +110,15 @@ pub fn evaluate(file: &Path, outputs: &dyn Fn(&Dependency) -> Option<EvalValue>)
         includes: Vec::new(),
         depth: 0,
         reads: Rc::default(),
+        values: EvalValue::unknown(),
+    };
+    let values_file = ctx.dir.join(VALUES_FILE);
+    let ctx = match values_file.is_file() {
+        true => Context {
+            values: EvalValue::Map(evaluate_file(&values_file, &ctx, &EvalValue::unknown())?.attributes),
+            ..ctx
+        },
+        false => ctx,
     };
     let first = evaluate_file(file, &ctx, &EvalValue::unknown())?;
     let merged = Merged::of(&first);
@@ -152,6 +164,9 @@ struct Context {
     /// Every file read or included, with its locals: where environment names are
     /// declared.
     reads: Rc<RefCell<Vec<(PathBuf, Map)>>>,
+    /// `values`: what a Terragrunt stack gave the unit, from the
+    /// `terragrunt.values.hcl` `terragrunt stack generate` writes beside it.
+    values: EvalValue,
 }
 
 /// One configuration file, evaluated.
@@ -551,8 +566,9 @@ impl Host for TerragruntHost<'_> {
         match name {
             "include" => Some(self.include.clone()),
             "dependency" => Some(self.dependency.clone()),
-            // Feature flags and stack values are set from outside.
-            "feature" | "values" => Some(EvalValue::unknown()),
+            "values" => Some(self.ctx.values.clone()),
+            // Feature flags are set from outside.
+            "feature" => Some(EvalValue::unknown()),
             _ => None,
         }
     }
@@ -669,6 +685,7 @@ fn read_config(ctx: &Context, path: &str, default: Option<&EvalValue>) -> Result
         includes: Vec::new(),
         depth: ctx.depth + 1,
         reads: Rc::clone(&ctx.reads),
+        values: EvalValue::unknown(),
     };
     let config = evaluate_file(&file, &inner, &EvalValue::unknown()).map_err(|e| e.to_string())?;
     ctx.reads.borrow_mut().push((file, config.locals.clone()));
